@@ -1,0 +1,44 @@
+# pylab: `make run` runs the lab, `make test` runs the tests. Each sets up
+# everything first: a virtual environment in .venv, the project installed in it
+# (editable, kernels compiled in place) with its test dependencies.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.pylab-installed
+PRESET ?= default
+ARGS ?=
+
+.PHONY: install run quick test lint annotate clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstalling rebuilds the kernels; do it when the build or a kernel changes.
+$(STAMP): $(PY) pyproject.toml setup.py $(wildcard ext/*.pyx ext/*.pxd)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(PY) -m pylab run --preset $(PRESET) $(ARGS)
+
+quick:
+	$(MAKE) run PRESET=quick
+
+test: install
+	$(PY) -m pytest $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check pylab tests setup.py
+	PATH="$(abspath $(VENV))/bin:$$PATH" cython-lint ext  # it runs pycodestyle from PATH
+
+# Cython's annotated HTML in build/cython/ext/: a `with nogil:` block should be white.
+annotate: install
+	PYLAB_ANNOTATE=1 $(PY) -m pip install --quiet -e '.[test]'
+	@ls build/cython/ext/*.html
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info pylab/_ext/*.so

@@ -1,0 +1,1 @@
+"""The compiled kernels, one module per ext/*.pyx (built by setup.py)."""

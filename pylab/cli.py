@@ -1,0 +1,68 @@
+"""The command line: `python -m pylab {run,list,info}`, one module per command.
+
+Exit status: 0 every cell measured; 1 some cells failed (the run is still
+complete and reported); 2 usage error (one line on stderr); 130 interrupted
+(Ctrl-C; the results file keeps every finished cell).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+import pylab
+from pylab.errors import UserError
+
+COMMANDS = ("run", "list", "info")
+
+EPILOG = """\
+exit status: 0 all cells measured, 1 some cells failed (results still written),
+2 usage error, 130 interrupted (finished cells are kept in the results file)"""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line instead of usage text."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(f"{self.prog}: {message}")
+
+
+def version_text() -> str:
+    return f"pylab {pylab.__version__} ({pylab.DESCRIPTION}) at {Path(pylab.__file__).parent}"
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="python -m pylab",
+        description=pylab.DESCRIPTION + ": when do GIL-releasing C extensions scale in "
+        "threads, and when do you need processes?",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=version_text())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"pylab.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    # Pool sizes of BLAS/OpenMP must be pinned before numpy loads (pylab.pinning).
+    from pylab.pinning import pin_environment
+
+    pin_environment()
+    try:
+        args = build_parser().parse_args(argv)
+        return args.func(args)
+    except UserError as exc:
+        print(f"pylab: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("pylab: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One module per `python -m pylab` command; each has register(subparsers)."""

@@ -1,0 +1,38 @@
+"""`python -m pylab info`: the machine and the build that results would record."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("info", help="show the machine and build", description=__doc__)
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=main)
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    items = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            items += _flatten(value, f"{prefix}{key}.")
+        else:
+            items.append((prefix + key, value))
+    return items
+
+
+def main(args: argparse.Namespace) -> int:
+    from pylab.cli import version_text
+    from pylab.machine import build_info, machine_info
+    from pylab.pinning import pin_thread_pools
+
+    info = {"machine": machine_info(), "build": build_info(), "pinning": pin_thread_pools()}
+    if args.json:
+        print(json.dumps(info, indent=1))
+        return 0
+    print(version_text())
+    for key, value in _flatten(info):
+        print(f"{key:<36} {value}")
+    return 0

@@ -1,0 +1,35 @@
+"""`python -m pylab list`: kernels and their variants, executors, start methods, presets."""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "list", help="list kernels, variants, executors and presets", description=__doc__
+    )
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    from pylab import kernels
+    from pylab.executors import EXECUTORS, START_METHODS
+    from pylab.plan import params_label
+    from pylab.presets import PRESETS
+
+    print("kernels (variants; work unit; parameters):")
+    for name in kernels.names():
+        k = kernels.get(name)
+        params = params_label(k.params) or "-"
+        print(f"  {name:<9} {', '.join(k.variants):<15} {k.unit:<11} {params}")
+        print(f"  {'':<9} {k.summary}")
+    print(f"executors: {', '.join(EXECUTORS)}")
+    available = set(multiprocessing.get_all_start_methods())
+    methods = [m if m in available else f"{m} (not available here)" for m in START_METHODS]
+    print(f"start methods (processes): {', '.join(methods)}")
+    print("presets:")
+    for preset in PRESETS.values():
+        print(f"  {preset.name:<8} {preset.summary}")
+    return 0

@@ -1,0 +1,159 @@
+"""`python -m pylab run`: measure the lab (a preset, narrowed by options) and save it.
+
+Lists are comma-separated. Explicit options narrow or override the preset. The
+results go to OUT/<UTC time>-<host>.json with a CSV beside it, rewritten after
+every cell; stdout ends with a table of speed-ups and the results path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from pylab.errors import UserError
+
+MAX_WORKERS = max(64, 8 * (os.cpu_count() or 1))
+
+
+def _names(text: str) -> list[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("expected a comma-separated list of names")
+    return names
+
+
+def _workers(text: str) -> list[int]:
+    counts = []
+    for item in _names(text):
+        try:
+            w = int(item)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{item!r} is not a whole number") from None
+        if not 1 <= w <= MAX_WORKERS:
+            raise argparse.ArgumentTypeError(f"{w} workers: choose 1 to {MAX_WORKERS}")
+        counts.append(w)
+    return counts
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n}: must be at least 1")
+    return n
+
+
+def _positive_float(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < x < 3600:
+        raise argparse.ArgumentTypeError(f"{x}: must be between 0 and 3600 seconds")
+    return x
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from pylab.cli import EPILOG
+
+    p = sub.add_parser(
+        "run",
+        help="measure kernels serially, in threads and in processes",
+        description=__doc__,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--preset", default="default", help="quick, default or full (default: default)")
+    p.add_argument("--kernels", type=_names, help="e.g. compute,io (see `pylab list`)")
+    p.add_argument("--variants", type=_names, help="e.g. gil,nogil,py")
+    p.add_argument("--executors", type=_names, help="serial, threads, processes")
+    p.add_argument("--start-methods", type=_names, help="fork, forkserver, spawn")
+    p.add_argument("--workers", type=_workers, help="worker counts, e.g. 1,2,4")
+    p.add_argument("--repeats", type=_positive_int, help="timed pairs per cell")
+    p.add_argument(
+        "--min-time", type=_positive_float, help="seconds each serial run lasts at least"
+    )
+    p.add_argument("--out", type=Path, default=Path("results"), help="directory (default: results)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from pylab import summary
+    from pylab.machine import usable_cores
+    from pylab.measure import Settings
+    from pylab.plan import Selection, build_plan
+    from pylab.presets import get_preset
+    from pylab.runner import new_results, run_cells
+
+    preset = get_preset(args.preset)
+    selection = Selection(
+        args.kernels, args.variants, args.executors, args.start_methods, args.workers
+    )
+    cells = build_plan(preset, selection, usable_cores())
+    settings = Settings(preset.repeats, preset.warmups, preset.min_time_s)
+    settings = replace(
+        settings,
+        repeats=args.repeats or settings.repeats,
+        min_time_s=args.min_time or settings.min_time_s,
+    )
+    results = new_results(preset.name, settings, selection)
+    path = _results_path(args.out, results)
+    print(f"pylab: {len(cells)} cells, preset {preset.name}, writing {path}", file=sys.stderr)
+    with _progress_bar(len(cells), quiet=args.quiet) as progress:
+        run_cells(results, cells, settings, path, progress)
+    print(summary.format_table(results))
+    print()
+    print(path)
+    return 0 if all(cell["ok"] for cell in results["cells"]) else 1
+
+
+def _results_path(out: Path, results: dict) -> Path:
+    from pylab import results as results_io
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        path = results_io.default_path(out, results["machine"]["hostname"], results_io.utc_now())
+        results_io.save(results, path)
+    except OSError as exc:
+        raise UserError(f"cannot write results to {out}: {exc.strerror or exc}") from None
+    return path
+
+
+class _progress_bar:
+    """A tqdm bar on stderr, only when stderr is a terminal and not --quiet."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        import tqdm
+
+        tqdm.tqdm.monitor_interval = 0  # no monitor thread: forking with threads warns
+        self.bar = tqdm.tqdm(
+            total=total,
+            unit="cell",
+            file=sys.stderr,
+            disable=quiet or not sys.stderr.isatty(),
+            dynamic_ncols=True,
+        )
+
+    def __enter__(self):
+        return self.update
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.bar.update(self.bar.total - self.bar.n)
+        self.bar.close()
+
+    def update(self, index: int, spec) -> None:
+        from pylab.plan import params_label
+
+        where = spec.executor + (f"/{spec.start_method}" if spec.start_method else "")
+        params = params_label(dict(spec.params))
+        label = f"{spec.kernel}/{spec.variant} {params} {where} W={spec.workers}"
+        self.bar.update(index - self.bar.n)
+        self.bar.set_description_str(label.replace("  ", " "))

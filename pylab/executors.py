@@ -1,0 +1,202 @@
+"""Serial, thread-pool and process-pool executors behind one small interface.
+
+An executor runs a job split into one part per worker, all parts starting
+together at a barrier, and reports wall and CPU time. Pools are created and
+warmed by `start()`, so `run()` measures steady state, not start-up.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor as _Pool
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from pylab import kernels
+from pylab.errors import UserError, unknown_name
+from pylab.worker import (
+    Job,
+    Part,
+    PartResult,
+    WorkerInfo,
+    init_process,
+    part_input,
+    probe,
+    run_part,
+)
+
+EXECUTORS = ("serial", "threads", "processes")
+START_METHODS = ("fork", "forkserver", "spawn")
+RESULT_TIMEOUT_S = 900.0  # no part of a sane cell runs this long; a hang fails the cell
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed run of a job: wall and CPU seconds, and the combined result."""
+
+    wall_s: float
+    cpu_s: float
+    value: Any
+    parts: tuple[PartResult, ...]
+
+
+class Executor:
+    kind: str = ""
+
+    def __init__(self, workers: int = 1, start_method: str | None = None) -> None:
+        self.workers = workers
+        self.start_method = start_method
+        self.start_s: float | None = None  # pool creation and first contact
+
+    def __enter__(self) -> Executor:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Create the workers and make sure each has started (not timed as steady state)."""
+        t0 = time.perf_counter()
+        self._start()
+        self.probe()
+        self.start_s = time.perf_counter() - t0
+
+    def close(self) -> None:
+        pass
+
+    def run(self, job: Job) -> Run:
+        """Run `job` split over the workers; the parts' inputs are built before timing."""
+        parts = [Part(job, i, self.workers) for i in range(self.workers)]
+        self._prepare(parts)
+        cpu0 = time.process_time()
+        t0 = time.perf_counter()
+        results = self._run_parts(parts)
+        wall = time.perf_counter() - t0
+        cpu = time.process_time() - cpu0 + self._children_cpu(results)
+        value = kernels.get(job.kernel).combine([r.value for r in results])
+        return Run(wall, cpu, value, tuple(results))
+
+    def probe(self) -> list[WorkerInfo]:
+        """Which process and thread each worker is, and whether it sees the GIL enabled."""
+        return self._map(probe, [()] * self.workers)
+
+    def dispatch_overhead(self, repeats: int = 5) -> float:
+        """Median seconds to send W empty tasks through the barrier and get them back."""
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            self.probe()
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times)
+
+    def _prepare(self, parts: list[Part]) -> None:
+        pass
+
+    def _children_cpu(self, results: list[PartResult]) -> float:
+        return 0.0
+
+    def _run_parts(self, parts: list[Part]) -> list[PartResult]:
+        return self._map(run_part, [(part,) for part in parts])
+
+    def _start(self) -> None:
+        raise NotImplementedError
+
+    def _map(self, fn: Callable[..., Any], args: list[tuple]) -> list[Any]:
+        raise NotImplementedError
+
+
+class SerialExecutor(Executor):
+    """Runs the whole job in the calling thread: the baseline of every speed-up."""
+
+    kind = "serial"
+
+    def __init__(self, workers: int = 1, start_method: str | None = None) -> None:
+        if workers != 1:
+            raise UserError("the serial executor runs exactly one worker")
+        super().__init__(1, None)
+
+    def _start(self) -> None:
+        pass
+
+    def _prepare(self, parts: list[Part]) -> None:
+        for part in parts:
+            part_input(part)
+
+    def _map(self, fn: Callable[..., Any], args: list[tuple]) -> list[Any]:
+        return [fn(*a) for a in args]
+
+
+class _PoolExecutor(Executor):
+    _pool: _Pool | None = None
+    _barrier: Any = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _map(self, fn: Callable[..., Any], args: list[tuple]) -> list[Any]:
+        assert self._pool is not None, "start() the executor first"
+        futures = [self._submit(fn, a) for a in args]
+        return [f.result(timeout=RESULT_TIMEOUT_S) for f in futures]
+
+    def _submit(self, fn: Callable[..., Any], args: tuple) -> Any:
+        raise NotImplementedError
+
+
+class ThreadExecutor(_PoolExecutor):
+    """W threads in this process, sharing its memory and its GIL."""
+
+    kind = "threads"
+
+    def _start(self) -> None:
+        self._barrier = threading.Barrier(self.workers)
+        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="pylab-worker")
+
+    def _submit(self, fn: Callable[..., Any], args: tuple) -> Any:
+        return self._pool.submit(fn, *args, self._barrier)
+
+
+class ProcessExecutor(_PoolExecutor):
+    """W processes started with an explicit start method (never the platform default)."""
+
+    kind = "processes"
+
+    def __init__(self, workers: int = 1, start_method: str | None = "fork") -> None:
+        if start_method not in multiprocessing.get_all_start_methods():
+            raise unknown_name(
+                "start method", str(start_method), multiprocessing.get_all_start_methods()
+            )
+        super().__init__(workers, start_method)
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context(self.start_method)
+        self._barrier = context.Barrier(self.workers)
+        self._pool = ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=init_process, initargs=(self._barrier,)
+        )
+
+    def _submit(self, fn: Callable[..., Any], args: tuple) -> Any:
+        return self._pool.submit(fn, *args)
+
+    def _children_cpu(self, results: list[PartResult]) -> float:
+        # The workers' CPU is not in this process's clock; each part reports its own.
+        return sum(r.cpu_s for r in results)
+
+
+_CLASSES = {"serial": SerialExecutor, "threads": ThreadExecutor, "processes": ProcessExecutor}
+
+
+def make_executor(kind: str, workers: int = 1, start_method: str | None = None) -> Executor:
+    """An executor by name: `serial`, `threads`, or `processes` with a start method."""
+    if kind not in _CLASSES:
+        raise unknown_name("executor", kind, EXECUTORS)
+    if kind == "processes":
+        return ProcessExecutor(workers, start_method or "fork")
+    return _CLASSES[kind](workers)

@@ -1,0 +1,26 @@
+"""The registry of kernel families: `get(name)` returns a `Kernel`.
+
+Adding a kernel is one ext/<name>.pyx plus one module here named in FAMILIES.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from pylab.errors import unknown_name
+from pylab.kernels.base import Kernel
+
+FAMILIES = ("compute", "stream", "amdahl", "objects", "io")
+
+__all__ = ["FAMILIES", "Kernel", "get", "names"]
+
+
+def names() -> tuple[str, ...]:
+    return FAMILIES
+
+
+def get(name: str) -> Kernel:
+    """The kernel family `name`; an unknown name is a user error with a suggestion."""
+    if name not in FAMILIES:
+        raise unknown_name("kernel", name, FAMILIES)
+    return importlib.import_module(f"pylab.kernels.{name}").KERNEL

@@ -1,0 +1,62 @@
+"""amdahl: compute's loop with a chosen share `gil_share` done holding the GIL."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pylab._ext import amdahl as _ext
+from pylab.errors import UserError
+from pylab.kernels.base import Kernel, split_bounds
+from pylab.kernels.hashing import combine_mod64, hash_sum_numpy
+
+
+@dataclass(frozen=True)
+class MixedSpan:
+    lo: int
+    hi: int
+    gil_share: float
+
+
+def make_input(size: int, gil_share: float = 0.5) -> MixedSpan:
+    if not 0.0 <= gil_share <= 1.0:
+        raise UserError(f"amdahl: gil_share must be in [0, 1], got {gil_share}")
+    return MixedSpan(0, size, float(gil_share))
+
+
+def split(span: MixedSpan, n: int) -> list[MixedSpan]:
+    return [MixedSpan(a, b, span.gil_share) for a, b in split_bounds(span.lo, span.hi, n)]
+
+
+def run_mixed(span: MixedSpan) -> int:
+    return _ext.hash_sum_mixed(span.lo, span.hi, span.gil_share)
+
+
+def reference(span: MixedSpan) -> int:
+    return hash_sum_numpy(span.lo, span.hi)
+
+
+def predicted_speedup(gil_share: float, workers: float) -> float:
+    """Amdahl's law with the GIL-held share as the serial fraction."""
+    return 1.0 / (gil_share + (1.0 - gil_share) / workers)
+
+
+def thread_model(params: Mapping[str, Any], workers: int, cores: int) -> float:
+    """Amdahl's law for W threads, capped by the cores: W > cores cannot beat the cores."""
+    return min(float(cores), predicted_speedup(float(params["gil_share"]), workers))
+
+
+KERNEL = Kernel(
+    name="amdahl",
+    summary="compute's loop, the first gil_share of it holding the GIL, the rest released",
+    unit="iterations",
+    variants={"mixed": run_mixed},
+    make_input=make_input,
+    reference=reference,
+    split=split,
+    combine=combine_mod64,
+    params={"gil_share": 0.5},
+    start_size=10_000,
+    thread_model=thread_model,
+)

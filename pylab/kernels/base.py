@@ -1,0 +1,70 @@
+"""The contract every kernel family fulfils, and helpers for index-range inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pylab.errors import UserError, unknown_name
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """One kernel family: the same arithmetic in each variant, the GIL the only difference.
+
+    `size` counts `unit`s of work. `make_input(size, **params)` is deterministic,
+    so a worker process can rebuild its input instead of receiving it by pickle.
+    `split(input, n)` cuts an input into n parts cheaply (ranges, array views);
+    `combine` of the parts' results equals the result on the whole input, which
+    must equal `reference(input)`, computed independently of the variants.
+    """
+
+    name: str
+    summary: str
+    unit: str
+    variants: Mapping[str, Callable[[Any], Any]]
+    make_input: Callable[..., Any]
+    reference: Callable[[Any], Any]
+    split: Callable[[Any, int], Sequence[Any]]
+    combine: Callable[[Sequence[Any]], Any] = sum
+    params: Mapping[str, Any] = field(default_factory=dict)
+    start_size: int = 1_000
+    max_size: int = 2**40
+    # An optional model of the thread speed-up: (params, workers, usable cores) -> speed-up.
+    thread_model: Callable[[Mapping[str, Any], int, int], float] | None = None
+
+    def resolve_params(self, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Defaults overridden by `given`; unknown parameter names are a user error."""
+        given = dict(given or {})
+        for name in given:
+            if name not in self.params:
+                raise unknown_name(f"parameter of kernel {self.name!r}", name, self.params)
+        return {**self.params, **given}
+
+    def variant(self, name: str) -> Callable[[Any], Any]:
+        try:
+            return self.variants[name]
+        except KeyError:
+            raise unknown_name(f"variant of kernel {self.name!r}", name, self.variants) from None
+
+
+@dataclass(frozen=True)
+class Span:
+    """The half-open index range [lo, hi) a kernel iterates over."""
+
+    lo: int
+    hi: int
+
+
+def split_bounds(lo: int, hi: int, n: int) -> list[tuple[int, int]]:
+    """[lo, hi) cut into n contiguous ranges whose lengths differ by at most one."""
+    if n < 1:
+        raise UserError(f"cannot split work into {n} parts")
+    length = hi - lo
+    edges = [lo + (length * k) // n for k in range(n + 1)]
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def split_span(span: Span, n: int) -> list[Span]:
+    return [Span(a, b) for a, b in split_bounds(span.lo, span.hi, n)]

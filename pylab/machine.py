@@ -1,0 +1,107 @@
+"""What a result was measured on: the machine, the interpreter and the kernels' build."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import platform
+import socket
+import sys
+import sysconfig
+from pathlib import Path
+from typing import Any
+
+import pylab
+
+
+def usable_cores() -> int:
+    """CPUs this process may run on (affinity), which can be fewer than the machine has."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def gil_enabled() -> bool:
+    """False only on a free-threaded build running with the GIL off."""
+    check = getattr(sys, "_is_gil_enabled", None)
+    return True if check is None else bool(check())
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def last_level_cache_bytes() -> int | None:
+    """Size of the largest CPU cache Linux reports (sysfs), or None elsewhere."""
+    best = None
+    for index in Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"):
+        try:
+            level = int((index / "level").read_text())
+            text = (index / "size").read_text().strip()
+        except (OSError, ValueError):
+            continue
+        scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:], 1)
+        size = int(text.rstrip("KMG")) * scale
+        if best is None or level > best[0]:
+            best = (level, size)
+    return best[1] if best else None
+
+
+def load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def python_info() -> dict[str, Any]:
+    return {
+        "version": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "build": " ".join(platform.python_build()),
+        "compiler": platform.python_compiler(),
+        "executable": sys.executable,
+        "free_threaded_build": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+        "gil_enabled": gil_enabled(),
+        "switch_interval_s": sys.getswitchinterval(),
+    }
+
+
+def machine_info() -> dict[str, Any]:
+    import psutil
+
+    return {
+        "hostname": socket.gethostname(),
+        "cpu_model": cpu_model(),
+        "logical_cores": os.cpu_count(),
+        "physical_cores": psutil.cpu_count(logical=False),
+        "usable_cores": usable_cores(),
+        "memory_bytes": psutil.virtual_memory().total,
+        "last_level_cache_bytes": last_level_cache_bytes(),
+        "os": platform.platform(),
+        "python": python_info(),
+        "start_methods": multiprocessing.get_all_start_methods(),
+        "default_start_method": multiprocessing.get_start_method(allow_none=True)
+        or multiprocessing.get_context().get_start_method(),
+    }
+
+
+def build_info() -> dict[str, Any]:
+    """How the kernels were compiled (read from the compiled module) and runtime versions."""
+    import numpy
+
+    from pylab._ext._build import build_info as compiled
+
+    return {
+        "pylab_version": pylab.__version__,
+        "pylab_path": str(Path(pylab.__file__).parent),
+        "numpy_version": numpy.__version__,
+        **compiled(),
+    }

@@ -1,0 +1,111 @@
+"""What a run measures: cells (kernel, variant, params, executor, start method, W)."""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pylab import kernels
+from pylab.errors import UserError, unknown_name
+from pylab.executors import EXECUTORS, START_METHODS
+from pylab.presets import Preset, resolve_workers
+
+Params = tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    kernel: str
+    variant: str
+    executor: str
+    start_method: str | None
+    workers: int
+    params: Params = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kernel": self.kernel,
+            "variant": self.variant,
+            "executor": self.executor,
+            "start_method": self.start_method,
+            "workers": self.workers,
+            "params": dict(self.params),
+        }
+
+    @property
+    def work(self) -> tuple[str, str, Params]:
+        """Cells with the same work share one calibrated size."""
+        return (self.kernel, self.variant, self.params)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Explicit choices that narrow or override a preset; None keeps the preset's."""
+
+    kernels: Sequence[str] | None = None
+    variants: Sequence[str] | None = None
+    executors: Sequence[str] | None = None
+    start_methods: Sequence[str] | None = None
+    workers: Sequence[int] | None = None
+
+
+def _check_names(kind: str, given: Sequence[str], known: Sequence[str]) -> None:
+    for name in given:
+        if name not in known:
+            raise unknown_name(kind, name, known)
+
+
+def _param_sets(preset: Preset, kernel: str) -> list[Params]:
+    defaults = kernels.get(kernel).resolve_params()
+    grid = preset.param_grid.get(kernel, {})
+    names = sorted(grid)
+    combos = itertools.product(*(grid[n] for n in names)) if names else [()]
+    return [tuple(sorted({**defaults, **dict(zip(names, c, strict=True))}.items())) for c in combos]
+
+
+def _executor_slots(executors: Sequence[str], methods: Sequence[str], workers: Sequence[int]):
+    for executor in executors:
+        if executor == "serial":
+            yield executor, None, 1
+        elif executor == "threads":
+            yield from ((executor, None, w) for w in workers)
+        else:
+            yield from ((executor, m, w) for m in methods for w in workers)
+
+
+def build_plan(preset: Preset, selection: Selection, cores: int) -> list[CellSpec]:
+    """Every cell of `preset` narrowed by `selection`, grouped so equal work is adjacent."""
+    names = selection.kernels or preset.kernels
+    _check_names("kernel", names, kernels.names())
+    executors = selection.executors or preset.executors
+    _check_names("executor", executors, EXECUTORS)
+    methods = selection.start_methods or preset.start_methods
+    _check_names("start method", methods, START_METHODS)
+    available = multiprocessing.get_all_start_methods()
+    for method in methods:
+        if method not in available and "processes" in executors:
+            raise UserError(
+                f"start method {method!r} is not available here ({', '.join(available)})"
+            )
+    workers = sorted(set(selection.workers or resolve_workers(preset.workers, cores)))
+    families = [kernels.get(n) for n in names]
+    if selection.variants:
+        _check_names(
+            "variant", selection.variants, sorted({v for k in families for v in k.variants})
+        )
+
+    return [
+        CellSpec(k.name, variant, executor, method, w, params)
+        for k in families
+        for params in _param_sets(preset, k.name)
+        for variant in k.variants
+        if not selection.variants or variant in selection.variants
+        for executor, method, w in _executor_slots(executors, methods, workers)
+    ]
+
+
+def params_label(params: Mapping[str, Any]) -> str:
+    return " ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())

@@ -1,0 +1,69 @@
+"""Named selections of cells with their measurement settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from pylab.errors import unknown_name
+
+# Worker counts are numbers, or "cores" (usable cores) and "2cores" (oversubscribed).
+WorkerToken = int | str
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    summary: str
+    kernels: tuple[str, ...]
+    executors: tuple[str, ...] = ("serial", "threads", "processes")
+    start_methods: tuple[str, ...] = ("fork", "forkserver", "spawn")
+    workers: tuple[WorkerToken, ...] = (1, 2, 4, "cores")
+    param_grid: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)
+    repeats: int = 6
+    warmups: int = 1
+    min_time_s: float = 0.15
+
+
+ALL_KERNELS = ("compute", "stream", "amdahl", "objects", "io")
+
+PRESETS = {
+    p.name: p
+    for p in (
+        Preset(
+            "quick",
+            "compute and io, every variant, threads and fork processes, W 1 and 2 (about 1 minute)",
+            kernels=("compute", "io"),
+            start_methods=("fork",),
+            workers=(1, 2),
+        ),
+        Preset(
+            "default",
+            "every kernel, variant, executor and start method, W 1, 2, 4 and the usable cores",
+            kernels=ALL_KERNELS,
+            param_grid={"amdahl": {"gil_share": (0.0, 0.25, 0.5, 0.75, 1.0)}},
+        ),
+        Preset(
+            "full",
+            "denser W (up to twice the cores) and gil_share sweeps, 12 repeats of 0.3 s or more",
+            kernels=ALL_KERNELS,
+            workers=(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, "cores", "2cores"),
+            param_grid={"amdahl": {"gil_share": tuple(i / 8 for i in range(9))}},
+            repeats=12,
+            min_time_s=0.3,
+        ),
+    )
+}
+
+
+def get_preset(name: str) -> Preset:
+    if name not in PRESETS:
+        raise unknown_name("preset", name, PRESETS)
+    return PRESETS[name]
+
+
+def resolve_workers(tokens: Sequence[WorkerToken], cores: int) -> list[int]:
+    """Worker counts for this machine; numbers above twice the cores are dropped."""
+    named = {"cores": cores, "2cores": 2 * cores}
+    counts = {named[t] if isinstance(t, str) else t for t in tokens}
+    return sorted(w for w in counts if w <= max(2 * cores, 4))

@@ -1,0 +1,126 @@
+"""The verdict in words per kernel and variant, and the table `run` ends with.
+
+Every verdict is computed from the cells by the rules below; none is written
+by hand. A speed-up S at W workers is judged against the ideal min(W, cores):
+  scales  S >= 0.7 * ideal
+  partly  S >= 1 + 0.25 * (ideal - 1)   (a real gain, well short of ideal)
+  flat    otherwise
+A verdict is "(uncertain)" when the ends of the cells' intervals would give a
+different verdict than their medians.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pylab.plan import params_label
+
+SCALES = 0.7
+PARTLY_GAIN = 0.25
+BUSY = 0.7  # CPU time per wall second, per ideal worker, of workers that all compute
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    unit: str
+    threads: dict[str, Any] | None
+    processes: dict[str, Any] | None
+    verdict: str
+
+
+def _level(speedup: float, ideal: int) -> str:
+    if speedup >= SCALES * ideal:
+        return "scales"
+    return "partly" if speedup >= 1 + PARTLY_GAIN * (ideal - 1) else "flat"
+
+
+def _busy(cell: dict[str, Any] | None, cores: int) -> bool:
+    return cell is not None and cell["cpu_per_wall"]["median"] >= BUSY * _ideal(cell, cores)
+
+
+def _ideal(cell: dict[str, Any], cores: int) -> int:
+    return min(cell["workers"], cores)
+
+
+def _verdict_at(t: float | None, p: float | None, row: Row, cores: int) -> str:
+    lt = _level(t, _ideal(row.threads, cores)) if t is not None else None
+    lp = _level(p, _ideal(row.processes, cores)) if p is not None else None
+    if lt == "scales":
+        return "scales in threads"
+    if lp == "scales":
+        return "needs processes"
+    if row.unit == "bytes" and (_busy(row.threads, cores) or _busy(row.processes, cores)):
+        return "capped by memory bandwidth"
+    if "partly" in (lt, lp):
+        return "scales partly in " + ("threads" if (t or 0) >= (p or 0) else "processes")
+    return "does not scale"
+
+
+def verdict(row: Row, cores: int) -> str:
+    """The verdict from the medians, marked uncertain if the intervals allow another."""
+    cells = (row.threads, row.processes)
+    if all(c is None for c in cells):
+        return "no parallel cell measured"
+    if all(c is None or c["workers"] == 1 for c in cells):
+        return "W=1 only: scaling not measured"
+    ends = [[c["speedup"][k] for k in ("median", "low", "high")] if c else [None] for c in cells]
+    seen = [_verdict_at(t, p, row, cores) for t, p in itertools.product(*ends)]
+    return seen[0] + ("" if len(set(seen)) == 1 else " (uncertain)")
+
+
+def _largest_w(cells: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    if not cells:
+        return None
+    top = max(c["workers"] for c in cells)
+    return max((c for c in cells if c["workers"] == top), key=lambda c: c["speedup"]["median"])
+
+
+def rows(results: dict[str, Any]) -> list[Row]:
+    """One row per kernel, variant and params: threads and best processes at the largest W."""
+    cores = results["machine"]["usable_cores"]
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for cell in results["cells"]:
+        key = (cell["kernel"], cell["variant"], json.dumps(cell["params"], sort_keys=True))
+        groups.setdefault(key, []).append(cell)
+    out = []
+    for (kernel, variant, _), cells in groups.items():
+        good = [c for c in cells if c.get("ok")]
+        label = f"{kernel}/{variant} {params_label(cells[0]['params'])}".strip()
+        row = Row(
+            label,
+            cells[0]["unit"],
+            _largest_w([c for c in good if c["executor"] == "threads"]),
+            _largest_w([c for c in good if c["executor"] == "processes"]),
+            "",
+        )
+        failed = len(cells) - len(good)
+        text = verdict(row, cores) + (f"; {failed} cell(s) failed" if failed else "")
+        out.append(Row(row.label, row.unit, row.threads, row.processes, text))
+    return out
+
+
+def _speedup_text(cell: dict[str, Any] | None, with_method: bool = False) -> str:
+    if cell is None:
+        return "-"
+    s = cell["speedup"]
+    text = f"{s['median']:.2f}x [{s['low']:.2f}-{s['high']:.2f}] W={cell['workers']}"
+    if cell.get("model_speedup") is not None:
+        text += f" (model {cell['model_speedup']:.2f}x)"
+    return text + (f" {cell['start_method']}" if with_method else "")
+
+
+def format_table(results: dict[str, Any]) -> str:
+    """The compact table: speed-up [95% interval] in threads and processes, and the verdict."""
+    header = ("kernel/variant", "threads", "processes", "verdict")
+    lines = [
+        (r.label, _speedup_text(r.threads), _speedup_text(r.processes, True), r.verdict)
+        for r in rows(results)
+    ]
+    widths = [max(len(x[i]) for x in [header, *lines]) for i in range(3)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths) + "  {}"
+    return "\n".join(fmt.format(*line) for line in [header, *lines])

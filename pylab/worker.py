@@ -1,0 +1,98 @@
+"""What runs inside a worker (a pool thread or a pool process): one part of a job.
+
+Workers rebuild their input from (kernel, size, params) instead of receiving it,
+so a 500 MiB array is never pickled; the input is cached per process, and the
+warm-up runs fill the cache before anything is timed.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pylab import kernels
+from pylab.machine import gil_enabled
+
+# Long enough for any sane part to reach the barrier; a broken barrier fails the cell.
+BARRIER_TIMEOUT_S = 120.0
+
+_process_barrier: Any = None  # set in each pool process by init_process
+
+
+@dataclass(frozen=True)
+class Job:
+    """A whole measurement's work: `size` units of a kernel variant."""
+
+    kernel: str
+    variant: str
+    size: int
+    params: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    """Part `index` of `count` of a job, run by one worker."""
+
+    job: Job
+    index: int = 0
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class PartResult:
+    value: Any
+    cpu_s: float  # CPU time of the worker thread while the kernel ran
+    pid: int
+    thread_id: int
+
+
+@dataclass(frozen=True)
+class WorkerInfo:
+    pid: int
+    thread_id: int
+    gil_enabled: bool
+
+
+def init_process(barrier: Any) -> None:
+    """Pool-process initializer: keep the pool's barrier (it can only be inherited)."""
+    global _process_barrier
+    _process_barrier = barrier
+
+
+@lru_cache(maxsize=2)
+def job_input(kernel: str, size: int, params: tuple[tuple[str, Any], ...]) -> Any:
+    return kernels.get(kernel).make_input(size, **dict(params))
+
+
+@lru_cache(maxsize=16)
+def part_input(part: Part) -> Any:
+    job = part.job
+    whole = job_input(job.kernel, job.size, job.params)
+    return kernels.get(job.kernel).split(whole, part.count)[part.index]
+
+
+def _wait(barrier: Any) -> None:
+    barrier = barrier if barrier is not None else _process_barrier
+    if barrier is not None:
+        barrier.wait(BARRIER_TIMEOUT_S)
+
+
+def run_part(part: Part, barrier: Any = None) -> PartResult:
+    """Run one part; with a barrier, start only once every worker is ready."""
+    run = kernels.get(part.job.kernel).variant(part.job.variant)
+    data = part_input(part)
+    _wait(barrier)
+    cpu0 = time.thread_time()
+    value = run(data)
+    cpu = time.thread_time() - cpu0
+    return PartResult(value, cpu, os.getpid(), threading.get_native_id())
+
+
+def probe(barrier: Any = None) -> WorkerInfo:
+    """A no-op task: who ran it. Through the barrier, so W probes reach W workers."""
+    _wait(barrier)
+    return WorkerInfo(os.getpid(), threading.get_native_id(), gil_enabled())

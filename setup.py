@@ -1,0 +1,130 @@
+"""Build pylab's Cython kernels: the one place for compiler directives and flags.
+
+Static metadata lives in pyproject.toml; this file holds only what must be
+computed. Environment variables:
+  PYLAB_DEBUG=1     bounds and initialisation checks on, -O0 -g
+  PYLAB_ANNOTATE=1  write Cython's annotated HTML next to the generated C
+                    (build/cython/ext/*.html): a `with nogil:` block should be white
+"""
+
+import os
+from pathlib import Path
+
+import Cython
+import numpy
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+from setuptools.command.editable_wheel import editable_wheel
+
+HERE = Path(__file__).parent.resolve()
+DEBUG = os.environ.get("PYLAB_DEBUG", "0") not in ("", "0")
+ANNOTATE = os.environ.get("PYLAB_ANNOTATE", "0") not in ("", "0")
+
+DIRECTIVES = {
+    "language_level": 3,
+    "boundscheck": DEBUG,
+    "initializedcheck": DEBUG,
+    "wraparound": False,
+    "cdivision": True,
+    "nonecheck": False,
+    "embedsignature": True,
+}
+CFLAGS = ["-O0", "-g"] if DEBUG else ["-O3"]
+
+
+def _c_string(value: object) -> str:
+    return '"' + str(value).replace("\\", "/").replace('"', "'") + '"'
+
+
+# Every kernel is told how it was built; pylab._ext._build reports it.
+BUILD_MACROS = [
+    ("PYLAB_CFLAGS", _c_string(" ".join(CFLAGS))),
+    ("PYLAB_DIRECTIVES", _c_string(",".join(f"{k}={v}" for k, v in DIRECTIVES.items()))),
+    ("PYLAB_CYTHON_VERSION", _c_string(Cython.__version__)),
+    ("PYLAB_NUMPY_BUILD_VERSION", _c_string(numpy.__version__)),
+    ("PYLAB_DEBUG", "1" if DEBUG else "0"),
+]
+
+
+def extensions() -> list[Extension]:
+    """One extension module pylab._ext.<name> per ext/<name>.pyx."""
+    return [
+        Extension(
+            f"pylab._ext.{pyx.stem}",
+            [str(pyx.relative_to(HERE))],
+            extra_compile_args=CFLAGS,
+            define_macros=BUILD_MACROS,
+        )
+        for pyx in sorted((HERE / "ext").glob("*.pyx"))
+    ]
+
+
+# matplotlib installs a top-level pylab.py into site-packages. setuptools'
+# editable finder is appended to sys.meta_path, after the path finder that
+# finds that file, so `import pylab` would get matplotlib's module. This .pth
+# puts a finder for our package first. Regular wheels need nothing: a package
+# directory beats a module of the same name in one site-packages folder.
+FINDER = '''\
+"""Puts this project's pylab package ahead of matplotlib's pylab.py (editable install)."""
+import importlib.util
+import os
+import sys
+
+
+class PylabFinder:
+    def __init__(self, package_dir):
+        self.package_dir = package_dir
+
+    def find_spec(self, fullname, path=None, target=None):
+        init = os.path.join(self.package_dir, "__init__.py")
+        if fullname != "pylab" or not os.path.exists(init):
+            return None
+        return importlib.util.spec_from_file_location(
+            "pylab", init, submodule_search_locations=[self.package_dir]
+        )
+
+
+def install(package_dir):
+    sys.meta_path.insert(0, PylabFinder(package_dir))
+'''
+
+
+class _PylabFirst:
+    """Wraps setuptools' editable strategy and adds the finder above to the wheel."""
+
+    def __init__(self, inner, package_dir: Path) -> None:
+        self.inner = inner
+        self.package_dir = package_dir
+
+    def __enter__(self):
+        self.inner.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.inner.__exit__(*exc)
+
+    def __call__(self, wheel, files, mapping) -> None:
+        self.inner(wheel, files, mapping)
+        wheel.writestr("_pylab_editable_finder.py", FINDER)
+        install = f"_pylab_editable_finder.install({str(self.package_dir)!r})"
+        wheel.writestr("_pylab_editable_finder.pth", f"import _pylab_editable_finder; {install}\n")
+
+
+class EditableWheel(editable_wheel):
+    def _select_strategy(self, name, tag, build_lib):
+        return _PylabFirst(super()._select_strategy(name, tag, build_lib), HERE / "pylab")
+
+
+# setuptools runs this file as __main__; tests import it for DIRECTIVES without building.
+if __name__ == "__main__":
+    setup(
+        ext_modules=cythonize(
+            extensions(),
+            compiler_directives=DIRECTIVES,
+            include_path=[str(HERE / "ext")],
+            build_dir="build/cython",
+            annotate=ANNOTATE,
+            force=ANNOTATE,  # annotate even when the C files are up to date
+        ),
+        cmdclass={"editable_wheel": EditableWheel},
+    )

@@ -1,0 +1,56 @@
+"""Presets expand to cells; explicit options narrow them; bad names are user errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from pylab.errors import UserError
+from pylab.plan import Selection, build_plan
+from pylab.presets import PRESETS, get_preset, resolve_workers
+
+
+def test_quick_preset_cells() -> None:
+    cells = build_plan(get_preset("quick"), Selection(), cores=2)
+    assert {c.kernel for c in cells} == {"compute", "io"}
+    assert {c.executor for c in cells} == {"serial", "threads", "processes"}
+    assert {c.start_method for c in cells if c.executor == "processes"} == {"fork"}
+    assert {c.workers for c in cells if c.executor != "serial"} == {1, 2}
+    # equal work is adjacent, so each piece of work is calibrated once
+    works = [c.work for c in cells]
+    assert len({w for w in works}) == len(
+        [w for i, w in enumerate(works) if i == 0 or works[i - 1] != w]
+    )
+
+
+def test_default_preset_sweeps_amdahl_shares_and_workers() -> None:
+    cells = build_plan(PRESETS["default"], Selection(kernels=["amdahl"]), cores=16)
+    assert sorted({dict(c.params)["gil_share"] for c in cells}) == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert {c.workers for c in cells if c.executor == "threads"} == {1, 2, 4, 16}
+
+
+def test_selection_narrows() -> None:
+    sel = Selection(kernels=["compute"], variants=["nogil"], executors=["threads"], workers=[3])
+    cells = build_plan(get_preset("default"), sel, cores=2)
+    assert [(c.kernel, c.variant, c.executor, c.workers) for c in cells] == [
+        ("compute", "nogil", "threads", 3)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("selection", "message"),
+    [
+        (Selection(kernels=["compte"]), "did you mean 'compute'"),
+        (Selection(executors=["thread"]), "did you mean 'threads'"),
+        (Selection(start_methods=["spwan"]), "did you mean 'spawn'"),
+        (Selection(variants=["nogli"]), "did you mean 'nogil'"),
+        (Selection(kernels=["objects"], variants=["nogil"]), "unknown variant 'nogil'"),
+    ],
+)
+def test_bad_selections(selection: Selection, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        build_plan(get_preset("default"), selection, cores=2)
+
+
+def test_worker_tokens() -> None:
+    assert resolve_workers((1, 2, 4, "cores"), 2) == [1, 2, 4]
+    assert resolve_workers((1, 2, 32, "cores", "2cores"), 8) == [1, 2, 8, 16]

@@ -1,0 +1,82 @@
+"""The results file round-trips, is versioned, and bad files get one clear error."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from pylab import results
+from pylab.errors import UserError
+
+
+def _sample() -> dict:
+    return {
+        "format": results.FORMAT,
+        "format_version": results.FORMAT_VERSION,
+        "status": "complete",
+        "machine": {"usable_cores": 2},
+        "cells": [
+            {
+                "kernel": "compute", "variant": "nogil", "executor": "threads",
+                "start_method": None, "workers": 2, "params": {}, "size": 10, "unit": "iterations",
+                "ok": True, "error": None, "noisy": False,
+                "samples": {"serial_s": [0.2, 0.21], "parallel_s": [0.1, 0.11]},
+                "speedup": {"median": 1.95, "low": 1.9, "high": 2.0, "confidence": 0.5},
+            },
+            {"kernel": "io", "variant": "gil", "executor": "processes", "start_method": "fork",
+             "workers": 2, "params": {"wait_us": 1000}, "ok": False, "error": "WrongResult: x"},
+        ],
+    }  # fmt: skip
+
+
+def test_round_trip_and_csv(tmp_path: Path) -> None:
+    path = tmp_path / "run.json"
+    results.save(_sample(), path)
+    assert results.load(path) == _sample()
+    rows = list(csv.DictReader(path.with_suffix(".csv").open()))
+    assert [r["kernel"] for r in rows] == ["compute", "io"]
+    assert rows[0]["speedup"] == "1.95" and rows[1]["error"] == "WrongResult: x"
+    assert not list(tmp_path.glob(".*.tmp"))  # the atomic write left no temporary file
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty file"),
+        ('{"format": "pylab-results", "format_ver', "not valid JSON"),
+        ("[1, 2]", "not a pylab results file"),
+        ('{"format": "pyperf", "cells": []}', "not a pylab results file"),
+        ('{"format": "pylab-results", "format_version": "1", "cells": []}', "bad format_version"),
+        ('{"format": "pylab-results", "format_version": 1, "cells": {}}', "malformed"),
+        ('{"format": "pylab-results", "format_version": 99, "cells": []}', "newer pylab"),
+    ],
+)
+def test_bad_files_are_user_errors(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(UserError, match=message):
+        results.load(path)
+
+
+def test_missing_file_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="no such results file"):
+        results.load(tmp_path / "nope.json")
+
+
+def test_truncated_real_file_is_a_user_error(tmp_path: Path) -> None:
+    path = tmp_path / "run.json"
+    results.save(_sample(), path)
+    text = path.read_text()
+    path.write_text(text[: len(text) // 2])
+    with pytest.raises(UserError, match="not valid JSON"):
+        results.load(path)
+
+
+def test_default_path_is_safe_for_any_hostname(tmp_path: Path) -> None:
+    when = results.utc_now()
+    path = results.default_path(tmp_path, "a b/c", when)
+    assert path.parent == tmp_path and "/" not in path.name and " " not in path.name
+    assert json.dumps(str(path))

@@ -1,0 +1,62 @@
+"""The verdict rules, on made-up cells (the rules are under test, not the machine)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pylab import summary
+
+
+def _cell(executor: str, workers: int, s: float, low: float, high: float, cpu: float) -> dict:
+    return {
+        "kernel": "k", "variant": "v", "params": {}, "unit": "iterations", "ok": True,
+        "executor": executor, "workers": workers,
+        "start_method": "fork" if executor == "processes" else None,
+        "speedup": {"median": s, "low": low, "high": high, "confidence": 0.97},
+        "cpu_per_wall": {"median": cpu, "low": cpu, "high": cpu, "confidence": 0.97},
+    }  # fmt: skip
+
+
+def _verdict(threads: tuple, processes: tuple, unit: str = "iterations", cores: int = 2) -> str:
+    cells = [_cell("threads", *threads), _cell("processes", *processes)]
+    for c in cells:
+        c["unit"] = unit
+    rows = summary.rows({"machine": {"usable_cores": cores}, "cells": cells})
+    assert len(rows) == 1
+    return rows[0].verdict
+
+
+@pytest.mark.parametrize(
+    ("threads", "processes", "unit", "expected"),
+    [
+        ((2, 1.9, 1.85, 1.95, 2.0), (2, 1.9, 1.8, 1.95, 2.0), "iterations", "scales in threads"),
+        ((2, 1.0, 0.98, 1.02, 1.0), (2, 1.9, 1.8, 1.95, 2.0), "iterations", "needs processes"),
+        ((2, 1.1, 1.05, 1.15, 1.9), (2, 1.1, 1.0, 1.2, 1.9), "bytes", "capped by memory bandwidth"),
+        ((2, 1.3, 1.27, 1.33, 1.3), (2, 1.1, 1.0, 1.2, 1.0), "iterations",
+         "scales partly in threads"),
+        ((2, 1.0, 0.95, 1.05, 1.0), (2, 1.0, 0.95, 1.05, 1.0), "iterations", "does not scale"),
+        ((4, 3.9, 3.8, 4.0, 0.01), (4, 3.9, 3.8, 4.0, 0.01), "waits", "scales in threads"),
+    ],
+)  # fmt: skip
+def test_verdict_rules(threads, processes, unit, expected) -> None:
+    assert _verdict(threads, processes, unit) == expected
+
+
+def test_an_interval_across_a_threshold_makes_the_verdict_uncertain() -> None:
+    verdict = _verdict((2, 1.5, 1.1, 1.9, 1.5), (2, 1.9, 1.8, 1.95, 2.0))
+    assert verdict == "scales in threads (uncertain)"
+
+
+def test_failed_cells_are_counted_and_w1_only_says_so() -> None:
+    ok = _cell("threads", 1, 1.0, 0.9, 1.1, 1.0)
+    bad = {**_cell("processes", 1, 1.0, 0.9, 1.1, 1.0), "ok": False}
+    rows = summary.rows({"machine": {"usable_cores": 2}, "cells": [ok, bad]})
+    assert rows[0].verdict == "W=1 only: scaling not measured; 1 cell(s) failed"
+
+
+def test_table_has_a_row_per_kernel_variant() -> None:
+    cells = [_cell("threads", 2, 1.9, 1.8, 2.0, 1.9), _cell("processes", 2, 1.9, 1.8, 2.0, 1.9)]
+    table = summary.format_table({"machine": {"usable_cores": 2}, "cells": cells})
+    lines = table.splitlines()
+    assert lines[0].split()[:2] == ["kernel/variant", "threads"]
+    assert lines[1].startswith("k/v") and "1.90x [1.80-2.00] W=2" in lines[1]
