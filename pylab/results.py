@@ -43,8 +43,13 @@ def utc_now() -> datetime:
 
 
 def default_path(out_dir: Path, hostname: str, when: datetime) -> Path:
-    host = re.sub(r"[^A-Za-z0-9.-]+", "-", hostname) or "host"
-    return out_dir / f"{when:%Y%m%dT%H%M%SZ}-{host}.json"
+    """OUT/<UTC time>-<host>.json, with -2, -3... if a run in the same second took it."""
+    stem = f"{when:%Y%m%dT%H%M%SZ}-{re.sub(r'[^A-Za-z0-9.-]+', '-', hostname) or 'host'}"
+    path, n = out_dir / f"{stem}.json", 1
+    while path.exists():
+        n += 1
+        path = out_dir / f"{stem}-{n}.json"
+    return path
 
 
 def _umask() -> int:

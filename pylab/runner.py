@@ -13,14 +13,15 @@ import pylab
 from pylab import results as results_io
 from pylab.machine import build_info, load_average, machine_info
 from pylab.measure import Settings, calibrate, measure_cell
-from pylab.pinning import pin_thread_pools
 from pylab.plan import CellSpec, Selection
 
 # Called with (index, cell spec) before each cell is measured, for progress display.
 Progress = Callable[[int, CellSpec], None]
 
 
-def new_results(preset: str, settings: Settings, selection: Selection) -> dict[str, Any]:
+def new_results(
+    preset: str, settings: Settings, selection: Selection, pinning: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "format": results_io.FORMAT,
         "format_version": results_io.FORMAT_VERSION,
@@ -32,7 +33,7 @@ def new_results(preset: str, settings: Settings, selection: Selection) -> dict[s
         "selection": {k: list(v) if v else None for k, v in asdict(selection).items()},
         "machine": machine_info(),
         "build": build_info(),
-        "pinning": pin_thread_pools(),
+        "pinning": pinning,
         "load": {"before": load_average(), "after": None},
         "started": results_io.utc_now().isoformat(timespec="seconds"),
         "finished": None,

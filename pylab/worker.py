@@ -8,6 +8,7 @@ warm-up runs fill the cache before anything is timed.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -58,9 +59,14 @@ class WorkerInfo:
 
 
 def init_process(barrier: Any) -> None:
-    """Pool-process initializer: keep the pool's barrier (it can only be inherited)."""
+    """Pool-process initializer: keep the pool's barrier (it can only be inherited).
+
+    Ctrl-C reaches the whole process group; only the parent acts on it (it saves
+    what is finished and shuts the pool down), so workers ignore SIGINT.
+    """
     global _process_barrier
     _process_barrier = barrier
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @lru_cache(maxsize=2)
@@ -68,7 +74,7 @@ def job_input(kernel: str, size: int, params: tuple[tuple[str, Any], ...]) -> An
     return kernels.get(kernel).make_input(size, **dict(params))
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=256)  # every part of the widest pool, so none is rebuilt while timed
 def part_input(part: Part) -> Any:
     job = part.job
     whole = job_input(job.kernel, job.size, job.params)

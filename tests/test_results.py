@@ -80,3 +80,11 @@ def test_default_path_is_safe_for_any_hostname(tmp_path: Path) -> None:
     path = results.default_path(tmp_path, "a b/c", when)
     assert path.parent == tmp_path and "/" not in path.name and " " not in path.name
     assert json.dumps(str(path))
+
+
+def test_default_path_never_overwrites_a_run(tmp_path: Path) -> None:
+    when = results.utc_now()
+    first = results.default_path(tmp_path, "host", when)
+    results.save(_sample(), first)
+    second = results.default_path(tmp_path, "host", when)
+    assert second != first and second.name.endswith("-2.json")

@@ -83,11 +83,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
     from pylab import summary
     from pylab.machine import usable_cores
     from pylab.measure import Settings
+    from pylab.pinning import pin_thread_pools
     from pylab.plan import Selection, build_plan
     from pylab.presets import get_preset
     from pylab.runner import new_results, run_cells
@@ -97,17 +96,21 @@ def main(args: argparse.Namespace) -> int:
         args.kernels, args.variants, args.executors, args.start_methods, args.workers
     )
     cells = build_plan(preset, selection, usable_cores())
-    settings = Settings(preset.repeats, preset.warmups, preset.min_time_s)
-    settings = replace(
-        settings,
-        repeats=args.repeats or settings.repeats,
-        min_time_s=args.min_time or settings.min_time_s,
+    settings = Settings(
+        repeats=args.repeats or preset.repeats,
+        warmups=preset.warmups,
+        min_time_s=args.min_time or preset.min_time_s,
     )
-    results = new_results(preset.name, settings, selection)
+    results = new_results(preset.name, settings, selection, pin_thread_pools())
     path = _results_path(args.out, results)
     print(f"pylab: {len(cells)} cells, preset {preset.name}, writing {path}", file=sys.stderr)
-    with _progress_bar(len(cells), quiet=args.quiet) as progress:
-        run_cells(results, cells, settings, path, progress)
+    try:
+        with ProgressBar(len(cells), quiet=args.quiet) as progress:
+            run_cells(results, cells, settings, path, progress)
+    except KeyboardInterrupt:
+        done = len(results["cells"])
+        print(f"pylab: interrupted; {done} finished cell(s) kept in {path}", file=sys.stderr)
+        return 130
     print(summary.format_table(results))
     print()
     print(path)
@@ -126,7 +129,7 @@ def _results_path(out: Path, results: dict) -> Path:
     return path
 
 
-class _progress_bar:
+class ProgressBar:
     """A tqdm bar on stderr, only when stderr is a terminal and not --quiet."""
 
     def __init__(self, total: int, quiet: bool) -> None:
