@@ -1,8 +1,9 @@
-"""stream: a memory-bound pass over a large int64 array through a typed memoryview.
+"""stream: memory-bound passes over int64 arrays through typed memoryviews.
 
-A vectorised integer sum reads far faster than one core's share of memory
-bandwidth, so with the array larger than the last-level cache the loop waits on
-memory, not on arithmetic.
+`sum` reads one array; `triad` is STREAM's a = b + 3 * c, also summing a so the
+result can be checked. Vectorised integer work runs far faster than one core's
+share of memory bandwidth, so with the arrays larger than the last-level cache
+the loops wait on memory, not on arithmetic.
 """
 from libc.stdint cimport int64_t
 
@@ -12,6 +13,17 @@ cdef int64_t _sum_passes(const int64_t[::1] a, Py_ssize_t passes) noexcept nogil
     cdef Py_ssize_t _p, i
     for _p in range(passes):
         for i in range(a.shape[0]):
+            acc += a[i]
+    return acc
+
+
+cdef int64_t _triad_passes(int64_t[::1] a, const int64_t[::1] b, const int64_t[::1] c,
+                           Py_ssize_t passes) noexcept nogil:
+    cdef int64_t acc = 0
+    cdef Py_ssize_t _p, i
+    for _p in range(passes):
+        for i in range(a.shape[0]):
+            a[i] = b[i] + 3 * c[i]
             acc += a[i]
     return acc
 
@@ -26,4 +38,17 @@ def sum_nogil(const int64_t[::1] a, Py_ssize_t passes):
     cdef int64_t acc
     with nogil:
         acc = _sum_passes(a, passes)
+    return acc
+
+
+def triad_gil(int64_t[::1] a, const int64_t[::1] b, const int64_t[::1] c, Py_ssize_t passes):
+    """a = b + 3 * c, `passes` times, returning the sum of a over all passes; GIL held."""
+    return _triad_passes(a, b, c, passes)
+
+
+def triad_nogil(int64_t[::1] a, const int64_t[::1] b, const int64_t[::1] c, Py_ssize_t passes):
+    """a = b + 3 * c, `passes` times, returning the sum of a over all passes; GIL released."""
+    cdef int64_t acc
+    with nogil:
+        acc = _triad_passes(a, b, c, passes)
     return acc

@@ -45,10 +45,13 @@ PRESETS = {
         ),
         Preset(
             "full",
-            "denser W (up to twice the cores) and gil_share sweeps, 12 repeats of 0.3 s or more",
+            "denser W (to 2x cores), gil_share sweep, stream triad too; 12 repeats of 0.3 s",
             kernels=ALL_KERNELS,
             workers=(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, "cores", "2cores"),
-            param_grid={"amdahl": {"gil_share": tuple(i / 8 for i in range(9))}},
+            param_grid={
+                "amdahl": {"gil_share": tuple(i / 8 for i in range(9))},
+                "stream": {"op": ("sum", "triad")},
+            },
             repeats=12,
             min_time_s=0.3,
         ),

@@ -18,6 +18,7 @@ from pylab.heartbeat import Heartbeat
 HOLDS = [
     ("compute", "gil", 300_000_000, {}),
     ("stream", "gil", 2560 << 20, {"array_mib": 64}),
+    ("stream", "gil", 2560 << 20, {"array_mib": 64, "op": "triad"}),
     ("amdahl", "mixed", 300_000_000, {"gil_share": 1.0}),
     ("objects", "gil", 3_000_000, {}),
     ("io", "gil", 300, {"wait_us": 1000}),
@@ -25,6 +26,7 @@ HOLDS = [
 RELEASES = [
     ("compute", "nogil", 300_000_000, {}),
     ("stream", "nogil", 2560 << 20, {"array_mib": 64}),
+    ("stream", "nogil", 2560 << 20, {"array_mib": 64, "op": "triad"}),
     ("amdahl", "mixed", 300_000_000, {"gil_share": 0.0}),
     ("io", "nogil", 300, {"wait_us": 1000}),
     ("io", "py", 300, {"wait_us": 1000}),

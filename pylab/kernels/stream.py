@@ -1,4 +1,9 @@
-"""stream: memory-bound passes over an int64 array larger than the last-level cache."""
+"""stream: memory-bound passes over int64 arrays larger than the last-level cache.
+
+`op` is `sum` (read one array: 8 bytes per element) or `triad` (STREAM's
+a = b + 3 * c: 24 bytes per element, as STREAM counts them). The arrays together
+take `array_mib`; `size` is the bytes moved, so passes = size / bytes per pass.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,12 @@ from functools import lru_cache
 import numpy as np
 
 from pylab._ext import stream as _ext
+from pylab.errors import UserError
 from pylab.kernels.base import Kernel, split_bounds
 from pylab.machine import last_level_cache_bytes
 
 _MIB = 1 << 20
+OPS = {"sum": 1, "triad": 3}  # arrays per op, each moving 8 bytes per element
 
 
 def default_array_mib() -> int:
@@ -25,52 +32,67 @@ DEFAULT_ARRAY_MIB = default_array_mib()
 
 @dataclass(frozen=True)
 class Stream:
-    array: np.ndarray
+    arrays: tuple[np.ndarray, ...]  # (a,) for sum; (a, b, c) for triad, a written
     passes: int
 
 
 @lru_cache(maxsize=1)
-def _array(n_elements: int) -> np.ndarray:
-    # Small values so the sum of every pass fits in int64 exactly; read-only
-    # because threads share this one array.
+def _arrays(n_elements: int, count: int) -> tuple[np.ndarray, ...]:
+    # Small values so every sum fits in int64 exactly. Inputs are read-only
+    # because threads share them; triad's output is written by disjoint parts.
     values = np.arange(n_elements, dtype=np.int64) % 1024
     values.flags.writeable = False
-    return values
+    if count == 1:
+        return (values,)
+    c = (values * 7) % 1024
+    c.flags.writeable = False
+    return (np.zeros(n_elements, dtype=np.int64), values, c)
 
 
-def make_input(size: int, array_mib: int = DEFAULT_ARRAY_MIB) -> Stream:
-    """`size` bytes streamed: an `array_mib` MiB array (or smaller `size`), read in passes."""
-    array_bytes = min(size, array_mib * _MIB)
-    n_elements = max(1, array_bytes // 8)
-    passes = max(1, round(size / (n_elements * 8)))
-    return Stream(_array(n_elements), passes)
+def make_input(size: int, array_mib: int = DEFAULT_ARRAY_MIB, op: str = "sum") -> Stream:
+    """`size` bytes moved over arrays of `array_mib` MiB in all (less if `size` is smaller)."""
+    if op not in OPS:
+        raise UserError(f"stream: op must be one of {', '.join(OPS)}, got {op!r}")
+    per_element = 8 * OPS[op]
+    n_elements = max(1, min(size, array_mib * _MIB) // per_element)
+    passes = max(1, round(size / (n_elements * per_element)))
+    return Stream(_arrays(n_elements, OPS[op]), passes)
 
 
 def split(stream: Stream, n: int) -> list[Stream]:
-    bounds = split_bounds(0, len(stream.array), n)
-    return [Stream(stream.array[a:b], stream.passes) for a, b in bounds]
+    bounds = split_bounds(0, len(stream.arrays[0]), n)
+    return [Stream(tuple(x[a:b] for x in stream.arrays), stream.passes) for a, b in bounds]
 
 
 def run_gil(stream: Stream) -> int:
-    return _ext.sum_gil(stream.array, stream.passes)
+    if len(stream.arrays) == 1:
+        return _ext.sum_gil(stream.arrays[0], stream.passes)
+    return _ext.triad_gil(*stream.arrays, stream.passes)
 
 
 def run_nogil(stream: Stream) -> int:
-    return _ext.sum_nogil(stream.array, stream.passes)
+    if len(stream.arrays) == 1:
+        return _ext.sum_nogil(stream.arrays[0], stream.passes)
+    return _ext.triad_nogil(*stream.arrays, stream.passes)
 
 
 def reference(stream: Stream) -> int:
-    return int(stream.array.sum(dtype=np.int64)) * stream.passes
+    if len(stream.arrays) == 1:
+        once = int(stream.arrays[0].sum(dtype=np.int64))
+    else:
+        _, b, c = stream.arrays
+        once = int(b.sum(dtype=np.int64)) + 3 * int(c.sum(dtype=np.int64))
+    return once * stream.passes
 
 
 KERNEL = Kernel(
     name="stream",
-    summary="memory-bound sum over an int64 array twice the last-level cache, in passes",
+    summary="memory-bound sum or triad over int64 arrays twice the last-level cache, in passes",
     unit="bytes",
     variants={"gil": run_gil, "nogil": run_nogil},
     make_input=make_input,
     reference=reference,
     split=split,
-    params={"array_mib": DEFAULT_ARRAY_MIB},
+    params={"array_mib": DEFAULT_ARRAY_MIB, "op": "sum"},
     start_size=64 * _MIB,
 )
