@@ -24,37 +24,27 @@ def _names(text: str) -> list[str]:
     return names
 
 
-def _workers(text: str) -> list[int]:
-    counts = []
-    for item in _names(text):
+def _number(convert: type[int] | type[float], low: float, high: float):
+    """An argparse type for a number from `low` to `high`, inclusive."""
+    what = "a whole number" if convert is int else "a number"
+
+    def parse(text: str) -> int | float:
         try:
-            w = int(item)
+            value = convert(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{item!r} is not a whole number") from None
-        if not 1 <= w <= MAX_WORKERS:
-            raise argparse.ArgumentTypeError(f"{w} workers: choose 1 to {MAX_WORKERS}")
-        counts.append(w)
-    return counts
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not low <= value <= high:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"{text}: choose {low:g} to {high:g}")
+        return value
+
+    return parse
 
 
-def _positive_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{n}: must be at least 1")
-    return n
+_worker_count = _number(int, 1, MAX_WORKERS)
 
 
-def _positive_float(text: str) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < x < 3600:
-        raise argparse.ArgumentTypeError(f"{x}: must be between 0 and 3600 seconds")
-    return x
+def _workers(text: str) -> list[int]:
+    return [_worker_count(item) for item in _names(text)]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -73,9 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--executors", type=_names, help="serial, threads, processes")
     p.add_argument("--start-methods", type=_names, help="fork, forkserver, spawn")
     p.add_argument("--workers", type=_workers, help="worker counts, e.g. 1,2,4")
-    p.add_argument("--repeats", type=_positive_int, help="timed pairs per cell")
+    p.add_argument("--repeats", type=_number(int, 1, 1000), help="timed pairs per cell")
     p.add_argument(
-        "--min-time", type=_positive_float, help="seconds each serial run lasts at least"
+        "--min-time", type=_number(float, 0.001, 3600), help="least seconds per serial run"
     )
     p.add_argument("--out", type=Path, default=Path("results"), help="directory (default: results)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
