@@ -6,3 +6,12 @@ when do you still need processes? `python -m pylab run` measures it.
 
 __version__ = "0.1.0"
 DESCRIPTION = "pylab, the C-extension performance lab"
+
+
+def __getattr__(name: str):
+    # `import pylab; pylab.kernels.get(...)` without importing numpy on `import pylab`.
+    if name == "kernels":
+        import importlib
+
+        return importlib.import_module("pylab.kernels")
+    raise AttributeError(f"module 'pylab' has no attribute {name!r}")

@@ -74,16 +74,22 @@ def _pair(serial: Executor, parallel: Executor, job: Job, parallel_first: bool) 
     return s, p
 
 
+def failed_cell(spec: CellSpec, size: int | None, error: BaseException) -> dict[str, Any]:
+    """The record of a cell that could not be measured, and why."""
+    record = spec.as_dict() | {"size": size, "unit": kernels.get(spec.kernel).unit}
+    return record | {"ok": False, "error": f"{type(error).__name__}: {error}", "noisy": False}
+
+
 def measure_cell(spec: CellSpec, size: int, settings: Settings) -> dict[str, Any]:
     """Measure one cell; a wrong result or an error gives a failed cell, never a fast one."""
-    record = spec.as_dict() | {"size": size, "unit": kernels.get(spec.kernel).unit}
     job = Job(spec.kernel, spec.variant, size, spec.params)
     t0 = time.perf_counter()
     try:
-        measured = _measure(spec, job, settings)
+        record = spec.as_dict() | {"size": size, "unit": kernels.get(spec.kernel).unit}
+        record |= _measure(spec, job, settings)
     except Exception as exc:  # the cell fails; the run goes on and says why
-        measured = {"ok": False, "error": f"{type(exc).__name__}: {exc}", "noisy": False}
-    return record | measured | {"elapsed_s": round(time.perf_counter() - t0, 3)}
+        record = failed_cell(spec, size, exc)
+    return record | {"elapsed_s": round(time.perf_counter() - t0, 3)}
 
 
 def _measure(spec: CellSpec, job: Job, settings: Settings) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 import pylab
 from pylab import results as results_io
 from pylab.machine import build_info, load_average, machine_info
-from pylab.measure import Settings, calibrate, measure_cell
+from pylab.measure import Settings, calibrate, failed_cell, measure_cell
 from pylab.plan import CellSpec, Selection
 
 # Called with (index, cell spec) before each cell is measured, for progress display.
@@ -42,6 +42,14 @@ def new_results(
     }
 
 
+def _calibrated(spec: CellSpec, settings: Settings) -> int | Exception:
+    """The calibrated size of the cell's work, or the error that stopped calibration."""
+    try:
+        return calibrate(*spec.work, settings.min_time_s)
+    except Exception as exc:  # every cell of this work fails with it; the run goes on
+        return exc
+
+
 def run_cells(
     results: dict[str, Any],
     cells: list[CellSpec],
@@ -51,15 +59,19 @@ def run_cells(
 ) -> dict[str, Any]:
     """Measure `cells` in order, writing `results` to `path` after every one."""
     t0 = time.perf_counter()
-    sizes: dict[tuple, int] = {}
+    sizes: dict[tuple, int | Exception] = {}
     results_io.save(results, path)
     try:
         for index, spec in enumerate(cells):
             if progress:
                 progress(index, spec)
             if spec.work not in sizes:
-                sizes[spec.work] = calibrate(*spec.work, settings.min_time_s)
-            results["cells"].append(measure_cell(spec, sizes[spec.work], settings))
+                sizes[spec.work] = _calibrated(spec, settings)
+            size = sizes[spec.work]
+            if isinstance(size, Exception):
+                results["cells"].append(failed_cell(spec, None, size))
+            else:
+                results["cells"].append(measure_cell(spec, size, settings))
             results_io.save(results, path)
         results["status"] = "complete"
     except KeyboardInterrupt:

@@ -70,3 +70,31 @@ def test_a_wrong_result_fails_the_cell(monkeypatch: pytest.MonkeyPatch) -> None:
     cell = measure_cell(spec, 10_000, Settings(repeats=2))
     assert not cell["ok"]
     assert "WrongResult" in cell["error"] and "speedup" not in cell
+
+
+def test_a_failing_calibration_fails_its_cells_and_the_run_goes_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    from pylab import runner
+
+    def calibrate(kernel, *rest):
+        if kernel == "io":
+            raise RuntimeError("boom")
+        return 1_000
+
+    monkeypatch.setattr(runner, "calibrate", calibrate)
+    cells = [
+        CellSpec("io", "nogil", "threads", None, 2),
+        CellSpec("compute", "nogil", "threads", None, 2),
+    ]
+    results = {"status": "running", "load": {}, "cells": []}
+    runner.run_cells(results, cells, Settings(repeats=2), tmp_path / "r.json")
+    io, compute = results["cells"]
+    assert not io["ok"] and io["error"] == "RuntimeError: boom"
+    assert compute["ok"] and results["status"] == "complete"
+
+
+def test_pylab_kernels_is_reachable_as_an_attribute() -> None:
+    import pylab
+
+    assert pylab.kernels.get("compute").name == "compute"
