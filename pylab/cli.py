@@ -1,8 +1,8 @@
 """The command line: `python -m pylab {run,list,info}`, one module per command.
 
 Exit status: 0 every cell measured; 1 some cells failed (the run is still
-complete and reported); 2 usage error (one line on stderr); 130 interrupted
-(Ctrl-C; the results file keeps every finished cell).
+complete and reported); 2 usage error (one line on stderr); 130 interrupted by
+Ctrl-C, 143 by SIGTERM (the results file keeps every finished cell).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ COMMANDS = ("run", "list", "info")
 
 EPILOG = """\
 exit status: 0 all cells measured, 1 some cells failed (results still written),
-2 usage error, 130 interrupted (finished cells are kept in the results file)"""
+2 usage error, 130 interrupted by Ctrl-C, 143 by SIGTERM (finished cells are
+kept in the results file; `run --resume FILE` finishes the run)"""
 
 
 class Parser(argparse.ArgumentParser):

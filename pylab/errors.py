@@ -10,6 +10,10 @@ class UserError(Exception):
     """Bad input: the CLI prints `pylab: error: <message>` and exits 2, no traceback."""
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: the run ends as on Ctrl-C, with exit status 143."""
+
+
 def unknown_name(kind: str, name: str, choices: Iterable[str]) -> UserError:
     """An error for a name not among `choices`, suggesting the closest one."""
     choices = list(choices)

@@ -8,12 +8,14 @@ warmed by `start()`, so `run()` measures steady state, not start-up.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import statistics
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor as _Pool
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +35,18 @@ from pylab.worker import (
 EXECUTORS = ("serial", "threads", "processes")
 START_METHODS = ("fork", "forkserver", "spawn")
 RESULT_TIMEOUT_S = 900.0  # no part of a sane cell runs this long; a hang fails the cell
+
+
+def exit_reason(code: int | None) -> str:
+    """How a process ended, from its exit code: `killed by SIGSEGV`, `exited with status 3`."""
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exited with status {code}"
 
 
 @dataclass(frozen=True)
@@ -184,6 +198,21 @@ class ProcessExecutor(_PoolExecutor):
 
     def _submit(self, fn: Callable[..., Any], args: tuple) -> Any:
         return self._pool.submit(fn, *args)
+
+    def _map(self, fn: Callable[..., Any], args: list[tuple]) -> list[Any]:
+        try:
+            return super()._map(fn, args)
+        except BrokenProcessPool as exc:
+            raise BrokenProcessPool(f"{exc} ({self._worker_exits()})") from None
+
+    def _worker_exits(self) -> str:
+        """How the broken pool's workers ended, e.g. `workers killed by SIGSEGV`."""
+        # The pool keeps its processes privately. Its manager thread reaps them,
+        # so read their exit codes only once shutdown has waited for it.
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=True)
+        reasons = sorted({exit_reason(p.exitcode) for p in processes if p.exitcode})
+        return "workers " + ", ".join(reasons) if reasons else "no worker exit code seen"
 
     def _children_cpu(self, results: list[PartResult]) -> float:
         # The workers' CPU is not in this process's clock; each part reports its own.

@@ -32,6 +32,7 @@ class Settings:
     repeats: int = 6
     warmups: int = 1
     min_time_s: float = 0.15  # the serial run of every cell lasts at least this long
+    timeout_s: float = 300.0  # a cell (or a calibration) running longer is stopped and failed
 
 
 class WrongResult(Exception):
@@ -53,6 +54,8 @@ def _checked(run: Run, job: Job, who: str) -> Run:
 def calibrate(kernel: str, variant: str, params: tuple, min_time_s: float) -> int:
     """The smallest size (growing geometrically) whose serial run lasts `min_time_s`."""
     spec = kernels.get(kernel)
+    if spec.fixed_size is not None:
+        return spec.fixed_size
     serial = SerialExecutor()
     size = spec.start_size
     while True:
@@ -74,10 +77,14 @@ def _pair(serial: Executor, parallel: Executor, job: Job, parallel_first: bool) 
     return s, p
 
 
-def failed_cell(spec: CellSpec, size: int | None, error: BaseException) -> dict[str, Any]:
+def failed_cell(spec: CellSpec, size: int | None, reason: str) -> dict[str, Any]:
     """The record of a cell that could not be measured, and why."""
     record = spec.as_dict() | {"size": size, "unit": kernels.get(spec.kernel).unit}
-    return record | {"ok": False, "error": f"{type(error).__name__}: {error}", "noisy": False}
+    return record | {"ok": False, "error": reason, "noisy": False}
+
+
+def describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 def measure_cell(spec: CellSpec, size: int, settings: Settings) -> dict[str, Any]:
@@ -88,7 +95,7 @@ def measure_cell(spec: CellSpec, size: int, settings: Settings) -> dict[str, Any
         record = spec.as_dict() | {"size": size, "unit": kernels.get(spec.kernel).unit}
         record |= _measure(spec, job, settings)
     except Exception as exc:  # the cell fails; the run goes on and says why
-        record = failed_cell(spec, size, exc)
+        record = failed_cell(spec, size, describe(exc))
     return record | {"elapsed_s": round(time.perf_counter() - t0, 3)}
 
 

@@ -50,6 +50,7 @@ class Selection:
     executors: Sequence[str] | None = None
     start_methods: Sequence[str] | None = None
     workers: Sequence[int] | None = None
+    params: Mapping[str, str] | None = None  # --param KEY=VALUE, as typed
 
 
 def _check_names(kind: str, given: Sequence[str], known: Sequence[str]) -> None:
@@ -58,12 +59,31 @@ def _check_names(kind: str, given: Sequence[str], known: Sequence[str]) -> None:
             raise unknown_name(kind, name, known)
 
 
-def _param_sets(preset: Preset, kernel: str) -> list[Params]:
-    defaults = kernels.get(kernel).resolve_params()
-    grid = preset.param_grid.get(kernel, {})
+def _typed(name: str, text: str, default: Any) -> Any:
+    """A --param value as the type of the parameter's default."""
+    kind = type(default)
+    if kind is str:
+        return text
+    try:
+        return kind(text)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise UserError(f"parameter {name}: {text!r} is not {what}") from None
+
+
+def _param_sets(preset: Preset, kernel: str, given: Mapping[str, str]) -> list[Params]:
+    """The preset's grid of parameter values; explicit --param values replace it."""
+    family = kernels.get(kernel)
+    explicit = {k: _typed(k, v, family.params[k]) for k, v in given.items() if k in family.params}
+    grid = {k: v for k, v in preset.param_grid.get(kernel, {}).items() if k not in explicit}
     names = sorted(grid)
     combos = itertools.product(*(grid[n] for n in names)) if names else [()]
-    return [tuple(sorted({**defaults, **dict(zip(names, c, strict=True))}.items())) for c in combos]
+    return [
+        tuple(
+            sorted(family.resolve_params({**explicit, **dict(zip(names, c, strict=True))}).items())
+        )
+        for c in combos
+    ]
 
 
 def _executor_slots(executors: Sequence[str], methods: Sequence[str], workers: Sequence[int]):
@@ -92,6 +112,8 @@ def build_plan(preset: Preset, selection: Selection, cores: int) -> list[CellSpe
             )
     workers = sorted(set(selection.workers or resolve_workers(preset.workers, cores)))
     families = [kernels.get(n) for n in names]
+    given = dict(selection.params or {})
+    _check_names("parameter", list(given), sorted({p for k in families for p in k.params}))
     if selection.variants:
         _check_names(
             "variant", selection.variants, sorted({v for k in families for v in k.variants})
@@ -100,7 +122,7 @@ def build_plan(preset: Preset, selection: Selection, cores: int) -> list[CellSpe
     return [
         CellSpec(k.name, variant, executor, method, w, params)
         for k in families
-        for params in _param_sets(preset, k.name)
+        for params in _param_sets(preset, k.name, given)
         for variant in k.variants
         if not selection.variants or variant in selection.variants
         for executor, method, w in _executor_slots(executors, methods, workers)

@@ -25,7 +25,7 @@ class Preset:
     min_time_s: float = 0.15
 
 
-ALL_KERNELS = ("compute", "stream", "amdahl", "objects", "io")
+ALL_KERNELS = ("compute", "stream", "amdahl", "objects", "io")  # never faults
 
 PRESETS = {
     p.name: p

@@ -11,8 +11,10 @@ from typing import Any
 
 import pylab
 from pylab import results as results_io
+from pylab.errors import Terminated
+from pylab.isolation import measure_group
 from pylab.machine import build_info, load_average, machine_info
-from pylab.measure import Settings, calibrate, failed_cell, measure_cell
+from pylab.measure import Settings
 from pylab.plan import CellSpec, Selection
 
 # Called with (index, cell spec) before each cell is measured, for progress display.
@@ -42,12 +44,15 @@ def new_results(
     }
 
 
-def _calibrated(spec: CellSpec, settings: Settings) -> int | Exception:
-    """The calibrated size of the cell's work, or the error that stopped calibration."""
-    try:
-        return calibrate(*spec.work, settings.min_time_s)
-    except Exception as exc:  # every cell of this work fails with it; the run goes on
-        return exc
+def _groups(cells: list[CellSpec]) -> list[list[CellSpec]]:
+    """Consecutive cells with the same work: one calibration, one child process."""
+    groups: list[list[CellSpec]] = []
+    for spec in cells:
+        if groups and groups[-1][0].work == spec.work:
+            groups[-1].append(spec)
+        else:
+            groups.append([spec])
+    return groups
 
 
 def run_cells(
@@ -56,30 +61,38 @@ def run_cells(
     settings: Settings,
     path: Path,
     progress: Progress | None = None,
+    sizes: dict[tuple, int] | None = None,
 ) -> dict[str, Any]:
-    """Measure `cells` in order, writing `results` to `path` after every one."""
+    """Measure `cells` in order, each work in a child process, saving after every cell.
+
+    `sizes` gives calibrated sizes already known (a resumed run). On Ctrl-C or
+    SIGTERM the file is saved as interrupted and the exception goes on up.
+    """
     t0 = time.perf_counter()
-    sizes: dict[tuple, int | Exception] = {}
+    started = iter(range(len(cells)))
+
+    def on_start(spec: CellSpec) -> None:
+        if progress:
+            progress(next(started), spec)
+
+    def on_cell(cell: dict[str, Any]) -> None:
+        results["cells"].append(cell)
+        results_io.save(results, path)
+
+    results["status"] = "running"
     results_io.save(results, path)
     try:
-        for index, spec in enumerate(cells):
-            if progress:
-                progress(index, spec)
-            if spec.work not in sizes:
-                sizes[spec.work] = _calibrated(spec, settings)
-            size = sizes[spec.work]
-            if isinstance(size, Exception):
-                results["cells"].append(failed_cell(spec, None, size))
-            else:
-                results["cells"].append(measure_cell(spec, size, settings))
-            results_io.save(results, path)
+        for group in _groups(cells):
+            size = (sizes or {}).get(group[0].work)
+            measure_group(group, size, settings, on_start, on_cell)
         results["status"] = "complete"
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated) as exc:
         results["status"] = "interrupted"
+        results["interrupted_by"] = "SIGTERM" if isinstance(exc, Terminated) else "SIGINT"
         raise
     finally:
         results["finished"] = results_io.utc_now().isoformat(timespec="seconds")
-        results["wall_s"] = round(time.perf_counter() - t0, 3)
+        results["wall_s"] = round((results.get("wall_s") or 0) + time.perf_counter() - t0, 3)
         results["load"]["after"] = load_average()
         results_io.save(results, path)
     return results

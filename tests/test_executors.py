@@ -82,7 +82,8 @@ def test_a_failing_calibration_fails_its_cells_and_the_run_goes_on(
             raise RuntimeError("boom")
         return 1_000
 
-    monkeypatch.setattr(runner, "calibrate", calibrate)
+    # Each work is measured in a forked child, which inherits this patch.
+    monkeypatch.setattr("pylab.isolation.calibrate", calibrate)
     cells = [
         CellSpec("io", "nogil", "threads", None, 2),
         CellSpec("compute", "nogil", "threads", None, 2),
@@ -90,7 +91,7 @@ def test_a_failing_calibration_fails_its_cells_and_the_run_goes_on(
     results = {"status": "running", "load": {}, "cells": []}
     runner.run_cells(results, cells, Settings(repeats=2), tmp_path / "r.json")
     io, compute = results["cells"]
-    assert not io["ok"] and io["error"] == "RuntimeError: boom"
+    assert not io["ok"] and io["error"] == "calibration failed: RuntimeError: boom"
     assert compute["ok"] and results["status"] == "complete"
 
 

@@ -18,7 +18,7 @@ SIZES = {
 }
 CASES = [
     (name, variant, size)
-    for name in kernels.names()
+    for name in kernels.measured_names()
     for variant in kernels.get(name).variants
     for size in SIZES[name]
 ]

@@ -54,3 +54,31 @@ def test_bad_selections(selection: Selection, message: str) -> None:
 def test_worker_tokens() -> None:
     assert resolve_workers((1, 2, 4, "cores"), 2) == [1, 2, 4]
     assert resolve_workers((1, 2, 32, "cores", "2cores"), 8) == [1, 2, 8, 16]
+
+
+def test_no_preset_runs_the_harness_faults() -> None:
+    from pylab import kernels
+
+    for preset in PRESETS.values():
+        assert not any(kernels.get(k).harness_test for k in preset.kernels), preset.name
+
+
+def test_explicit_params_replace_the_preset_grid() -> None:
+    sel = Selection(["amdahl"], executors=["threads"], workers=[2], params={"gil_share": "0.3"})
+    cells = build_plan(get_preset("default"), sel, cores=2)
+    assert [dict(c.params) for c in cells] == [{"gil_share": 0.3}]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"gil_sahre": "0.3"}, "did you mean 'gil_share'"),
+        ({"gil_share": "half"}, "'half' is not a number"),
+        ({"gil_share": "2"}, "must be in [0, 1]"),
+        ({"wait_us": "1.5"}, "not a whole number"),
+    ],
+)
+def test_bad_params(params: dict, message: str) -> None:
+    sel = Selection(kernels=["amdahl", "io"], params=params)
+    with pytest.raises(UserError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        build_plan(get_preset("default"), sel, cores=2)

@@ -24,7 +24,7 @@ def main(args: argparse.Namespace) -> int:
         k = kernels.get(name)
         params = params_label(k.params) or "-"
         print(f"  {name:<9} {', '.join(k.variants):<15} {k.unit:<11} {params}")
-        print(f"  {'':<9} {k.summary}")
+        print(f"  {'':<9} {k.summary}" + (" (never in a preset)" if k.harness_test else ""))
     print(f"executors: {', '.join(EXECUTORS)}")
     available = set(multiprocessing.get_all_start_methods())
     methods = [m if m in available else f"{m} (not available here)" for m in START_METHODS]

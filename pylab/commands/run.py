@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from pylab.errors import UserError
 
@@ -47,6 +49,20 @@ def _workers(text: str) -> list[int]:
     return [_worker_count(item) for item in _names(text)]
 
 
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected KEY=VALUE, e.g. gil_share=0.3")
+    return key.strip(), value.strip()
+
+
+# Options that choose what to measure: a resumed run takes them from its file.
+PLAN_OPTIONS = (
+    "preset", "kernels", "variants", "executors", "start_methods", "workers", "params",
+    "repeats", "min_time", "out",
+)  # fmt: skip
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     from pylab.cli import EPILOG
 
@@ -57,54 +73,143 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--preset", default="default", help="quick, default or full (default: default)")
+    p.add_argument("--preset", help="quick, default or full (default: default)")
     p.add_argument("--kernels", type=_names, help="e.g. compute,io (see `pylab list`)")
     p.add_argument("--variants", type=_names, help="e.g. gil,nogil,py")
     p.add_argument("--executors", type=_names, help="serial, threads, processes")
     p.add_argument("--start-methods", type=_names, help="fork, forkserver, spawn")
     p.add_argument("--workers", type=_workers, help="worker counts, e.g. 1,2,4")
+    p.add_argument(
+        "--param",
+        dest="params",
+        type=_key_value,
+        action="append",
+        metavar="KEY=VALUE",
+        help="a kernel parameter, e.g. gil_share=0.3 (repeatable; replaces the preset's values)",
+    )
     p.add_argument("--repeats", type=_number(int, 1, 1000), help="timed pairs per cell")
     p.add_argument(
         "--min-time", type=_number(float, 0.001, 3600), help="least seconds per serial run"
     )
-    p.add_argument("--out", type=Path, default=Path("results"), help="directory (default: results)")
+    p.add_argument(
+        "--timeout",
+        type=_number(float, 0.1, 86400),
+        help="seconds a cell may take before it is stopped and failed (default: 300)",
+    )
+    p.add_argument("--out", type=Path, help="directory for the results (default: results)")
+    p.add_argument("--resume", type=Path, metavar="FILE", help="finish an interrupted run")
+    p.add_argument("--force", action="store_true", help="resume a run of another machine/build")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
 
 
+def _raise_terminated(signum: int, frame: object) -> None:
+    from pylab.errors import Terminated
+
+    raise Terminated
+
+
 def main(args: argparse.Namespace) -> int:
-    from pylab import summary
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    if args.resume:
+        return _resume(args)
+    if args.force:
+        raise UserError("--force only goes with --resume")
     from pylab.machine import usable_cores
     from pylab.measure import Settings
     from pylab.pinning import pin_thread_pools
     from pylab.plan import Selection, build_plan
     from pylab.presets import get_preset
-    from pylab.runner import new_results, run_cells
+    from pylab.runner import new_results
 
-    preset = get_preset(args.preset)
+    preset = get_preset(args.preset or "default")
+    params = dict(args.params) if args.params else None
     selection = Selection(
-        args.kernels, args.variants, args.executors, args.start_methods, args.workers
+        args.kernels, args.variants, args.executors, args.start_methods, args.workers, params
     )
     cells = build_plan(preset, selection, usable_cores())
     settings = Settings(
         repeats=args.repeats or preset.repeats,
         warmups=preset.warmups,
         min_time_s=args.min_time or preset.min_time_s,
+        timeout_s=args.timeout or Settings.timeout_s,
     )
     results = new_results(preset.name, settings, selection, pin_thread_pools())
-    path = _results_path(args.out, results)
-    print(f"pylab: {len(cells)} cells, preset {preset.name}, writing {path}", file=sys.stderr)
+    path = _results_path(args.out or Path("results"), results)
+    return _execute(results, cells, settings, path, args.quiet)
+
+
+def _resume(args: argparse.Namespace) -> int:
+    from dataclasses import asdict, replace
+
+    from pylab import results as results_io
+    from pylab.machine import build_info, machine_info
+    from pylab.pinning import pin_thread_pools
+    from pylab.resume import plan_resume
+
+    given = [f"--{name.replace('_', '-')}" for name in PLAN_OPTIONS if getattr(args, name)]
+    if given:
+        raise UserError(f"--resume continues the run as planned; drop {', '.join(given)}")
+    results = results_io.load(args.resume)
+    if results.get("status") == "complete":
+        print(f"pylab: {args.resume} is complete; nothing to resume", file=sys.stderr)
+        return _report(results, args.resume)
     try:
-        with ProgressBar(len(cells), quiet=args.quiet) as progress:
-            run_cells(results, cells, settings, path, progress)
-    except KeyboardInterrupt:
+        todo = plan_resume(results, machine_info(), build_info(), args.force)
+    except UserError as exc:
+        raise UserError(f"{args.resume}: {exc}") from None
+    settings = replace(todo.settings, timeout_s=args.timeout or todo.settings.timeout_s)
+    pin_thread_pools()
+    results["settings"] = asdict(settings)
+    results.setdefault("resumed", []).append(results_io.utc_now().isoformat(timespec="seconds"))
+    _writable(args.resume, results)
+    return _execute(results, todo.cells, settings, args.resume, args.quiet, todo.sizes)
+
+
+def _execute(
+    results: dict,
+    cells: list,
+    settings: Any,
+    path: Path,
+    quiet: bool,
+    sizes: dict | None = None,
+) -> int:
+    """Measure, then print the table and the path; the exit status says how it went."""
+    from pylab.errors import Terminated
+    from pylab.runner import run_cells
+
+    print(f"pylab: {len(cells)} cells to measure, writing {path}", file=sys.stderr)
+    try:
+        with ProgressBar(len(cells), quiet=quiet) as progress:
+            run_cells(results, cells, settings, path, progress, sizes)
+    except (KeyboardInterrupt, Terminated) as exc:
         done = len(results["cells"])
-        print(f"pylab: interrupted; {done} finished cell(s) kept in {path}", file=sys.stderr)
-        return 130
+        print(
+            f"pylab: interrupted; {done} finished cell(s) kept in {path}; "
+            f"`python -m pylab run --resume {path}` finishes the run",
+            file=sys.stderr,
+        )
+        return 143 if isinstance(exc, Terminated) else 130
+    return _report(results, path)
+
+
+def _report(results: dict, path: Path) -> int:
+    """The table, then the results path as the last line; 1 if any cell failed."""
+    from pylab import summary
+
     print(summary.format_table(results))
     print()
     print(path)
     return 0 if all(cell["ok"] for cell in results["cells"]) else 1
+
+
+def _writable(path: Path, results: dict) -> None:
+    from pylab import results as results_io
+
+    try:
+        results_io.save(results, path)
+    except OSError as exc:
+        raise UserError(f"cannot write results to {path}: {exc.strerror or exc}") from None
 
 
 def _results_path(out: Path, results: dict) -> Path:
@@ -112,10 +217,10 @@ def _results_path(out: Path, results: dict) -> Path:
 
     try:
         out.mkdir(parents=True, exist_ok=True)
-        path = results_io.default_path(out, results["machine"]["hostname"], results_io.utc_now())
-        results_io.save(results, path)
     except OSError as exc:
         raise UserError(f"cannot write results to {out}: {exc.strerror or exc}") from None
+    path = results_io.default_path(out, results["machine"]["hostname"], results_io.utc_now())
+    _writable(path, results)
     return path
 
 

@@ -10,13 +10,18 @@ import importlib
 from pylab.errors import unknown_name
 from pylab.kernels.base import Kernel
 
-FAMILIES = ("compute", "stream", "amdahl", "objects", "io")
+FAMILIES = ("compute", "stream", "amdahl", "objects", "io", "faults")
 
 __all__ = ["FAMILIES", "Kernel", "get", "names"]
 
 
 def names() -> tuple[str, ...]:
     return FAMILIES
+
+
+def measured_names() -> tuple[str, ...]:
+    """The families that measure something (not the harness's own test faults)."""
+    return tuple(n for n in FAMILIES if not get(n).harness_test)
 
 
 def get(name: str) -> Kernel:

@@ -19,9 +19,13 @@ class MixedSpan:
     gil_share: float
 
 
+def validate(params: Mapping[str, Any]) -> None:
+    if not 0.0 <= params["gil_share"] <= 1.0:
+        raise UserError(f"amdahl: gil_share must be in [0, 1], got {params['gil_share']}")
+
+
 def make_input(size: int, gil_share: float = 0.5) -> MixedSpan:
-    if not 0.0 <= gil_share <= 1.0:
-        raise UserError(f"amdahl: gil_share must be in [0, 1], got {gil_share}")
+    validate({"gil_share": gil_share})
     return MixedSpan(0, size, float(gil_share))
 
 
@@ -59,4 +63,5 @@ KERNEL = Kernel(
     params={"gil_share": 0.5},
     start_size=10_000,
     thread_model=thread_model,
+    validate=validate,
 )

@@ -33,14 +33,23 @@ class Kernel:
     max_size: int = 2**40
     # An optional model of the thread speed-up: (params, workers, usable cores) -> speed-up.
     thread_model: Callable[[Mapping[str, Any], int, int], float] | None = None
+    # A size that is never calibrated (for kernels whose run time is not the point).
+    fixed_size: int | None = None
+    # Checks parameter values before anything runs; raises UserError.
+    validate: Callable[[Mapping[str, Any]], None] | None = None
+    # Exists to test the harness (it fails on purpose); never in a preset.
+    harness_test: bool = False
 
     def resolve_params(self, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """Defaults overridden by `given`; unknown parameter names are a user error."""
+        """Defaults overridden by `given`, checked; unknown names and bad values are user errors."""
         given = dict(given or {})
         for name in given:
             if name not in self.params:
                 raise unknown_name(f"parameter of kernel {self.name!r}", name, self.params)
-        return {**self.params, **given}
+        params = {**self.params, **given}
+        if self.validate:
+            self.validate(params)
+        return params
 
     def variant(self, name: str) -> Callable[[Any], Any]:
         try:

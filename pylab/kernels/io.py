@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pylab._ext import io as _ext
+from pylab.errors import UserError
 from pylab.kernels.base import Kernel, split_bounds
 
 
@@ -15,7 +18,13 @@ class Waits:
     wait_us: int
 
 
+def validate(params: Mapping[str, Any]) -> None:
+    if not 0 <= params["wait_us"] <= 10**7:
+        raise UserError(f"io: wait_us must be 0 to 10000000, got {params['wait_us']}")
+
+
 def make_input(size: int, wait_us: int = 1000) -> Waits:
+    validate({"wait_us": wait_us})
     return Waits(size, int(wait_us))
 
 
@@ -52,4 +61,5 @@ KERNEL = Kernel(
     params={"wait_us": 1000},
     start_size=10,
     max_size=10**7,
+    validate=validate,
 )

@@ -7,8 +7,10 @@ take `array_mib`; `size` is the bytes moved, so passes = size / bytes per pass.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -49,10 +51,16 @@ def _arrays(n_elements: int, count: int) -> tuple[np.ndarray, ...]:
     return (np.zeros(n_elements, dtype=np.int64), values, c)
 
 
+def validate(params: Mapping[str, Any]) -> None:
+    if params["op"] not in OPS:
+        raise UserError(f"stream: op must be one of {', '.join(OPS)}, got {params['op']!r}")
+    if not 1 <= params["array_mib"] <= 1 << 20:
+        raise UserError(f"stream: array_mib must be 1 to {1 << 20}, got {params['array_mib']}")
+
+
 def make_input(size: int, array_mib: int = DEFAULT_ARRAY_MIB, op: str = "sum") -> Stream:
     """`size` bytes moved over arrays of `array_mib` MiB in all (less if `size` is smaller)."""
-    if op not in OPS:
-        raise UserError(f"stream: op must be one of {', '.join(OPS)}, got {op!r}")
+    validate({"op": op, "array_mib": array_mib})
     per_element = 8 * OPS[op]
     n_elements = max(1, min(size, array_mib * _MIB) // per_element)
     passes = max(1, round(size / (n_elements * per_element)))
@@ -95,4 +103,5 @@ KERNEL = Kernel(
     split=split,
     params={"array_mib": DEFAULT_ARRAY_MIB, "op": "sum"},
     start_size=64 * _MIB,
+    validate=validate,
 )

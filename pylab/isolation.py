@@ -1,0 +1,166 @@
+"""Each piece of work is measured in a child process the lab can afford to lose.
+
+A cell that segfaults, aborts or hangs (in the cell's own process, a pool thread
+or a pool process) takes down or stalls only that child. The parent waits on a
+pipe with a per-cell deadline; when the child dies or the deadline passes, the
+parent kills the child's whole process group (pool workers included), records
+the cell as failed with the reason, and starts a new child for the cells left.
+The parent never runs a kernel, so Ctrl-C and SIGTERM reach it within one poll
+interval even while a kernel in the child holds the GIL forever.
+
+The child reports in JSON: {"size": n} after calibrating, {"start": i} before
+cell i, {"cell": record} after it, {"calibration_error": text} if it cannot
+calibrate.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pylab.executors import exit_reason
+from pylab.measure import Settings, calibrate, describe, failed_cell, measure_cell
+from pylab.plan import CellSpec
+
+POLL_S = 0.2  # how often the parent wakes while waiting: bounds its Ctrl-C latency
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork is cheap (the child already has numpy and the kernels imported); the
+    # parent runs no threads that forking could break. spawn where there is no fork.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def child_main(conn: Any, cells: list[CellSpec], size: int | None, settings: Settings) -> None:
+    """In the child: calibrate if needed, then measure each cell, reporting as it goes."""
+    os.setpgrp()  # its own group, so the parent can kill it whole, workers and all
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    def send(message: dict[str, Any]) -> None:
+        conn.send_bytes(json.dumps(message).encode())
+
+    if size is None:
+        try:
+            size = calibrate(*cells[0].work, settings.min_time_s)
+        except Exception as exc:
+            send({"calibration_error": describe(exc)})
+            return
+        send({"size": size})
+    for index, spec in enumerate(cells):
+        send({"start": index})
+        send({"cell": measure_cell(spec, size, settings)})
+
+
+class _Child:
+    """The parent's handle on one child process and its pipe."""
+
+    def __init__(self, cells: list[CellSpec], size: int | None, settings: Settings) -> None:
+        context = _context()
+        self._recv, send = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=child_main, args=(send, cells, size, settings), name="pylab-cells"
+        )
+        self.process.start()
+        send.close()
+        try:  # also from this side: killing the group must work even before the child ran
+            os.setpgid(self.process.pid, self.process.pid)
+        except OSError:
+            pass
+
+    def next_message(self, deadline: float) -> dict[str, Any] | None:
+        """The child's next message, or None once it has ended; _Timeout past the deadline.
+
+        A dead child need not close the pipe (nor its sentinel): its pool workers
+        inherit both. So between polls the parent asks whether the child exited.
+        """
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _Timeout
+            if self._recv.poll(min(left, POLL_S)):
+                try:
+                    return json.loads(self._recv.recv_bytes())
+                except (EOFError, OSError):
+                    return None
+            if self.process.exitcode is not None and not self._recv.poll(0):
+                return None
+
+    def end_reason(self) -> str:
+        self.process.join(5)
+        return exit_reason(self.process.exitcode)
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except OSError:  # the group is already gone
+            pass
+        self.process.kill()
+        self.process.join()
+        self._recv.close()
+
+
+OnStart = Callable[[CellSpec], None]
+OnCell = Callable[[dict[str, Any]], None]
+
+
+def measure_group(
+    cells: list[CellSpec],
+    size: int | None,
+    settings: Settings,
+    on_start: OnStart,
+    on_cell: OnCell,
+) -> None:
+    """Measure cells of one piece of work; each ends in on_cell, measured or failed."""
+    pending = list(cells)
+    while pending:
+        size, reason = _attempt(pending, size, settings, on_start, on_cell)
+        if not pending:
+            return
+        if size is None:  # died, hung or failed while calibrating: no cell can run
+            for spec in pending:
+                on_cell(failed_cell(spec, None, f"calibration {reason}"))
+            return
+        on_cell(failed_cell(pending.pop(0), size, reason))
+
+
+def _attempt(
+    pending: list[CellSpec],
+    size: int | None,
+    settings: Settings,
+    on_start: OnStart,
+    on_cell: OnCell,
+) -> tuple[int | None, str]:
+    """One child working through `pending` (popped as cells finish) until it ends or hangs."""
+    child = _Child(pending, size, settings)
+    deadline = time.monotonic() + settings.timeout_s
+    try:
+        while True:
+            try:
+                message = child.next_message(deadline)
+            except _Timeout:
+                return size, f"timed out after {settings.timeout_s:g} s"
+            if message is None:
+                return size, child.end_reason()
+            if "calibration_error" in message:
+                return None, f"failed: {message['calibration_error']}"
+            if "size" in message:
+                size = message["size"]
+            elif "start" in message:
+                on_start(pending[0])
+                deadline = time.monotonic() + settings.timeout_s
+            elif "cell" in message:
+                on_cell(message["cell"])
+                pending.pop(0)
+    finally:
+        child.kill()
