@@ -7,7 +7,10 @@ Format history (bump FORMAT_VERSION on any change a reader must know about):
     wall_s, cells. Each cell: kernel, variant, executor, start_method, workers,
     params, size, unit, ok, error, samples, speedup, efficiency, cpu_per_wall,
     throughput_per_s, model_speedup, noisy, noise, dispatch_s, dispatch_share,
-    pool_start_s, workers_seen, elapsed_s. README.md ("The results file") documents every field.
+    pool_start_s, workers_seen, elapsed_s. Added the same day, optional, so
+    readers of the first files need nothing: interrupted_by, resumed,
+    settings.timeout_s, selection.params. README.md ("The results file")
+    documents every field.
 
 The file is rewritten after every cell by atomic replace, so a run killed at
 any moment leaves a valid file holding every finished cell. Reading it parses
