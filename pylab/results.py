@@ -151,7 +151,34 @@ def _validate(data: Any, path: Path) -> None:
             f"{path}: written by a newer pylab (format {version}; this pylab reads up to "
             f"{FORMAT_VERSION}): upgrade pylab to read it"
         )
-    if not isinstance(data.get("cells"), list) or not all(
-        isinstance(c, dict) for c in data["cells"]
-    ):
-        raise UserError(f'{path}: malformed results file ("cells" is not a list of objects)')
+    if not isinstance(data.get("machine"), dict):
+        raise UserError(f'{path}: malformed results file (no "machine")')
+    if not isinstance(data.get("cells"), list):
+        raise UserError(f'{path}: malformed results file ("cells" is not a list)')
+    for index, cell in enumerate(data["cells"]):
+        problem = _cell_problem(cell)
+        if problem:
+            raise UserError(f"{path}: malformed results file (cell {index}: {problem})")
+
+
+# What every cell has, and what a measured (ok) cell has besides; readers rely on these.
+_CELL_FIELDS = {"kernel": str, "variant": str, "executor": str, "workers": int, "params": dict}
+_OK_FIELDS = {"unit": str, "samples": dict, "speedup": dict, "cpu_per_wall": dict}
+_INTERVAL_KEYS = ("median", "low", "high")
+
+
+def _cell_problem(cell: Any) -> str | None:
+    """What is wrong with one cell of a file, or None."""
+    if not isinstance(cell, dict):
+        return "not an object"
+    if not isinstance(cell.get("ok"), bool):
+        return '"ok" is not true or false'
+    fields = _CELL_FIELDS | (_OK_FIELDS if cell["ok"] else {})
+    for name, kind in fields.items():
+        if not isinstance(cell.get(name), kind) or isinstance(cell.get(name), bool):
+            return f"{name!r} missing or not {kind.__name__}"
+    for name in ("speedup", "cpu_per_wall") if cell["ok"] else ():
+        values = [cell[name].get(k) for k in _INTERVAL_KEYS]
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            return f"{name!r} lacks numeric median, low and high"
+    return None

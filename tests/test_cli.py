@@ -103,4 +103,3 @@ def test_unwritable_out_is_one_line_and_exit_2(cli, tmp_path: Path) -> None:
     done = cli("run", "--preset", "quick", "--out", "file/sub")
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "cannot write results" in done.stderr and "Traceback" not in done.stderr
-

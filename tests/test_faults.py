@@ -179,7 +179,10 @@ def test_resume_of_a_complete_run_changes_nothing(cli, tmp_path: Path) -> None:
         ("not json at all", "not valid JSON"),
         ('{"benchmarks": []}', "not a pylab results file"),
         ('{"format": "pylab-results", "format_version": 99, "cells": []}', "newer pylab"),
-        ('{"format": "pylab-results", "format_version": 1, "cells": []}', "plan is incomplete"),
+        (
+            '{"format": "pylab-results", "format_version": 1, "machine": {}, "cells": []}',
+            "plan is incomplete",
+        ),
     ],
 )
 def test_bad_resume_files_are_one_line_and_exit_2(cli, tmp_path: Path, content, message) -> None:

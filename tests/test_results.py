@@ -25,6 +25,7 @@ def _sample() -> dict:
                 "ok": True, "error": None, "noisy": False,
                 "samples": {"serial_s": [0.2, 0.21], "parallel_s": [0.1, 0.11]},
                 "speedup": {"median": 1.95, "low": 1.9, "high": 2.0, "confidence": 0.5},
+                "cpu_per_wall": {"median": 1.9, "low": 1.8, "high": 2.0, "confidence": 0.5},
             },
             {"kernel": "io", "variant": "gil", "executor": "processes", "start_method": "fork",
              "workers": 2, "params": {"wait_us": 1000}, "ok": False, "error": "WrongResult: x"},
@@ -42,6 +43,9 @@ def test_round_trip_and_csv(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*.tmp"))  # the atomic write left no temporary file
 
 
+V1 = '{"format": "pylab-results", "format_version": 1, '
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -50,8 +54,12 @@ def test_round_trip_and_csv(tmp_path: Path) -> None:
         ("[1, 2]", "not a pylab results file"),
         ('{"format": "pyperf", "cells": []}', "not a pylab results file"),
         ('{"format": "pylab-results", "format_version": "1", "cells": []}', "bad format_version"),
-        ('{"format": "pylab-results", "format_version": 1, "cells": {}}', "malformed"),
         ('{"format": "pylab-results", "format_version": 99, "cells": []}', "newer pylab"),
+        (V1 + '"cells": []}', 'no "machine"'),
+        (V1 + '"machine": {}, "cells": {}}', "not a list"),
+        (V1 + '"machine": {}, "cells": [1]}', "cell 0: not an object"),
+        (V1 + '"machine": {}, "cells": [{"ok": 1}]}', 'cell 0: "ok" is not true or false'),
+        (V1 + '"machine": {}, "cells": [{"ok": false}]}', "cell 0: 'kernel' missing"),
     ],
 )
 def test_bad_files_are_user_errors(tmp_path: Path, content: str, message: str) -> None:
@@ -88,3 +96,14 @@ def test_default_path_never_overwrites_a_run(tmp_path: Path) -> None:
     results.save(_sample(), first)
     second = results.default_path(tmp_path, "host", when)
     assert second != first and second.name.endswith("-2.json")
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).parents[1] / "results/reference").glob("*.json"))
+)
+def test_committed_reference_runs_still_load_and_summarize(path: Path) -> None:
+    from pylab import summary
+
+    data = results.load(path)
+    assert data["status"] == "complete" and data["cells"]
+    assert summary.format_table(data).count("\n") >= 1
