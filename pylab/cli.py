@@ -1,7 +1,7 @@
 """The command line: `python -m pylab {run,list,info}`, one module per command.
 
-Exit status: 0 every cell measured; 1 some cells failed (the run is still
-complete and reported); 2 usage error (one line on stderr); 130 interrupted by
+Exit status: 0 every cell and experiment measured; 1 some failed (the run is
+still complete and reported); 2 usage error (one line on stderr); 130 interrupted by
 Ctrl-C, 143 by SIGTERM (the results file keeps every finished cell).
 """
 
@@ -18,7 +18,7 @@ from pylab.errors import UserError
 COMMANDS = ("run", "list", "info")
 
 EPILOG = """\
-exit status: 0 all cells measured, 1 some cells failed (results still written),
+exit status: 0 all measured, 1 some cells or experiments failed (results written),
 2 usage error, 130 interrupted by Ctrl-C, 143 by SIGTERM (finished cells are
 kept in the results file; `run --resume FILE` finishes the run)"""
 

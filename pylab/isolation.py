@@ -8,9 +8,10 @@ the cell as failed with the reason, and starts a new child for the cells left.
 The parent never runs a kernel, so Ctrl-C and SIGTERM reach it within one poll
 interval even while a kernel in the child holds the GIL forever.
 
-The child reports in JSON: {"size": n} after calibrating, {"start": i} before
-cell i, {"cell": record} after it, {"calibration_error": text} if it cannot
-calibrate.
+A cell child reports in JSON: {"size": n} after calibrating, {"start": i}
+before cell i, {"cell": record} after it, {"calibration_error": text} if it
+cannot calibrate. A claim experiment runs the same way, alone in its child,
+which reports {"data": ...} or {"error": text} once.
 """
 
 from __future__ import annotations
@@ -41,14 +42,21 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def child_main(conn: Any, cells: list[CellSpec], size: int | None, settings: Settings) -> None:
-    """In the child: calibrate if needed, then measure each cell, reporting as it goes."""
+def _become_child(conn: Any) -> Callable[[dict[str, Any]], None]:
+    """Set up a child process; return its way of reporting to the parent."""
     os.setpgrp()  # its own group, so the parent can kill it whole, workers and all
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     def send(message: dict[str, Any]) -> None:
         conn.send_bytes(json.dumps(message).encode())
+
+    return send
+
+
+def cells_main(conn: Any, cells: list[CellSpec], size: int | None, settings: Settings) -> None:
+    """In the child: calibrate if needed, then measure each cell, reporting as it goes."""
+    send = _become_child(conn)
 
     if size is None:
         try:
@@ -62,15 +70,26 @@ def child_main(conn: Any, cells: list[CellSpec], size: int | None, settings: Set
         send({"cell": measure_cell(spec, size, settings)})
 
 
+def experiment_main(conn: Any, name: str, level: str, cells: list[dict[str, Any]]) -> None:
+    """In the child: run one claim experiment's measurement and report its data."""
+    from pylab import experiments
+    from pylab.experiments.base import LEVELS
+
+    send = _become_child(conn)
+    try:
+        data = experiments.get(name).measure(LEVELS[level], cells)
+        send({"data": data})
+    except Exception as exc:  # includes data that is not JSON: the experiment failed
+        send({"error": describe(exc)})
+
+
 class _Child:
     """The parent's handle on one child process and its pipe."""
 
-    def __init__(self, cells: list[CellSpec], size: int | None, settings: Settings) -> None:
+    def __init__(self, target: Callable[..., None], *args: Any) -> None:
         context = _context()
         self._recv, send = context.Pipe(duplex=False)
-        self.process = context.Process(
-            target=child_main, args=(send, cells, size, settings), name="pylab-cells"
-        )
+        self.process = context.Process(target=target, args=(send, *args), name="pylab-child")
         self.process.start()
         send.close()
         try:  # also from this side: killing the group must work even before the child ran
@@ -142,7 +161,7 @@ def _attempt(
     on_cell: OnCell,
 ) -> tuple[int | None, str]:
     """One child working through `pending` (popped as cells finish) until it ends or hangs."""
-    child = _Child(pending, size, settings)
+    child = _Child(cells_main, pending, size, settings)
     deadline = time.monotonic() + settings.timeout_s
     try:
         while True:
@@ -164,3 +183,22 @@ def _attempt(
                 pending.pop(0)
     finally:
         child.kill()
+
+
+def run_experiment(
+    name: str, level: str, cells: list[dict[str, Any]], timeout_s: float
+) -> dict[str, Any]:
+    """{"ok": True, "data": ...} or {"ok": False, "error": why}, plus elapsed_s."""
+    t0 = time.monotonic()
+    child = _Child(experiment_main, name, level, cells)
+    try:
+        message = child.next_message(t0 + timeout_s)
+        reason = child.end_reason() if message is None else message.get("error")
+    except _Timeout:
+        message, reason = None, f"timed out after {timeout_s:g} s"
+    finally:
+        child.kill()
+    elapsed = round(time.monotonic() - t0, 3)
+    if message and "data" in message:
+        return {"ok": True, "data": message["data"], "elapsed_s": elapsed}
+    return {"ok": False, "error": reason, "elapsed_s": elapsed}

@@ -33,6 +33,7 @@ class Settings:
     warmups: int = 1
     min_time_s: float = 0.15  # the serial run of every cell lasts at least this long
     timeout_s: float = 300.0  # a cell (or a calibration) running longer is stopped and failed
+    level: str = "default"  # how much the claim experiments measure (experiments.base.LEVELS)
 
 
 class WrongResult(Exception):

@@ -51,6 +51,7 @@ class Selection:
     start_methods: Sequence[str] | None = None
     workers: Sequence[int] | None = None
     params: Mapping[str, str] | None = None  # --param KEY=VALUE, as typed
+    only: Sequence[str] | None = None  # parts of the lab: scaling (the cells), claims
 
 
 def _check_names(kind: str, given: Sequence[str], known: Sequence[str]) -> None:
@@ -96,8 +97,26 @@ def _executor_slots(executors: Sequence[str], methods: Sequence[str], workers: S
             yield from ((executor, m, w) for m in methods for w in workers)
 
 
+PARTS = ("scaling", "claims")
+
+
+def parts(selection: Selection) -> list[str]:
+    """The parts of the lab a selection runs (both by default)."""
+    chosen = list(selection.only or PARTS)
+    _check_names("part (--only)", chosen, PARTS)
+    return chosen
+
+
+def planned_experiments(selection: Selection) -> list[str]:
+    from pylab.experiments import MODULES
+
+    return list(MODULES) if "claims" in parts(selection) else []
+
+
 def build_plan(preset: Preset, selection: Selection, cores: int) -> list[CellSpec]:
     """Every cell of `preset` narrowed by `selection`, grouped so equal work is adjacent."""
+    if "scaling" not in parts(selection):
+        return []
     names = selection.kernels or preset.kernels
     _check_names("kernel", names, kernels.names())
     executors = selection.executors or preset.executors

@@ -23,6 +23,7 @@ class Preset:
     repeats: int = 6
     warmups: int = 1
     min_time_s: float = 0.15
+    level: str = "default"  # how much the claim experiments measure
 
 
 ALL_KERNELS = ("compute", "stream", "amdahl", "objects", "io")  # never faults
@@ -32,10 +33,11 @@ PRESETS = {
     for p in (
         Preset(
             "quick",
-            "compute and io, every variant, threads and fork processes, W 1 and 2 (about 1 minute)",
+            "compute and io, every variant, threads and fork processes, W 1 and 2; short claims",
             kernels=("compute", "io"),
             start_methods=("fork",),
             workers=(1, 2),
+            level="quick",
         ),
         Preset(
             "default",
@@ -54,6 +56,7 @@ PRESETS = {
             },
             repeats=12,
             min_time_s=0.3,
+            level="full",
         ),
     )
 }

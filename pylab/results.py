@@ -9,8 +9,9 @@ Format history (bump FORMAT_VERSION on any change a reader must know about):
     throughput_per_s, model_speedup, noisy, noise, dispatch_s, dispatch_share,
     pool_start_s, workers_seen, elapsed_s. Added the same day, optional, so
     readers of the first files need nothing: interrupted_by, resumed,
-    settings.timeout_s, selection.params. README.md ("The results file")
-    documents every field.
+    settings.timeout_s, selection.params; and, with the claim experiments,
+    settings.level, selection.only, experiments and claims. README.md ("The
+    results file") documents every field.
 
 The file is rewritten after every cell by atomic replace, so a run killed at
 any moment leaves a valid file holding every finished cell. Reading it parses
@@ -159,6 +160,13 @@ def _validate(data: Any, path: Path) -> None:
         problem = _cell_problem(cell)
         if problem:
             raise UserError(f"{path}: malformed results file (cell {index}: {problem})")
+    if not isinstance(data.get("claims", {}), dict):
+        raise UserError(f'{path}: malformed results file ("claims" is not an object)')
+    for cid, claim in data.get("claims", {}).items():
+        if not isinstance(claim, dict) or not all(
+            isinstance(claim.get(k), str) for k in ("claim", "verdict", "reason")
+        ):
+            raise UserError(f"{path}: malformed results file (claim {cid})")
 
 
 # What every cell has, and what a measured (ok) cell has besides; readers rely on these.

@@ -13,7 +13,7 @@ from typing import Any
 
 from pylab.errors import UserError
 from pylab.measure import Settings
-from pylab.plan import CellSpec, Selection, build_plan
+from pylab.plan import CellSpec, Selection, build_plan, planned_experiments
 from pylab.presets import get_preset
 
 MACHINE_KEYS = ("hostname", "cpu_model", "logical_cores", "usable_cores")
@@ -26,6 +26,7 @@ BUILD_KEYS = (
 @dataclass(frozen=True)
 class Resumption:
     cells: list[CellSpec]  # still to measure, in the planned order
+    experiments: list[str]  # claim experiments still to run
     settings: Settings
     sizes: dict[tuple, int]  # calibrated sizes of work already measured
 
@@ -55,6 +56,7 @@ def plan_resume(
         selection = Selection(**results["selection"])
         settings = Settings(**results["settings"])
         planned = build_plan(preset, selection, results["machine"]["usable_cores"])
+        experiments = planned_experiments(selection)
     except (KeyError, TypeError, AttributeError) as exc:
         raise UserError(f"cannot resume: the file's plan is incomplete ({exc!r})") from None
     differences = setup_differences(results, machine, build)
@@ -70,4 +72,5 @@ def plan_resume(
         if c.get("ok") and isinstance(c.get("size"), int) and isinstance(c.get("params"), dict)
     }
     todo = [spec for spec in planned if cell_key(spec.as_dict()) not in done]
-    return Resumption(todo, settings, sizes)
+    ran = results.get("experiments") or {}
+    return Resumption(todo, [n for n in experiments if n not in ran], settings, sizes)

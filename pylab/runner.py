@@ -12,13 +12,14 @@ from typing import Any
 import pylab
 from pylab import results as results_io
 from pylab.errors import Terminated
-from pylab.isolation import measure_group
+from pylab.experiments import judge_all
+from pylab.isolation import measure_group, run_experiment
 from pylab.machine import build_info, load_average, machine_info
 from pylab.measure import Settings
-from pylab.plan import CellSpec, Selection
+from pylab.plan import CellSpec, Selection, params_label
 
-# Called with (index, cell spec) before each cell is measured, for progress display.
-Progress = Callable[[int, CellSpec], None]
+# Called with (index, label) before each cell or experiment, for progress display.
+Progress = Callable[[int, str], None]
 
 
 def new_results(
@@ -55,25 +56,32 @@ def _groups(cells: list[CellSpec]) -> list[list[CellSpec]]:
     return groups
 
 
-def run_cells(
+def cell_label(spec: CellSpec) -> str:
+    where = spec.executor + (f"/{spec.start_method}" if spec.start_method else "")
+    label = f"{spec.kernel}/{spec.variant} {params_label(dict(spec.params))} {where}"
+    return f"{label} W={spec.workers}".replace("  ", " ")
+
+
+def run_lab(
     results: dict[str, Any],
     cells: list[CellSpec],
+    experiments: list[str],
     settings: Settings,
     path: Path,
     progress: Progress | None = None,
     sizes: dict[tuple, int] | None = None,
 ) -> dict[str, Any]:
-    """Measure `cells` in order, each work in a child process, saving after every cell.
+    """Measure `cells`, then run `experiments`, each in a child process, saving as it goes.
 
     `sizes` gives calibrated sizes already known (a resumed run). On Ctrl-C or
     SIGTERM the file is saved as interrupted and the exception goes on up.
     """
     t0 = time.perf_counter()
-    started = iter(range(len(cells)))
+    steps = iter(range(len(cells) + len(experiments)))
 
     def on_start(spec: CellSpec) -> None:
         if progress:
-            progress(next(started), spec)
+            progress(next(steps), cell_label(spec))
 
     def on_cell(cell: dict[str, Any]) -> None:
         results["cells"].append(cell)
@@ -85,6 +93,11 @@ def run_cells(
         for group in _groups(cells):
             size = (sizes or {}).get(group[0].work)
             measure_group(group, size, settings, on_start, on_cell)
+        for name in experiments:
+            if progress:
+                progress(next(steps), f"experiment {name}")
+            _run_experiment(results, name, settings)
+            results_io.save(results, path)
         results["status"] = "complete"
     except (KeyboardInterrupt, Terminated) as exc:
         results["status"] = "interrupted"
@@ -96,3 +109,10 @@ def run_cells(
         results["load"]["after"] = load_average()
         results_io.save(results, path)
     return results
+
+
+def _run_experiment(results: dict[str, Any], name: str, settings: Settings) -> None:
+    """One claim experiment, isolated like a cell; the claims are judged anew after it."""
+    records = results.setdefault("experiments", {})
+    records[name] = run_experiment(name, settings.level, results["cells"], settings.timeout_s)
+    results["claims"] = judge_all(records)

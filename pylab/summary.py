@@ -33,7 +33,8 @@ class Row:
     verdict: str
 
 
-def _level(speedup: float, ideal: int) -> str:
+def scaling_level(speedup: float, ideal: float) -> str:
+    """`scales`, `partly` or `flat`: a speed-up judged against the ideal (rules above)."""
     if speedup >= SCALES * ideal:
         return "scales"
     return "partly" if speedup >= 1 + PARTLY_GAIN * (ideal - 1) else "flat"
@@ -48,8 +49,8 @@ def _ideal(cell: dict[str, Any], cores: int) -> int:
 
 
 def _verdict_at(t: float | None, p: float | None, row: Row, cores: int) -> str:
-    lt = _level(t, _ideal(row.threads, cores)) if t is not None else None
-    lp = _level(p, _ideal(row.processes, cores)) if p is not None else None
+    lt = scaling_level(t, _ideal(row.threads, cores)) if t is not None else None
+    lp = scaling_level(p, _ideal(row.processes, cores)) if p is not None else None
     if lt == "scales":
         return "scales in threads"
     if lp == "scales":
@@ -73,7 +74,8 @@ def verdict(row: Row, cores: int) -> str:
     return seen[0] + ("" if len(set(seen)) == 1 else " (uncertain)")
 
 
-def _largest_w(cells: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+def largest_w(cells: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """The cell with the most workers (the best of them, if several start methods)."""
     if not cells:
         return None
     top = max(c["workers"] for c in cells)
@@ -94,8 +96,8 @@ def rows(results: dict[str, Any]) -> list[Row]:
         row = Row(
             label,
             cells[0]["unit"],
-            _largest_w([c for c in good if c["executor"] == "threads"]),
-            _largest_w([c for c in good if c["executor"] == "processes"]),
+            largest_w([c for c in good if c["executor"] == "threads"]),
+            largest_w([c for c in good if c["executor"] == "processes"]),
             "",
         )
         failed = len(cells) - len(good)
@@ -121,6 +123,22 @@ def format_table(results: dict[str, Any]) -> str:
         (r.label, _speedup_text(r.threads), _speedup_text(r.processes, True), r.verdict)
         for r in rows(results)
     ]
+    if not lines:
+        return ""
     widths = [max(len(x[i]) for x in [header, *lines]) for i in range(3)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths) + "  {}"
     return "\n".join(fmt.format(*line) for line in [header, *lines])
+
+
+def format_claims(results: dict[str, Any]) -> str:
+    """Each claim: ID, verdict and the claim in a few words, then its reason with the numbers."""
+    claims = results.get("claims") or {}
+    lines = []
+    for cid, claim in claims.items():
+        lines.append(f"{cid}  {claim['verdict']:<12}  {claim['claim']}")
+        lines.append(f"{'':5}{claim['reason']}")
+    return (
+        "\n".join(["claim verdict        (the claim; then what was measured)", *lines])
+        if lines
+        else ""
+    )

@@ -81,7 +81,11 @@ def part_input(part: Part) -> Any:
     return kernels.get(job.kernel).split(whole, part.count)[part.index]
 
 
-def _wait(barrier: Any) -> None:
+def rendezvous(barrier: Any = None) -> None:
+    """Wait for every worker: at a thread pool's barrier passed in, or the process's own.
+
+    A worker waiting here takes no other task, so W such tasks reach W workers.
+    """
     barrier = barrier if barrier is not None else _process_barrier
     if barrier is not None:
         barrier.wait(BARRIER_TIMEOUT_S)
@@ -91,7 +95,7 @@ def run_part(part: Part, barrier: Any = None) -> PartResult:
     """Run one part; with a barrier, start only once every worker is ready."""
     run = kernels.get(part.job.kernel).variant(part.job.variant)
     data = part_input(part)
-    _wait(barrier)
+    rendezvous(barrier)
     cpu0 = time.thread_time()
     value = run(data)
     cpu = time.thread_time() - cpu0
@@ -100,5 +104,5 @@ def run_part(part: Part, barrier: Any = None) -> PartResult:
 
 def probe(barrier: Any = None) -> WorkerInfo:
     """A no-op task: who ran it. Through the barrier, so W probes reach W workers."""
-    _wait(barrier)
+    rendezvous(barrier)
     return WorkerInfo(os.getpid(), threading.get_native_id(), gil_enabled())

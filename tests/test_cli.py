@@ -50,8 +50,9 @@ def test_info_json_names_the_machine_and_build(cli) -> None:
 
 def test_run_writes_a_valid_results_file(cli, tmp_path: Path) -> None:
     done = cli(
-        "run", "--preset", "quick", "--kernels", "compute,io", "--variants", "nogil",
-        "--executors", "serial,threads,processes", "--workers", "2", "--repeats", "2",
+        "run", "--only", "scaling", "--preset", "quick", "--kernels", "compute,io",
+        "--variants", "nogil", "--executors", "serial,threads,processes", "--workers", "2",
+        "--repeats", "2",
         "--min-time", "0.02", "--out", "out", "-q",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -78,6 +79,8 @@ def test_run_writes_a_valid_results_file(cli, tmp_path: Path) -> None:
         (["run", "--variants", "nogli"], "did you mean 'nogil'"),
         (["run", "--start-methods", "forx"], "did you mean 'fork'"),
         (["run", "--preset", "quik"], "did you mean 'quick'"),
+        (["run", "--only", "claim"], "did you mean 'claims'"),
+        (["run", "--level", "tinny"], "did you mean 'tiny'"),
         (["run", "--workers", "0"], "choose 1 to"),
         (["run", "--workers", "-2"], "choose 1 to"),
         (["run", "--workers", "1000000"], "choose 1 to"),

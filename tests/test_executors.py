@@ -89,7 +89,7 @@ def test_a_failing_calibration_fails_its_cells_and_the_run_goes_on(
         CellSpec("compute", "nogil", "threads", None, 2),
     ]
     results = {"status": "running", "load": {}, "cells": []}
-    runner.run_cells(results, cells, Settings(repeats=2), tmp_path / "r.json")
+    runner.run_lab(results, cells, [], Settings(repeats=2), tmp_path / "r.json")
     io, compute = results["cells"]
     assert not io["ok"] and io["error"] == "calibration failed: RuntimeError: boom"
     assert compute["ok"] and results["status"] == "complete"

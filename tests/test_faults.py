@@ -18,7 +18,7 @@ import pytest
 
 from pylab import results
 
-QUICK = ["--repeats", "2", "--min-time", "0.02", "-q"]
+QUICK = ["--only", "scaling", "--repeats", "2", "--min-time", "0.02", "-q"]
 
 
 def _cells(path: Path) -> dict[tuple[str, str], dict]:
@@ -123,7 +123,8 @@ def test_interrupt_keeps_cells_and_resume_finishes(tmp_path: Path, sig, code: in
 
 
 def test_ctrl_c_is_prompt_while_a_kernel_holds_the_gil(tmp_path: Path) -> None:
-    args = ["run", "--kernels", "faults", "--variants", "hang_gil", "--executors", "serial"]
+    args = ["run", "--only", "scaling", "--kernels", "faults", "--variants", "hang_gil"]
+    args += ["--executors", "serial"]
     proc = _start([*args, "--timeout", "600", "--out", "out", "-q"], tmp_path)
     time.sleep(3)  # well inside the hang
     sent = time.monotonic()
@@ -140,7 +141,9 @@ def _edited(tmp_path: Path, edit) -> Path:
     data = {
         "format": results.FORMAT, "format_version": results.FORMAT_VERSION,
         "status": "interrupted", "preset": "quick", "cells": [],
-        "selection": {"kernels": ["io"], "variants": ["nogil"], "executors": ["serial"]},
+        "selection": {
+            "kernels": ["io"], "variants": ["nogil"], "executors": ["serial"], "only": ["scaling"],
+        },
         "settings": {"repeats": 2, "warmups": 1, "min_time_s": 0.02, "timeout_s": 60},
         "load": {}, "wall_s": 1.0,
     }  # fmt: skip

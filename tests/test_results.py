@@ -60,6 +60,8 @@ V1 = '{"format": "pylab-results", "format_version": 1, '
         (V1 + '"machine": {}, "cells": [1]}', "cell 0: not an object"),
         (V1 + '"machine": {}, "cells": [{"ok": 1}]}', 'cell 0: "ok" is not true or false'),
         (V1 + '"machine": {}, "cells": [{"ok": false}]}', "cell 0: 'kernel' missing"),
+        (V1 + '"machine": {}, "cells": [], "claims": []}', '"claims" is not an object'),
+        (V1 + '"machine": {}, "cells": [], "claims": {"C01": {"verdict": 1}}}', "claim C01"),
     ],
 )
 def test_bad_files_are_user_errors(tmp_path: Path, content: str, message: str) -> None:

@@ -59,7 +59,7 @@ def _key_value(text: str) -> tuple[str, str]:
 # Options that choose what to measure: a resumed run takes them from its file.
 PLAN_OPTIONS = (
     "preset", "kernels", "variants", "executors", "start_methods", "workers", "params",
-    "repeats", "min_time", "out",
+    "repeats", "min_time", "out", "only", "level",
 )  # fmt: skip
 
 
@@ -86,6 +86,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="append",
         metavar="KEY=VALUE",
         help="a kernel parameter, e.g. gil_share=0.3 (repeatable; replaces the preset's values)",
+    )
+    p.add_argument("--only", type=_names, help="scaling (the cells) or claims (the experiments)")
+    p.add_argument(
+        "--level", help="how much the claim experiments measure: tiny, quick, default, full"
     )
     p.add_argument("--repeats", type=_number(int, 1, 1000), help="timed pairs per cell")
     p.add_argument(
@@ -118,14 +122,20 @@ def main(args: argparse.Namespace) -> int:
     from pylab.machine import usable_cores
     from pylab.measure import Settings
     from pylab.pinning import pin_thread_pools
-    from pylab.plan import Selection, build_plan
+    from pylab.plan import Selection, build_plan, planned_experiments
     from pylab.presets import get_preset
     from pylab.runner import new_results
 
     preset = get_preset(args.preset or "default")
     params = dict(args.params) if args.params else None
     selection = Selection(
-        args.kernels, args.variants, args.executors, args.start_methods, args.workers, params
+        args.kernels,
+        args.variants,
+        args.executors,
+        args.start_methods,
+        args.workers,
+        params,
+        args.only,
     )
     cells = build_plan(preset, selection, usable_cores())
     settings = Settings(
@@ -133,10 +143,20 @@ def main(args: argparse.Namespace) -> int:
         warmups=preset.warmups,
         min_time_s=args.min_time or preset.min_time_s,
         timeout_s=args.timeout or Settings.timeout_s,
+        level=_level(args.level or preset.level),
     )
     results = new_results(preset.name, settings, selection, pin_thread_pools())
     path = _results_path(args.out or Path("results"), results)
-    return _execute(results, cells, settings, path, args.quiet)
+    return _execute(results, cells, planned_experiments(selection), settings, path, args.quiet)
+
+
+def _level(name: str) -> str:
+    from pylab.errors import unknown_name
+    from pylab.experiments.base import LEVELS
+
+    if name not in LEVELS:
+        raise unknown_name("level", name, LEVELS)
+    return name
 
 
 def _resume(args: argparse.Namespace) -> int:
@@ -163,12 +183,15 @@ def _resume(args: argparse.Namespace) -> int:
     results["settings"] = asdict(settings)
     results.setdefault("resumed", []).append(results_io.utc_now().isoformat(timespec="seconds"))
     _writable(args.resume, results)
-    return _execute(results, todo.cells, settings, args.resume, args.quiet, todo.sizes)
+    return _execute(
+        results, todo.cells, todo.experiments, settings, args.resume, args.quiet, todo.sizes
+    )
 
 
 def _execute(
     results: dict,
     cells: list,
+    experiments: list[str],
     settings: Any,
     path: Path,
     quiet: bool,
@@ -176,12 +199,13 @@ def _execute(
 ) -> int:
     """Measure, then print the table and the path; the exit status says how it went."""
     from pylab.errors import Terminated
-    from pylab.runner import run_cells
+    from pylab.runner import run_lab
 
-    print(f"pylab: {len(cells)} cells to measure, writing {path}", file=sys.stderr)
+    todo = f"{len(cells)} cells and {len(experiments)} claim experiments"
+    print(f"pylab: {todo} to run, writing {path}", file=sys.stderr)
     try:
-        with ProgressBar(len(cells), quiet=quiet) as progress:
-            run_cells(results, cells, settings, path, progress, sizes)
+        with ProgressBar(len(cells) + len(experiments), quiet=quiet) as progress:
+            run_lab(results, cells, experiments, settings, path, progress, sizes)
     except (KeyboardInterrupt, Terminated) as exc:
         done = len(results["cells"])
         print(
@@ -194,13 +218,17 @@ def _execute(
 
 
 def _report(results: dict, path: Path) -> int:
-    """The table, then the results path as the last line; 1 if any cell failed."""
+    """The tables, then the results path as the last line; 1 if anything failed."""
     from pylab import summary
 
-    print(summary.format_table(results))
-    print()
+    for table in (summary.format_table(results), summary.format_claims(results)):
+        if table:
+            print(table)
+            print()
     print(path)
-    return 0 if all(cell["ok"] for cell in results["cells"]) else 1
+    failed = [c for c in results["cells"] if not c["ok"]]
+    failed += [e for e in (results.get("experiments") or {}).values() if not e.get("ok")]
+    return 1 if failed else 0
 
 
 def _writable(path: Path, results: dict) -> None:
@@ -233,7 +261,7 @@ class ProgressBar:
         tqdm.tqdm.monitor_interval = 0  # no monitor thread: forking with threads warns
         self.bar = tqdm.tqdm(
             total=total,
-            unit="cell",
+            unit="step",
             file=sys.stderr,
             disable=quiet or not sys.stderr.isatty(),
             dynamic_ncols=True,
@@ -247,11 +275,6 @@ class ProgressBar:
             self.bar.update(self.bar.total - self.bar.n)
         self.bar.close()
 
-    def update(self, index: int, spec) -> None:
-        from pylab.plan import params_label
-
-        where = spec.executor + (f"/{spec.start_method}" if spec.start_method else "")
-        params = params_label(dict(spec.params))
-        label = f"{spec.kernel}/{spec.variant} {params} {where} W={spec.workers}"
+    def update(self, index: int, label: str) -> None:
         self.bar.update(index - self.bar.n)
-        self.bar.set_description_str(label.replace("  ", " "))
+        self.bar.set_description_str(label)

@@ -7,9 +7,12 @@ MODULES. Together the modules settle every claim in claims.CLAIMS exactly once.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from types import ModuleType
+from typing import Any
 
 from pylab.errors import unknown_name
+from pylab.experiments.claims import CLAIMS, PUBLISHED
 
 MODULES = (
     "identity",
@@ -30,3 +33,42 @@ def get(name: str) -> ModuleType:
     if name not in MODULES:
         raise unknown_name("experiment", name, MODULES)
     return importlib.import_module(f"pylab.experiments.{name}")
+
+
+# The verdict of a claim whose experiment could not run or be judged (never a guess).
+NOT_MEASURED = "not measured"
+
+
+def _not_measured(why: str) -> dict[str, Any]:
+    return {"verdict": NOT_MEASURED, "reason": why, "data": {}}
+
+
+def _verdicts(name: str, record: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    module = get(name)
+    why = record.get("error")
+    if record.get("ok"):
+        try:
+            return {v.claim: v.as_dict() for v in module.judge(record["data"])}
+        except Exception as exc:  # data the rules cannot read: say so, do not guess
+            why = f"judging failed: {type(exc).__name__}: {exc}"
+    return {c: _not_measured(str(why)) for c in module.CLAIMS}
+
+
+def judge_all(records: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The claims of every experiment in `records`, by ID: claim, verdict, reason, data."""
+    claims: dict[str, dict[str, Any]] = {}
+    broken = []
+    for name in MODULES:
+        if name in records:
+            try:
+                claims |= _verdicts(name, records[name])
+            except Exception as exc:  # a module that does not load: its claims are unknown
+                broken.append(f"{name}: {type(exc).__name__}: {exc}")
+    if broken:
+        why = "an experiment could not be loaded (" + "; ".join(broken) + ")"
+        claims |= {cid: _not_measured(why) for cid in CLAIMS if cid not in claims}
+    return {
+        cid: {"claim": CLAIMS[cid], **claims[cid]}
+        | ({"published": PUBLISHED[cid]} if cid in PUBLISHED else {})
+        for cid in sorted(claims)
+    }

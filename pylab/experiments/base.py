@@ -81,12 +81,23 @@ def ratio(a: float, b: float) -> float:
 
 
 def fmt_seconds(seconds: float) -> str:
-    """A duration for a reason line: 190 us, 3.7 ms, 1.25 s."""
+    """A duration for a reason line: 61 ns, 190 us, 3.7 ms, 1.25 s."""
+    if seconds < 1e-6:
+        return f"{seconds * 1e9:.3g} ns"
     if seconds < 1e-3:
         return f"{seconds * 1e6:.3g} us"
     if seconds < 1:
         return f"{seconds * 1e3:.3g} ms"
     return f"{seconds:.3g} s"
+
+
+def fmt_bytes(count: float) -> str:
+    """A size for a reason line: 850 B, 120 KiB, 31.5 MiB."""
+    if abs(count) < 1024:
+        return f"{count:.0f} B"
+    if abs(count) < 1 << 20:
+        return f"{count / 1024:.3g} KiB"
+    return f"{count / (1 << 20):.3g} MiB"
 
 
 def median(samples: Sequence[float]) -> float:

@@ -1,0 +1,467 @@
+"""C10: inter-process communication costs more than passing objects between threads.
+
+All messages are bytes objects of a few sizes (8 B .. 1 MiB). Each channel has one
+worker at its far end, in a thread or in a process started from an explicit context:
+  thread_queue  two queue.Queue objects between two threads (objects pass by reference)
+  fork_queue    two multiprocessing Queues (one each way) to a forked process
+  fork_pipe     one duplex multiprocessing Pipe to a forked process
+  spawn_queue, spawn_pipe   the same with spawn (default level and above)
+
+  latency     ping-pong: the worker echoes each message; microseconds per round trip from
+              batches of round trips, the batches of all channels interleaved so drift
+              favours none
+  throughput  one way: N messages of a size sent, timed until the worker has them all
+              (it acknowledges the last); bytes per second
+  dispatch    microseconds per no-op task submitted many at a time to a warmed
+              ThreadPoolExecutor and ProcessPoolExecutor (fork, forkserver, spawn), W = 2
+  crossover   2*k GIL-holding tasks (hash_sum_gil, ~1 ns per iteration) on W = 2
+              threads vs a warmed fork pool, per task size s: the smallest s from which
+              processes finish first (median of back-to-back pairs), or None
+
+Rule (C10), on the medians:
+  threads win at a size when the fastest process channel's round trip is at least
+  LATENCY_MARGIN times the thread round trip. C10 holds when threads win at every
+  size and their throughput at the largest size is at least THROUGHPUT_MARGIN times
+  the best process channel's; it fails when threads win at no size and not on
+  throughput (processes as fast or faster); otherwise partly, naming the sizes.
+  The verdict is about cost only: "more complex" is not measured.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+from pylab._ext import compute
+from pylab.experiments.base import Level, Verdict, fmt_seconds, median, ratio, summarize
+
+NAME = "ipc"
+CLAIMS = ("C10",)
+
+KiB = 1024
+MiB = 1024 * KiB
+SIZES = (8, KiB, 64 * KiB, MiB)
+TINY_SIZES = (8, 64 * KiB)  # tests: the smallest and a copy-dominated size only
+THREADS = "thread_queue"
+WORKERS = 2
+POOLS = ("fork", "forkserver", "spawn", "threads")  # start order: no fork once threads run
+
+# Round trips per latency batch and messages per throughput sample at scale 1: about
+# 5-20 ms per batch on this machine, so a batch outlasts timer and scheduler jitter.
+ROUND_TRIPS = {8: 400, KiB: 400, 64 * KiB: 150, MiB: 15}
+MESSAGES = {8: 3000, KiB: 3000, 64 * KiB: 500, MiB: 30}
+DISPATCH_TASKS = 500  # no-op tasks per dispatch sample at scale 1
+TASKS_PER_WORKER = 4  # the crossover runs 2*k tasks on W = 2 workers
+CROSSOVER_SIZES = tuple(round(10 ** (3 + i / 2)) for i in range(9))  # 1e3 .. 1e7 iterations
+JOIN_TIMEOUT_S = 10.0
+RESULT_TIMEOUT_S = 60.0  # no batch of tasks here takes a second; a hang fails the run
+
+# One timing here spreads 20-50%; the medians of many batches much less. A channel is
+# called slower only when it is 20% slower than the other, so noise cannot decide it.
+LATENCY_MARGIN = 1.2
+THROUGHPUT_MARGIN = 1.2
+
+Send = Callable[[Any], None]
+Recv = Callable[[], Any]
+
+
+# -- the far end of a channel (module level: spawned children import it) -------------
+
+
+def _serve(recv: Recv, send: Send) -> None:
+    """Echo every message; on ("sink", n) take n messages, then answer b"". None stops."""
+    while True:
+        message = recv()
+        if message is None:
+            return
+        if isinstance(message, tuple):
+            for _ in range(message[1]):
+                if recv() is None:
+                    return
+            send(b"")
+        else:
+            send(message)
+
+
+def _serve_queues(to_worker: Any, from_worker: Any) -> None:
+    _serve(to_worker.get, from_worker.put)
+
+
+def _serve_pipe(conn: Any) -> None:
+    _serve(conn.recv, conn.send)
+
+
+def _noop() -> None:
+    pass
+
+
+def _hash_task(iterations: int) -> int:
+    """One GIL-holding task of `iterations` loop turns (a wrapper so that it pickles)."""
+    return compute.hash_sum_gil(0, iterations)
+
+
+# -- channels -------------------------------------------------------------------------
+
+
+def _stop(process: Any) -> bool:
+    """Join a worker process, killing it if it will not end; True if it ended by itself."""
+    process.join(JOIN_TIMEOUT_S)
+    clean = not process.is_alive()
+    if not clean:
+        process.kill()
+        process.join()
+    return clean
+
+
+@contextmanager
+def _thread_channel() -> Iterator[tuple[Send, Recv]]:
+    to_worker: queue.Queue = queue.Queue()
+    from_worker: queue.Queue = queue.Queue()
+    worker = threading.Thread(
+        target=_serve, args=(to_worker.get, from_worker.put), name="pylab-ipc", daemon=True
+    )
+    worker.start()
+    try:
+        yield to_worker.put, from_worker.get
+    finally:
+        to_worker.put(None)
+        worker.join(JOIN_TIMEOUT_S)
+
+
+@contextmanager
+def _queue_channel(method: str) -> Iterator[tuple[Send, Recv]]:
+    context = multiprocessing.get_context(method)
+    to_worker, from_worker = context.Queue(), context.Queue()
+    worker = context.Process(target=_serve_queues, args=(to_worker, from_worker), daemon=True)
+    worker.start()
+    try:
+        yield to_worker.put, from_worker.get
+    finally:
+        to_worker.put(None)
+        if not _stop(worker):
+            to_worker.cancel_join_thread()  # nobody will read what is still buffered
+        for q in (to_worker, from_worker):
+            q.close()
+            q.join_thread()
+
+
+@contextmanager
+def _pipe_channel(method: str) -> Iterator[tuple[Send, Recv]]:
+    context = multiprocessing.get_context(method)
+    here, there = context.Pipe(duplex=True)
+    worker = context.Process(target=_serve_pipe, args=(there,), daemon=True)
+    worker.start()
+    there.close()  # so that recv() here sees EOF if the worker dies
+    try:
+        yield here.send, here.recv
+    finally:
+        try:
+            here.send(None)
+        except OSError:
+            pass
+        _stop(worker)
+        here.close()
+
+
+def _channel_names(level: Level) -> list[str]:
+    methods = ["fork", "spawn"] if level.scale >= 1 else ["fork"]
+    available = multiprocessing.get_all_start_methods()
+    names = [f"{m}_{kind}" for m in methods if m in available for kind in ("queue", "pipe")]
+    return names + [THREADS]
+
+
+def _open(stack: ExitStack, name: str) -> tuple[Send, Recv]:
+    if name == THREADS:
+        return stack.enter_context(_thread_channel())
+    method, kind = name.split("_")
+    opener = _queue_channel if kind == "queue" else _pipe_channel
+    return stack.enter_context(opener(method))
+
+
+# -- latency and throughput -----------------------------------------------------------
+
+
+def _round_trip_us(send: Send, recv: Recv, message: bytes, count: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(count):
+        send(message)
+        recv()
+    return (time.perf_counter() - t0) / count * 1e6
+
+
+def _bytes_per_s(send: Send, recv: Recv, message: bytes, count: int) -> float:
+    t0 = time.perf_counter()
+    send(("sink", count))
+    for _ in range(count):
+        send(message)
+    recv()  # the worker's acknowledgement: it has taken all `count`
+    return count * len(message) / (time.perf_counter() - t0)
+
+
+def _counts(table: dict[int, int], sizes: tuple[int, ...], level: Level) -> dict[int, int]:
+    return {size: max(3, round(table[size] * level.scale)) for size in sizes}
+
+
+def _channel_runs(
+    names: list[str], sizes: tuple[int, ...], level: Level
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Latency and throughput samples of every channel, batches interleaved over channels."""
+    trips, messages = _counts(ROUND_TRIPS, sizes, level), _counts(MESSAGES, sizes, level)
+    payload = {size: bytes(size) for size in sizes}
+    latency: dict[str, dict[int, list[float]]] = {n: {s: [] for s in sizes} for n in names}
+    throughput: dict[str, dict[int, list[float]]] = {n: {s: [] for s in sizes} for n in names}
+    # Every process is started before the first thread (queue feeders and the echo
+    # thread included): forking a process that runs threads is unsafe.
+    with ExitStack() as stack:
+        ends = {name: _open(stack, name) for name in names}
+        for batch in range(level.repeats + 1):  # batch 0 warms every channel, discarded
+            for size in sizes:
+                for name in names if batch % 2 else reversed(names):
+                    send, recv = ends[name]
+                    rtt = _round_trip_us(send, recv, payload[size], trips[size])
+                    rate = _bytes_per_s(send, recv, payload[size], messages[size])
+                    if batch:
+                        latency[name][size].append(rtt)
+                        throughput[name][size].append(rate)
+    settings = {"round_trips": _by_size(trips), "messages": _by_size(messages)}
+    return _summaries(latency), _summaries(throughput), settings
+
+
+def _by_size(values: dict[int, Any]) -> dict[str, Any]:
+    return {str(size): value for size, value in values.items()}
+
+
+def _summarized(samples: dict[int, list[float]]) -> dict[str, Any]:
+    """{size as text: median and interval} of samples kept by size."""
+    return {str(size): summarize(values) for size, values in samples.items()}
+
+
+def _summaries(samples: dict[str, dict[int, list[float]]]) -> dict[str, Any]:
+    return {name: _summarized(by_size) for name, by_size in samples.items()}
+
+
+# -- executors: dispatch overhead and the thread/process crossover --------------------
+
+
+def _make_pool(kind: str) -> Executor:
+    if kind == "threads":
+        return ThreadPoolExecutor(WORKERS, thread_name_prefix="pylab-ipc")
+    return ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context(kind))
+
+
+def _all_tasks_s(pool: Executor, fn: Callable[..., Any], args: list[tuple]) -> float:
+    """Wall seconds to submit every task at once and collect all the results."""
+    t0 = time.perf_counter()
+    futures = [pool.submit(fn, *a) for a in args]
+    for future in futures:
+        future.result(timeout=RESULT_TIMEOUT_S)
+    return time.perf_counter() - t0
+
+
+def _open_pools(stack: ExitStack, kinds: list[str]) -> dict[str, Executor]:
+    """Pools in `kinds` order (processes before threads), each warmed with no-op tasks."""
+    pools = {}
+    for kind in kinds:
+        pool = stack.enter_context(_make_pool(kind))
+        _all_tasks_s(pool, _noop, [()] * (4 * WORKERS))  # starts every worker
+        pools[kind] = pool
+    return pools
+
+
+def _dispatch_us(pools: dict[str, Executor], level: Level) -> tuple[dict[str, Any], int]:
+    tasks = max(20, round(DISPATCH_TASKS * level.scale))
+    samples: dict[str, list[float]] = {kind: [] for kind in pools}
+    for repeat in range(level.repeats + 1):  # repeat 0 warms, discarded
+        for kind, pool in pools.items() if repeat % 2 else reversed(pools.items()):
+            per_task = _all_tasks_s(pool, _noop, [()] * tasks) / tasks
+            if repeat:
+                samples[kind].append(per_task * 1e6)
+    return {kind: summarize(s) for kind, s in samples.items()}, tasks
+
+
+def _crossover_sizes(level: Level) -> list[int]:
+    # tiny stops at 1e6 iterations to stay within a test's seconds
+    return [s for s in CROSSOVER_SIZES if level.scale >= 0.3 or s <= 10**6]
+
+
+def _crossover(pools: dict[str, Executor], level: Level) -> dict[str, Any]:
+    """Threads vs fork processes on 2*k GIL-holding tasks, per task size, in pairs."""
+    sizes = _crossover_sizes(level)
+    thread_s: dict[int, list[float]] = {s: [] for s in sizes}
+    process_s: dict[int, list[float]] = {s: [] for s in sizes}
+    for size in sizes:
+        args = [(size,)] * (WORKERS * TASKS_PER_WORKER)
+        for repeat in range(level.repeats):
+            order = ("threads", "fork") if repeat % 2 else ("fork", "threads")
+            for kind in order:
+                elapsed = _all_tasks_s(pools[kind], _hash_task, args)
+                (thread_s if kind == "threads" else process_s)[size].append(elapsed)
+    ratios = {
+        s: [ratio(t, p) for t, p in zip(thread_s[s], process_s[s], strict=True)] for s in sizes
+    }
+    return {
+        "iterations": sizes,
+        "tasks": WORKERS * TASKS_PER_WORKER,
+        "thread_s": _summarized(thread_s),
+        "process_s": _summarized(process_s),
+        "thread_over_process": _summarized(ratios),
+        "crossover_iterations": _first_win(sizes, {s: median(r) for s, r in ratios.items()}),
+    }
+
+
+def _first_win(sizes: list[int], thread_over_process: dict[int, float]) -> int | None:
+    """The smallest size from which processes are faster at it and every larger size."""
+    first = None
+    for size in reversed(sizes):
+        if thread_over_process[size] <= 1.0:
+            break
+        first = size
+    return first
+
+
+def _executor_runs(level: Level) -> dict[str, Any]:
+    available = multiprocessing.get_all_start_methods()
+    kinds = [k for k in POOLS if k == "threads" or k in available]
+    with ExitStack() as stack:
+        pools = _open_pools(stack, kinds)
+        dispatch, tasks = _dispatch_us(pools, level)
+        crossover = _crossover(pools, level) if "fork" in pools else None
+    return {"dispatch_us": dispatch, "dispatch_tasks": tasks, "crossover": crossover}
+
+
+def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
+    sizes = TINY_SIZES if level.scale < 0.1 else SIZES
+    names = _channel_names(level)
+    latency, throughput, counts = _channel_runs(names, sizes, level)
+    executors = _executor_runs(level)
+    return {
+        "settings": {
+            "sizes": list(sizes),
+            "channels": names,
+            "batches": level.repeats,
+            "workers": WORKERS,
+            "pools": list(executors["dispatch_us"]),
+            "dispatch_tasks": executors["dispatch_tasks"],
+            **counts,
+        },
+        "latency_us": latency,
+        "throughput_bytes_per_s": throughput,
+        "dispatch_us": executors["dispatch_us"],
+        "crossover": executors["crossover"],
+    }
+
+
+# -- the verdict ----------------------------------------------------------------------
+
+
+def _fmt_size(size: int) -> str:
+    for unit, name in ((MiB, "MiB"), (KiB, "KiB")):
+        if size >= unit and size % unit == 0:
+            return f"{size // unit} {name}"
+    return f"{size} B"
+
+
+def _fmt_rate(bytes_per_s: float) -> str:
+    exponent = min(max(int(math.log10(max(bytes_per_s, 1.0)) // 3), 0), 4)
+    return f"{bytes_per_s / 1000**exponent:.3g} {('', 'k', 'M', 'G', 'T')[exponent]}B/s"
+
+
+def _best(by_channel: dict[str, Any], size: int, pick: Callable[..., str]) -> str:
+    """The process channel with the lowest (pick=min) or highest (max) median at `size`."""
+    names = [n for n in by_channel if n != THREADS]
+    return pick(names, key=lambda n: by_channel[n][str(size)]["median"])
+
+
+def _latency_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    latency = data["latency_us"]
+    rows = []
+    for size in data["settings"]["sizes"]:
+        best = _best(latency, size, min)
+        thread_us = latency[THREADS][str(size)]["median"]
+        process_us = latency[best][str(size)]["median"]
+        rows.append(
+            {
+                "size": size,
+                "thread_us": thread_us,
+                "best_process": best,
+                "process_us": process_us,
+                "process_over_thread": round(ratio(process_us, thread_us), 4),
+            }
+        )
+    return rows
+
+
+def _throughput_row(data: dict[str, Any]) -> dict[str, Any]:
+    size = max(data["settings"]["sizes"])
+    rates = data["throughput_bytes_per_s"]
+    best = _best(rates, size, max)
+    thread_rate = rates[THREADS][str(size)]["median"]
+    process_rate = rates[best][str(size)]["median"]
+    over = round(ratio(thread_rate, process_rate), 4)
+    return {
+        "size": size,
+        "thread_bytes_per_s": thread_rate,
+        "best_process": best,
+        "process_bytes_per_s": process_rate,
+        "thread_over_process": over,
+    }
+
+
+def _executor_note(data: dict[str, Any]) -> str:
+    dispatch = ", ".join(
+        f"{kind} {fmt_seconds(s['median'] * 1e-6)}" for kind, s in data["dispatch_us"].items()
+    )
+    crossover = (data.get("crossover") or {}).get("crossover_iterations")
+    beat = f"from {crossover:.2g} iterations a task" if crossover else "never in range"
+    return f"dispatch per task {dispatch}; fork beats threads on GIL-held tasks {beat}"
+
+
+def _partly_lead(wins: list[int], sizes: int, tput_win: bool, largest: int) -> str:
+    """Where threads win, when they win somewhere but not everywhere."""
+    one_way = f"{_fmt_size(largest)} throughput"
+    if len(wins) == sizes:
+        return f"threads win every round trip but not {one_way}"
+    where = ", ".join(_fmt_size(s) for s in wins) or "no size"
+    also = f", and {one_way}" if tput_win else f", not {one_way}"
+    return f"threads win the round trip only at {where}{also}"
+
+
+def judge(data: dict[str, Any]) -> list[Verdict]:
+    rows = _latency_rows(data)
+    tput = _throughput_row(data)
+    wins = [r["size"] for r in rows if r["process_over_thread"] >= LATENCY_MARGIN]
+    tput_win = tput["thread_over_process"] >= THROUGHPUT_MARGIN
+    if len(wins) == len(rows) and tput_win:
+        verdict, lead = "holds", "process channels cost more at every size"
+    elif not wins and not tput_win:
+        verdict, lead = "fails", "process channels are as fast as queue.Queue or faster"
+    else:
+        verdict, lead = "partly", _partly_lead(wins, len(rows), tput_win, tput["size"])
+    trips = ", ".join(
+        f"{_fmt_size(r['size'])} {fmt_seconds(r['thread_us'] * 1e-6)} vs "
+        f"{fmt_seconds(r['process_us'] * 1e-6)}"
+        for r in rows
+    )
+    reason = (
+        f"{lead}: round trip thread vs best process {trips}; "
+        f"{_fmt_size(tput['size'])} one way {_fmt_rate(tput['thread_bytes_per_s'])} "
+        f"(by reference) vs {_fmt_rate(tput['process_bytes_per_s'])} ({tput['best_process']}); "
+        f"{_executor_note(data)}; cost only, 'more complex' is not measured"
+    )
+    numbers = {
+        "latency": rows,
+        "throughput_largest": tput,
+        "thread_wins_latency_at": wins,
+        "dispatch_us": {k: v["median"] for k, v in data["dispatch_us"].items()},
+        "crossover_iterations": (data.get("crossover") or {}).get("crossover_iterations"),
+        "latency_margin": LATENCY_MARGIN,
+        "throughput_margin": THROUGHPUT_MARGIN,
+    }
+    return [Verdict("C10", verdict, reason, numbers)]

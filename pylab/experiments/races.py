@@ -1,0 +1,524 @@
+"""Races: a shared counter updated without a lock, and what keeps threads from losing updates.
+
+Lost updates (C06, C20). W workers (2 and 4) each add 1 to one shared counter n
+times, without a lock; lost updates = W * n - the final value. Counts are exact,
+not timings, so one lost update proves a race. The workers:
+  threads_nogil       threads in races.add_nogil on one shared numpy int64
+  threads_python      threads running `counter[0] += 1` on a shared list
+  threads_python_get  threads running `counter["n"] = counter.get("n", 0) + 1` on a dict
+  processes_shared    fork processes in add_nogil on one int64 in SharedMemory
+  processes_private   fork processes in add_nogil on their own counter, each returning its
+                      count for the parent to sum: nothing is shared, so nothing can be lost
+and, with a lock, threads_locked (the dict update under a threading.Lock) and
+processes_shared_locked (`counter[0] += 1` on the shared numpy int64 under a
+multiprocessing Lock). Since CPython 3.10 a thread switch happens only at a few
+points (backward jumps, calls), none inside `counter[0] += 1`, so with the GIL
+that update may lose nothing; the dict update has a call (get) between its read
+and its write, a switch point, and the locked thread variant protects that one.
+
+Designs for shared state in threads (C19). 2 threads update a dict of 64 counters
+(key = i % 64, the dict update above): under one coarse lock, under one lock per
+key, through a queue.Queue to a single owner thread that applies every update
+(timed until the owner has applied them all), and with no lock at all (its lost
+updates counted). Throughput is the median over repeats, designs interleaved.
+
+Rules:
+  C06 holds when processes with private memory lose no update, processes over
+      shared memory without a lock lose some, and with a lock none; fails when
+      private processes lose any or shared memory never does; partly when the
+      lock over shared memory did not stop the losses.
+  C19 fails when threads lose no dict update without a lock (no lock was
+      needed) or a locked or queue design loses any. Otherwise locks are needed:
+      holds when coarse and fine locking differ in throughput (medians at least
+      GRANULARITY_RATIO apart, intervals disjoint: the granularity must be
+      chosen), partly when they do not.
+  C20 opinion ("harder" is not a number); the proxy reported is the lost-update
+      rate of the unlocked workers at W = 2 and W = 4.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from pylab.executors import exit_reason
+from pylab.experiments.base import Level, Verdict, ratio, summarize
+
+NAME = "races"
+CLAIMS = ("C06", "C19", "C20")
+
+WORKERS = (2, 4)
+START_METHOD = "fork"  # cheap, and hands the SharedMemory and the lock to the workers as is
+WAIT_S = 60.0  # a barrier, queue or join waiting longer than this means a worker died
+
+# Updates per worker at scale 1, and the floor at small scales. add_nogil does
+# about 3 updates per ns, and the workers start up to a few ms apart: with fewer
+# than about 2e7 the first had often finished before the next began (no overlap,
+# no race). A thread switch under the GIL comes every 5 ms, so the Python loops
+# run for tens of ms, not less, for switches to fall inside them.
+SIZES = {
+    "threads_nogil": (5e7, 3e7),
+    "threads_python": (5e5, 2e5),
+    "threads_python_get": (5e5, 2e5),
+    "threads_locked": (5e4, 1e4),
+    "processes_shared": (5e7, 3e7),
+    "processes_private": (5e7, 3e7),
+    "processes_shared_locked": (5e4, 1e4),
+}
+
+KEYS = 64  # counters in the shared dict of C19
+DICT_WORKERS = 2
+# C19 updates per thread (scale 1, floor); the queue design runs about 0.5M/s, so fewer.
+DICT_SIZES = {
+    "coarse": (2e5, 3e4),
+    "fine": (2e5, 3e4),
+    "queue": (5e4, 1e4),
+    "unlocked": (5e5, 2e5),  # long enough for several switches to fall inside the loop
+}
+
+# Lost-update counts are exact: a single lost update is proof of a race.
+MIN_LOST = 1
+# Coarse vs fine locking differ when their median throughputs are this far apart
+# and their intervals do not overlap: then the choice of granularity changes
+# throughput. Single timings here spread 20-50%, so closer medians, or a gap
+# that the intervals do not confirm, are not told apart.
+GRANULARITY_RATIO = 1.25
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    return multiprocessing.get_context(START_METHOD)
+
+
+def _scaled(size: tuple[float, float], level: Level) -> int:
+    base, floor = size
+    return int(max(floor, base * level.scale))
+
+
+# --- running W workers together --------------------------------------------------------
+
+
+def _run_threads(work: Callable[[], None], workers: int) -> float:
+    """Run `work` in `workers` threads released together; the perf_counter when released."""
+    barrier = threading.Barrier(workers + 1)
+    errors: list[BaseException] = []
+
+    def body() -> None:
+        try:
+            barrier.wait(WAIT_S)
+            work()
+        except BaseException as exc:  # re-raised in the caller's thread below
+            errors.append(exc)
+            barrier.abort()
+
+    threads = [threading.Thread(target=body, name=f"races-{i}") for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    start = None
+    try:
+        barrier.wait(WAIT_S)
+        start = time.perf_counter()
+    except threading.BrokenBarrierError:
+        pass  # a worker failed first: its error is raised below
+    finally:
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
+    if start is None:
+        raise RuntimeError("races: the worker threads did not start together")
+    return start
+
+
+def _run_processes(
+    context: multiprocessing.context.BaseContext,
+    target: Callable[..., None],
+    workers: int,
+    args: tuple[Any, ...],
+) -> None:
+    """Run target(*args, barrier) in `workers` processes released together; all must exit 0."""
+    barrier = context.Barrier(workers)
+    processes = [
+        context.Process(target=target, args=(*args, barrier), name=f"races-{i}")
+        for i in range(workers)
+    ]
+    try:
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(WAIT_S)
+        codes = [process.exitcode for process in processes if process.exitcode != 0]
+        if codes:
+            raise RuntimeError(f"races: a worker process {exit_reason(codes[0])}")
+    finally:
+        for process in processes:
+            if process.pid is None:  # never started
+                continue
+            if process.is_alive():
+                process.kill()
+            process.join()
+
+
+# --- lost updates: one function per worker kind, each returning W * n - final --------
+
+
+def lost_threads_nogil(workers: int, n: int) -> int:
+    """Threads each calling add_nogil(counter, n) on one shared counter."""
+    import numpy as np
+
+    from pylab._ext.races import add_nogil
+
+    counter = np.zeros(1, dtype=np.int64)
+    _run_threads(lambda: add_nogil(counter, n), workers)
+    return workers * n - int(counter[0])
+
+
+def lost_threads_python(workers: int, n: int) -> int:
+    """Threads each running `counter[0] += 1` n times on one shared list."""
+    counter = [0]
+
+    def work() -> None:
+        for _ in range(n):
+            counter[0] += 1
+
+    _run_threads(work, workers)
+    return workers * n - counter[0]
+
+
+def lost_threads_python_get(workers: int, n: int, locked: bool = False) -> int:
+    """Threads each running `counter["n"] = counter.get("n", 0) + 1` n times, maybe locked."""
+    counter: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def unlocked() -> None:
+        for _ in range(n):
+            counter["n"] = counter.get("n", 0) + 1
+
+    def with_lock() -> None:
+        for _ in range(n):
+            with lock:
+                counter["n"] = counter.get("n", 0) + 1
+
+    _run_threads(with_lock if locked else unlocked, workers)
+    return workers * n - counter.get("n", 0)
+
+
+def _shared_worker(shm: Any, n: int, lock: Any, barrier: Any) -> None:
+    """In a worker process: add n to the int64 in shm, by add_nogil or under `lock`."""
+    import numpy as np
+
+    from pylab._ext.races import add_nogil
+
+    counter = np.ndarray((1,), dtype=np.int64, buffer=shm.buf)
+    barrier.wait(WAIT_S)
+    if lock is None:
+        add_nogil(counter, n)
+        return
+    for _ in range(n):
+        with lock:
+            counter[0] += 1
+
+
+def _private_worker(n: int, results: Any, barrier: Any) -> None:
+    """In a worker process: count to n on a counter of its own and send the count back."""
+    import numpy as np
+
+    from pylab._ext.races import add_nogil
+
+    counter = np.zeros(1, dtype=np.int64)
+    barrier.wait(WAIT_S)
+    add_nogil(counter, n)
+    results.put(int(counter[0]))
+
+
+def lost_processes_shared(workers: int, n: int, locked: bool = False) -> int:
+    """Fork processes adding to one int64 in SharedMemory: add_nogil, or += under a Lock."""
+    from multiprocessing.shared_memory import SharedMemory
+
+    context = _context()
+    shm = SharedMemory(create=True, size=8)
+    try:
+        shm.buf[:8] = bytes(8)
+        lock = context.Lock() if locked else None
+        _run_processes(context, _shared_worker, workers, (shm, n, lock))
+        final = int.from_bytes(bytes(shm.buf[:8]), sys.byteorder, signed=True)
+    finally:
+        shm.close()
+        shm.unlink()
+    return workers * n - final
+
+
+def lost_processes_private(workers: int, n: int) -> int:
+    """Fork processes each counting on their own counter; the parent sums their counts."""
+    context = _context()
+    results = context.SimpleQueue()
+    try:
+        _run_processes(context, _private_worker, workers, (n, results))
+        # every worker exited 0, so each count is already in the pipe
+        total = sum(results.get() for _ in range(workers))
+    finally:
+        results.close()
+    return workers * n - total
+
+
+# name -> (function of (workers, n), what it runs on, locked)
+VARIANTS: dict[str, tuple[Callable[[int, int], int], str, bool]] = {
+    "threads_nogil": (lost_threads_nogil, "threads", False),
+    "threads_python": (lost_threads_python, "threads", False),
+    "threads_python_get": (lost_threads_python_get, "threads", False),
+    "threads_locked": (partial(lost_threads_python_get, locked=True), "threads", True),
+    "processes_shared": (lost_processes_shared, "processes", False),
+    "processes_private": (lost_processes_private, "processes", False),
+    "processes_shared_locked": (partial(lost_processes_shared, locked=True), "processes", True),
+}
+
+
+def _measure_lost(level: Level) -> dict[str, Any]:
+    sizes = {name: _scaled(SIZES[name], level) for name in VARIANTS}
+    lost: dict[str, dict[str, list[int]]] = {
+        name: {str(w): [] for w in WORKERS} for name in VARIANTS
+    }
+    for _ in range(level.repeats):
+        for workers in WORKERS:
+            for name, (fn, _, _) in VARIANTS.items():
+                lost[name][str(workers)].append(fn(workers, sizes[name]))
+    return {
+        name: {
+            "kind": kind,
+            "locked": locked,
+            "n": sizes[name],
+            "workers": {
+                str(w): {
+                    "lost": lost[name][str(w)],
+                    "rate": summarize([x / (w * sizes[name]) for x in lost[name][str(w)]]),
+                }
+                for w in WORKERS
+            },
+        }
+        for name, (_, kind, locked) in VARIANTS.items()
+    }
+
+
+# --- C19: designs for a shared dict of counters in threads ------------------------------
+
+
+def _coarse(counts: dict[int, int], n: int, locks: list[threading.Lock]) -> None:
+    lock = locks[0]
+    for i in range(n):
+        key = i % KEYS
+        with lock:
+            counts[key] = counts.get(key, 0) + 1
+
+
+def _fine(counts: dict[int, int], n: int, locks: list[threading.Lock]) -> None:
+    for i in range(n):
+        key = i % KEYS
+        with locks[key]:
+            counts[key] = counts.get(key, 0) + 1
+
+
+def _unlocked(counts: dict[int, int], n: int, locks: list[threading.Lock]) -> None:
+    for i in range(n):
+        key = i % KEYS
+        counts[key] = counts.get(key, 0) + 1
+
+
+THREAD_DESIGNS = {"coarse": _coarse, "fine": _fine, "unlocked": _unlocked}
+
+
+def _queue_design(counts: dict[int, int], workers: int, n: int) -> float:
+    """Producers put keys on a queue.Queue; one owner thread applies them. Seconds to done."""
+    updates: queue.Queue[int] = queue.Queue()
+    errors: list[BaseException] = []
+
+    def owner() -> None:
+        try:
+            for _ in range(workers * n):
+                key = updates.get(timeout=WAIT_S)
+                counts[key] = counts.get(key, 0) + 1
+        except BaseException as exc:  # re-raised below
+            errors.append(exc)
+
+    def produce() -> None:
+        for i in range(n):
+            updates.put(i % KEYS)
+
+    owner_thread = threading.Thread(target=owner, name="races-owner")
+    owner_thread.start()
+    try:
+        start = _run_threads(produce, workers)
+    finally:
+        owner_thread.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise errors[0]
+    return elapsed
+
+
+def dict_updates(design: str, workers: int, n: int) -> tuple[int, float]:
+    """(lost updates, seconds) for `workers` threads each making n updates by `design`."""
+    counts: dict[int, int] = {}
+    if design == "queue":
+        elapsed = _queue_design(counts, workers, n)
+    else:
+        locks = [threading.Lock() for _ in range(KEYS)]
+        body = THREAD_DESIGNS[design]
+        start = _run_threads(lambda: body(counts, n, locks), workers)
+        elapsed = time.perf_counter() - start
+    return workers * n - sum(counts.values()), elapsed
+
+
+def _measure_designs(level: Level) -> dict[str, Any]:
+    designs = list(DICT_SIZES)
+    sizes = {design: _scaled(DICT_SIZES[design], level) for design in designs}
+    lost: dict[str, list[int]] = {design: [] for design in designs}
+    rates: dict[str, list[float]] = {design: [] for design in designs}
+    for repeat in range(level.repeats):
+        shift = repeat % len(designs)  # rotate the order, so drift favours no design
+        for design in designs[shift:] + designs[:shift]:
+            missing, seconds = dict_updates(design, DICT_WORKERS, sizes[design])
+            lost[design].append(missing)
+            rates[design].append(DICT_WORKERS * sizes[design] / seconds)
+    return {
+        "workers": DICT_WORKERS,
+        "keys": KEYS,
+        "designs": {
+            design: {
+                "n": sizes[design],
+                "lost": lost[design],
+                "updates_per_s": summarize(rates[design]),
+            }
+            for design in designs
+        },
+    }
+
+
+def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "settings": {
+            "workers": list(WORKERS),
+            "repeats": level.repeats,
+            "start_method": START_METHOD,
+            "python": sys.version.split()[0],
+            "switch_interval_s": sys.getswitchinterval(),
+        },
+        "lost_updates": _measure_lost(level),
+        "designs": _measure_designs(level),
+    }
+
+
+# --- verdicts ---------------------------------------------------------------------------
+
+
+def _total_lost(variant: dict[str, Any]) -> int:
+    return sum(sum(run["lost"]) for run in variant["workers"].values())
+
+
+def _total_updates(variant: dict[str, Any]) -> int:
+    return sum(int(w) * variant["n"] * len(run["lost"]) for w, run in variant["workers"].items())
+
+
+def _rate(variant: dict[str, Any], workers: int) -> float:
+    return variant["workers"][str(workers)]["rate"]["median"]
+
+
+def _rates(variant: dict[str, Any]) -> str:
+    return " / ".join(f"{_rate(variant, w):.1%}" for w in WORKERS)
+
+
+def _judge_c06(lost: dict[str, Any]) -> Verdict:
+    private = _total_lost(lost["processes_private"])
+    shared = _total_lost(lost["processes_shared"])
+    shared_locked = _total_lost(lost["processes_shared_locked"])
+    if private >= MIN_LOST or shared < MIN_LOST:
+        verdict = "fails"
+    elif shared_locked >= MIN_LOST:
+        verdict = "partly"
+    else:
+        verdict = "holds"
+    ws = "/".join(str(w) for w in WORKERS)
+    reason = (
+        f"processes with private memory lost {private} of "
+        f"{_total_updates(lost['processes_private'])} updates; over shared memory without a "
+        f"lock they lost {_rates(lost['processes_shared'])} (median, W={ws}), with a "
+        f"multiprocessing Lock {shared_locked} of {_total_updates(lost['processes_shared_locked'])}"
+        f"; threads in a nogil kernel lost {_rates(lost['threads_nogil'])}"
+    )
+    data = {
+        "private_lost": private,
+        "shared_lost": shared,
+        "shared_locked_lost": shared_locked,
+        "shared_rate": {str(w): _rate(lost["processes_shared"], w) for w in WORKERS},
+        "threads_nogil_rate": {str(w): _rate(lost["threads_nogil"], w) for w in WORKERS},
+    }
+    return Verdict("C06", verdict, reason, data)
+
+
+def _disjoint(a: dict[str, float], b: dict[str, float]) -> bool:
+    return a["high"] < b["low"] or b["high"] < a["low"]
+
+
+def _judge_c19(designs: dict[str, Any]) -> Verdict:
+    by = designs["designs"]
+    speed = {name: by[name]["updates_per_s"]["median"] for name in ("coarse", "fine", "queue")}
+    unlocked = sum(by["unlocked"]["lost"])
+    unlocked_rate = ratio(
+        unlocked, by["unlocked"]["n"] * designs["workers"] * len(by["unlocked"]["lost"])
+    )
+    safe_lost = sum(sum(by[name]["lost"]) for name in speed)
+    granularity = ratio(max(speed["coarse"], speed["fine"]), min(speed["coarse"], speed["fine"]))
+    differ = granularity >= GRANULARITY_RATIO and _disjoint(
+        by["coarse"]["updates_per_s"], by["fine"]["updates_per_s"]
+    )
+    if unlocked < MIN_LOST or safe_lost >= MIN_LOST:
+        verdict = "fails"
+    elif differ:
+        verdict = "holds"
+    else:
+        verdict = "partly"
+    fastest = max(speed, key=speed.__getitem__)
+    others = ", ".join(
+        f"{ratio(speed[fastest], speed[name]):.2f}x {name}" for name in speed if name != fastest
+    )
+    reason = (
+        f"{designs['workers']} threads without a lock lost {unlocked_rate:.2%} of dict updates; "
+        f"coarse, fine and queue lost {safe_lost}; updates/s coarse "
+        f"{speed['coarse'] / 1e6:.2f}M, fine {speed['fine'] / 1e6:.2f}M "
+        f"({granularity:.2f}x: granularity {'matters' if differ else 'made no clear difference'})"
+        f", queue "
+        f"{speed['queue'] / 1e6:.2f}M; fastest {fastest} ({others})"
+    )
+    data = {
+        "unlocked_lost": unlocked,
+        "unlocked_rate": unlocked_rate,
+        "safe_lost": safe_lost,
+        "updates_per_s": speed,
+        "granularity_ratio": granularity,
+        "granularity_differs": differ,
+        "fastest": fastest,
+    }
+    return Verdict("C19", verdict, reason, data)
+
+
+def _judge_c20(lost: dict[str, Any]) -> Verdict:
+    unlocked = [name for name, variant in lost.items() if not variant["locked"]]
+    unlocked.remove("processes_private")  # shares nothing: it cannot race
+    rates = {name: {str(w): _rate(lost[name], w) for w in WORKERS} for name in unlocked}
+    ws = "->".join(str(w) for w in WORKERS)
+    shown = "; ".join(
+        f"{name} {' -> '.join(f'{rates[name][str(w)]:.1%}' for w in WORKERS)}" for name in unlocked
+    )
+    reason = (
+        f"'harder' is not measurable; proxy, lost-update rate without a lock at W={ws}: {shown}"
+    )
+    return Verdict("C20", "opinion", reason, {"lost_rate": rates})
+
+
+def judge(data: dict[str, Any]) -> list[Verdict]:
+    lost = data["lost_updates"]
+    return [_judge_c06(lost), _judge_c19(data["designs"]), _judge_c20(lost)]

@@ -1,0 +1,218 @@
+"""C14: does a heartbeat thread stay responsive while background threads work?
+
+A heartbeat thread sleeps 1 ms in a loop and records how late it wakes each
+time (actual wake-up minus intended wake-up). Two background threads run, one
+scenario at a time: nothing (idle), a Cython loop that releases the GIL, blocking
+I/O made from C with the GIL released, a Cython loop that holds the GIL, and a
+pure-Python loop. The last two run again with a shorter switch interval
+(sys.setswitchinterval): pure-Python threads give up the GIL every switch
+interval, but a compiled loop that holds the GIL runs no bytecode and so never
+gives it up before its call returns; the heartbeat then waits about one call.
+Each scenario runs in a few rounds, interleaved with the others, so a burst of
+noise from the shared machine lands on all of them; the beats of all rounds are
+pooled for p50, p99 and max.
+
+Rule for C14 (on the pooled p99 lateness):
+  fails   if the heartbeat is not responsive (p99 >= RESPONSIVE_S, 10 ms) even while the
+          background threads are idle, do I/O or run GIL-releasing code;
+  holds   if it is responsive in every scenario, GIL-holding ones included;
+  partly  otherwise: responsive while the background releases the GIL, not while
+          it holds it (the reason calls a p99 over STARVED_S, 20 ms, starved).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pylab.experiments.base import Level, Verdict, fmt_seconds, summarize
+from pylab.experiments.claims import PUBLISHED
+
+NAME = "responsiveness"
+CLAIMS = ("C14",)
+
+BEAT_S = 0.001  # the heartbeat's sleep: a UI or network loop ticking at 1 kHz
+DURATION_S = 1.0  # heartbeat time per scenario at scale 1 (quick: 0.3 s)
+MIN_DURATION_S = 0.15  # at tiny scale: still a few beats
+ROUNDS = 3  # each scenario's time is split into rounds, interleaved with the others...
+MIN_ROUND_S = 0.1  # ...but no round shorter: a GIL-holding round costs a few 50 ms chunks extra
+BACKGROUND_THREADS = 2
+CHUNK_ITERS = 50_000_000  # one Cython call: about 50 ms, checked against the stop flag between
+IO_WAITS = (10, 1000)  # one I/O call: 10 blocking 1 ms sleeps, GIL released
+PY_ITERS = 1_000  # one pure-Python call: about 0.4 ms; it yields at the switch interval anyway
+SHORT_SWITCH_S = 0.0005  # a tenth of CPython's default 5 ms switch interval
+
+# 10 ms: under one 60 Hz frame (16.7 ms), so a user sees no stall; twice the
+# default switch interval. An idle 1 ms sleep wakes about 0.1 ms late here, so
+# scheduler noise on a busy shared two-core machine stays well under it.
+RESPONSIVE_S = 10e-3
+# 20 ms: more than a 60 Hz frame (16.7 ms); a user sees a stall. Only names the
+# degree in the reason; the verdict turns on RESPONSIVE_S.
+STARVED_S = 20e-3
+
+# The scenarios judge() reads: the background releases the GIL in the first three.
+RELEASING = ("idle", "nogil_c", "io")
+HOLDING = ("gil_c", "python", "gil_c_short_switch", "python_short_switch")
+SCENARIOS = RELEASING + HOLDING
+_LABELS = {
+    "idle": "idle",
+    "nogil_c": "beside nogil C",
+    "io": "beside I/O",
+    "gil_c": "beside GIL-holding C",
+    "python": "beside pure Python",
+    "gil_c_short_switch": "beside GIL-holding C at 0.5 ms switch",
+    "python_short_switch": "beside pure Python at 0.5 ms switch",
+}
+
+
+def _work(scenario: str) -> Callable[[], Any] | None:
+    """One chunk of a background thread's work; None for idle threads."""
+    from pylab._ext import compute, io
+    from pylab.kernels.hashing import hash_sum_py
+
+    kind = scenario.removesuffix("_short_switch")
+    return {
+        "idle": None,
+        "nogil_c": lambda: compute.hash_sum_nogil(0, CHUNK_ITERS),
+        "io": lambda: io.wait_nogil(*IO_WAITS),
+        "gil_c": lambda: compute.hash_sum_gil(0, CHUNK_ITERS),
+        "python": lambda: hash_sum_py(0, PY_ITERS),
+    }[kind]
+
+
+def _background(work: Callable[[], Any] | None, stop: threading.Event) -> None:
+    if work is None:
+        stop.wait()
+        return
+    while not stop.is_set():  # checked between chunks: a chunk is never cut short
+        work()
+
+
+def _heartbeat(duration_s: float, lateness: list[float]) -> None:
+    end = time.perf_counter() + duration_s
+    while True:
+        due = time.perf_counter() + BEAT_S
+        time.sleep(BEAT_S)
+        woke = time.perf_counter()
+        lateness.append(woke - due)
+        if woke >= end:
+            return
+
+
+def _round(scenario: str, duration_s: float) -> list[float]:
+    """Heartbeat lateness over one round of `scenario`; background threads joined after."""
+    stop = threading.Event()
+    work = _work(scenario)
+    threads = [
+        threading.Thread(target=_background, args=(work, stop), name=f"pylab-bg-{i}")
+        for i in range(BACKGROUND_THREADS)
+    ]
+    lateness: list[float] = []
+    old_switch = sys.getswitchinterval()
+    if scenario.endswith("_short_switch"):
+        sys.setswitchinterval(SHORT_SWITCH_S)
+    try:
+        for thread in threads:
+            thread.start()
+        beat = threading.Thread(target=_heartbeat, args=(duration_s, lateness), name="pylab-hb")
+        beat.start()
+        beat.join()
+    finally:
+        stop.set()
+        for thread in threads:
+            if thread.ident is not None:  # started
+                thread.join()
+        sys.setswitchinterval(old_switch)
+    return lateness
+
+
+def percentile(samples: list[float], share: float) -> float:
+    """Nearest-rank percentile: the smallest sample with at least `share` of them at or below."""
+    xs = sorted(samples)
+    return xs[max(0, math.ceil(share * len(xs)) - 1)]
+
+
+def _describe(pooled: list[float], rounds: list[list[float]], switch_s: float) -> dict[str, Any]:
+    return {
+        "beats": len(pooled),
+        "p50_s": round(percentile(pooled, 0.50), 6),
+        "p99_s": round(percentile(pooled, 0.99), 6),
+        "max_s": round(max(pooled), 6),
+        "round_p99_s": summarize([percentile(r, 0.99) for r in rounds]),
+        "switch_interval_s": switch_s,
+    }
+
+
+def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
+    duration_s = max(MIN_DURATION_S, DURATION_S * level.scale)
+    rounds = max(1, min(ROUNDS, int(round(duration_s / MIN_ROUND_S, 6))))
+    per_round_s = duration_s / rounds
+    beats: dict[str, list[list[float]]] = {name: [] for name in SCENARIOS}
+    for _ in range(rounds):
+        for name in SCENARIOS:
+            beats[name].append(_round(name, per_round_s))
+    default_switch = sys.getswitchinterval()
+    scenarios = {
+        name: _describe(
+            [x for r in per_round for x in r],
+            per_round,
+            SHORT_SWITCH_S if name.endswith("_short_switch") else default_switch,
+        )
+        for name, per_round in beats.items()
+    }
+    return {
+        "settings": {
+            "beat_s": BEAT_S,
+            "duration_s": duration_s,
+            "rounds": rounds,
+            "background_threads": BACKGROUND_THREADS,
+            "chunk_iters": CHUNK_ITERS,
+            "io_waits": list(IO_WAITS),
+            "py_iters": PY_ITERS,
+            "default_switch_interval_s": default_switch,
+            "short_switch_interval_s": SHORT_SWITCH_S,
+        },
+        "scenarios": scenarios,
+        "published": PUBLISHED["C14"],
+    }
+
+
+def _verdict(p99: dict[str, float]) -> str:
+    if any(p99[name] >= RESPONSIVE_S for name in RELEASING):
+        return "fails"
+    if all(value < RESPONSIVE_S for value in p99.values()):
+        return "holds"
+    return "partly"
+
+
+def _reason(verdict: str, p99: dict[str, float], published: dict[str, Any]) -> str:
+    def part(names: tuple[str, ...]) -> str:
+        return ", ".join(f"{fmt_seconds(p99[n])} {_LABELS[n]}" for n in names)
+
+    first, *rest = published["ping_latency_s"]
+    spread = "-".join(f"{x * 1e3:.3g}" for x in rest)
+    ccbench = f"(ccbench: {fmt_seconds(first)} -> {spread} ms)"
+    worst = max(p99[n] for n in HOLDING)
+    if verdict == "fails":
+        return f"heartbeat p99 {part(RELEASING)}: not responsive even with the GIL free {ccbench}"
+    if verdict == "holds":
+        return f"heartbeat p99 {part(RELEASING)}, and still {part(HOLDING)} {ccbench}"
+    degree = "starved" if worst > STARVED_S else "slowed"
+    return f"heartbeat p99 {part(RELEASING)}, but {degree}: {part(HOLDING)} {ccbench}"
+
+
+def judge(data: dict[str, Any]) -> list[Verdict]:
+    p99 = {name: data["scenarios"][name]["p99_s"] for name in SCENARIOS}
+    verdict = _verdict(p99)
+    reason = _reason(verdict, p99, data["published"])
+    numbers = {
+        "p99_s": p99,
+        "responsive_s": RESPONSIVE_S,
+        "starved_s": STARVED_S,
+        "published_ping_latency_s": data["published"]["ping_latency_s"],
+    }
+    return [Verdict("C14", verdict, reason, numbers)]

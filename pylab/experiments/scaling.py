@@ -1,0 +1,293 @@
+"""scaling: the claims settled by speed-ups (C04, C05, C09, C15, C16, C17).
+
+They come from the run's own scaling cells where it has them (the core sweep).
+What a run lacks (`--only claims`, or a narrow selection) this experiment
+measures itself with the same method (pylab.measure), smaller. C15 also needs
+C extensions nobody here wrote: hashlib.sha256, zlib.compress and numpy.sort,
+timed as interleaved pairs of a serial run and a threaded run.
+
+Rules. A speed-up S at W workers is judged by summary.scaling_level against the
+ideal min(W, usable cores): it scales at S >= 0.7 x ideal, gains partly at
+S >= 1 + 0.25 x (ideal - 1), else is flat.
+  C04 holds when one worker does the same work per second in a thread as in a
+      process, within 15%; fails otherwise.
+  C05 holds when compute/gil scales in processes; partly when it gains partly.
+  C09 partly when some CPU-bound variants scale in threads (those that release
+      the GIL) and the others only in processes; holds when none scales in
+      threads but processes do; fails when every one scales in threads.
+  C15 holds when compute/nogil and every outside extension scale in threads;
+      partly when some do; fails when none does.
+  C16 holds when I/O that releases the GIL (io/py, io/nogil) scales in threads,
+      judged against W itself (a wait needs no core); partly when one does. The
+      io/gil anti-pattern (a blocking C call holding the GIL) is named beside it.
+  C17 holds when no GIL-holding kernel (compute/gil, compute/py, objects) gains
+      in threads; partly when some gain partly; fails when one scales.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from pylab import kernels
+from pylab.experiments.base import Level, Verdict, summarize
+from pylab.machine import usable_cores
+from pylab.summary import largest_w, scaling_level
+
+NAME = "scaling"
+CLAIMS = ("C04", "C05", "C09", "C15", "C16", "C17")
+
+C04_TOLERANCE = 0.15  # per-worker throughput this close counts as "the same"
+RELEASES = ("compute/nogil", "stream/nogil")  # CPU-bound, GIL released
+HOLDS = ("compute/gil", "compute/py", "objects/gil", "objects/py")  # CPU-bound, GIL held
+IO_FREE = ("io/py", "io/nogil")
+# What this experiment measures itself when the run has no cells for it.
+OWN = ("compute/gil", "compute/nogil", "compute/py", "io/gil", "io/nogil", "io/py")
+
+
+def _speedup_entry(cell: dict[str, Any] | None) -> dict[str, Any] | None:
+    if cell is None:
+        return None
+    keys = ("workers", "start_method", "speedup", "cpu_per_wall")
+    return {k: cell.get(k) for k in keys}
+
+
+def _from_cells(cells: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Threads and best processes at the largest W per kernel/variant (default params)."""
+    found: dict[str, dict[str, Any]] = {}
+    for name in {f"{c['kernel']}/{c['variant']}" for c in cells if c.get("ok")}:
+        kernel, variant = name.split("/")
+        defaults = kernels.get(kernel).resolve_params()
+        mine = [
+            c
+            for c in cells
+            if c.get("ok") and (c["kernel"], c["variant"]) == (kernel, variant)
+            and c["params"] == defaults
+        ]  # fmt: skip
+        parallel = [c for c in mine if c["workers"] > 1]
+        entry = {
+            ex: _speedup_entry(largest_w([c for c in parallel if c["executor"] == ex]))
+            for ex in ("threads", "processes")
+        }
+        if entry["threads"] and entry["processes"]:
+            found[name] = entry | {"unit": mine[0]["unit"], "source": "run"}
+    return found
+
+
+def _throughput_w1(cells: list[dict[str, Any]]) -> dict[str, float] | None:
+    """compute/nogil's units per second with one worker, in a thread and in a process."""
+    one = {
+        c["executor"]: c["throughput_per_s"]["median"]
+        for c in cells
+        if c.get("ok") and (c["kernel"], c["variant"], c["workers"]) == ("compute", "nogil", 1)
+        and c["executor"] in ("threads", "processes")
+    }  # fmt: skip
+    return one if len(one) == 2 else None
+
+
+def _own_cells(name: str, level: Level, workers: int) -> list[dict[str, Any]]:
+    from pylab.measure import Settings, calibrate, measure_cell
+    from pylab.plan import CellSpec
+
+    kernel, variant = name.split("/")
+    params = tuple(sorted(kernels.get(kernel).resolve_params().items()))
+    settings = Settings(repeats=level.repeats, warmups=1, min_time_s=max(0.02, 0.15 * level.scale))
+    size = calibrate(kernel, variant, params, settings.min_time_s)
+    specs = [CellSpec(kernel, variant, "threads", None, workers, params)]
+    specs.append(CellSpec(kernel, variant, "processes", "fork", workers, params))
+    if name == "compute/nogil":
+        specs += [CellSpec(kernel, variant, "threads", None, 1, params)]
+        specs += [CellSpec(kernel, variant, "processes", "fork", 1, params)]
+    return [measure_cell(spec, size, settings) for spec in specs]
+
+
+def _threaded(run: Callable[[int], Any], parts: int, workers: int) -> list[Any]:
+    """run(i) for every part, the parts dealt over W threads that start together."""
+    out: list[Any] = [None] * parts
+    barrier = threading.Barrier(workers)
+
+    def work(k: int) -> None:
+        barrier.wait()
+        for i in range(k, parts, workers):
+            out[i] = run(i)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return out
+
+
+def _paired_speedups(run: Callable[[int], Any], parts: int, workers: int, repeats: int) -> list:
+    """Serial / threaded wall time per interleaved pair, as the core lab measures cells."""
+
+    def serial() -> list[Any]:
+        return [run(i) for i in range(parts)]
+
+    expected = serial()  # also the warm-up
+    ratios = []
+    for r in range(repeats):
+        order = [("serial", serial), ("threads", lambda: _threaded(run, parts, workers))]
+        wall = {}
+        for name, fn in order if r % 2 == 0 else order[::-1]:
+            t0 = time.perf_counter()
+            got = fn()
+            wall[name] = time.perf_counter() - t0
+            if got != expected:
+                raise RuntimeError("an outside extension gave different results in threads")
+        ratios.append(wall["serial"] / wall["threads"])
+    return ratios
+
+
+def _outside_extensions(level: Level, workers: int) -> dict[str, Any]:
+    """hashlib, zlib and numpy calls that release the GIL, run in W threads."""
+    import numpy as np
+
+    mib = max(1, round(8 * level.scale))
+    data = np.random.default_rng(1).integers(0, 256, mib << 20, dtype=np.uint8).tobytes()
+    text = (b"pylab measures threads and processes " * (mib << 15))[: mib << 20]
+    floats = np.random.default_rng(2).random(max(1 << 16, int(2e6 * level.scale)))
+    calls: dict[str, Callable[[int], Any]] = {
+        "hashlib.sha256": lambda i: hashlib.sha256(data).digest(),
+        "zlib.compress": lambda i: len(zlib.compress(text, 6)),
+        "numpy.sort": lambda i: float(np.sort(floats)[len(floats) // 2]),
+    }
+    parts = 2 * workers
+    return {
+        name: {
+            "workers": workers,
+            "parts": parts,
+            "speedup": summarize(_paired_speedups(call, parts, workers, level.repeats)),
+        }
+        for name, call in calls.items()
+    }
+
+
+def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
+    cores = usable_cores()
+    workers = 2 if level.scale < 1 else max(2, min(cores, 4))
+    found = _from_cells(cells)
+    throughput = _throughput_w1(cells)
+    own: list[dict[str, Any]] = []
+    for name in OWN:
+        if name not in found or (name == "compute/nogil" and throughput is None):
+            own += _own_cells(name, level, workers)
+    if own:
+        found |= {k: v | {"source": "own"} for k, v in _from_cells(own).items() if k not in found}
+        throughput = throughput or _throughput_w1(own)
+    return {
+        "cores": cores,
+        "workers": workers,
+        "kernels": found,
+        "throughput_w1": throughput,
+        "external": _outside_extensions(level, workers),
+    }
+
+
+# --- verdicts -----------------------------------------------------------------------
+
+
+def _s(entry: dict[str, Any]) -> float:
+    return entry["speedup"]["median"]
+
+
+def _level(entry: dict[str, Any], cores: int, io: bool = False) -> str:
+    ideal = entry["workers"] if io else min(entry["workers"], cores)
+    return scaling_level(_s(entry), ideal)
+
+
+def _judge_c04(data: dict[str, Any]) -> Verdict:
+    t = data["throughput_w1"]
+    r = t["threads"] / t["processes"]
+    verdict = "holds" if abs(r - 1) <= C04_TOLERANCE else "fails"
+    reason = (
+        f"one compute/nogil worker: {t['threads']:.3g} iterations/s in a thread, "
+        f"{t['processes']:.3g}/s in a process ({r:.2f}x)"
+    )
+    return Verdict("C04", verdict, reason, {"throughput_w1": t, "ratio": r})
+
+
+def _judge_c05(data: dict[str, Any]) -> Verdict:
+    p = data["kernels"]["compute/gil"]["processes"]
+    level = _level(p, data["cores"])
+    verdict = {"scales": "holds", "partly": "partly"}.get(level, "fails")
+    reason = (
+        f"compute/gil (holds the GIL) in {p['workers']} {p['start_method']} processes: {_s(p):.2f}x"
+    )
+    return Verdict("C05", verdict, reason, {"processes": p})
+
+
+def _judge_c09(data: dict[str, Any]) -> Verdict:
+    cpu = {k: v for k, v in data["kernels"].items() if k in RELEASES + HOLDS}
+    in_threads = sorted(
+        k for k, v in cpu.items() if _level(v["threads"], data["cores"]) == "scales"
+    )
+    in_processes = sorted(
+        k for k, v in cpu.items() if _level(v["processes"], data["cores"]) == "scales"
+    )
+    only_processes = sorted(set(in_processes) - set(in_threads))
+    if in_threads and only_processes:
+        verdict = "partly"
+    elif not in_threads and in_processes:
+        verdict = "holds"
+    else:
+        verdict = "fails"
+    reason = (
+        f"scale in threads: {', '.join(in_threads) or 'none'}; "
+        f"only in processes: {', '.join(only_processes) or 'none'}"
+    )
+    return Verdict(
+        "C09", verdict, reason, {"threads": in_threads, "only_processes": only_processes}
+    )
+
+
+def _judge_c15(data: dict[str, Any]) -> Verdict:
+    tested = {k: v["threads"] for k, v in data["kernels"].items() if k in RELEASES}
+    tested |= data["external"]
+    scaling = {k: _level(v, data["cores"]) == "scales" for k, v in tested.items()}
+    verdict = "holds" if all(scaling.values()) else "partly" if any(scaling.values()) else "fails"
+    numbers = ", ".join(f"{k} {_s(v):.2f}x" for k, v in tested.items())
+    gil = data["kernels"].get("compute/gil")
+    if gil:
+        numbers += f" (compute/gil {_s(gil['threads']):.2f}x)"
+    w = next(iter(tested.values()))["workers"]
+    reason = f"GIL-releasing code in {w} threads: {numbers}"
+    return Verdict("C15", verdict, reason, {"threads": tested, "scales": scaling})
+
+
+def _judge_c16(data: dict[str, Any]) -> Verdict:
+    io = {k: v["threads"] for k, v in data["kernels"].items() if k in IO_FREE}
+    scaling = [_level(v, data["cores"], io=True) == "scales" for v in io.values()]
+    verdict = "holds" if all(scaling) else "partly" if any(scaling) else "fails"
+    reason = ", ".join(f"{k} {_s(v):.2f}x" for k, v in io.items())
+    w = next(iter(io.values()))["workers"]
+    reason = f"blocking waits in {w} threads: {reason}"
+    gil = data["kernels"].get("io/gil")
+    if gil:
+        reason += f"; but a wait made holding the GIL (io/gil): {_s(gil['threads']):.2f}x"
+    return Verdict("C16", verdict, reason, {"threads": io})
+
+
+def _judge_c17(data: dict[str, Any]) -> Verdict:
+    held = {k: v["threads"] for k, v in data["kernels"].items() if k in HOLDS}
+    levels = {k: _level(v, data["cores"]) for k, v in held.items()}
+    if "scales" in levels.values():
+        verdict = "fails"
+    else:
+        verdict = "partly" if "partly" in levels.values() else "holds"
+    numbers = ", ".join(f"{k} {_s(v):.2f}x" for k, v in held.items())
+    w = next(iter(held.values()))["workers"]
+    reason = f"GIL-holding kernels in {w} threads: {numbers} (ccbench: 98% of one thread)"
+    return Verdict("C17", verdict, reason, {"threads": held, "levels": levels})
+
+
+def judge(data: dict[str, Any]) -> list[Verdict]:
+    return [
+        judge_one(data)
+        for judge_one in (_judge_c04, _judge_c05, _judge_c09, _judge_c15, _judge_c16, _judge_c17)
+    ]

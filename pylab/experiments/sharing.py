@@ -1,0 +1,397 @@
+"""C02, C13: threads share memory; sharing with (or reading back from) a process costs more.
+
+C02: one uint64 array made visible to W = 2 workers, over sizes from 1 KiB up to a
+level's maximum in x8 steps. Each method is timed until every worker has computed a
+checksum of the whole array (which must match the parent's: it proves the worker read
+it all); a rendezvous after the checksum makes W tasks reach W distinct workers.
+- threads: a warm thread pool gets a reference (no copy; each worker reports the
+  array's buffer address, which must be the parent's);
+- fork_inheritance: the array exists before a fork-context pool is created, and the
+  workers read the module-global array inherited copy-on-write. The pool can only be
+  made after the array, so the time is pool creation plus the first task (shutdown not
+  timed), and fork copies the page tables of everything the parent holds;
+- pickled_arguments: the array is a task argument to a warm fork-context pool: it is
+  pickled and sent W times (bytes moved = pickled size x W);
+- shared_memory: a multiprocessing.shared_memory block is created and the array copied
+  in (`setup_s`), then workers of a warm fork-context pool attach by name, wrap it with
+  numpy and read it (`attached_s`); the block is unlinked after. The time is both; the
+  attached part alone is what the method costs once set up.
+C13: reading a result of the largest size back from one worker: a thread returns a
+reference (the same object, no copy) vs a process returning it through the pool
+(pickled, sent, unpickled). The array is made in the worker before timing.
+
+Rules, at the largest size, on medians:
+- C02 holds when every process method, shared memory once set up included, costs at
+  least CLEARLY_MORE times the threads' time; fails when none costs NOTICEABLY more;
+  otherwise partly, naming the methods that come within CLEARLY_MORE.
+- C13 holds when a thread's read-back is at least CLEARLY_MORE times cheaper than a
+  process's and the threads' zero copy was seen (same object back, same buffer in C02);
+  partly when it is NOTICEABLY cheaper but not both; fails otherwise.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any
+
+from pylab.experiments.base import (
+    Level,
+    Verdict,
+    fmt_bytes,
+    fmt_seconds,
+    ratio,
+    summarize,
+    timings,
+)
+from pylab.worker import init_process, rendezvous
+
+NAME = "sharing"
+CLAIMS = ("C02", "C13")
+
+KIB = 1 << 10
+MIB = 1 << 20
+STEP = 8  # sizes grow x8 from MIN_BYTES up to the level's maximum
+MIN_BYTES = KIB
+WORKERS = 2
+# "Clearly more": an order of magnitude, far beyond this machine's 20-50% timing noise.
+CLEARLY_MORE = 10.0
+# Below 1.5x a difference is within the noise of medians on this shared 2-core machine.
+NOTICEABLY = 1.5
+RESULT_TIMEOUT_S = 300.0
+PROCESS_METHODS = ("fork_inheritance", "pickled_arguments", "shared_memory")
+
+_arrays: dict[int, Any] = {}  # size -> array: module-global so fork workers inherit it
+_result: Any = None  # a worker's result, made before the read-back is timed
+
+
+def checksum(array: Any) -> int:
+    """Reads every element; the uint64 sum wraps modulo 2**64, the same in every process."""
+    import numpy as np
+
+    return int(array.sum(dtype=np.uint64))
+
+
+def _make_array(nbytes: int) -> Any:
+    import numpy as np
+
+    return np.arange(nbytes // 8, dtype=np.uint64)
+
+
+class _ByteCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def write(self, data: Any) -> None:
+        self.count += len(memoryview(data).cast("B"))
+
+
+def pickled_size(obj: Any) -> int:
+    """Bytes a multiprocessing queue sends for obj, counted without keeping them."""
+    from multiprocessing.reduction import ForkingPickler
+
+    counter = _ByteCounter()
+    ForkingPickler(counter).dump(obj)  # large payloads stream to write(): no second copy
+    return counter.count
+
+
+def _address(array: Any) -> int:
+    return array.__array_interface__["data"][0]
+
+
+# Worker tasks. Each reads the whole array, then waits for the other workers.
+
+
+def _read(array: Any, barrier: Any = None) -> tuple[int, int]:
+    value = checksum(array)
+    rendezvous(barrier)
+    return value, _address(array)
+
+
+def _read_inherited(nbytes: int) -> tuple[int, int]:
+    return _read(_arrays[nbytes])
+
+
+def _read_shared(name: str, nbytes: int) -> tuple[int, int]:
+    from multiprocessing.shared_memory import SharedMemory
+
+    import numpy as np
+
+    block = SharedMemory(name=name)
+    try:
+        value = checksum(np.ndarray((nbytes // 8,), dtype=np.uint64, buffer=block.buf))
+    finally:
+        block.close()
+    rendezvous()
+    return value, 0
+
+
+def _make_result(nbytes: int) -> int:
+    global _result
+    _result = _make_array(nbytes)
+    return checksum(_result)
+
+
+def _take_result() -> Any:
+    return _result
+
+
+def _drop_result() -> None:
+    global _result
+    _result = None
+
+
+# Timing: one sample is W tasks sent and every answer back and checked.
+
+
+class WrongChecksum(Exception):
+    """A worker read something other than the parent's array: the method is invalid."""
+
+
+def _gather(futures: list[Any], expect: int, method: str) -> list[tuple[int, int]]:
+    answers = [f.result(RESULT_TIMEOUT_S) for f in futures]
+    if any(value != expect for value, _ in answers):
+        raise WrongChecksum(f"{method}: checksums {[v for v, _ in answers]}, expected {expect}")
+    return answers
+
+
+def _warm(pool: Executor, barrier: Any = None) -> None:
+    """Start every worker and pass one rendezvous: first tasks on a new pool run slow."""
+    for future in [pool.submit(rendezvous, barrier) for _ in range(WORKERS)]:
+        future.result(RESULT_TIMEOUT_S)
+
+
+def _fork_pool(workers: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(
+        workers, mp_context=context, initializer=init_process, initargs=(context.Barrier(workers),)
+    )
+
+
+def _time_threads(pool: Executor, nbytes: int, expect: int, repeats: int) -> dict[str, Any]:
+    array = _arrays[nbytes]
+    barrier = threading.Barrier(WORKERS)
+    samples, same_buffer = [], True
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        answers = _gather(
+            [pool.submit(_read, array, barrier) for _ in range(WORKERS)], expect, "threads"
+        )
+        samples.append(time.perf_counter() - t0)
+        same_buffer &= all(address == _address(array) for _, address in answers)
+    return {"time_s": summarize(samples), "copied_bytes": 0, "same_buffer": same_buffer}
+
+
+def _time_fork(nbytes: int, expect: int, repeats: int) -> dict[str, Any]:
+    samples = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        pool = _fork_pool(WORKERS)  # after the array: workers inherit it
+        try:
+            futures = [pool.submit(_read_inherited, nbytes) for _ in range(WORKERS)]
+            _gather(futures, expect, "fork inheritance")
+            samples.append(time.perf_counter() - t0)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return {"time_s": summarize(samples), "copied_bytes": 0}
+
+
+def _time_pickled(pool: Executor, nbytes: int, expect: int, repeats: int) -> dict[str, Any]:
+    array = _arrays[nbytes]
+    pickled = pickled_size(array)  # what the pool's queue sends per task
+
+    def once() -> None:
+        _gather([pool.submit(_read, array) for _ in range(WORKERS)], expect, "pickled")
+
+    samples = timings(once, repeats)
+    return {"time_s": summarize(samples), "copied_bytes": pickled * WORKERS}
+
+
+def _time_shared(pool: Executor, nbytes: int, expect: int, repeats: int) -> dict[str, Any]:
+    from multiprocessing.shared_memory import SharedMemory
+
+    import numpy as np
+
+    setup, attached = [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        block = SharedMemory(create=True, size=nbytes)
+        try:
+            view = np.ndarray((nbytes // 8,), dtype=np.uint64, buffer=block.buf)
+            view[:] = _arrays[nbytes]
+            del view  # no export of the buffer may outlive close()
+            t1 = time.perf_counter()
+            futures = [pool.submit(_read_shared, block.name, nbytes) for _ in range(WORKERS)]
+            _gather(futures, expect, "shared memory")
+            attached.append(time.perf_counter() - t1)
+            setup.append(t1 - t0)
+        finally:
+            block.close()
+            block.unlink()
+    total = [a + b for a, b in zip(setup, attached, strict=True)]
+    return {
+        "time_s": summarize(total),
+        "setup_s": summarize(setup),
+        "attached_s": summarize(attached),
+        "copied_bytes": nbytes,  # once, into the block; workers read it in place
+    }
+
+
+def _sizes(level: Level) -> list[int]:
+    largest = MIB if level.scale < 0.1 else 32 * MIB if level.scale < 0.5 else 256 * MIB
+    sizes = [MIN_BYTES]
+    while sizes[-1] * STEP < largest:
+        sizes.append(sizes[-1] * STEP)
+    return [*sizes, largest]
+
+
+def _repeats(level: Level, nbytes: int) -> int:
+    # Pickling the largest arrays takes 1-3 s per sample; a ratio of 10x needs few of them.
+    return level.repeats if nbytes < 64 * MIB else max(3, level.repeats // 3)
+
+
+def _rows(
+    sizes: list[int], method: Callable[..., dict[str, Any]], level: Level, *pool: Any
+) -> list[dict[str, Any]]:
+    rows = []
+    for nbytes in sizes:
+        expect = checksum(_arrays[nbytes])
+        row = method(*pool, nbytes, expect, _repeats(level, nbytes))
+        rows.append({"bytes": nbytes, **row})
+    return rows
+
+
+def _share(sizes: list[int], level: Level) -> dict[str, list[dict[str, Any]]]:
+    """Every method over every size; only one pool is alive at a time."""
+    from multiprocessing import resource_tracker
+
+    rows = {}
+    with ThreadPoolExecutor(WORKERS, thread_name_prefix="pylab-sharing") as pool:
+        _warm(pool, threading.Barrier(WORKERS))
+        rows["threads"] = _rows(sizes, _time_threads, level, pool)
+    # No thread of ours runs while the fork pools are made.
+    rows["fork_inheritance"] = _rows(sizes, _time_fork, level)
+    # Workers forked after the tracker starts share it, so attaching registers no leak.
+    resource_tracker.ensure_running()
+    with _fork_pool(WORKERS) as pool:
+        _warm(pool)
+        rows["pickled_arguments"] = _rows(sizes, _time_pickled, level, pool)
+        rows["shared_memory"] = _rows(sizes, _time_shared, level, pool)
+    return rows
+
+
+def _read_back(pool: Executor, nbytes: int, repeats: int) -> dict[str, Any]:
+    """Time to get a worker's array of `nbytes` into this thread, made before timing."""
+    expect = pool.submit(_make_result, nbytes).result(RESULT_TIMEOUT_S)
+    samples, same_object, copied = [], True, 0
+    try:
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            got = pool.submit(_take_result).result(RESULT_TIMEOUT_S)
+            samples.append(time.perf_counter() - t0)
+            if checksum(got) != expect:
+                raise WrongChecksum(f"read back: checksum {checksum(got)}, expected {expect}")
+            same_object &= got is _result
+            if not copied and got is not _result:  # once: pickling 256 MiB is not free
+                copied = pickled_size(got)
+            del got
+    finally:
+        pool.submit(_drop_result).result(RESULT_TIMEOUT_S)
+    return {"time_s": summarize(samples), "copied_bytes": copied, "same_object": same_object}
+
+
+def _read_backs(nbytes: int, repeats: int) -> dict[str, Any]:
+    with _fork_pool(1) as pool:
+        processes = _read_back(pool, nbytes, repeats)
+    with ThreadPoolExecutor(1, thread_name_prefix="pylab-sharing") as pool:
+        threads = _read_back(pool, nbytes, repeats)
+    return {"bytes": nbytes, "workers": 1, "threads": threads, "processes": processes}
+
+
+def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
+    sizes = _sizes(level)
+    try:
+        _arrays.update((nbytes, _make_array(nbytes)) for nbytes in sizes)
+        rows = _share(sizes, level)
+    finally:
+        _arrays.clear()  # before the read-back: at most a few large arrays alive at once
+    return {
+        "workers": WORKERS,
+        "sizes": sizes,
+        "repeats": {str(n): _repeats(level, n) for n in sizes},
+        "dtype": "uint64",
+        "timed": {
+            "threads": "W tasks on a warm thread pool, each given a reference",
+            "fork_inheritance": "fork pool creation + first W tasks (pool made after the array)",
+            "pickled_arguments": "W tasks on a warm fork pool, the array pickled into each",
+            "shared_memory": "block creation + copy in (setup_s) + W workers attach (attached_s)",
+        },
+        "methods": rows,
+        "zero_copy_seen": all(row["same_buffer"] for row in rows["threads"]),
+        "read_back": _read_backs(sizes[-1], _repeats(level, sizes[-1])),
+    }
+
+
+def _largest(data: dict[str, Any], method: str) -> dict[str, Any]:
+    return data["methods"][method][-1]
+
+
+def _judge_sharing(data: dict[str, Any]) -> Verdict:
+    threads = _largest(data, "threads")["time_s"]["median"]
+    costs = {m: _largest(data, m)["time_s"]["median"] for m in PROCESS_METHODS}
+    costs["shared_memory_attached"] = _largest(data, "shared_memory")["attached_s"]["median"]
+    ratios = {m: ratio(t, threads) for m, t in costs.items()}
+    close = [m for m, r in ratios.items() if r < CLEARLY_MORE]
+    numbers = {
+        "bytes": data["sizes"][-1],
+        "threads_s": threads,
+        "process_s": costs,
+        "ratios": ratios,
+        "within_10x": close,
+        "copied_bytes": {m: _largest(data, m)["copied_bytes"] for m in data["methods"]},
+    }
+    seen = ", ".join(f"{m} {fmt_seconds(t)} ({ratios[m]:.3g}x)" for m, t in costs.items())
+    size = fmt_bytes(numbers["bytes"])
+    reason = f"{size} to {data['workers']} workers: threads {fmt_seconds(threads)}; {seen}"
+    if not close:
+        return Verdict("C02", "holds", reason, numbers)
+    if all(r < NOTICEABLY for r in ratios.values()):
+        return Verdict("C02", "fails", f"{reason}; no process method costs more", numbers)
+    return Verdict(
+        "C02", "partly", f"{reason}; within {CLEARLY_MORE:.0f}x: {', '.join(close)}", numbers
+    )
+
+
+def _judge_read_back(data: dict[str, Any]) -> Verdict:
+    back = data["read_back"]
+    threads = back["threads"]["time_s"]["median"]
+    processes = back["processes"]["time_s"]["median"]
+    cheaper = ratio(processes, threads)
+    zero_copy = bool(back["threads"]["same_object"] and data["zero_copy_seen"])
+    numbers = {
+        "bytes": back["bytes"],
+        "threads_s": threads,
+        "processes_s": processes,
+        "ratio": cheaper,
+        "threads_copied_bytes": back["threads"]["copied_bytes"],
+        "processes_copied_bytes": back["processes"]["copied_bytes"],
+        "zero_copy_seen": zero_copy,
+    }
+    copy = "the same object, no copy" if zero_copy else "not the same object"
+    reason = (
+        f"reading back {fmt_bytes(back['bytes'])}: thread {fmt_seconds(threads)} ({copy}), "
+        f"process {fmt_seconds(processes)} ({fmt_bytes(numbers['processes_copied_bytes'])} "
+        f"pickled), {cheaper:.3g}x"
+    )
+    if cheaper >= CLEARLY_MORE and zero_copy:
+        return Verdict("C13", "holds", reason, numbers)
+    if cheaper >= NOTICEABLY:
+        return Verdict("C13", "partly", reason, numbers)
+    return Verdict("C13", "fails", reason, numbers)
+
+
+def judge(data: dict[str, Any]) -> list[Verdict]:
+    return [_judge_sharing(data), _judge_read_back(data)]

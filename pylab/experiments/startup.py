@@ -1,0 +1,313 @@
+"""C03: starting a process is slower than starting a thread.
+
+For a thread (threading.Thread) and a process under each start method (fork,
+forkserver, spawn), three start-up costs, each a median of repeats with an
+order-statistic interval:
+  start_join         .start() to .join() returning, for a target that does nothing;
+  first_instruction  just before .start() to the target's first statement, which
+                     reads time.perf_counter() and sends it back;
+  pool               creating a ThreadPoolExecutor / ProcessPoolExecutor of W
+                     workers until W tasks, held at a barrier so each reaches its
+                     own worker, have all returned (every worker up).
+A forkserver context launches its server on its first start: that start is
+measured and reported apart (first_start_join_s), the repeats are steady state.
+Every kind is warmed with one discarded round before timing.
+
+A spawned child starts a fresh interpreter and imports this module to find the
+target (a forkserver child unpickles it likewise, from the server). So this
+module imports only the standard library and pylab modules that themselves
+import only the standard library (experiments.base, claims, stats); what such a
+child really had imported is measured and recorded under child_imports.
+
+Rule: C03 holds when the thread's start+join interval lies wholly below every
+process start method's interval; fails when some start method's median is at or
+below the thread's; partly when the thread's median is lower than all of them
+but an interval overlaps (faster, yet not distinguishable from the noise).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.forkserver
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any
+
+from pylab.experiments.base import Level, Verdict, fmt_seconds, ratio, summarize
+from pylab.experiments.claims import PUBLISHED
+
+NAME = "startup"
+CLAIMS = ("C03",)
+
+START_METHODS = ("fork", "forkserver", "spawn")
+THREAD = "thread"
+POOL_WORKERS = 2
+# Starting a thread or forking costs microseconds to milliseconds: many repeats
+# are cheap. A spawn or forkserver start costs tens of milliseconds: fewer.
+CHEAP = (THREAD, "fork")
+CHEAP_REPEATS_FACTOR = 4
+TIMEOUT_S = 60.0  # no start takes this long; a child that hangs fails the experiment
+
+_barrier: Any = None  # the pool's barrier, set in each worker by _keep_barrier
+
+
+# --- Targets: module-level, so spawned and forkserver children can import them.
+
+
+def _noop() -> None:
+    pass
+
+
+def _stamp(conn: Any) -> None:
+    # The first statement of the target. On Linux perf_counter is CLOCK_MONOTONIC,
+    # one system-wide clock, so a child's reading compares with the parent's.
+    now = time.perf_counter()
+    conn.send(now)
+    conn.close()
+
+
+def _stamp_into(box: list[float]) -> None:
+    box.append(time.perf_counter())
+
+
+def _keep_barrier(barrier: Any) -> None:
+    global _barrier
+    _barrier = barrier
+
+
+def _meet() -> None:
+    _barrier.wait(TIMEOUT_S)
+
+
+def _report_imports(conn: Any) -> None:
+    outside = {name for name in sys.modules if name.split(".")[0] not in sys.stdlib_module_names}
+    conn.send({"modules": len(sys.modules), "outside_stdlib": sorted(outside)})
+    conn.close()
+
+
+# --- One measurement each; `method` None is a thread.
+
+
+def _reap(process: Any) -> None:
+    """Make sure a started process is gone and its resources released."""
+    if process.pid is None:
+        return
+    process.join(TIMEOUT_S)
+    if process.is_alive():
+        process.kill()
+        process.join()
+    process.close()
+
+
+def _start_join(method: str | None) -> float:
+    if method is None:
+        thread = threading.Thread(target=_noop)
+        t0 = time.perf_counter()
+        thread.start()
+        thread.join()
+        return time.perf_counter() - t0
+    process = multiprocessing.get_context(method).Process(target=_noop)
+    try:
+        t0 = time.perf_counter()
+        process.start()
+        process.join(TIMEOUT_S)
+        elapsed = time.perf_counter() - t0
+        if process.exitcode != 0:
+            raise RuntimeError(f"a {method} child did not exit cleanly: {process.exitcode}")
+    finally:
+        _reap(process)
+    return elapsed
+
+
+def _from_child(method: str, target: Callable[[Any], None]) -> tuple[float, Any]:
+    """Start `target(conn)` in a child; the time just before start() and what it sent."""
+    context = multiprocessing.get_context(method)
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(send,))
+    try:
+        t0 = time.perf_counter()
+        process.start()
+        send.close()  # ours; so a child that dies unheard ends the wait with EOF
+        if not receive.poll(TIMEOUT_S):
+            raise RuntimeError(f"a {method} child sent nothing in {TIMEOUT_S:.0f} s")
+        return t0, receive.recv()
+    finally:
+        send.close()
+        receive.close()
+        _reap(process)
+
+
+def _first_instruction(method: str | None) -> float:
+    if method is None:
+        box: list[float] = []
+        thread = threading.Thread(target=_stamp_into, args=(box,))
+        t0 = time.perf_counter()
+        thread.start()
+        thread.join()
+        return box[0] - t0
+    t0, first = _from_child(method, _stamp)
+    return first - t0
+
+
+def _make_pool(method: str | None, barrier: Any) -> Executor:
+    if method is None:
+        return ThreadPoolExecutor(POOL_WORKERS, initializer=_keep_barrier, initargs=(barrier,))
+    return ProcessPoolExecutor(
+        POOL_WORKERS,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_keep_barrier,
+        initargs=(barrier,),
+    )
+
+
+def _pool(method: str | None) -> float:
+    # The barrier is made before the clock starts: it is not part of the pool.
+    if method is None:
+        barrier = threading.Barrier(POOL_WORKERS)
+    else:
+        barrier = multiprocessing.get_context(method).Barrier(POOL_WORKERS)
+    t0 = time.perf_counter()
+    pool = _make_pool(method, barrier)
+    try:
+        futures = [pool.submit(_meet) for _ in range(POOL_WORKERS)]
+        for future in futures:
+            future.result(timeout=TIMEOUT_S)
+        return time.perf_counter() - t0
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+MEASUREMENTS = {
+    "start_join": _start_join,
+    "first_instruction": _first_instruction,
+    "pool": _pool,
+}
+
+
+# --- Putting it together.
+
+
+def _forkserver_running() -> bool | None:
+    # Private state of multiprocessing; None where it cannot be read.
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
+    if server is None or not hasattr(server, "_forkserver_pid"):
+        return None
+    return server._forkserver_pid is not None
+
+
+def _repeats(level: Level) -> dict[str, int]:
+    kinds = (THREAD, *START_METHODS)
+    factor = {kind: CHEAP_REPEATS_FACTOR if kind in CHEAP else 1 for kind in kinds}
+    return {kind: max(3, level.repeats * factor[kind]) for kind in kinds}
+
+
+def _measure_kind(method: str | None, repeats: int) -> dict[str, list[float]]:
+    """`repeats` rounds of every measurement, after one discarded warm-up round."""
+    for measure_once in MEASUREMENTS.values():
+        measure_once(method)
+    samples: dict[str, list[float]] = {name: [] for name in MEASUREMENTS}
+    for _ in range(repeats):
+        for name, measure_once in MEASUREMENTS.items():
+            samples[name].append(measure_once(method))
+    return samples
+
+
+def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
+    methods = [m for m in START_METHODS if m in multiprocessing.get_all_start_methods()]
+    repeats = _repeats(level)
+    results: dict[str, dict[str, list[float]]] = {}
+    forkserver_first: dict[str, Any] = {}
+    child_imports: dict[str, Any] = {}
+    # Threads first, then fork: every thread is joined and every pool shut down
+    # before the next kind starts, so no fork happens while other threads run.
+    for method in [None, *methods]:
+        kind = method or THREAD
+        if method == "forkserver":
+            already = _forkserver_running()
+            forkserver_first = {
+                "start_join_s": round(_start_join(method), 6),
+                "server_already_running": already,
+            }
+        results[kind] = _measure_kind(method, repeats[kind])
+        if method in ("forkserver", "spawn"):
+            child_imports[method] = _from_child(method, _report_imports)[1]
+    return {
+        "pool_workers": POOL_WORKERS,
+        "start_methods": methods,
+        "repeats": {kind: repeats[kind] for kind in results},
+        "clock": time.get_clock_info("perf_counter").implementation,
+        **{
+            name: {kind: summarize(samples[name]) for kind, samples in results.items()}
+            for name in MEASUREMENTS
+        },
+        "forkserver_first": forkserver_first,
+        "child_imports": child_imports,
+        "published": PUBLISHED["C03"],
+    }
+
+
+def _fastest(section: dict[str, Any], methods: list[str]) -> str:
+    return min(methods, key=lambda m: section[m]["median"])
+
+
+def _versus(data: dict[str, Any], name: str, label: str) -> str:
+    section = data[name]
+    fastest = _fastest(section, data["start_methods"])
+    thread = fmt_seconds(section[THREAD]["median"])
+    return f"{label} {thread} vs {fastest} {fmt_seconds(section[fastest]['median'])}"
+
+
+def _start_join_text(data: dict[str, Any]) -> str:
+    section = data["start_join"]
+    parts = []
+    for method in data["start_methods"]:
+        text = f"{method} {fmt_seconds(section[method]['median'])}"
+        first = data["forkserver_first"]
+        if method == "forkserver" and first:
+            launch = "server already up" if first["server_already_running"] else "server launch"
+            text += f" (first start {fmt_seconds(first['start_join_s'])}, {launch})"
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def judge(data: dict[str, Any]) -> list[Verdict]:
+    section = data["start_join"]
+    methods = data["start_methods"]
+    thread = section[THREAD]
+    fastest = _fastest(section, methods)
+    speedup = ratio(section[fastest]["median"], thread["median"])
+    if any(section[m]["median"] <= thread["median"] for m in methods):
+        verdict = "fails"
+    elif all(thread["high"] < section[m]["low"] for m in methods):
+        verdict = "holds"
+    else:
+        verdict = "partly"
+    published = data["published"]
+    if speedup >= 1:
+        compared = f"{speedup:.3g}x faster than the fastest process ({fastest})"
+    else:
+        slower = ratio(thread["median"], section[fastest]["median"])
+        compared = f"{slower:.3g}x slower than {fastest}"
+    pool_label = f"pool of {data['pool_workers']} up"
+    reason = (
+        f"thread start+join {fmt_seconds(thread['median'])}; {_start_join_text(data)}: "
+        f"{compared}; {_versus(data, 'first_instruction', 'first instruction')}; "
+        f"{_versus(data, 'pool', pool_label)} "
+        f"({published['source']}: {fmt_seconds(published['thread_start_s'])} vs "
+        f"{fmt_seconds(published['process_spawn_s'])})"
+    )
+    numbers = {
+        "start_join_median_s": {kind: s["median"] for kind, s in section.items()},
+        "fastest_process": fastest,
+        "ratio_to_fastest_process": round(speedup, 3),
+        "first_instruction_median_s": {
+            k: s["median"] for k, s in data["first_instruction"].items()
+        },
+        "pool_median_s": {kind: s["median"] for kind, s in data["pool"].items()},
+        "forkserver_first": data["forkserver_first"],
+        "published": published,
+    }
+    return [Verdict("C03", verdict, reason, numbers)]

@@ -1,0 +1,186 @@
+"""The responsiveness (C14) and killing (C07, C18) experiments: their rules on made-up
+data on both sides of every threshold, and one tiny real run of each."""
+
+from __future__ import annotations
+
+import json
+import signal
+
+import pytest
+
+from pylab.experiments import killing, responsiveness
+from pylab.experiments.base import LEVELS, VERDICTS
+from pylab.experiments.claims import PUBLISHED
+
+MS = 1e-3
+
+
+def _interval(value: float) -> dict[str, float]:
+    return {"median": value, "low": value, "high": value, "confidence": 0.75}
+
+
+# --- responsiveness (C14) ----------------------------------------------------
+
+
+def _responsiveness(**p99: float) -> dict:
+    values = dict.fromkeys(responsiveness.SCENARIOS, 1 * MS) | p99
+    scenarios = {
+        name: {"beats": 100, "p50_s": v / 2, "p99_s": v, "max_s": v, "round_p99_s": _interval(v)}
+        for name, v in values.items()
+    }
+    return {"scenarios": scenarios, "published": PUBLISHED["C14"]}
+
+
+def _c14(data: dict) -> str:
+    (verdict,) = responsiveness.judge(data)
+    assert verdict.claim == "C14" and "\n" not in verdict.reason
+    return verdict.verdict
+
+
+def test_c14_holds_when_responsive_in_every_scenario():
+    below = responsiveness.RESPONSIVE_S * 0.9
+    assert _c14(_responsiveness(gil_c=below, python=below)) == "holds"
+
+
+def test_c14_partly_when_only_gil_holding_work_starves_it():
+    starved = responsiveness.STARVED_S * 2
+    assert _c14(_responsiveness(gil_c=starved, gil_c_short_switch=starved)) == "partly"
+    # between the two thresholds: slowed, still not responsive in every scenario
+    slowed = responsiveness.RESPONSIVE_S * 1.1
+    data = _responsiveness(python=slowed)
+    assert _c14(data) == "partly"
+    assert "slowed" in responsiveness.judge(data)[0].reason
+
+
+@pytest.mark.parametrize("scenario", responsiveness.RELEASING)
+def test_c14_fails_when_not_responsive_even_with_the_gil_free(scenario):
+    late = responsiveness.RESPONSIVE_S * 1.1
+    assert _c14(_responsiveness(**{scenario: late, "gil_c": 0.1})) == "fails"
+    just_under = responsiveness.RESPONSIVE_S * 0.9
+    assert _c14(_responsiveness(**{scenario: just_under, "gil_c": 0.1})) == "partly"
+
+
+def test_c14_reason_names_the_numbers():
+    (verdict,) = responsiveness.judge(_responsiveness(gil_c=0.052, idle=0.0011))
+    assert "52 ms" in verdict.reason and "1.1 ms idle" in verdict.reason
+    assert "ccbench" in verdict.reason
+
+
+def test_percentile_is_nearest_rank():
+    samples = [float(i) for i in range(1, 101)]
+    assert responsiveness.percentile(samples, 0.99) == 99.0
+    assert responsiveness.percentile(samples, 0.5) == 50.0
+    assert responsiveness.percentile([3.0], 0.99) == 3.0
+
+
+# --- killing (C07, C18) ------------------------------------------------------
+
+
+def _case(method: str, kernel: str, how: str, seconds: float, stopped: int = 5) -> dict:
+    return {
+        "start_method": method,
+        "kernel": kernel,
+        "how": how,
+        "seconds": _interval(seconds),
+        "max_s": seconds,
+        "exit_codes": [-9] * stopped + [None] * (5 - stopped),
+        "stopped": stopped,
+        "repeats": 5,
+    }
+
+
+def _sigint_kernel(call_s: float, left_s: float, late_s: float) -> dict:
+    return {
+        "call_s": call_s,
+        "lateness_s": _interval(late_s),
+        "call_left_s": _interval(left_s),
+        "share_of_left": late_s / left_s,
+        "trials": [],
+    }
+
+
+def _killing(
+    slow: float = 1 * MS,
+    stopped: int = 5,
+    thread_kill: tuple[str, ...] = (),
+    gil_late: float = 0.2,
+    nogil_late: float = 0.2,
+    flag_s: float = 1 * MS,
+) -> dict:
+    cases = [
+        _case(m, k, h, 1 * MS)
+        for m in ("fork", "spawn")
+        for k in killing.KERNELS
+        for h in ("terminate", "kill")
+    ]
+    cases[-1] = _case("spawn", "nogil", "kill", slow, stopped)
+    return {
+        "processes": {"start_methods": ["fork", "spawn"], "cases": cases},
+        "kill_api": {"thread": list(thread_kill), "process": ["kill", "terminate"]},
+        "flag_stop": {"seconds": _interval(flag_s), "max_s": flag_s},
+        "sigint": {
+            "kernels": {
+                "gil": _sigint_kernel(0.3, 0.2, gil_late),
+                "nogil": _sigint_kernel(0.3, 0.2, nogil_late),
+            }
+        },
+    }
+
+
+def _verdicts(data: dict) -> dict[str, str]:
+    verdicts = killing.judge(data)
+    assert [v.claim for v in verdicts] == list(killing.CLAIMS)
+    assert all("\n" not in v.reason for v in verdicts)
+    return {v.claim: v.verdict for v in verdicts}
+
+
+def test_c07_holds_within_the_bound_and_fails_past_it():
+    assert _verdicts(_killing(slow=killing.KILL_BOUND_S * 0.9))["C07"] == "holds"
+    assert _verdicts(_killing(slow=killing.KILL_BOUND_S * 1.1))["C07"] == "fails"
+
+
+def test_c07_fails_when_a_worker_survives():
+    assert _verdicts(_killing(stopped=4))["C07"] == "fails"
+
+
+def test_c18_fails_when_threads_have_a_kill_method():
+    assert _verdicts(_killing(thread_kill=("kill",)))["C18"] == "fails"
+
+
+def test_c18_partly_when_ctrl_c_does_not_wait_for_the_call():
+    prompt = 0.2 * killing.WAIT_SHARE * 0.9  # 0.2 s of the call was left
+    slow_flag = killing.FLAG_BOUND_S * 2  # this branch does not need the flag
+    assert _verdicts(_killing(nogil_late=prompt, flag_s=slow_flag))["C18"] == "partly"
+    waits = 0.2 * killing.WAIT_SHARE * 1.1
+    assert _verdicts(_killing(nogil_late=waits, flag_s=slow_flag))["C18"] == "holds"
+
+
+def test_c18_cooperative_flag_outranks_holds():
+    fast = killing.FLAG_BOUND_S * 0.9
+    slow = killing.FLAG_BOUND_S * 1.1
+    data = _killing(flag_s=fast)
+    assert _verdicts(data)["C18"] == "partly"
+    assert "cooperatively" in killing.judge(data)[1].reason
+    assert _verdicts(_killing(flag_s=slow))["C18"] == "holds"
+
+
+def test_kill_api_is_computed_from_the_classes():
+    api = killing.kill_api()
+    assert {"kill", "terminate"} <= set(api["process"])
+    assert not {"kill", "terminate"} & set(api["thread"])
+
+
+# --- tiny real runs ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", [responsiveness, killing])
+def test_tiny_run_gives_one_verdict_per_claim(module):
+    sigint = signal.getsignal(signal.SIGINT)
+    data = module.measure(LEVELS["tiny"], [])
+    assert signal.getsignal(signal.SIGINT) == sigint  # restored
+    json.dumps(data)
+    verdicts = module.judge(json.loads(json.dumps(data)))
+    assert [v.claim for v in verdicts] == list(module.CLAIMS)
+    assert all(v.verdict in VERDICTS for v in verdicts)
+    assert all(v.reason and "\n" not in v.reason for v in verdicts)
+    json.dumps([v.as_dict() for v in verdicts])

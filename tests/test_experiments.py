@@ -1,0 +1,43 @@
+"""The claim experiments together: every claim settled once, and failures never guessed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pylab import experiments, results
+from pylab.experiments.base import VERDICTS
+from pylab.experiments.claims import CLAIMS
+
+
+def test_every_claim_is_settled_by_exactly_one_experiment() -> None:
+    settled = [cid for name in experiments.MODULES for cid in experiments.get(name).CLAIMS]
+    assert sorted(settled) == sorted(CLAIMS)
+
+
+def test_a_failed_experiment_leaves_its_claims_not_measured() -> None:
+    claims = experiments.judge_all({"startup": {"ok": False, "error": "killed by SIGSEGV"}})
+    assert claims["C03"]["verdict"] == experiments.NOT_MEASURED
+    assert claims["C03"]["reason"] == "killed by SIGSEGV"
+    assert claims["C03"]["published"]["source"] == "PEP 703"
+
+
+def test_data_the_rules_cannot_read_is_not_measured() -> None:
+    claims = experiments.judge_all({"scaling": {"ok": True, "data": {"bogus": 1}}})
+    assert {c["verdict"] for c in claims.values()} == {experiments.NOT_MEASURED}
+    assert all(c["reason"].startswith("judging failed: KeyError") for c in claims.values())
+
+
+def test_a_claims_run_has_a_verdict_for_every_claim(cli, tmp_path: Path) -> None:
+    done = cli("run", "--only", "claims", "--level", "tiny", "--out", "out", "-q", timeout=600)
+    assert done.returncode == 0, done.stderr + done.stdout
+    data = results.load(tmp_path / done.stdout.strip().splitlines()[-1])
+    assert not data["cells"] and data["status"] == "complete"
+    # the IDs come from the results; the list they must match from the code
+    assert sorted(data["claims"]) == sorted(CLAIMS)
+    for cid, claim in data["claims"].items():
+        assert claim["verdict"] in VERDICTS, (cid, claim)
+        assert claim["reason"] and "\n" not in claim["reason"]
+        json.dumps(claim["data"])
+    for cid in CLAIMS:
+        assert cid in done.stdout  # the claims table
