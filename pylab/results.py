@@ -120,6 +120,17 @@ def to_csv(results: dict[str, Any]) -> str:
     return out.getvalue()
 
 
+def flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested objects as (dotted.key, value) pairs, for tables of machine and build."""
+    items: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            items += flatten(value, f"{prefix}{key}.")
+        else:
+            items.append((prefix + key, value))
+    return items
+
+
 def load(path: str | os.PathLike) -> dict[str, Any]:
     """Read and validate a results file; every problem is one UserError line."""
     path = Path(path)

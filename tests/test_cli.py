@@ -67,6 +67,7 @@ def test_run_writes_a_valid_results_file(cli, tmp_path: Path) -> None:
         assert cell["ok"], cell["error"]
         assert cell["speedup"]["low"] <= cell["speedup"]["median"] <= cell["speedup"]["high"]
     assert (tmp_path / path).with_suffix(".csv").exists()
+    assert (tmp_path / path).with_suffix("").joinpath("report.html").exists()  # written at the end
     assert "compute/nogil" in done.stdout and "io/nogil" in done.stdout
 
 

@@ -15,7 +15,9 @@ ATTEMPTS = 5  # overlap depends on when the OS starts each thread; one race is p
 
 def test_nogil_threads_lose_updates_without_a_lock():
     lost = [races.lost_threads_nogil(2, NOGIL_N) for _ in range(ATTEMPTS)]
-    assert all(0 <= x <= NOGIL_N for x in lost)
+    # A thread preempted between its load and its store can overwrite many of the other's
+    # updates, so more than n can be lost; never all 2n (the last store counts).
+    assert all(0 <= x < 2 * NOGIL_N for x in lost)
     assert max(lost) > 0
 
 

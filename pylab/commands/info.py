@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -13,26 +12,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=main)
 
 
-def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    items = []
-    for key, value in data.items():
-        if isinstance(value, dict):
-            items += _flatten(value, f"{prefix}{key}.")
-        else:
-            items.append((prefix + key, value))
-    return items
-
-
 def main(args: argparse.Namespace) -> int:
     from pylab.cli import version_text
     from pylab.machine import build_info, machine_info
     from pylab.pinning import pin_thread_pools
+    from pylab.results import flatten
 
     info = {"machine": machine_info(), "build": build_info(), "pinning": pin_thread_pools()}
     if args.json:
         print(json.dumps(info, indent=1))
         return 0
     print(version_text())
-    for key, value in _flatten(info):
+    for key, value in flatten(info):
         print(f"{key:<36} {value}")
     return 0

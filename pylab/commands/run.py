@@ -103,6 +103,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, help="directory for the results (default: results)")
     p.add_argument("--resume", type=Path, metavar="FILE", help="finish an interrupted run")
     p.add_argument("--force", action="store_true", help="resume a run of another machine/build")
+    p.add_argument("--no-report", action="store_true", help="do not write the HTML/MD report")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
 
@@ -147,7 +148,8 @@ def main(args: argparse.Namespace) -> int:
     )
     results = new_results(preset.name, settings, selection, pin_thread_pools())
     path = _results_path(args.out or Path("results"), results)
-    return _execute(results, cells, planned_experiments(selection), settings, path, args.quiet)
+    experiments = planned_experiments(selection)
+    return _execute(results, cells, experiments, settings, path, args)
 
 
 def _level(name: str) -> str:
@@ -183,9 +185,7 @@ def _resume(args: argparse.Namespace) -> int:
     results["settings"] = asdict(settings)
     results.setdefault("resumed", []).append(results_io.utc_now().isoformat(timespec="seconds"))
     _writable(args.resume, results)
-    return _execute(
-        results, todo.cells, todo.experiments, settings, args.resume, args.quiet, todo.sizes
-    )
+    return _execute(results, todo.cells, todo.experiments, settings, args.resume, args, todo.sizes)
 
 
 def _execute(
@@ -194,17 +194,17 @@ def _execute(
     experiments: list[str],
     settings: Any,
     path: Path,
-    quiet: bool,
+    args: argparse.Namespace,
     sizes: dict | None = None,
 ) -> int:
-    """Measure, then print the table and the path; the exit status says how it went."""
+    """Measure, write the report, print the tables and the path; the exit status says how."""
     from pylab.errors import Terminated
     from pylab.runner import run_lab
 
     todo = f"{len(cells)} cells and {len(experiments)} claim experiments"
     print(f"pylab: {todo} to run, writing {path}", file=sys.stderr)
     try:
-        with ProgressBar(len(cells) + len(experiments), quiet=quiet) as progress:
+        with ProgressBar(len(cells) + len(experiments), quiet=args.quiet) as progress:
             run_lab(results, cells, experiments, settings, path, progress, sizes)
     except (KeyboardInterrupt, Terminated) as exc:
         done = len(results["cells"])
@@ -214,6 +214,10 @@ def _execute(
             file=sys.stderr,
         )
         return 143 if isinstance(exc, Terminated) else 130
+    if not args.no_report:
+        from pylab.commands.report import write
+
+        print(f"pylab: report in {write(path)}", file=sys.stderr)
     return _report(results, path)
 
 

@@ -1,0 +1,41 @@
+"""`python -m pylab compare A.json B.json [...]`: runs side by side.
+
+Speed-ups per cell and verdicts per claim; `*` marks intervals that do not
+overlap or verdicts that differ. `--html PATH` also writes a comparison page
+with the speed-up curves of every run overlaid.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("compare", help="compare runs side by side", description=__doc__)
+    p.add_argument("files", nargs="+", type=Path, metavar="RESULTS.json")
+    p.add_argument("--html", type=Path, metavar="PATH", help="also write an HTML comparison")
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    from pylab import compare
+    from pylab import results as results_io
+    from pylab.errors import UserError
+
+    if len(args.files) < 2:
+        raise UserError("compare needs at least two results files")
+    runs = [results_io.load(path) for path in args.files]
+    names = compare.names(args.files, runs)
+    cells, claims = compare.cell_rows(runs), compare.claim_rows(runs)
+    compare.check_comparable(cells, claims)
+    table = compare.format_table(names, cells, claims)
+    print(table)
+    if args.html:
+        from pylab.report.comparison import write_comparison
+
+        try:
+            print(write_comparison(args.html, names, runs, table))
+        except OSError as exc:
+            raise UserError(f"cannot write {args.html}: {exc.strerror or exc}") from None
+    return 0

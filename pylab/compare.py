@@ -1,0 +1,103 @@
+"""Comparing runs side by side: speed-ups per cell and verdicts per claim.
+
+A difference is marked when two runs' 95% intervals for a speed-up do not
+overlap, or their verdicts for a claim differ: the main use is one machine
+against another (2 cores vs 16), or one Python against another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pylab.errors import UserError
+from pylab.report.plots._cells import column, label, parallel_cells
+
+DIFFERS = "*"
+
+
+@dataclass(frozen=True)
+class Row:
+    key: tuple[str, str, int]  # label, executor column, workers
+    values: list[dict[str, Any] | None]  # the speed-up interval in each run, or None
+    differs: bool
+
+
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["low"] <= b["high"] and b["low"] <= a["high"]
+
+
+def _differs(values: list[dict[str, Any] | None]) -> bool:
+    present = [v for v in values if v is not None]
+    return any(not _overlap(a, b) for i, a in enumerate(present) for b in present[i + 1 :])
+
+
+def cell_rows(runs: list[dict[str, Any]]) -> list[Row]:
+    """Every (kernel/variant, executor, W) measured in at least two runs."""
+    tables = [
+        {(label(c), column(c), c["workers"]): c["speedup"] for c in parallel_cells(run)}
+        for run in runs
+    ]
+    keys: dict[tuple, None] = {}
+    for table in tables:
+        keys |= dict.fromkeys(table)
+    rows = []
+    for key in keys:
+        values = [table.get(key) for table in tables]
+        if sum(v is not None for v in values) >= 2:
+            rows.append(Row(key, values, _differs(values)))
+    return rows
+
+
+def claim_rows(runs: list[dict[str, Any]]) -> list[tuple[str, list[str | None], bool]]:
+    ids = sorted({cid for run in runs for cid in run.get("claims") or {}})
+    rows = []
+    for cid in ids:
+        verdicts = [((run.get("claims") or {}).get(cid) or {}).get("verdict") for run in runs]
+        present = {v for v in verdicts if v is not None}
+        if sum(v is not None for v in verdicts) >= 2:
+            rows.append((cid, verdicts, len(present) > 1))
+    return rows
+
+
+def names(paths: list[Path], runs: list[dict[str, Any]]) -> list[str]:
+    """Column names: the host and the core count, else the file name."""
+    tags = [f"{r['machine'].get('hostname')}/{r['machine'].get('usable_cores')}c" for r in runs]
+    return tags if len(set(tags)) == len(tags) else [p.stem for p in paths]
+
+
+def check_comparable(cells: list[Row], claims: list) -> None:
+    if not cells and not claims:
+        raise UserError("the files have no cell and no claim in common: nothing to compare")
+
+
+def _fmt(value: dict[str, Any] | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value['median']:.2f}x [{value['low']:.2f}-{value['high']:.2f}]"
+
+
+def format_table(columns: list[str], cells: list[Row], claims: list) -> str:
+    """The speed-ups side by side, then the verdicts; `*` marks a difference."""
+    lines = []
+    if cells:
+        body = [
+            (f"{lab} {ex} W={w}", *[_fmt(v) for v in row.values], DIFFERS if row.differs else "")
+            for row in cells
+            for lab, ex, w in [row.key]
+        ]
+        lines += _aligned(("cell", *columns, ""), body)
+    if claims:
+        body = [(cid, *[v or "-" for v in vs], DIFFERS if d else "") for cid, vs, d in claims]
+        lines += [""] + _aligned(("claim", *columns, ""), body)
+    marked = sum(r.differs for r in cells) + sum(d for *_, d in claims)
+    lines += ["", f"{DIFFERS} marks {marked} difference(s): intervals that do not overlap, "
+              "or verdicts that differ"]  # fmt: skip
+    return "\n".join(lines)
+
+
+def _aligned(header: tuple, rows: list[tuple]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    return ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+            for r in [header, *rows]]  # fmt: skip

@@ -1,0 +1,121 @@
+"""The report of a run: plots, report.md and a self-contained report.html.
+
+`write_report(path)` reads a results file and writes, in a folder named after
+it and beside it (results/<run>/), report.html, report.md and plots/*.png.
+Sections for data the file lacks are left out, never faked.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Any
+
+from pylab import results as results_io
+from pylab import summary
+from pylab.report.answer import answer
+from pylab.report.figures import save_png
+from pylab.report.plots import make_plots
+from pylab.report.render import Section, markdown, page
+
+
+def report_dir(results_path: Path) -> Path:
+    return results_path.with_suffix("")
+
+
+def _claims_section(results: dict[str, Any]) -> Section | None:
+    claims = results.get("claims") or {}
+    if not claims:
+        return None
+    rows = [
+        (cid, c["claim"], c["verdict"], c["reason"], (c.get("published") or {}).get("text", ""))
+        for cid, c in claims.items()
+    ]
+    header = ("ID", "claim", "verdict", "what was measured", "published figure")
+    return Section("The claims", table=(header, rows))
+
+
+def _scaling_section(results: dict[str, Any]) -> Section | None:
+    table = summary.format_table(results)
+    if not table:
+        return None
+    note = "Speed-up [95% interval] at the largest W; processes: the best start method."
+    return Section("Speed-ups", [note], code=table)
+
+
+def _noise_section(results: dict[str, Any], problems: list[str]) -> Section:
+    cells = results.get("cells", [])
+    noisy = [
+        f"{c['kernel']}/{c['variant']} {c['executor']} {c.get('start_method') or ''} "
+        f"W={c['workers']}: {c['speedup']['median']:.2f}x [{c['speedup']['low']:.2f}-"
+        f"{c['speedup']['high']:.2f}]"
+        for c in cells
+        if c.get("ok") and c.get("noisy")
+    ]
+    experiments = results.get("experiments") or {}
+    failed = [
+        f"{c['kernel']}/{c['variant']} {c['executor']} W={c['workers']}: {c['error']}"
+        for c in cells
+        if not c.get("ok")
+    ]
+    failed += [
+        f"experiment {n}: {e.get('error')}" for n, e in experiments.items() if not e.get("ok")
+    ]
+    load = results.get("load") or {}
+    paragraphs = [
+        f"{len(noisy)} of {len(cells)} cells are flagged noisy (speed-up interval wider than 30% "
+        f"of its median); load average before {load.get('before')}, after {load.get('after')}."
+    ]
+    paragraphs += [f"Noisy: {line}" for line in noisy]
+    paragraphs += [f"Failed: {line}" for line in failed] + [f"Report: {p}" for p in problems]
+    return Section("Noise and failures", paragraphs)
+
+
+def _metadata_section(results: dict[str, Any]) -> Section:
+    data = {
+        k: results.get(k) for k in ("machine", "build", "pinning", "settings") if results.get(k)
+    }
+    rows = [(key, str(value)) for key, value in results_io.flatten(data)]
+    return Section("Machine and build", table=(("field", "value"), rows))
+
+
+def _reproduce_section(results: dict[str, Any]) -> Section:
+    command = shlex.join(results.get("command") or ["python", "-m", "pylab", "run"])
+    return Section(
+        "How to reproduce",
+        [
+            f"With pylab {results.get('pylab_version')} installed (`make install`), "
+            "on the machine above:"
+        ],
+        code=command,
+    )
+
+
+def _sections(results: dict[str, Any], images: list, problems: list[str]) -> list[Section]:
+    first, rest = images[:1], images[1:]
+    sections = [Section("The answer", answer(results), images=first)]
+    for section in (_claims_section(results), _scaling_section(results)):
+        if section:
+            sections.append(section)
+    if rest:
+        sections.append(Section("Plots", images=rest))
+    sections += [_noise_section(results, problems), _metadata_section(results)]
+    return sections + [_reproduce_section(results)]
+
+
+def write_report(path: Path) -> Path:
+    """Write the report of the results file at `path`; return report.html's path."""
+    results = results_io.load(path)
+    folder = report_dir(Path(path))
+    (folder / "plots").mkdir(parents=True, exist_ok=True)
+    plots, problems = make_plots(results)
+    images = []
+    for plot in plots:
+        png = folder / "plots" / f"{plot.name}.png"
+        save_png(plot.figure, png)
+        images.append((png, plot.title, plot.caption))
+    title = f"pylab report: {results['machine'].get('hostname')}, {results.get('started')}"
+    sections = _sections(results, images, problems)
+    (folder / "report.md").write_text(markdown(title, sections, folder), encoding="utf-8")
+    (folder / "report.html").write_text(page(title, sections), encoding="utf-8")
+    return folder / "report.html"

@@ -1,0 +1,148 @@
+"""C03: start-up latency of a thread and of a process per start method (experiment "startup").
+
+Per executor, three costs on one log axis (they span three decades): start() to join()
+of a no-op, start() to the target's first statement, and a pool of W workers all up.
+PEP 703's published figures (thread ~100 us, process spawn ~50 ms) are drawn as
+dashed reference lines beside ours.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from pylab.experiments.base import fmt_seconds, ratio
+from pylab.experiments.claims import PUBLISHED
+from pylab.report.figures import Plot, executor_color, new_figure
+from pylab.report.plots._common import experiment_data, interval_bar, legend_below
+
+NAME = "startup"
+THREAD = "thread"
+# (data key, legend label, hatch): the executor is the colour, the measurement the hatch.
+MEASUREMENTS = (
+    ("start_join", "start() to join() returning", ""),
+    ("first_instruction", "start() to first instruction", "//"),
+    ("pool", "pool of {workers}: all workers up", ".."),
+)
+BAR_WIDTH = 0.26
+
+
+def _published(results: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    # The run's own copy first: it is what the verdict was judged against.
+    claim = (results.get("claims") or {}).get("C03") or {}
+    return data.get("published") or claim.get("published") or PUBLISHED["C03"]
+
+
+def _kinds(data: dict[str, Any]) -> list[str]:
+    """The executors measured, thread first, in the order of start cost."""
+    section = data.get("start_join") or {}
+    methods = [m for m in data.get("start_methods", []) if m in section]
+    return ([THREAD] if THREAD in section else []) + methods
+
+
+def _color(kind: str) -> str:
+    return executor_color("threads") if kind == THREAD else executor_color("processes", kind)
+
+
+def _draw_bars(ax: Axes, data: dict[str, Any], kinds: list[str]) -> None:
+    for i, kind in enumerate(kinds):
+        for j, (key, _label, hatch) in enumerate(MEASUREMENTS):
+            summary = (data.get(key) or {}).get(kind)
+            if summary:
+                x = i + (j - 1) * BAR_WIDTH
+                interval_bar(ax, x, summary, width=BAR_WIDTH, color=_color(kind), hatch=hatch)
+
+
+def _draw_forkserver_first(ax: Axes, data: dict[str, Any], kinds: list[str]) -> Any:
+    # The first forkserver start also launches the server: shown apart, not in the median.
+    first = data.get("forkserver_first") or {}
+    if "forkserver" not in kinds or not first.get("start_join_s"):
+        return None
+    x = kinds.index("forkserver") - BAR_WIDTH
+    seconds = first["start_join_s"]
+    label = "first forkserver start (launches the server)"
+    ax.text(x, seconds * 1.15, fmt_seconds(seconds), ha="center", va="bottom", fontsize=7)
+    return ax.scatter([x], [seconds], marker="D", s=28, color="black", label=label)
+
+
+def _draw_published(ax: Axes, published: dict[str, Any]) -> list[Any]:
+    source = published.get("source", "published")
+    lines = []
+    for key, what, style in (
+        ("thread_start_s", "thread start", "--"),
+        ("process_spawn_s", "process spawn", ":"),
+    ):
+        if published.get(key):
+            value = published[key]
+            label = f"{source}: {what} ~{fmt_seconds(value)}"
+            lines.append(
+                ax.axhline(value, color="#444444", linestyle=style, linewidth=1.2, label=label)
+            )
+    return lines
+
+
+def _legend(ax: Axes, data: dict[str, Any], extras: list[Any]) -> None:
+    workers = data.get("pool_workers", "W")
+    patches = [
+        Patch(
+            facecolor="#999999", edgecolor="white", hatch=hatch, label=label.format(workers=workers)
+        )
+        for _key, label, hatch in MEASUREMENTS
+    ]
+    # Below the axes: the bars fill the plot from bottom to top.
+    legend_below(ax, patches + extras)
+
+
+def _axes(ax: Axes, kinds: list[str]) -> None:
+    ax.set_yscale("log")
+    low, high = ax.get_ylim()
+    # Room for the value labels above the tallest bars, and below the shortest: a bar on a
+    # log axis that starts just under its top reads as nothing.
+    ax.set_ylim(low / 2, high * 2)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_seconds(v)))
+    ax.set_ylabel("time (log scale)")
+    ax.set_xticks(range(len(kinds)), [k if k == THREAD else f"process: {k}" for k in kinds])
+    for tick, kind in zip(ax.get_xticklabels(), kinds, strict=True):
+        tick.set_color(_color(kind))
+    ax.grid(axis="y", which="major", alpha=0.3)
+    ax.set_axisbelow(True)
+
+
+def _caption(data: dict[str, Any], kinds: list[str], published: dict[str, Any]) -> str:
+    section = data["start_join"]
+    thread = section[THREAD]["median"]
+    methods = [k for k in kinds if k != THREAD]
+    fastest = min(methods, key=lambda m: section[m]["median"])
+    slowest = max(methods, key=lambda m: section[m]["median"])
+    text = (
+        f"Starting and joining a thread took {fmt_seconds(thread)} against "
+        f"{fmt_seconds(section[fastest]['median'])} for the fastest process start method "
+        f"({fastest}, {ratio(section[fastest]['median'], thread):.3g}x slower)"
+    )
+    if slowest != fastest:
+        text += f" and {fmt_seconds(section[slowest]['median'])} for {slowest}"
+    if published.get("thread_start_s") and published.get("process_spawn_s"):
+        text += (
+            f", where {published.get('source', 'the published figure')} quotes "
+            f"~{fmt_seconds(published['thread_start_s'])} and "
+            f"~{fmt_seconds(published['process_spawn_s'])}"
+        )
+    return f"{text}."
+
+
+def make(results: dict[str, Any]) -> list[Plot]:
+    data = experiment_data(results, NAME)
+    kinds = _kinds(data) if data else []
+    if THREAD not in kinds or len(kinds) < 2:  # nothing to compare a thread with
+        return []
+    published = _published(results, data)
+    title = "Start-up latency: thread vs process start methods (C03)"
+    figure, ax = new_figure(results, title, height=5.4)
+    _draw_bars(ax, data, kinds)
+    extras = [_draw_forkserver_first(ax, data, kinds), *_draw_published(ax, published)]
+    _axes(ax, kinds)
+    _legend(ax, data, [e for e in extras if e is not None])
+    return [Plot("startup", title, figure, _caption(data, kinds, published))]

@@ -1,0 +1,58 @@
+"""The responsiveness (C14) and granularity (C21) plots draw from real results files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pylab.report.plots import granularity, responsiveness
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "tests" / "data" / "full_small.json"
+DEFAULT = REPO / "results" / "reference" / "20261125T032033Z-vm.json"
+SCALING_ONLY = REPO / "tests" / "data" / "scaling_only.json"
+MODULES = (responsiveness, granularity)
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.NAME)
+@pytest.mark.parametrize("path", [FIXTURE, DEFAULT], ids=["tiny", "default"])
+def test_one_readable_plot(module, path: Path, check_plot) -> None:
+    plots = module.make(_load(path))
+    assert [p.name for p in plots] == [module.NAME]
+    check_plot(plots[0])
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.NAME)
+def test_nothing_without_the_experiment(module) -> None:
+    assert module.make(_load(SCALING_ONLY)) == []
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.NAME)
+def test_nothing_from_a_failed_experiment(module) -> None:
+    results = _load(FIXTURE)
+    results["experiments"][module.NAME] = {"ok": False, "error": "boom"}
+    assert module.make(results) == []
+
+
+def test_captions_carry_the_numbers() -> None:
+    results = _load(DEFAULT)
+    assert "308 ms" in responsiveness.make(results)[0].caption  # p99 beside GIL-holding C
+    assert "0.45x" in granularity.make(results)[0].caption  # chunk 1, 2 threads
+
+
+def test_granularity_draws_a_second_width() -> None:
+    results = _load(FIXTURE)
+    data = results["experiments"]["granularity"]["data"]
+    for point in data["sweep"]:
+        point["speedup"]["4"] = dict(point["speedup"]["2"])
+    data["roundtrip"]["ns"]["4"] = dict(data["roundtrip"]["ns"]["2"])
+    (plot,) = granularity.make(results)
+    labels = plot.figure.axes[0].get_legend_handles_labels()[1]
+    assert any(label.startswith("4 threads over 1") for label in labels)
+    assert any("4 threads" in label and "contended" in label for label in labels)

@@ -1,0 +1,130 @@
+"""Reports and plots from small results files in tests/data, and `compare`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import png_size
+
+from pylab import results
+from pylab.report import write_report
+
+DATA = Path(__file__).parent / "data"
+EXTERNAL = re.compile(r"""(src|href)\s*=\s*["']?\s*(https?:|//)|@import|<script""", re.I)
+
+
+def _copy(name: str, tmp_path: Path) -> Path:
+    return Path(shutil.copy(DATA / name, tmp_path / name))
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory) -> tuple[dict, Path]:
+    path = _copy("full_small.json", tmp_path_factory.mktemp("full"))
+    return results.load(path), write_report(path)
+
+
+def test_every_plot_is_a_sane_png(full) -> None:
+    _, html = full
+    pngs = sorted((html.parent / "plots").glob("*.png"))
+    names = {p.stem for p in pngs}
+    assert {"summary", "amdahl", "speedup-compute", "speedup-io"} <= names
+    assert {"startup", "memory", "sharing", "ipc", "responsiveness", "granularity", "killing"} <= {
+        n.split("-")[0] for n in names
+    }
+    for png in pngs:
+        width, height = png_size(png)
+        assert 300 <= width <= 2500 and 200 <= height <= 2500, (png.name, width, height)
+
+
+def test_html_is_self_contained_and_has_every_claim_and_plot(full) -> None:
+    data, html = full
+    text = html.read_text()
+    assert not EXTERNAL.search(text)
+    for cid in data["claims"]:
+        assert f">{cid}<" in text
+    pngs = list((html.parent / "plots").glob("*.png"))
+    assert text.count('src="data:image/png;base64,') == len(pngs)
+    assert "How to reproduce" in text and "python -m pylab run" in text
+
+
+def test_markdown_links_every_plot(full) -> None:
+    _, html = full
+    md = (html.parent / "report.md").read_text()
+    for png in (html.parent / "plots").glob("*.png"):
+        assert f"(plots/{png.name})" in md
+
+
+def test_a_file_without_claims_leaves_their_sections_out(tmp_path: Path) -> None:
+    html = write_report(_copy("scaling_only.json", tmp_path))
+    text = html.read_text()
+    assert "<h2>The claims</h2>" not in text and ">C01<" not in text
+    names = {p.stem for p in (html.parent / "plots").glob("*.png")}
+    assert names == {"summary", "speedup-compute"}
+
+
+def test_report_command_is_headless_and_finds_the_newest_run(tmp_path: Path) -> None:
+    (tmp_path / "results").mkdir()
+    _copy("scaling_only.json", tmp_path / "results")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pylab", "report"],
+        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert Path(tmp_path, done.stdout.strip()).exists()
+
+
+def test_report_without_runs_is_one_line_and_exit_2(cli) -> None:
+    done = cli("report")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "no results file" in done.stderr
+
+
+def test_compare_marks_intervals_that_do_not_overlap(cli, tmp_path: Path) -> None:
+    a = _copy("full_small.json", tmp_path)
+    data = json.loads(a.read_text())
+    for cell in data["cells"]:  # the same run, on a machine 8x faster in threads
+        if cell.get("ok") and cell["executor"] == "threads" and cell["kernel"] == "compute":
+            cell["speedup"] = {k: v * 8 for k, v in cell["speedup"].items() if k != "confidence"}
+    data["machine"]["hostname"] = "big"
+    data["claims"]["C15"]["verdict"] = "fails"
+    b = tmp_path / "b.json"
+    b.write_text(json.dumps(data))
+    done = cli("compare", str(a), str(b), "--html", str(tmp_path / "cmp.html"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:3] == ["cell", "vm/2c", "big/2c"]
+    compute = [line for line in lines if line.startswith("compute/") and " threads " in line]
+    assert compute and all(line.endswith("*") for line in compute)
+    assert any(line.startswith("C15") and line.endswith("*") for line in lines)
+    assert not any(line.startswith("C01") and line.endswith("*") for line in lines)
+    page = (tmp_path / "cmp.html").read_text()
+    assert not EXTERNAL.search(page) and "data:image/png;base64," in page
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        ("not json", "not valid JSON"),
+        ('{"format": "pylab-results", "format_version": 99, "cells": []}', "newer pylab"),
+        (None, "nothing to compare"),
+    ],
+)
+def test_compare_bad_files_is_one_line_and_exit_2(cli, tmp_path: Path, second, message) -> None:
+    a = _copy("scaling_only.json", tmp_path)
+    b = tmp_path / "b.json"
+    if second is None:  # valid, but with nothing in common
+        data = json.loads(a.read_text())
+        data["cells"] = [dict(c, kernel="io") for c in data["cells"]]
+        second = json.dumps(data)
+    b.write_text(second)
+    done = cli("compare", str(a), str(b))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert message in done.stderr and "Traceback" not in done.stderr
