@@ -107,3 +107,18 @@ def test_unwritable_out_is_one_line_and_exit_2(cli, tmp_path: Path) -> None:
     done = cli("run", "--preset", "quick", "--out", "file/sub")
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "cannot write results" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pylab", "list"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and "cannot write" not in err

@@ -35,7 +35,8 @@ def main(args: argparse.Namespace) -> int:
         from pylab.report.comparison import write_comparison
 
         try:
-            print(write_comparison(args.html, names, runs, table))
+            page = write_comparison(args.html, names, runs, table)
         except OSError as exc:
             raise UserError(f"cannot write {args.html}: {exc.strerror or exc}") from None
+        print(page)
     return 0
