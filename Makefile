@@ -9,7 +9,7 @@ STAMP := $(VENV)/.pylab-installed
 PRESET ?= default
 ARGS ?=
 
-.PHONY: install run quick test lint annotate clean
+.PHONY: install run quick test lint annotate wheel clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ lint: install
 annotate: install
 	PYLAB_ANNOTATE=1 $(PY) -m pip install --quiet -e '.[test]'
 	@ls build/cython/ext/*.html
+
+# dist/: the sdist (Cython sources) and a wheel built from it (kernels compiled in).
+wheel: install
+	$(PY) -m build --outdir dist
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info pylab/_ext/*.so

@@ -2,23 +2,28 @@
 
 Static metadata lives in pyproject.toml; this file holds only what must be
 computed. Environment variables:
-  PYLAB_DEBUG=1     bounds and initialisation checks on, -O0 -g
-  PYLAB_ANNOTATE=1  write Cython's annotated HTML next to the generated C
-                    (build/cython/ext/*.html): a `with nogil:` block should be white
+  PYLAB_DEBUG=1      bounds and initialisation checks on, -O0 -g
+  PYLAB_ANNOTATE=1   write Cython's annotated HTML next to the generated C
+                     (build/cython/ext/*.html): a `with nogil:` block should be white
+  PYLAB_NO_OPENMP=1  build without OpenMP (the `omp` variants are then absent);
+                     without it, OpenMP is used when the compiler can build with it
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import Cython
 import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 from setuptools.command.editable_wheel import editable_wheel
 
 HERE = Path(__file__).parent.resolve()
 DEBUG = os.environ.get("PYLAB_DEBUG", "0") not in ("", "0")
 ANNOTATE = os.environ.get("PYLAB_ANNOTATE", "0") not in ("", "0")
+NO_OPENMP = os.environ.get("PYLAB_NO_OPENMP", "0") not in ("", "0")
 
 DIRECTIVES = {
     "language_level": 3,
@@ -52,11 +57,53 @@ def extensions() -> list[Extension]:
         Extension(
             f"pylab._ext.{pyx.stem}",
             [str(pyx.relative_to(HERE))],
-            extra_compile_args=CFLAGS,
-            define_macros=BUILD_MACROS,
+            extra_compile_args=list(CFLAGS),
+            define_macros=list(BUILD_MACROS),
         )
         for pyx in sorted((HERE / "ext").glob("*.pyx"))
     ]
+
+
+# OpenMP flags by compiler family: (compile, link). Apple's clang accepts none of
+# these without a separately installed libomp, so every choice is tried first.
+OPENMP_FLAGS = {"unix": (["-fopenmp"], ["-fopenmp"]), "msvc": (["/openmp"], [])}
+OPENMP_PROBE = "#include <omp.h>\nint main(void) { return omp_get_max_threads() < 1; }\n"
+
+
+class BuildExt(build_ext):
+    """Adds OpenMP to every kernel when the compiler can build with it (and not told otherwise).
+
+    Kernels report what they got: `_OPENMP` is defined exactly when it is in
+    (pylab._ext._openmp.version(), shown by `python -m pylab info`).
+    """
+
+    def build_extensions(self) -> None:
+        flags = None if NO_OPENMP else self._openmp_flags()
+        if flags is None:
+            print("pylab: building without OpenMP: the omp variants will be absent")
+        for ext in self.extensions:
+            if flags is not None:
+                ext.extra_compile_args += flags[0]
+                ext.extra_link_args += flags[1]
+        super().build_extensions()
+
+    def _openmp_flags(self) -> tuple[list[str], list[str]] | None:
+        compile_args, link_args = OPENMP_FLAGS.get(self.compiler.compiler_type, ([], []))
+        if not compile_args:
+            return None
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp, "probe.c")
+            source.write_text(OPENMP_PROBE)
+            try:
+                objects = self.compiler.compile(
+                    [str(source)], output_dir=tmp, extra_postargs=compile_args
+                )
+                self.compiler.link_executable(
+                    objects, "probe", output_dir=tmp, extra_postargs=link_args
+                )
+            except Exception:  # CompileError, LinkError: no usable OpenMP here
+                return None
+        return compile_args, link_args
 
 
 # matplotlib installs a top-level pylab.py into site-packages. setuptools'
@@ -126,5 +173,5 @@ if __name__ == "__main__":
             annotate=ANNOTATE,
             force=ANNOTATE,  # annotate even when the C files are up to date
         ),
-        cmdclass={"editable_wheel": EditableWheel},
+        cmdclass={"build_ext": BuildExt, "editable_wheel": EditableWheel},
     )

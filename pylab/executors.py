@@ -32,7 +32,7 @@ from pylab.worker import (
     run_part,
 )
 
-EXECUTORS = ("serial", "threads", "processes")
+EXECUTORS = ("serial", "threads", "processes", "omp")
 START_METHODS = ("fork", "forkserver", "spawn")
 RESULT_TIMEOUT_S = 900.0  # no part of a sane cell runs this long; a hang fails the cell
 
@@ -86,7 +86,7 @@ class Executor:
 
     def run(self, job: Job) -> Run:
         """Run `job` split over the workers; the parts' inputs are built before timing."""
-        parts = [Part(job, i, self.workers) for i in range(self.workers)]
+        parts = self._parts(job)
         self._prepare(parts)
         cpu0 = time.process_time()
         t0 = time.perf_counter()
@@ -108,6 +108,9 @@ class Executor:
             self.probe()
             times.append(time.perf_counter() - t0)
         return statistics.median(times)
+
+    def _parts(self, job: Job) -> list[Part]:
+        return [Part(job, i, self.workers) for i in range(self.workers)]
 
     def _prepare(self, parts: list[Part]) -> None:
         pass
@@ -144,6 +147,39 @@ class SerialExecutor(Executor):
 
     def _map(self, fn: Callable[..., Any], args: list[tuple]) -> list[Any]:
         return [fn(*a) for a in args]
+
+
+class OpenMPExecutor(SerialExecutor):
+    """One call in the calling thread, the kernel's own OpenMP loop using W threads.
+
+    The third way to use W cores: parallelism inside the kernel. W is set only
+    for this executor's runs; every other cell keeps OpenMP at one thread
+    (pylab.pinning), so OpenMP threads never stack on top of pool workers.
+    """
+
+    kind = "omp"
+
+    def __init__(self, workers: int = 1, start_method: str | None = None) -> None:
+        from pylab.kernels.base import openmp_built
+
+        if not openmp_built():
+            raise UserError("the omp executor needs kernels built with OpenMP")
+        Executor.__init__(self, workers, None)
+
+    def _parts(self, job: Job) -> list[Part]:
+        return [Part(job)]
+
+    def _run_parts(self, parts: list[Part]) -> list[PartResult]:
+        from pylab._ext import _openmp
+
+        _openmp.set_threads(self.workers)
+        try:
+            return super()._run_parts(parts)
+        finally:
+            _openmp.set_threads(1)
+
+    def probe(self) -> list[WorkerInfo]:
+        return self._map(probe, [()])  # the OpenMP threads themselves are not visible
 
 
 class _PoolExecutor(Executor):
@@ -219,11 +255,16 @@ class ProcessExecutor(_PoolExecutor):
         return sum(r.cpu_s for r in results)
 
 
-_CLASSES = {"serial": SerialExecutor, "threads": ThreadExecutor, "processes": ProcessExecutor}
+_CLASSES = {
+    "serial": SerialExecutor,
+    "threads": ThreadExecutor,
+    "processes": ProcessExecutor,
+    "omp": OpenMPExecutor,
+}
 
 
 def make_executor(kind: str, workers: int = 1, start_method: str | None = None) -> Executor:
-    """An executor by name: `serial`, `threads`, or `processes` with a start method."""
+    """An executor by name: `serial`, `threads`, `processes` (with a start method), `omp`."""
     if kind not in _CLASSES:
         raise unknown_name("executor", kind, EXECUTORS)
     if kind == "processes":

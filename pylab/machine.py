@@ -97,6 +97,7 @@ def build_info() -> dict[str, Any]:
     """How the kernels were compiled (read from the compiled module) and runtime versions."""
     import numpy
 
+    from pylab._ext import _openmp
     from pylab._ext._build import build_info as compiled
 
     return {
@@ -104,4 +105,6 @@ def build_info() -> dict[str, Any]:
         "pylab_path": str(Path(pylab.__file__).parent),
         "numpy_version": numpy.__version__,
         **compiled(),
+        # _OPENMP as the kernels saw it (yyyymm), or 0: built without OpenMP
+        "openmp_version": _openmp.version(),
     }

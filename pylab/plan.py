@@ -11,6 +11,7 @@ from typing import Any
 from pylab import kernels
 from pylab.errors import UserError, unknown_name
 from pylab.executors import EXECUTORS, START_METHODS
+from pylab.kernels.base import OMP, openmp_built
 from pylab.presets import Preset, resolve_workers
 
 Params = tuple[tuple[str, Any], ...]
@@ -87,11 +88,17 @@ def _param_sets(preset: Preset, kernel: str, given: Mapping[str, str]) -> list[P
     ]
 
 
-def _executor_slots(executors: Sequence[str], methods: Sequence[str], workers: Sequence[int]):
+def _executor_slots(
+    variant: str, executors: Sequence[str], methods: Sequence[str], workers: Sequence[int]
+):
+    """(executor, start method, W) for a variant: `omp` runs only inside the kernel, and
+    nothing else does (OpenMP threads on top of pool workers would oversubscribe)."""
     for executor in executors:
         if executor == "serial":
             yield executor, None, 1
-        elif executor == "threads":
+        elif (executor == OMP) != (variant == OMP):
+            continue
+        elif executor in ("threads", OMP):
             yield from ((executor, None, w) for w in workers)
         else:
             yield from ((executor, m, w) for m in methods for w in workers)
@@ -134,6 +141,8 @@ def build_plan(preset: Preset, selection: Selection, cores: int) -> list[CellSpe
     given = dict(selection.params or {})
     _check_names("parameter", list(given), sorted({p for k in families for p in k.params}))
     if selection.variants:
+        if OMP in selection.variants and not openmp_built():
+            raise UserError("variant omp is absent: pylab was built without OpenMP")
         _check_names(
             "variant", selection.variants, sorted({v for k in families for v in k.variants})
         )
@@ -144,7 +153,7 @@ def build_plan(preset: Preset, selection: Selection, cores: int) -> list[CellSpe
         for params in _param_sets(preset, k.name, given)
         for variant in k.variants
         if not selection.variants or variant in selection.variants
-        for executor, method, w in _executor_slots(executors, methods, workers)
+        for executor, method, w in _executor_slots(variant, executors, methods, workers)
     ]
 
 

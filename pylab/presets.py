@@ -16,7 +16,7 @@ class Preset:
     name: str
     summary: str
     kernels: tuple[str, ...]
-    executors: tuple[str, ...] = ("serial", "threads", "processes")
+    executors: tuple[str, ...] = ("serial", "threads", "processes", "omp")
     start_methods: tuple[str, ...] = ("fork", "forkserver", "spawn")
     workers: tuple[WorkerToken, ...] = (1, 2, 4, "cores")
     param_grid: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)
@@ -33,7 +33,7 @@ PRESETS = {
     for p in (
         Preset(
             "quick",
-            "compute and io, every variant, threads and fork processes, W 1 and 2; short claims",
+            "compute and io; every variant; threads, fork processes, OpenMP; W 1, 2; short claims",
             kernels=("compute", "io"),
             start_methods=("fork",),
             workers=(1, 2),

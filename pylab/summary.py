@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pylab.plan import params_label
@@ -31,6 +31,19 @@ class Row:
     threads: dict[str, Any] | None
     processes: dict[str, Any] | None
     verdict: str
+    inside: dict[str, Any] | None = None  # the omp variant: W OpenMP threads in one call
+
+
+_INSIDE = {"scales": "scales inside the kernel", "partly": "scales partly inside the kernel"}
+
+
+def _inside_verdict(cell: dict[str, Any], cores: int) -> str:
+    """For the omp variant, which runs only inside the kernel: its own scaling."""
+    if cell["workers"] == 1:
+        return "W=1 only: scaling not measured"
+    ends = [cell["speedup"][k] for k in ("median", "low", "high")]
+    seen = [_INSIDE.get(scaling_level(s, _ideal(cell, cores)), "does not scale") for s in ends]
+    return seen[0] + ("" if len(set(seen)) == 1 else " (uncertain)")
 
 
 def scaling_level(speedup: float, ideal: float) -> str:
@@ -66,7 +79,7 @@ def verdict(row: Row, cores: int) -> str:
     """The verdict from the medians, marked uncertain if the intervals allow another."""
     cells = (row.threads, row.processes)
     if all(c is None for c in cells):
-        return "no parallel cell measured"
+        return _inside_verdict(row.inside, cores) if row.inside else "no parallel cell measured"
     if all(c is None or c["workers"] == 1 for c in cells):
         return "W=1 only: scaling not measured"
     ends = [[c["speedup"][k] for k in ("median", "low", "high")] if c else [None] for c in cells]
@@ -99,10 +112,11 @@ def rows(results: dict[str, Any]) -> list[Row]:
             largest_w([c for c in good if c["executor"] == "threads"]),
             largest_w([c for c in good if c["executor"] == "processes"]),
             "",
+            largest_w([c for c in good if c["executor"] == "omp"]),
         )
         failed = len(cells) - len(good)
         text = verdict(row, cores) + (f"; {failed} cell(s) failed" if failed else "")
-        out.append(Row(row.label, row.unit, row.threads, row.processes, text))
+        out.append(replace(row, verdict=text))
     return out
 
 
@@ -117,15 +131,25 @@ def _speedup_text(cell: dict[str, Any] | None, with_method: bool = False) -> str
 
 
 def format_table(results: dict[str, Any]) -> str:
-    """The compact table: speed-up [95% interval] in threads and processes, and the verdict."""
-    header = ("kernel/variant", "threads", "processes", "verdict")
-    lines = [
-        (r.label, _speedup_text(r.threads), _speedup_text(r.processes, True), r.verdict)
-        for r in rows(results)
-    ]
-    if not lines:
+    """The compact table: speed-up [95% interval] in threads, in processes and (for the
+    omp variant) inside the kernel, and the verdict."""
+    table = rows(results)
+    if not table:
         return ""
-    widths = [max(len(x[i]) for x in [header, *lines]) for i in range(3)]
+    inside = any(r.inside for r in table)
+    header = ("kernel/variant", "threads", "processes", *(("inside the kernel",) if inside else ()))
+    lines = [
+        (
+            r.label,
+            _speedup_text(r.threads),
+            _speedup_text(r.processes, True),
+            *((_speedup_text(r.inside),) if inside else ()),
+            r.verdict,
+        )
+        for r in table
+    ]
+    header += ("verdict",)
+    widths = [max(len(x[i]) for x in [header, *lines]) for i in range(len(header) - 1)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths) + "  {}"
     return "\n".join(fmt.format(*line) for line in [header, *lines])
 

@@ -17,6 +17,9 @@ import psutil
 import pytest
 
 from pylab import results
+from pylab.machine import usable_cores
+from pylab.plan import Selection, build_plan
+from pylab.presets import get_preset
 
 QUICK = ["--only", "scaling", "--repeats", "2", "--min-time", "0.02", "-q"]
 
@@ -118,7 +121,8 @@ def test_interrupt_keeps_cells_and_resume_finishes(tmp_path: Path, sig, code: in
     whole = results.load(path)
     assert whole["status"] == "complete" and len(whole["resumed"]) == 1
     keys = [(c["variant"], c["executor"], c["workers"]) for c in whole["cells"]]
-    assert len(keys) == len(set(keys)) == 15  # quick compute: 3 variants x 5 cells
+    planned = build_plan(get_preset("quick"), Selection(kernels=["compute"]), usable_cores())
+    assert len(keys) == len(set(keys)) == len(planned)
     assert whole["cells"][: len(partial["cells"])] == partial["cells"]  # not re-measured
 
 

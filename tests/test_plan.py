@@ -12,7 +12,7 @@ from pylab.presets import PRESETS, get_preset, resolve_workers
 def test_quick_preset_cells() -> None:
     cells = build_plan(get_preset("quick"), Selection(), cores=2)
     assert {c.kernel for c in cells} == {"compute", "io"}
-    assert {c.executor for c in cells} == {"serial", "threads", "processes"}
+    assert {c.executor for c in cells} == {"serial", "threads", "processes", "omp"}
     assert {c.start_method for c in cells if c.executor == "processes"} == {"fork"}
     assert {c.workers for c in cells if c.executor != "serial"} == {1, 2}
     # equal work is adjacent, so each piece of work is calibrated once

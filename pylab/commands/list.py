@@ -23,9 +23,13 @@ def main(args: argparse.Namespace) -> int:
     for name in kernels.names():
         k = kernels.get(name)
         params = params_label(k.params) or "-"
-        print(f"  {name:<9} {', '.join(k.variants):<15} {k.unit:<11} {params}")
+        print(f"  {name:<9} {', '.join(k.variants):<20} {k.unit:<11} {params}")
         print(f"  {'':<9} {k.summary}" + (" (never in a preset)" if k.harness_test else ""))
-    print(f"executors: {', '.join(EXECUTORS)}")
+    from pylab.kernels.base import openmp_built
+
+    print(f"executors: {', '.join(EXECUTORS)} (omp: W OpenMP threads inside one kernel call)")
+    if not openmp_built():
+        print("  built without OpenMP: no omp variant, no omp executor")
     available = set(multiprocessing.get_all_start_methods())
     methods = [m if m in available else f"{m} (not available here)" for m in START_METHODS]
     print(f"start methods (processes): {', '.join(methods)}")

@@ -8,7 +8,7 @@ from typing import Any
 
 from pylab._ext import amdahl as _ext
 from pylab.errors import UserError
-from pylab.kernels.base import Kernel, split_bounds
+from pylab.kernels.base import Kernel, split_bounds, with_openmp
 from pylab.kernels.hashing import combine_mod64, hash_sum_numpy
 
 
@@ -37,6 +37,10 @@ def run_mixed(span: MixedSpan) -> int:
     return _ext.hash_sum_mixed(span.lo, span.hi, span.gil_share)
 
 
+def run_mixed_omp(span: MixedSpan) -> int:
+    return _ext.hash_sum_mixed_omp(span.lo, span.hi, span.gil_share)
+
+
 def reference(span: MixedSpan) -> int:
     return hash_sum_numpy(span.lo, span.hi)
 
@@ -55,7 +59,7 @@ KERNEL = Kernel(
     name="amdahl",
     summary="compute's loop, the first gil_share of it holding the GIL, the rest released",
     unit="iterations",
-    variants={"mixed": run_mixed},
+    variants=with_openmp({"mixed": run_mixed}, run_mixed_omp),
     make_input=make_input,
     reference=reference,
     split=split,

@@ -58,6 +58,23 @@ class Kernel:
             raise unknown_name(f"variant of kernel {self.name!r}", name, self.variants) from None
 
 
+OMP = "omp"  # the variant that parallelizes inside the kernel (OpenMP), run by executor "omp"
+
+
+def openmp_built() -> bool:
+    """Whether the kernels were compiled with OpenMP (PYLAB_NO_OPENMP=1 or no compiler support)."""
+    from pylab._ext import _openmp
+
+    return bool(_openmp.enabled())
+
+
+def with_openmp(
+    variants: dict[str, Callable[[Any], Any]], omp: Callable[[Any], Any]
+) -> dict[str, Callable[[Any], Any]]:
+    """The variants, plus `omp` when the kernels were built with OpenMP."""
+    return {**variants, OMP: omp} if openmp_built() else variants
+
+
 @dataclass(frozen=True)
 class Span:
     """The half-open index range [lo, hi) a kernel iterates over."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pylab._ext import compute as _ext
-from pylab.kernels.base import Kernel, Span, split_span
+from pylab.kernels.base import Kernel, Span, split_span, with_openmp
 from pylab.kernels.hashing import combine_mod64, hash_sum_numpy, hash_sum_py
 
 
@@ -19,6 +19,10 @@ def run_nogil(span: Span) -> int:
     return _ext.hash_sum_nogil(span.lo, span.hi)
 
 
+def run_omp(span: Span) -> int:
+    return _ext.hash_sum_omp(span.lo, span.hi)
+
+
 def run_py(span: Span) -> int:
     return hash_sum_py(span.lo, span.hi)
 
@@ -31,7 +35,7 @@ KERNEL = Kernel(
     name="compute",
     summary="CPU-bound integer arithmetic (splitmix64 hash sum), no memory traffic",
     unit="iterations",
-    variants={"gil": run_gil, "nogil": run_nogil, "py": run_py},
+    variants=with_openmp({"gil": run_gil, "nogil": run_nogil, "py": run_py}, run_omp),
     make_input=make_input,
     reference=reference,
     split=split_span,

@@ -16,7 +16,7 @@ import numpy as np
 
 from pylab._ext import stream as _ext
 from pylab.errors import UserError
-from pylab.kernels.base import Kernel, split_bounds
+from pylab.kernels.base import Kernel, split_bounds, with_openmp
 from pylab.machine import last_level_cache_bytes
 
 _MIB = 1 << 20
@@ -84,6 +84,12 @@ def run_nogil(stream: Stream) -> int:
     return _ext.triad_nogil(*stream.arrays, stream.passes)
 
 
+def run_omp(stream: Stream) -> int:
+    if len(stream.arrays) == 1:
+        return _ext.sum_omp(stream.arrays[0], stream.passes)
+    return _ext.triad_omp(*stream.arrays, stream.passes)
+
+
 def reference(stream: Stream) -> int:
     if len(stream.arrays) == 1:
         once = int(stream.arrays[0].sum(dtype=np.int64))
@@ -97,7 +103,7 @@ KERNEL = Kernel(
     name="stream",
     summary="memory-bound sum or triad over int64 arrays twice the last-level cache, in passes",
     unit="bytes",
-    variants={"gil": run_gil, "nogil": run_nogil},
+    variants=with_openmp({"gil": run_gil, "nogil": run_nogil}, run_omp),
     make_input=make_input,
     reference=reference,
     split=split,

@@ -8,7 +8,7 @@ from typing import Any
 
 from pylab.plan import params_label
 
-COLUMNS = ("threads", "fork", "forkserver", "spawn")  # executors as the plots show them
+COLUMNS = ("threads", "fork", "forkserver", "spawn", "omp")  # executors as the plots show them
 
 
 def column(cell: dict[str, Any]) -> str:
