@@ -9,9 +9,12 @@ DESCRIPTION = "pylab, the C-extension performance lab"
 
 
 def __getattr__(name: str):
-    # `import pylab; pylab.kernels.get(...)` without importing numpy on `import pylab`.
-    if name == "kernels":
-        import importlib
+    # `import pylab; pylab.kernels.get(...)` and `pylab.probe(fn, ...)` without
+    # importing numpy on `import pylab`.
+    import importlib
 
+    if name == "kernels":
         return importlib.import_module("pylab.kernels")
+    if name == "probe":
+        return importlib.import_module("pylab.probing").probe
     raise AttributeError(f"module 'pylab' has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""The command line: `python -m pylab {run,report,compare,list,info}`, one module per command.
+"""The command line: `python -m pylab {run,probe,report,compare,list,info}`, one module per command.
 
 Exit status: 0 every cell and experiment measured; 1 some failed (the run is
 still complete and reported); 2 usage error (one line on stderr); 130 interrupted by
@@ -16,7 +16,7 @@ from pathlib import Path
 import pylab
 from pylab.errors import UserError
 
-COMMANDS = ("run", "report", "compare", "list", "info")
+COMMANDS = ("run", "probe", "report", "compare", "list", "info")
 
 EPILOG = """\
 exit status: 0 all measured, 1 some cells or experiments failed (results written),

@@ -1,10 +1,16 @@
-"""A Python thread that counts as fast as it can: it advances only while it can get the GIL.
+"""A Python thread that beats only while it can get the GIL: how much of a call holds it.
 
-Compare how far it gets while a call runs with how far it gets while the main
-thread sleeps: a call that releases the GIL leaves it near its idle pace, a call
-that holds the GIL stops it. It must be running before the call starts (a cold
-thread makes a GIL-releasing call look GIL-held), so entering the context waits
-until it has counted for a while.
+Two kinds of beat. A busy heartbeat counts as fast as it can: a call holding the
+GIL in C stops it, one releasing the GIL leaves it at its idle pace (the tests
+use it; its contrast is stark). A ticking heartbeat sleeps `tick_s` between
+beats and needs the GIL only briefly to count: beside a call that holds the GIL
+each beat waits for it, so the share of the beats lost measures the share of the
+time the GIL was held. That is the probe's measure: a busy heartbeat beside a
+pure-Python loop gets half the GIL by alternation and would read 0.5, while the
+ticking one reads near 1 (each tick waits out a switch interval).
+
+The heartbeat must be running before the call starts (a cold thread makes a
+GIL-releasing call look GIL-held), so entering the context waits until it beats.
 """
 
 from __future__ import annotations
@@ -16,14 +22,18 @@ from typing import Any
 
 
 class Heartbeat:
-    def __init__(self, warmup_s: float = 0.05) -> None:
+    def __init__(self, warmup_s: float = 0.05, tick_s: float = 0.0) -> None:
         self.count = 0
         self._stop = False
         self._warmup_s = warmup_s
+        self._tick_s = tick_s
         self._thread = threading.Thread(target=self._beat, name="pylab-heartbeat", daemon=True)
 
     def _beat(self) -> None:
+        tick = self._tick_s
         while not self._stop:
+            if tick:
+                time.sleep(tick)
             self.count += 1
 
     def __enter__(self) -> Heartbeat:
@@ -49,3 +59,14 @@ class Heartbeat:
         fn(*args)
         elapsed = time.perf_counter() - t0
         return self.count - start, elapsed
+
+    def held_share(self, call: Callable[[], Any], seconds: float) -> float:
+        """The share of time the GIL was held while `call` ran again and again for
+        `seconds`: 1 - (beat rate beside the call / idle beat rate), clamped to [0, 1]
+        (noise alone gives small negative values)."""
+        idle = self.idle_rate(max(seconds / 2, 0.02))
+        start, t0 = self.count, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            call()
+        busy = (self.count - start) / (time.perf_counter() - t0)
+        return min(1.0, max(0.0, 1.0 - busy / idle))

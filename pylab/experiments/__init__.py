@@ -26,6 +26,7 @@ MODULES = (
     "races",
     "api",
     "granularity",
+    "gilshare",
 )
 
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import threading
 import time
 import zlib
 from collections.abc import Callable
@@ -39,6 +38,7 @@ from typing import Any
 from pylab import kernels
 from pylab.experiments.base import Level, Verdict, summarize
 from pylab.machine import usable_cores
+from pylab.speedup import paired_ratios, threaded
 from pylab.summary import largest_w, scaling_level
 
 NAME = "scaling"
@@ -108,43 +108,11 @@ def _own_cells(name: str, level: Level, workers: int) -> list[dict[str, Any]]:
     return [measure_cell(spec, size, settings) for spec in specs]
 
 
-def _threaded(run: Callable[[int], Any], parts: int, workers: int) -> list[Any]:
-    """run(i) for every part, the parts dealt over W threads that start together."""
-    out: list[Any] = [None] * parts
-    barrier = threading.Barrier(workers)
-
-    def work(k: int) -> None:
-        barrier.wait()
-        for i in range(k, parts, workers):
-            out[i] = run(i)
-
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return out
-
-
 def _paired_speedups(run: Callable[[int], Any], parts: int, workers: int, repeats: int) -> list:
     """Serial / threaded wall time per interleaved pair, as the core lab measures cells."""
-
-    def serial() -> list[Any]:
-        return [run(i) for i in range(parts)]
-
-    expected = serial()  # also the warm-up
-    ratios = []
-    for r in range(repeats):
-        order = [("serial", serial), ("threads", lambda: _threaded(run, parts, workers))]
-        wall = {}
-        for name, fn in order if r % 2 == 0 else order[::-1]:
-            t0 = time.perf_counter()
-            got = fn()
-            wall[name] = time.perf_counter() - t0
-            if got != expected:
-                raise RuntimeError("an outside extension gave different results in threads")
-        ratios.append(wall["serial"] / wall["threads"])
-    return ratios
+    return paired_ratios(
+        lambda: [run(i) for i in range(parts)], lambda: threaded(run, parts, workers), repeats
+    )
 
 
 def _parts_for(call: Callable[[int], Any], workers: int, level: Level) -> int:

@@ -15,6 +15,7 @@ from pylab import results as results_io
 from pylab import summary
 from pylab.report.answer import answer
 from pylab.report.figures import save_png
+from pylab.report.model import model_section
 from pylab.report.plots import make_plots
 from pylab.report.render import Section, markdown, page
 
@@ -94,7 +95,7 @@ def _reproduce_section(results: dict[str, Any]) -> Section:
 def _sections(results: dict[str, Any], images: list, problems: list[str]) -> list[Section]:
     first, rest = images[:1], images[1:]
     sections = [Section("The answer", answer(results), images=first)]
-    for section in (_claims_section(results), _scaling_section(results)):
+    for section in (_claims_section(results), _scaling_section(results), model_section(results)):
         if section:
             sections.append(section)
     if rest:

@@ -1,0 +1,77 @@
+"""`python -m pylab probe STMT [--setup SETUP]`: does it hold the GIL, and will threads
+or processes speed it up?
+
+STMT and SETUP are Python source, as for `python -m timeit`. The probe measures the
+share of the statement's run time that holds the GIL, the speed-up of W copies in
+threads and in processes, Amdahl's prediction from the GIL share, and recommends
+threads, processes, either or neither, with the numbers. The processes run the
+statement in a fresh process: the setup must make it work there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from pylab.commands.run import _number, _workers
+
+    p = sub.add_parser(
+        "probe",
+        help="measure a statement's GIL share and speed-ups; recommend threads or processes",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("statement", metavar="STMT")
+    p.add_argument("-s", "--setup", default="pass", help="run once first (default: pass)")
+    p.add_argument("--workers", type=_workers, help="worker counts (default: 2 and the cores)")
+    p.add_argument(
+        "--start-method", default="fork", help="for the processes: fork, forkserver, spawn"
+    )
+    p.add_argument("--repeats", type=_number(int, 1, 1000), default=5, help="pairs per W")
+    p.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
+    p.set_defaults(func=main)
+
+
+def format_probe(data: dict[str, Any]) -> str:
+    from pylab.experiments.base import fmt_seconds
+
+    g = data["gil_share"]
+    lines = [
+        f"GIL held      {g['median']:.2f} [{g['low']:.2f}-{g['high']:.2f}] of its run time",
+        f"one call      {fmt_seconds(data['call_s'])}; {data['calls_per_copy']} calls per copy",
+        f"CPU per wall  {data['cpu_per_wall']:.2f}",
+        f"{'W':<4}{'threads':<22}{'processes (' + data['start_method'] + ')':<22}Amdahl (threads)",
+    ]
+    for w in data["thread_speedup"]:
+        t = data["thread_speedup"][w]
+        p = data["process_speedup"].get(w)
+        ptext = f"{p['median']:.2f}x [{p['low']:.2f}-{p['high']:.2f}]" if p else "-"
+        ttext = f"{t['median']:.2f}x [{t['low']:.2f}-{t['high']:.2f}]"
+        lines.append(f"{w:<4}{ttext:<22}{ptext:<22}{data['predicted_thread_speedup'][w]:.2f}x")
+    if data["process_error"]:
+        lines.append(f"processes: {data['process_error']}")
+    lines.append(f"recommendation: {data['recommendation']}: {data['reason']}")
+    return "\n".join(lines)
+
+
+def main(args: argparse.Namespace) -> int:
+    from pylab.errors import UserError, unknown_name
+    from pylab.executors import START_METHODS
+    from pylab.probing import probe_target, statement_target
+
+    if args.start_method not in START_METHODS:
+        raise unknown_name("start method", args.start_method, START_METHODS)
+    target, call = statement_target(args.statement, args.setup)
+    data = probe_target(target, call, args.workers, args.start_method, args.repeats)
+    data = {"statement": args.statement, "setup": args.setup, **data}
+    if args.json:
+        try:
+            args.json.write_text(json.dumps(data, indent=1) + "\n")
+        except OSError as exc:
+            raise UserError(f"cannot write {args.json}: {exc.strerror or exc}") from None
+    print(format_probe(data))
+    return 0

@@ -1,0 +1,277 @@
+"""`pylab probe`: does a call hold the GIL, and will threads or processes speed it up?
+
+For any callable (or a statement and its setup, as `python -m timeit` takes them)
+the probe measures:
+  gil_share     the share of the call's run time during which it holds the GIL: a
+                ticking heartbeat thread beside the call loses the beats it cannot
+                get the GIL for (pylab.heartbeat); 0 releases it throughout, 1 holds
+                it throughout; median of repeats with an order-statistic interval
+  speed-ups     W copies of the call in W threads and in W processes (fork by
+                default) against the same copies run serially, as interleaved pairs
+  prediction    Amdahl's law with the GIL share as the serial fraction,
+                1 / (s + (1 - s) / W), capped by the cores the call's CPU use can
+                fill (a call that mostly waits needs no core)
+and recommends `threads`, `processes`, `either` or `neither` by the rules in
+`recommend`, with the numbers in one line.
+
+Processes run the call in a fresh process: a statement rebuilds it there from its
+source (the setup must make it work there); a callable is inherited under fork
+and must pickle under spawn or forkserver. If that fails, the thread numbers
+still come back, with the reason.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import signal
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from typing import Any
+
+from pylab.errors import UserError
+from pylab.experiments.base import fmt_seconds, summarize
+from pylab.heartbeat import Heartbeat
+from pylab.machine import usable_cores
+from pylab.speedup import paired_ratios, threaded
+
+MIN_CALL_S = 1e-6  # below this a call is too fast to measure: dispatching it costs more
+COPY_S = 0.05  # each copy of the work lasts at least this long
+TICK_S = 0.0002  # the heartbeat's tick: short, so a yielding holder still reads near 1
+SHARE_S = 0.2  # the call runs this long beside the heartbeat for each share sample
+SCALES = 0.7  # a speed-up of at least 0.7 x ideal scales (as the lab's verdicts)
+GAINS = 1.1  # less than this is no gain at all
+
+# --- the call, here and in a fresh process ----------------------------------------------
+
+Target = tuple  # ("statement", stmt, setup) or ("callable", call)
+
+
+def statement_target(stmt: str, setup: str = "pass") -> tuple[Target, Callable[[], Any]]:
+    """The target for processes and the call for here; a statement that does not compile
+    or a setup that fails is a user error."""
+    return ("statement", stmt, setup), _make_call(("statement", stmt, setup))
+
+
+def _make_call(target: Target) -> Callable[[], Any]:
+    if target[0] == "callable":
+        return target[1]
+    _, stmt, setup = target
+    try:
+        code = compile(stmt, "<statement>", "exec")
+        setup_code = compile(setup, "<setup>", "exec")
+    except SyntaxError as exc:
+        raise UserError(f"does not compile: {exc.msg} (line {exc.lineno})") from None
+    namespace: dict[str, Any] = {}
+    try:
+        exec(setup_code, namespace)
+    except Exception as exc:
+        raise UserError(f"the setup raised {type(exc).__name__}: {exc}") from None
+    return partial(exec, code, namespace)
+
+
+_worker_call: Callable[[], Any] | None = None
+_worker_error: str | None = None
+_worker_barrier: Any = None
+
+
+def _init_worker(target: Target, barrier: Any) -> None:
+    """Pool initializer: rebuild the call here; keep a failure to report it, not to crash."""
+    global _worker_call, _worker_error, _worker_barrier
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_barrier = barrier
+    try:
+        _worker_call = _make_call(target)
+    except Exception as exc:  # UserError included: reported by _run_copy to the parent
+        _worker_error = f"{type(exc).__name__}: {exc}"
+
+
+def _run_copy(calls: int) -> None:
+    if _worker_error:
+        raise RuntimeError(_worker_error)
+    _worker_barrier.wait(120)
+    for _ in range(calls):
+        _worker_call()
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+
+def _time_call(call: Callable[[], Any]) -> float:
+    """Seconds per call (best of a few batches); an exception is a user error."""
+    try:
+        call()  # the first call: imports, caches
+        batch, best = 1, math.inf
+        while True:
+            t0 = time.perf_counter()
+            for _ in range(batch):
+                call()
+            elapsed = time.perf_counter() - t0
+            best = min(best, elapsed / batch)
+            if elapsed >= 0.02 or batch >= 1 << 20:
+                return best
+            batch *= 4
+    except Exception as exc:
+        raise UserError(f"the statement raised {type(exc).__name__}: {exc}") from None
+
+
+def _cpu_fraction(call: Callable[[], Any], calls: int) -> float:
+    """CPU seconds per wall second of the call run serially (near 0 for waits)."""
+    c0, t0 = time.process_time(), time.perf_counter()
+    for _ in range(calls):
+        call()
+    return (time.process_time() - c0) / max(time.perf_counter() - t0, 1e-9)
+
+
+def _gil_share(call: Callable[[], Any], repeats: int) -> dict[str, float]:
+    with Heartbeat(tick_s=TICK_S) as beat:
+        return summarize([beat.held_share(call, SHARE_S) for _ in range(repeats)])
+
+
+def _thread_speedup(call: Callable[[], Any], calls: int, w: int, repeats: int) -> dict:
+    def copy(_: int) -> None:
+        for _ in range(calls):
+            call()
+
+    def serial() -> None:
+        for i in range(w):
+            copy(i)
+
+    return summarize(paired_ratios(serial, lambda: threaded(copy, w, w), repeats, check=False))
+
+
+def _process_speedups(
+    target: Target, call: Callable[[], Any], calls: int, workers: list[int], repeats: int,
+    method: str,
+) -> dict[str, dict]:  # fmt: skip
+    context = multiprocessing.get_context(method)
+    found = {}
+    for w in workers:
+        with ProcessPoolExecutor(
+            w, mp_context=context, initializer=_init_worker, initargs=(target, context.Barrier(w))
+        ) as pool:
+
+            def parallel(pool: ProcessPoolExecutor = pool, w: int = w) -> None:
+                for future in [pool.submit(_run_copy, calls) for _ in range(w)]:
+                    future.result(timeout=600)
+
+            def serial(w: int = w) -> None:
+                for _ in range(w * calls):
+                    call()
+
+            parallel()  # start and warm every worker before timing
+            found[str(w)] = summarize(paired_ratios(serial, parallel, repeats, check=False))
+    return found
+
+
+# --- the model and the recommendation -----------------------------------------------------
+
+
+def amdahl(share: float, workers: int) -> float:
+    """Amdahl's law with the GIL-held share as the serial fraction."""
+    return 1.0 / (share + (1.0 - share) / workers)
+
+
+def ideal(workers: int, cores: int, cpu_fraction: float) -> float:
+    """The most W copies can gain: W, unless the cores cannot hold their CPU use."""
+    return min(float(workers), cores / max(cpu_fraction, 1e-3))
+
+
+def predicted(share: float, workers: int, cores: int, cpu_fraction: float) -> float:
+    return min(amdahl(share, workers), ideal(workers, cores, cpu_fraction))
+
+
+def recommend(data: dict[str, Any]) -> tuple[str, str]:
+    """threads, processes, either or neither, and why, at the largest W measured.
+
+    Each speed-up S is judged against the ideal: it scales at S >= 0.7 x ideal and
+    gains at S >= 1.1. Both scale: either (threads start faster and share memory);
+    one scales: that one; neither scales but one gains: the larger; none gains:
+    neither (the call is too short for the dispatch, or a shared resource caps it).
+    Without a process measurement, a call that holds the GIL half the time or more
+    gets `processes`, marked as not measured.
+    """
+    w = max(data["thread_speedup"], key=int)
+    best = ideal(int(w), data["cores"], data["cpu_per_wall"])
+    t = data["thread_speedup"][w]["median"]
+    p = (data["process_speedup"].get(w) or {}).get("median")
+    share = data["gil_share"]["median"]
+    numbers = (
+        f"at W={w}: threads {t:.2f}x"
+        + (f", processes {p:.2f}x" if p is not None else "")
+        + f"; it holds the GIL {share:.0%} of its run time "
+        f"(Amdahl predicts {data['predicted_thread_speedup'][w]:.2f}x in threads)"
+    )
+    if p is None:
+        if t >= SCALES * best:
+            return "threads", f"threads scale {numbers}"
+        guess = "processes" if share >= 0.5 else "neither"
+        return guess, f"{numbers}; processes not measured: {data['process_error']}"
+    t_ok, p_ok = t >= SCALES * best, p >= SCALES * best
+    if t_ok and p_ok:
+        return "either", f"both scale {numbers}; threads start faster and share memory"
+    if t_ok or p_ok:
+        winner = "threads" if t_ok else "processes"
+        return winner, f"only {winner} scale {numbers}"
+    if max(t, p) >= GAINS:
+        winner = "threads" if t >= p else "processes"
+        return winner, f"{winner} gain, though short of scaling, {numbers}"
+    return "neither", (
+        f"neither gains {numbers}: a call of {fmt_seconds(data['call_s'])} is too short to "
+        f"pay for its dispatch, or a shared resource caps it"
+    )
+
+
+# --- the probe ------------------------------------------------------------------------------
+
+
+def probe_target(
+    target: Target,
+    call: Callable[[], Any],
+    workers: list[int] | None = None,
+    start_method: str = "fork",
+    repeats: int = 5,
+) -> dict[str, Any]:
+    """Measure `call` (rebuilt in processes from `target`); the JSON the CLI writes."""
+    cores = usable_cores()
+    workers = sorted(set(workers or {2, cores}))
+    call_s = _time_call(call)
+    if call_s < MIN_CALL_S:
+        raise UserError(
+            f"too fast to measure: one call takes {fmt_seconds(call_s)}; pylab probes calls "
+            f"of {fmt_seconds(MIN_CALL_S)} or more (dispatching one to a thread costs more)"
+        )
+    calls = max(1, math.ceil(COPY_S / call_s))
+    data: dict[str, Any] = {
+        "call_s": call_s,
+        "calls_per_copy": calls,
+        "cores": cores,
+        "workers": workers,
+        "start_method": start_method,
+        "cpu_per_wall": round(_cpu_fraction(call, calls), 4),
+        "gil_share": _gil_share(call, repeats),
+        "thread_speedup": {str(w): _thread_speedup(call, calls, w, repeats) for w in workers},
+        "process_speedup": {},
+        "process_error": None,
+    }
+    try:
+        data["process_speedup"] = _process_speedups(
+            target, call, calls, workers, repeats, start_method
+        )
+    except Exception as exc:  # it cannot run in a fresh process: threads still answer
+        data["process_error"] = f"cannot run in a fresh process ({start_method}): {exc}"
+    share = data["gil_share"]["median"]
+    data["predicted_thread_speedup"] = {
+        str(w): round(predicted(share, w, cores, data["cpu_per_wall"]), 4) for w in workers
+    }
+    data["recommendation"], data["reason"] = recommend(data)
+    return data
+
+
+def probe(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Probe fn(*args, **kwargs): its GIL share, its speed-ups in threads and in fork
+    processes, Amdahl's prediction, and a recommendation (see the module docstring)."""
+    call = partial(fn, *args, **kwargs)
+    return probe_target(("callable", call), call)

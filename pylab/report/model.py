@@ -1,0 +1,74 @@
+"""Amdahl's prediction from each kernel's measured GIL share beside its measured thread
+speed-up: the model's error per kernel and overall."""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+from pylab.probing import predicted
+from pylab.report.plots._cells import label, parallel_cells
+from pylab.report.plots._common import experiment_data
+from pylab.report.render import Section
+from pylab.summary import largest_w
+
+
+def _cpu_fraction(cells: list[dict[str, Any]]) -> float:
+    """CPU per wall of one worker (serial cell, else W=1): waits need no core."""
+    one = [c for c in cells if c["workers"] == 1 and c["executor"] in ("serial", "threads")]
+    return one[0]["cpu_per_wall"]["median"] if one else 1.0
+
+
+def model_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    shares = (experiment_data(results, "gilshare") or {}).get("kernels") or {}
+    cores = results["machine"]["usable_cores"]
+    rows = []
+    for name, probe in shares.items():
+        kernel, variant = name.split("/")
+        cells = [
+            c for c in results.get("cells", [])
+            if c.get("ok") and (c["kernel"], c["variant"]) == (kernel, variant)
+            and c["params"] == probe["params"]
+        ]  # fmt: skip
+        threads = largest_w(
+            [c for c in parallel_cells({"cells": cells}) if c["executor"] == "threads"]
+        )
+        if threads is None or threads["workers"] < 2:
+            continue
+        share, w = probe["gil_share"], threads["workers"]
+        model = predicted(share["median"], w, cores, _cpu_fraction(cells))
+        measured = threads["speedup"]
+        rows.append({"label": label(threads), "share": share, "workers": w, "predicted": model,
+                     "measured": measured, "error": measured["median"] - model})  # fmt: skip
+    return rows
+
+
+def _interval(value: dict[str, float], unit: str = "") -> str:
+    return f"{value['median']:.2f}{unit} [{value['low']:.2f}-{value['high']:.2f}]"
+
+
+def model_section(results: dict[str, Any]) -> Section | None:
+    rows = model_rows(results)
+    if not rows:
+        return None
+    errors = [abs(r["error"]) for r in rows]
+    worst = max(rows, key=lambda r: abs(r["error"]))
+    summary = (
+        f"Across {len(rows)} kernel variants, Amdahl's law with the measured GIL share as the "
+        f"serial fraction (capped by the cores the work can fill) misses the measured thread "
+        f"speed-up by {statistics.median(errors):.2f}x in the median and {max(errors):.2f}x at "
+        f"worst ({worst['label']})."
+    )
+    table = [
+        (
+            r["label"],
+            _interval(r["share"]),
+            str(r["workers"]),
+            f"{r['predicted']:.2f}x",
+            _interval(r["measured"], "x"),
+            f"{r['error']:+.2f}x",
+        )
+        for r in rows
+    ]
+    header = ("kernel/variant", "GIL share", "W", "Amdahl", "measured (threads)", "error")
+    return Section("GIL share and Amdahl's law", [summary], table=(header, table))

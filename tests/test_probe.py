@@ -1,0 +1,145 @@
+"""pylab probe: the GIL share, the model, the recommendation, and its errors."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from pylab._ext import compute
+from pylab.kernels.hashing import hash_sum_py
+from pylab.probing import amdahl, predicted, probe_target, recommend
+
+
+def _probe(fn, *args) -> dict:
+    call = lambda: fn(*args)  # noqa: E731
+    return probe_target(("callable", call), call, workers=[2], repeats=3)
+
+
+def test_amdahl_is_the_formula() -> None:
+    assert amdahl(0.0, 4) == pytest.approx(4.0)
+    assert amdahl(1.0, 4) == pytest.approx(1.0)
+    assert amdahl(0.5, 2) == pytest.approx(4 / 3)
+    assert amdahl(0.25, 3) == pytest.approx(1 / (0.25 + 0.75 / 3))
+
+
+def test_the_prediction_is_capped_by_the_cores_the_work_fills() -> None:
+    assert predicted(0.0, 4, cores=2, cpu_fraction=1.0) == pytest.approx(2.0)  # CPU-bound
+    assert predicted(0.0, 4, cores=2, cpu_fraction=0.02) == pytest.approx(4.0)  # waits
+    assert predicted(0.5, 2, cores=2, cpu_fraction=1.0) == pytest.approx(4 / 3)
+
+
+def _data(t: float, p: float | None, share: float = 0.5, error: str | None = None) -> dict:
+    interval = lambda x: {"median": x, "low": x, "high": x}  # noqa: E731
+    return {
+        "cores": 2, "cpu_per_wall": 1.0, "call_s": 2e-4, "gil_share": interval(share),
+        "thread_speedup": {"2": interval(t)},
+        "process_speedup": {"2": interval(p)} if p is not None else {},
+        "predicted_thread_speedup": {"2": amdahl(share, 2)}, "process_error": error,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("t", "p", "expected"),
+    [
+        (1.9, 1.9, "either"),
+        (1.9, 1.2, "threads"),
+        (1.0, 1.9, "processes"),
+        (1.2, 1.0, "threads"),  # gains, short of scaling
+        (0.6, 0.9, "neither"),
+    ],
+)
+def test_recommendation_rules(t: float, p: float, expected: str) -> None:
+    recommendation, reason = recommend(_data(t, p))
+    assert recommendation == expected
+    assert f"threads {t:.2f}x" in reason and "\n" not in reason
+
+
+def test_without_processes_the_guess_says_so() -> None:
+    recommendation, reason = recommend(_data(1.0, None, share=0.9, error="cannot pickle"))
+    assert recommendation == "processes" and "not measured: cannot pickle" in reason
+
+
+def test_gil_releasing_c_probes_near_0_and_threads_scale() -> None:
+    data = _probe(compute.hash_sum_nogil, 0, 50_000_000)
+    assert data["gil_share"]["median"] < 0.15
+    assert data["recommendation"] in ("threads", "either")
+
+
+def test_gil_holding_c_probes_near_1_and_needs_processes() -> None:
+    data = _probe(compute.hash_sum_gil, 0, 50_000_000)
+    assert data["gil_share"]["median"] > 0.85
+    assert data["recommendation"] == "processes"
+
+
+def test_a_python_loop_probes_near_1_and_needs_processes() -> None:
+    data = _probe(hash_sum_py, 0, 30_000)
+    assert data["gil_share"]["median"] > 0.8
+    assert data["recommendation"] == "processes"
+
+
+def test_sleep_probes_near_0() -> None:
+    data = _probe(time.sleep, 0.005)
+    assert data["gil_share"]["median"] < 0.15
+    assert data["predicted_thread_speedup"]["2"] > 1.7
+
+
+def test_the_cli_writes_the_json_keys(cli, tmp_path: Path) -> None:
+    done = cli("probe", "zlib.compress(data)", "-s", "import zlib; data = bytes(1 << 20)",
+               "--workers", "2", "--repeats", "3", "--json", "p.json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    data = json.loads((tmp_path / "p.json").read_text())
+    for key in ("gil_share", "thread_speedup", "process_speedup", "predicted_thread_speedup",
+                "recommendation", "reason"):  # fmt: skip
+        assert key in data
+    assert set(data["gil_share"]) >= {"median", "low", "high"}
+    assert set(data["thread_speedup"]["2"]) >= {"median", "low", "high"}
+    assert data["recommendation"] in ("threads", "processes", "either", "neither")
+    assert "recommendation:" in done.stdout
+
+
+def test_a_statement_that_cannot_run_in_a_process_still_gets_threads(cli) -> None:
+    setup = "import multiprocessing as m; assert m.parent_process() is None, 'parent only'"
+    done = cli("probe", "sum(range(20000))", "-s", setup, "--workers", "2", "--repeats", "3")
+    assert done.returncode == 0, done.stderr
+    assert "cannot run in a fresh process" in done.stdout and "parent only" in done.stdout
+    assert "2   " in done.stdout  # the thread row is there
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["1 +"], "does not compile"),
+        (["1/0"], "raised ZeroDivisionError"),
+        (["pass"], "too fast to measure"),
+        (["x", "-s", "import nothing_here"], "the setup raised ModuleNotFoundError"),
+        (["pass", "--start-method", "spwan"], "did you mean 'spawn'"),
+    ],
+)
+def test_probe_errors_are_one_line_and_exit_2(cli, args: list[str], message: str) -> None:
+    done = cli("probe", *args)
+    assert done.returncode == 2, done.stdout
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
+
+
+def test_the_report_compares_amdahl_with_the_measured_speedup() -> None:
+    from pylab.report.model import model_rows
+
+    cell = {"kernel": "compute", "variant": "gil", "params": {}, "ok": True, "workers": 2,
+            "executor": "threads", "start_method": None,
+            "speedup": {"median": 1.0, "low": 0.98, "high": 1.02},
+            "cpu_per_wall": {"median": 1.0}}  # fmt: skip
+    serial = {**cell, "executor": "serial", "workers": 1}
+    share = {"median": 0.98, "low": 0.97, "high": 0.99}
+    results = {
+        "machine": {"usable_cores": 2},
+        "cells": [serial, cell],
+        "experiments": {"gilshare": {"ok": True, "data": {"kernels": {
+            "compute/gil": {"params": {}, "gil_share": share}}}}},
+    }  # fmt: skip
+    (row,) = model_rows(results)
+    assert row["predicted"] == pytest.approx(amdahl(0.98, 2))
+    assert row["error"] == pytest.approx(1.0 - amdahl(0.98, 2))
