@@ -42,7 +42,8 @@ def format_probe(data: dict[str, Any]) -> str:
     g = data["gil_share"]
     lines = [
         f"GIL held      {g['median']:.2f} [{g['low']:.2f}-{g['high']:.2f}] of its run time",
-        f"one call      {fmt_seconds(data['call_s'])}; {data['calls_per_copy']} calls per copy",
+        f"one call      {fmt_seconds(data['call_s'])}; {data['calls_per_copy']} "
+        f"call{'s' if data['calls_per_copy'] != 1 else ''} per copy",
         f"CPU per wall  {data['cpu_per_wall']:.2f}",
         f"{'W':<4}{'threads':<22}{'processes (' + data['start_method'] + ')':<22}Amdahl (threads)",
     ]

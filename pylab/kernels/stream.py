@@ -7,7 +7,7 @@ take `array_mib`; `size` is the bytes moved, so passes = size / bytes per pass.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -72,22 +72,20 @@ def split(stream: Stream, n: int) -> list[Stream]:
     return [Stream(tuple(x[a:b] for x in stream.arrays), stream.passes) for a, b in bounds]
 
 
-def run_gil(stream: Stream) -> int:
-    if len(stream.arrays) == 1:
-        return _ext.sum_gil(stream.arrays[0], stream.passes)
-    return _ext.triad_gil(*stream.arrays, stream.passes)
+def _variant(sum_pass: Callable[..., int], triad_pass: Callable[..., int]) -> Callable:
+    """The variant that runs `sum_pass` over one array or `triad_pass` over three."""
+
+    def run(stream: Stream) -> int:
+        if len(stream.arrays) == 1:
+            return sum_pass(stream.arrays[0], stream.passes)
+        return triad_pass(*stream.arrays, stream.passes)
+
+    return run
 
 
-def run_nogil(stream: Stream) -> int:
-    if len(stream.arrays) == 1:
-        return _ext.sum_nogil(stream.arrays[0], stream.passes)
-    return _ext.triad_nogil(*stream.arrays, stream.passes)
-
-
-def run_omp(stream: Stream) -> int:
-    if len(stream.arrays) == 1:
-        return _ext.sum_omp(stream.arrays[0], stream.passes)
-    return _ext.triad_omp(*stream.arrays, stream.passes)
+run_gil = _variant(_ext.sum_gil, _ext.triad_gil)
+run_nogil = _variant(_ext.sum_nogil, _ext.triad_nogil)
+run_omp = _variant(_ext.sum_omp, _ext.triad_omp)
 
 
 def reference(stream: Stream) -> int:
