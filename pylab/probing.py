@@ -187,36 +187,41 @@ def recommend(data: dict[str, Any]) -> tuple[str, str]:
     """threads, processes, either or neither, and why, at the largest W measured.
 
     Each speed-up S is judged against the ideal: it scales at S >= 0.7 x ideal and
-    gains at S >= 1.1. Both scale: either (threads start faster and share memory);
-    one scales: that one; neither scales but one gains: the larger; none gains:
-    neither (the call is too short for the dispatch, or a shared resource caps it).
-    Without a process measurement, a call that holds the GIL half the time or more
-    gets `processes`, marked as not measured.
+    gains at S >= 1.1. Both scale: either (threads start faster and share memory).
+    One scales: that one, but only if the other's whole interval is below the mark;
+    if its interval reaches it, noise may have hidden it, so: either (uncertain).
+    Neither scales but one gains: the larger; none gains: neither (the call is too
+    short for the dispatch, or a shared resource caps it). Without a process
+    measurement, a call that holds the GIL half the time or more gets `processes`,
+    marked as not measured.
     """
     w = max(data["thread_speedup"], key=int)
-    best = ideal(int(w), data["cores"], data["cpu_per_wall"])
-    t = data["thread_speedup"][w]["median"]
-    p = (data["process_speedup"].get(w) or {}).get("median")
+    mark = SCALES * ideal(int(w), data["cores"], data["cpu_per_wall"])
+    t = data["thread_speedup"][w]
+    p = data["process_speedup"].get(w)
     share = data["gil_share"]["median"]
     numbers = (
-        f"at W={w}: threads {t:.2f}x"
-        + (f", processes {p:.2f}x" if p is not None else "")
+        f"at W={w}: threads {t['median']:.2f}x"
+        + (f", processes {p['median']:.2f}x" if p else "")
         + f"; it holds the GIL {share:.0%} of its run time "
         f"(Amdahl predicts {data['predicted_thread_speedup'][w]:.2f}x in threads)"
     )
     if p is None:
-        if t >= SCALES * best:
+        if t["median"] >= mark:
             return "threads", f"threads scale {numbers}"
         guess = "processes" if share >= 0.5 else "neither"
         return guess, f"{numbers}; processes not measured: {data['process_error']}"
-    t_ok, p_ok = t >= SCALES * best, p >= SCALES * best
-    if t_ok and p_ok:
+    scales = {"threads": t["median"] >= mark, "processes": p["median"] >= mark}
+    maybe = {"threads": t["high"] >= mark, "processes": p["high"] >= mark}
+    if all(scales.values()):
         return "either", f"both scale {numbers}; threads start faster and share memory"
-    if t_ok or p_ok:
-        winner = "threads" if t_ok else "processes"
-        return winner, f"only {winner} scale {numbers}"
-    if max(t, p) >= GAINS:
-        winner = "threads" if t >= p else "processes"
+    for winner, other in (("threads", "processes"), ("processes", "threads")):
+        if scales[winner]:
+            if maybe[other]:
+                return "either", f"{winner} scale, {other} may (uncertain) {numbers}"
+            return winner, f"only {winner} scale {numbers}"
+    if max(t["median"], p["median"]) >= GAINS:
+        winner = "threads" if t["median"] >= p["median"] else "processes"
         return winner, f"{winner} gain, though short of scaling, {numbers}"
     return "neither", (
         f"neither gains {numbers}: a call of {fmt_seconds(data['call_s'])} is too short to "

@@ -15,7 +15,7 @@ from pylab.probing import amdahl, predicted, probe_target, recommend
 
 def _probe(fn, *args) -> dict:
     call = lambda: fn(*args)  # noqa: E731
-    return probe_target(("callable", call), call, workers=[2], repeats=3)
+    return probe_target(("callable", call), call, workers=[2], repeats=5)
 
 
 def test_amdahl_is_the_formula() -> None:
@@ -32,7 +32,7 @@ def test_the_prediction_is_capped_by_the_cores_the_work_fills() -> None:
 
 
 def _data(t: float, p: float | None, share: float = 0.5, error: str | None = None) -> dict:
-    interval = lambda x: {"median": x, "low": x, "high": x}  # noqa: E731
+    interval = lambda x: {"median": x, "low": x * 0.95, "high": x * 1.05}  # noqa: E731
     return {
         "cores": 2, "cpu_per_wall": 1.0, "call_s": 2e-4, "gil_share": interval(share),
         "thread_speedup": {"2": interval(t)},
@@ -55,6 +55,13 @@ def test_recommendation_rules(t: float, p: float, expected: str) -> None:
     recommendation, reason = recommend(_data(t, p))
     assert recommendation == expected
     assert f"threads {t:.2f}x" in reason and "\n" not in reason
+
+
+def test_noise_never_rules_out_the_cheaper_option() -> None:
+    data = _data(1.3, 1.9)
+    data["thread_speedup"]["2"]["high"] = 1.5  # threads' interval reaches the mark (1.4)
+    recommendation, reason = recommend(data)
+    assert recommendation == "either" and "uncertain" in reason
 
 
 def test_without_processes_the_guess_says_so() -> None:
