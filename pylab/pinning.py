@@ -8,6 +8,8 @@ already loaded in this process, and reports what is there, for the results.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 PINNED_ENV = {
@@ -31,8 +33,22 @@ def pin_thread_pools() -> dict[str, Any]:
 
     pin_environment()
     threadpool_limits(limits=1)
+    return _record(threadpool_info())
+
+
+@contextmanager
+def pools_pinned() -> Iterator[dict[str, Any]]:
+    """Pin the pools loaded in this process to one thread while inside, and restore them
+    after: for the probe's API, which runs in the user's process. Yields the record."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    with threadpool_limits(limits=1):
+        yield _record(threadpool_info())
+
+
+def _record(info: list[dict[str, Any]]) -> dict[str, Any]:
     pools = [
         {k: pool.get(k) for k in ("user_api", "internal_api", "num_threads", "version")}
-        for pool in threadpool_info()
+        for pool in info
     ]
-    return {"env": {k: os.environ[k] for k in PINNED_ENV}, "threadpools": pools}
+    return {"env": {k: os.environ.get(k) for k in PINNED_ENV}, "threadpools": pools}

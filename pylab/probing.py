@@ -34,7 +34,8 @@ from typing import Any
 from pylab.errors import UserError
 from pylab.experiments.base import fmt_seconds, summarize
 from pylab.heartbeat import Heartbeat
-from pylab.machine import usable_cores
+from pylab.machine import machine_info, usable_cores
+from pylab.pinning import pools_pinned
 from pylab.speedup import paired_ratios, threaded
 
 MIN_CALL_S = 1e-6  # below this a call is too fast to measure: dispatching it costs more
@@ -118,11 +119,15 @@ def _time_call(call: Callable[[], Any]) -> float:
 
 
 def _cpu_fraction(call: Callable[[], Any], calls: int) -> float:
-    """CPU seconds per wall second of the call run serially (near 0 for waits)."""
-    c0, t0 = time.process_time(), time.perf_counter()
+    """CPU seconds per wall second of the call run serially (near 0 for waits).
+
+    The calling thread's CPU, not the process's: a BLAS pool restored by an earlier
+    probe spins its fresh threads for a while and read 1.7 here; with the pools
+    pinned to one thread, BLAS and OpenMP work runs in the calling thread anyway."""
+    c0, t0 = time.thread_time(), time.perf_counter()
     for _ in range(calls):
         call()
-    return (time.process_time() - c0) / max(time.perf_counter() - t0, 1e-9)
+    return (time.thread_time() - c0) / max(time.perf_counter() - t0, 1e-9)
 
 
 def _gil_share(call: Callable[[], Any], repeats: int) -> dict[str, float]:
@@ -189,7 +194,9 @@ def recommend(data: dict[str, Any]) -> tuple[str, str]:
     Each speed-up S is judged against the ideal: it scales at S >= 0.7 x ideal and
     gains at S >= 1.1. Both scale: either (threads start faster and share memory).
     One scales: that one, but only if the other's whole interval is below the mark;
-    if its interval reaches it, noise may have hidden it, so: either (uncertain).
+    if its interval reaches it, noise may have hidden it, so: either (uncertain);
+    for threads, unless Amdahl's prediction from the GIL share also falls short (two
+    measurements then agree that they cannot scale).
     Neither scales but one gains: the larger; none gains: neither (the call is too
     short for the dispatch, or a shared resource caps it). Without a process
     measurement, a call that holds the GIL half the time or more gets `processes`,
@@ -212,7 +219,8 @@ def recommend(data: dict[str, Any]) -> tuple[str, str]:
         guess = "processes" if share >= 0.5 else "neither"
         return guess, f"{numbers}; processes not measured: {data['process_error']}"
     scales = {"threads": t["median"] >= mark, "processes": p["median"] >= mark}
-    maybe = {"threads": t["high"] >= mark, "processes": p["high"] >= mark}
+    model = data["predicted_thread_speedup"][w]
+    maybe = {"threads": t["high"] >= mark and model >= mark, "processes": p["high"] >= mark}
     if all(scales.values()):
         return "either", f"both scale {numbers}; threads start faster and share memory"
     for winner, other in (("threads", "processes"), ("processes", "threads")):
@@ -239,7 +247,19 @@ def probe_target(
     start_method: str = "fork",
     repeats: int = 5,
 ) -> dict[str, Any]:
-    """Measure `call` (rebuilt in processes from `target`); the JSON the CLI writes."""
+    """Measure `call` (rebuilt in processes from `target`); the JSON the CLI writes.
+
+    BLAS and OpenMP pools are pinned to one thread meanwhile, so W copies use W threads,
+    not W x the pool's; the record says what was pinned, and on which machine."""
+    with pools_pinned() as pinning:
+        data = _measure(target, call, workers, start_method, repeats)
+    return {**data, "machine": machine_info(), "pinning": pinning}
+
+
+def _measure(
+    target: Target, call: Callable[[], Any], workers: list[int] | None, start_method: str,
+    repeats: int,
+) -> dict[str, Any]:  # fmt: skip
     cores = usable_cores()
     workers = sorted(set(workers or {2, cores}))
     call_s = _time_call(call)

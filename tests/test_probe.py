@@ -10,6 +10,7 @@ import pytest
 
 from pylab._ext import compute
 from pylab.kernels.hashing import hash_sum_py
+from pylab.pinning import pools_pinned
 from pylab.probing import amdahl, predicted, probe_target, recommend
 
 
@@ -58,10 +59,16 @@ def test_recommendation_rules(t: float, p: float, expected: str) -> None:
 
 
 def test_noise_never_rules_out_the_cheaper_option() -> None:
-    data = _data(1.3, 1.9)
+    data = _data(1.3, 1.9, share=0.0)
     data["thread_speedup"]["2"]["high"] = 1.5  # threads' interval reaches the mark (1.4)
     recommendation, reason = recommend(data)
     assert recommendation == "either" and "uncertain" in reason
+
+
+def test_a_gil_share_that_caps_threads_settles_a_wide_interval() -> None:
+    data = _data(1.3, 1.9, share=0.5)  # Amdahl: 1.33x, below the mark (1.4)
+    data["thread_speedup"]["2"]["high"] = 1.5
+    assert recommend(data)[0] == "processes"
 
 
 def test_without_processes_the_guess_says_so() -> None:
@@ -104,7 +111,23 @@ def test_the_cli_writes_the_json_keys(cli, tmp_path: Path) -> None:
     assert set(data["gil_share"]) >= {"median", "low", "high"}
     assert set(data["thread_speedup"]["2"]) >= {"median", "low", "high"}
     assert data["recommendation"] in ("threads", "processes", "either", "neither")
-    assert "recommendation:" in done.stdout
+    assert data["machine"]["usable_cores"] == data["cores"]
+    assert data["pinning"]["env"]["OMP_NUM_THREADS"] == "1"
+    assert "recommendation:" in done.stdout and "measured on" in done.stdout
+
+
+def test_the_api_pins_pools_only_while_it_measures() -> None:
+    import numpy  # noqa: F401  (loads OpenBLAS: a pool to pin)
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    with threadpool_limits(limits=2):
+        before = [pool["num_threads"] for pool in threadpool_info()]
+        with pools_pinned() as record:
+            inside = [pool["num_threads"] for pool in threadpool_info()]
+        after = [pool["num_threads"] for pool in threadpool_info()]
+    assert before and all(n == 1 for n in inside)
+    assert after == before != inside
+    assert [p["num_threads"] for p in record["threadpools"]] == inside
 
 
 def test_a_statement_that_cannot_run_in_a_process_still_gets_threads(cli) -> None:

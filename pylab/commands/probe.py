@@ -56,6 +56,11 @@ def format_probe(data: dict[str, Any]) -> str:
     if data["process_error"]:
         lines.append(f"processes: {data['process_error']}")
     lines.append(f"recommendation: {data['recommendation']}: {data['reason']}")
+    m = data["machine"]
+    lines.append(
+        f"measured on   {m['hostname']}: {m['cpu_model']}, {m['usable_cores']} usable cores, "
+        f"{m['python']['implementation']} {m['python']['version']}"
+    )
     return "\n".join(lines)
 
 
