@@ -11,7 +11,7 @@ import pytest
 from pylab._ext import compute
 from pylab.kernels.hashing import hash_sum_py
 from pylab.pinning import pools_pinned
-from pylab.probing import amdahl, predicted, probe_target, recommend
+from pylab.probing import amdahl, bounded, gil_bound, predicted, probe_target, recommend
 
 
 def _probe(fn, *args) -> dict:
@@ -32,13 +32,22 @@ def test_the_prediction_is_capped_by_the_cores_the_work_fills() -> None:
     assert predicted(0.5, 2, cores=2, cpu_fraction=1.0) == pytest.approx(4 / 3)
 
 
+def test_the_gil_bound_is_one_over_the_share_up_to_w_and_the_cores() -> None:
+    assert gil_bound(0.5, 4) == pytest.approx(2.0)
+    assert gil_bound(0.0, 4) == pytest.approx(4.0)
+    assert gil_bound(0.8, 2) == pytest.approx(1.25)
+    assert bounded(0.25, 8, cores=2, cpu_fraction=1.0) == pytest.approx(2.0)
+    assert gil_bound(0.3, 3) >= amdahl(0.3, 3)  # Amdahl is the pessimistic end
+
+
 def _data(t: float, p: float | None, share: float = 0.5, error: str | None = None) -> dict:
     interval = lambda x: {"median": x, "low": x * 0.95, "high": x * 1.05}  # noqa: E731
     return {
         "cores": 2, "cpu_per_wall": 1.0, "call_s": 2e-4, "gil_share": interval(share),
         "thread_speedup": {"2": interval(t)},
         "process_speedup": {"2": interval(p)} if p is not None else {},
-        "predicted_thread_speedup": {"2": amdahl(share, 2)}, "process_error": error,
+        "predicted_thread_speedup": {"2": amdahl(share, 2)},
+        "thread_speedup_bound": {"2": gil_bound(share, 2)}, "process_error": error,
     }  # fmt: skip
 
 
@@ -66,9 +75,12 @@ def test_noise_never_rules_out_the_cheaper_option() -> None:
 
 
 def test_a_gil_share_that_caps_threads_settles_a_wide_interval() -> None:
-    data = _data(1.3, 1.9, share=0.5)  # Amdahl: 1.33x, below the mark (1.4)
+    data = _data(1.3, 1.9, share=0.8)  # the GIL bound: 1.25x, below the mark (1.4)
     data["thread_speedup"]["2"]["high"] = 1.5
     assert recommend(data)[0] == "processes"
+    data = _data(1.3, 1.9, share=0.5)  # Amdahl 1.33x is short, but the bound (2x) is not
+    data["thread_speedup"]["2"]["high"] = 1.5
+    assert recommend(data)[0] == "either"
 
 
 def test_without_processes_the_guess_says_so() -> None:
@@ -97,7 +109,7 @@ def test_a_python_loop_probes_near_1_and_needs_processes() -> None:
 def test_sleep_probes_near_0() -> None:
     data = _probe(time.sleep, 0.005)
     assert data["gil_share"]["median"] < 0.15
-    assert data["predicted_thread_speedup"]["2"] > 1.7
+    assert data["predicted_thread_speedup"]["2"] > 1.7 and data["thread_speedup_bound"]["2"] > 1.7
 
 
 def test_the_cli_writes_the_json_keys(cli, tmp_path: Path) -> None:
@@ -173,3 +185,4 @@ def test_the_report_compares_amdahl_with_the_measured_speedup() -> None:
     (row,) = model_rows(results)
     assert row["predicted"] == pytest.approx(amdahl(0.98, 2))
     assert row["error"] == pytest.approx(1.0 - amdahl(0.98, 2))
+    assert row["bound"] == pytest.approx(gil_bound(0.98, 2))

@@ -45,14 +45,18 @@ def format_probe(data: dict[str, Any]) -> str:
         f"one call      {fmt_seconds(data['call_s'])}; {data['calls_per_copy']} "
         f"call{'s' if data['calls_per_copy'] != 1 else ''} per copy",
         f"CPU per wall  {data['cpu_per_wall']:.2f}",
-        f"{'W':<4}{'threads':<22}{'processes (' + data['start_method'] + ')':<22}Amdahl (threads)",
+        f"{'W':<4}{'threads':<22}{'processes (' + data['start_method'] + ')':<22}"
+        "threads by Amdahl, GIL bound",
     ]
     for w in data["thread_speedup"]:
         t = data["thread_speedup"][w]
         p = data["process_speedup"].get(w)
         ptext = f"{p['median']:.2f}x [{p['low']:.2f}-{p['high']:.2f}]" if p else "-"
         ttext = f"{t['median']:.2f}x [{t['low']:.2f}-{t['high']:.2f}]"
-        lines.append(f"{w:<4}{ttext:<22}{ptext:<22}{data['predicted_thread_speedup'][w]:.2f}x")
+        model = (
+            f"{data['predicted_thread_speedup'][w]:.2f}x, {data['thread_speedup_bound'][w]:.2f}x"
+        )
+        lines.append(f"{w:<4}{ttext:<22}{ptext:<22}{model}")
     if data["process_error"]:
         lines.append(f"processes: {data['process_error']}")
     lines.append(f"recommendation: {data['recommendation']}: {data['reason']}")
