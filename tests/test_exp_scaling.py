@@ -28,7 +28,10 @@ def _data(**speedups: tuple[float, float]) -> dict:
         "cores": 2,
         "workers": 2,
         "kernels": kernels,
-        "throughput_w1": {"threads": 1.0e9, "processes": 0.97e9},
+        "one_worker": {
+            "threads": {"speedup": _entry(1.0)["speedup"], "throughput_per_s": {"median": 1e9}},
+            "processes": {"speedup": _entry(0.97)["speedup"], "throughput_per_s": {"median": 1e9}},
+        },
         "external": {"hashlib.sha256": _entry(1.9), "numpy.sin": _entry(1.8)},
     }
 
@@ -52,8 +55,16 @@ def test_typical_machine() -> None:
 
 def test_c04_fails_when_per_worker_throughput_differs() -> None:
     data = _data(**TYPICAL)
-    data["throughput_w1"]["processes"] = 0.7e9
-    assert _verdicts(data)["C04"] == "fails"
+    data["one_worker"]["processes"]["speedup"] = _entry(1.4)["speedup"]
+    (c04,) = [v for v in scaling.judge(data) if v.claim == "C04"]
+    assert c04.verdict == "fails" and "uncertain" not in c04.reason
+
+
+def test_c04_says_uncertain_when_the_interval_crosses_the_band() -> None:
+    data = _data(**TYPICAL)
+    data["one_worker"]["threads"]["speedup"] = {"median": 0.9, "low": 0.75, "high": 1.0}
+    (c04,) = [v for v in scaling.judge(data) if v.claim == "C04"]
+    assert c04.verdict == "holds" and "(uncertain)" in c04.reason
 
 
 @pytest.mark.parametrize(
