@@ -121,7 +121,12 @@ def _time_call(call: Callable[[], Any]) -> float:
                 return best
             batch *= 4
     except Exception as exc:
-        raise UserError(f"the statement raised {type(exc).__name__}: {exc}") from None
+        raise _raised(exc) from None
+
+
+def _raised(exc: Exception) -> UserError:
+    detail = f": {exc}" if str(exc) else ""
+    return UserError(f"the statement raised {type(exc).__name__}{detail}")
 
 
 def _cpu_fraction(call: Callable[[], Any], calls: int) -> float:
@@ -293,12 +298,16 @@ def _measure(
         "cores": cores,
         "workers": workers,
         "start_method": start_method,
-        "cpu_per_wall": round(_cpu_fraction(call, calls), 4),
-        "gil_share": _gil_share(call, repeats),
-        "thread_speedup": {str(w): _thread_speedup(call, calls, w, repeats) for w in workers},
-        "process_speedup": {},
-        "process_error": None,
     }
+    try:  # the first calls succeeded; one that raises later (in a thread too) is the same error
+        data["cpu_per_wall"] = round(_cpu_fraction(call, calls), 4)
+        data["gil_share"] = _gil_share(call, repeats)
+        data["thread_speedup"] = {
+            str(w): _thread_speedup(call, calls, w, repeats) for w in workers
+        }
+    except Exception as exc:
+        raise _raised(exc) from None
+    data["process_speedup"], data["process_error"] = {}, None
     try:
         data["process_speedup"] = _process_speedups(
             target, call, calls, workers, repeats, start_method

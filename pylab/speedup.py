@@ -13,20 +13,29 @@ from typing import Any
 
 
 def threaded(run: Callable[[int], Any], parts: int, workers: int) -> list[Any]:
-    """run(i) for every part, the parts dealt over W threads that start together."""
+    """run(i) for every part, the parts dealt over W threads that start together.
+
+    The first exception a part raises is raised here once every thread has ended: a
+    thread that died early would otherwise make the parallel run look faster."""
     out: list[Any] = [None] * parts
+    errors: list[BaseException] = []
     barrier = threading.Barrier(workers)
 
     def work(k: int) -> None:
         barrier.wait()
-        for i in range(k, parts, workers):
-            out[i] = run(i)
+        try:
+            for i in range(k, parts, workers):
+                out[i] = run(i)
+        except BaseException as exc:  # re-raised in the calling thread
+            errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(k,)) for k in range(workers)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    if errors:
+        raise errors[0]
     return out
 
 

@@ -12,6 +12,7 @@ from pylab._ext import compute
 from pylab.kernels.hashing import hash_sum_py
 from pylab.pinning import pools_pinned
 from pylab.probing import amdahl, bounded, gil_bound, predicted, probe_target, recommend
+from pylab.speedup import threaded
 
 
 def _probe(fn, *args) -> dict:
@@ -156,6 +157,9 @@ def test_a_statement_that_cannot_run_in_a_process_still_gets_threads(cli) -> Non
         (["1 +"], "does not compile"),
         (["1/0"], "raised ZeroDivisionError"),
         (["pass"], "too fast to measure"),
+        # succeeds at first, raises once measured: in the heartbeat or in a thread
+        (["time.sleep(1e-5); n[0] += 1; assert n[0] < 2500, 'worn out'",
+          "-s", "import time; n = [0]"], "raised AssertionError: worn out"),
         (["x", "-s", "import nothing_here"], "the setup raised ModuleNotFoundError"),
         (["pass", "--start-method", "spwan"], "did you mean 'spawn'"),
     ],
@@ -165,6 +169,17 @@ def test_probe_errors_are_one_line_and_exit_2(cli, args: list[str], message: str
     assert done.returncode == 2, done.stdout
     assert message in done.stderr and "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+def test_a_thread_that_raises_fails_the_parallel_run() -> None:
+    def run(i: int) -> int:
+        if i == 3:
+            raise ValueError("part 3")
+        return i
+
+    assert threaded(lambda i: i, 4, 2) == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match="part 3"):
+        threaded(run, 4, 2)
 
 
 def test_the_report_compares_amdahl_with_the_measured_speedup() -> None:
@@ -186,3 +201,14 @@ def test_the_report_compares_amdahl_with_the_measured_speedup() -> None:
     assert row["predicted"] == pytest.approx(amdahl(0.98, 2))
     assert row["error"] == pytest.approx(1.0 - amdahl(0.98, 2))
     assert row["bound"] == pytest.approx(gil_bound(0.98, 2))
+
+
+def test_the_python_api_takes_the_call_and_its_arguments() -> None:
+    import pylab
+
+    data = pylab.probe(time.sleep, 0.002)
+    assert data["gil_share"]["median"] < 0.15
+    measured = {str(w) for w in data["workers"]}
+    assert "2" in measured
+    assert set(data["thread_speedup"]) == set(data["process_speedup"]) == measured
+    assert data["process_error"] is None and data["machine"]["usable_cores"] == data["cores"]
