@@ -285,6 +285,8 @@ def _measure(
 ) -> dict[str, Any]:  # fmt: skip
     cores = usable_cores()
     workers = sorted(set(workers or {2, cores}))
+    if workers[-1] < 2:  # W=1 measures the dispatch alone: nothing to recommend from
+        raise UserError("--workers needs a count of 2 or more (1 alone runs nothing in parallel)")
     call_s = _time_call(call)
     if call_s < MIN_CALL_S:
         raise UserError(

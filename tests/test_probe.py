@@ -162,6 +162,7 @@ def test_a_statement_that_cannot_run_in_a_process_still_gets_threads(cli) -> Non
           "-s", "import time; n = [0]"], "raised AssertionError: worn out"),
         (["x", "-s", "import nothing_here"], "the setup raised ModuleNotFoundError"),
         (["pass", "--start-method", "spwan"], "did you mean 'spawn'"),
+        (["sum(range(1000))", "--workers", "1"], "needs a count of 2 or more"),
     ],
 )
 def test_probe_errors_are_one_line_and_exit_2(cli, args: list[str], message: str) -> None:
@@ -195,7 +196,8 @@ def test_the_report_compares_amdahl_with_the_measured_speedup() -> None:
         "machine": {"usable_cores": 2},
         "cells": [serial, cell],
         "experiments": {"gilshare": {"ok": True, "data": {"kernels": {
-            "compute/gil": {"params": {}, "gil_share": share}}}}},
+            "compute/gil": {"kernel": "compute", "variant": "gil", "params": {},
+                            "gil_share": share}}}}},
     }  # fmt: skip
     (row,) = model_rows(results)
     assert row["predicted"] == pytest.approx(amdahl(0.98, 2))

@@ -23,8 +23,8 @@ def model_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     shares = (experiment_data(results, "gilshare") or {}).get("kernels") or {}
     cores = results["machine"]["usable_cores"]
     rows = []
-    for name, probe in shares.items():
-        kernel, variant = name.split("/")
+    for probe in shares.values():
+        kernel, variant = probe["kernel"], probe["variant"]
         cells = [
             c for c in results.get("cells", [])
             if c.get("ok") and (c["kernel"], c["variant"]) == (kernel, variant)
