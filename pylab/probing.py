@@ -8,15 +8,14 @@ the probe measures:
                 it throughout; median of repeats with an order-statistic interval
   speed-ups     W copies of the call in W threads and in W processes (fork by
                 default) against the same copies run serially, as interleaved pairs
-  prediction    Amdahl's law with the GIL share as the serial fraction,
-                1 / (s + (1 - s) / W), capped by the cores the call's CPU use can
-                fill (a call that mostly waits needs no core)
-  bound         the GIL bound, min(W, 1 / s) under the same cap. Amdahl assumes the
-                held parts run while nothing else does; but one thread's held part
-                overlaps the others' released parts, and copies of many calls drift
-                out of step, so they can beat Amdahl up to the bound (amdahl/mixed,
-                s = 0.5, three calls per copy: 1.39x-1.73x in threads at W=2 on two
-                cores, against 1.33x by Amdahl and 2x by the bound)
+  prediction    Amdahl's law with the GIL share as the serial fraction over the
+                parallelism the cores allow (pylab.gilmodel)
+  bound         the GIL bound, min(W, 1 / s), under the same cores. Amdahl assumes
+                the held parts run while nothing else does; but one thread's held
+                part overlaps the others' released parts, and copies of many calls
+                drift out of step, so they can beat Amdahl up to the bound
+                (amdahl/mixed, s = 0.5, three calls per copy: 1.39x-1.73x in threads
+                at W=2 on two cores, against 1.33x by Amdahl and 2x by the bound)
 and recommends `threads`, `processes`, `either` or `neither` by the rules in
 `recommend`, with the numbers in one line.
 
@@ -39,6 +38,7 @@ from typing import Any
 
 from pylab.errors import UserError
 from pylab.experiments.base import fmt_seconds, summarize
+from pylab.gilmodel import bounded, ideal, predicted
 from pylab.heartbeat import Heartbeat
 from pylab.machine import machine_info, usable_cores
 from pylab.pinning import pools_pinned
@@ -183,30 +183,6 @@ def _process_speedups(
 
 
 # --- the model and the recommendation -----------------------------------------------------
-
-
-def amdahl(share: float, workers: int) -> float:
-    """Amdahl's law with the GIL-held share as the serial fraction."""
-    return 1.0 / (share + (1.0 - share) / workers)
-
-
-def ideal(workers: int, cores: int, cpu_fraction: float) -> float:
-    """The most W copies can gain: W, unless the cores cannot hold their CPU use."""
-    return min(float(workers), cores / max(cpu_fraction, 1e-3))
-
-
-def gil_bound(share: float, workers: int) -> float:
-    """The most W threads can gain when each holds the GIL `share` of its run time: the
-    GIL serves one at a time, so W copies need W x share of the serial time on it."""
-    return min(float(workers), 1.0 / max(share, 1e-9))
-
-
-def predicted(share: float, workers: int, cores: int, cpu_fraction: float) -> float:
-    return min(amdahl(share, workers), ideal(workers, cores, cpu_fraction))
-
-
-def bounded(share: float, workers: int, cores: int, cpu_fraction: float) -> float:
-    return min(gil_bound(share, workers), ideal(workers, cores, cpu_fraction))
 
 
 def recommend(data: dict[str, Any]) -> tuple[str, str]:

@@ -97,11 +97,10 @@ def test_unknown_parameter_is_a_user_error() -> None:
         kernels.get("io").resolve_params({"wait": 3})
 
 
-def test_amdahl_model_is_the_formula_capped_by_the_cores() -> None:
-    from pylab.kernels.amdahl import predicted_speedup, thread_model
+def test_amdahl_model_is_the_formula_over_the_cores() -> None:
+    from pylab.kernels.amdahl import thread_model
 
-    assert predicted_speedup(0.5, 2) == pytest.approx(4 / 3)
-    assert predicted_speedup(0.0, 8) == pytest.approx(8)
-    assert predicted_speedup(1.0, 8) == pytest.approx(1)
     assert thread_model({"gil_share": 0.25}, 2, 2) == pytest.approx(1.6)
-    assert thread_model({"gil_share": 0.25}, 4, 2) == pytest.approx(2.0)  # 2.29 capped by 2 cores
+    assert thread_model({"gil_share": 0.25}, 4, 2) == pytest.approx(1.6)  # 4 threads, 2 cores
+    assert thread_model({"gil_share": 0.0}, 8, 8) == pytest.approx(8.0)
+    assert thread_model({"gil_share": 1.0}, 8, 8) == pytest.approx(1.0)

@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pylab._ext import compute
+from pylab.gilmodel import amdahl, bounded, gil_bound, predicted
 from pylab.kernels.hashing import hash_sum_py
 from pylab.pinning import pools_pinned
-from pylab.probing import amdahl, bounded, gil_bound, predicted, probe_target, recommend
+from pylab.probing import probe_target, recommend
 from pylab.speedup import threaded
 
 
-def _probe(fn, *args) -> dict:
+def _probe(fn, *args, expect: Callable[[dict], bool]) -> dict:
+    """Probe fn(*args); a second try if the first misses `expect`. A neighbour on this
+    shared 2-core machine can take the heartbeat's core or a thread's for a whole probe
+    (one CI run saw compute/nogil miss); the kernel itself reads the same every time, so
+    a variant that really held (or released) the GIL would miss twice."""
     call = lambda: fn(*args)  # noqa: E731
-    return probe_target(("callable", call), call, workers=[2], repeats=5)
+    for _ in range(2):
+        data = probe_target(("callable", call), call, workers=[2], repeats=5)
+        if expect(data):
+            break
+    return data
+
+
+def _share(data: dict) -> float:
+    return data["gil_share"]["median"]
 
 
 def test_amdahl_is_the_formula() -> None:
@@ -27,10 +41,13 @@ def test_amdahl_is_the_formula() -> None:
     assert amdahl(0.25, 3) == pytest.approx(1 / (0.25 + 0.75 / 3))
 
 
-def test_the_prediction_is_capped_by_the_cores_the_work_fills() -> None:
+def test_the_prediction_runs_over_the_cores_the_work_fills() -> None:
     assert predicted(0.0, 4, cores=2, cpu_fraction=1.0) == pytest.approx(2.0)  # CPU-bound
     assert predicted(0.0, 4, cores=2, cpu_fraction=0.02) == pytest.approx(4.0)  # waits
     assert predicted(0.5, 2, cores=2, cpu_fraction=1.0) == pytest.approx(4 / 3)
+    # threads beyond the cores add no processors: Amdahl over N = 2, not W = 4 capped at 2
+    assert predicted(0.25, 4, cores=2, cpu_fraction=1.0) == pytest.approx(amdahl(0.25, 2))
+    assert predicted(0.25, 4, cores=2, cpu_fraction=1.0) < 2.0
 
 
 def test_the_gil_bound_is_one_over_the_share_up_to_w_and_the_cores() -> None:
@@ -90,26 +107,29 @@ def test_without_processes_the_guess_says_so() -> None:
 
 
 def test_gil_releasing_c_probes_near_0_and_threads_scale() -> None:
-    data = _probe(compute.hash_sum_nogil, 0, 50_000_000)
-    assert data["gil_share"]["median"] < 0.15
-    assert data["recommendation"] in ("threads", "either")
+    expect = lambda d: _share(d) < 0.15 and d["recommendation"] in ("threads", "either")  # noqa: E731
+    data = _probe(compute.hash_sum_nogil, 0, 50_000_000, expect=expect)
+    assert _share(data) < 0.15, data["reason"]
+    assert data["recommendation"] in ("threads", "either"), data["reason"]
 
 
 def test_gil_holding_c_probes_near_1_and_needs_processes() -> None:
-    data = _probe(compute.hash_sum_gil, 0, 50_000_000)
-    assert data["gil_share"]["median"] > 0.85
-    assert data["recommendation"] == "processes"
+    expect = lambda d: _share(d) > 0.85 and d["recommendation"] == "processes"  # noqa: E731
+    data = _probe(compute.hash_sum_gil, 0, 50_000_000, expect=expect)
+    assert _share(data) > 0.85, data["reason"]
+    assert data["recommendation"] == "processes", data["reason"]
 
 
 def test_a_python_loop_probes_near_1_and_needs_processes() -> None:
-    data = _probe(hash_sum_py, 0, 30_000)
-    assert data["gil_share"]["median"] > 0.8
-    assert data["recommendation"] == "processes"
+    expect = lambda d: _share(d) > 0.8 and d["recommendation"] == "processes"  # noqa: E731
+    data = _probe(hash_sum_py, 0, 30_000, expect=expect)
+    assert _share(data) > 0.8, data["reason"]
+    assert data["recommendation"] == "processes", data["reason"]
 
 
 def test_sleep_probes_near_0() -> None:
-    data = _probe(time.sleep, 0.005)
-    assert data["gil_share"]["median"] < 0.15
+    data = _probe(time.sleep, 0.005, expect=lambda d: _share(d) < 0.15)
+    assert _share(data) < 0.15, data["reason"]
     assert data["predicted_thread_speedup"]["2"] > 1.7 and data["thread_speedup_bound"]["2"] > 1.7
 
 
@@ -203,6 +223,7 @@ def test_the_report_compares_amdahl_with_the_measured_speedup() -> None:
     assert row["predicted"] == pytest.approx(amdahl(0.98, 2))
     assert row["error"] == pytest.approx(1.0 - amdahl(0.98, 2))
     assert row["bound"] == pytest.approx(gil_bound(0.98, 2))
+    assert row["inside"] is (0.98 <= amdahl(0.98, 2) <= 1.02)
 
 
 def test_the_python_api_takes_the_call_and_its_arguments() -> None:

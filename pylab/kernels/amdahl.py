@@ -8,6 +8,7 @@ from typing import Any
 
 from pylab._ext import amdahl as _ext
 from pylab.errors import UserError
+from pylab.gilmodel import predicted
 from pylab.kernels.base import Kernel, split_bounds, with_openmp
 from pylab.kernels.hashing import combine_mod64, hash_sum_numpy
 
@@ -45,14 +46,9 @@ def reference(span: MixedSpan) -> int:
     return hash_sum_numpy(span.lo, span.hi)
 
 
-def predicted_speedup(gil_share: float, workers: float) -> float:
-    """Amdahl's law with the GIL-held share as the serial fraction."""
-    return 1.0 / (gil_share + (1.0 - gil_share) / workers)
-
-
 def thread_model(params: Mapping[str, Any], workers: int, cores: int) -> float:
-    """Amdahl's law for W threads, capped by the cores: W > cores cannot beat the cores."""
-    return min(float(cores), predicted_speedup(float(params["gil_share"]), workers))
+    """Amdahl's law for W threads of CPU-bound work: threads beyond the cores add none."""
+    return predicted(float(params["gil_share"]), workers, cores, cpu_fraction=1.0)
 
 
 KERNEL = Kernel(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from pylab.probing import bounded, predicted
+from pylab.gilmodel import bounded, predicted
 from pylab.report.plots._cells import label, parallel_cells
 from pylab.report.plots._common import experiment_data
 from pylab.report.render import Section
@@ -41,7 +41,8 @@ def model_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
         measured = threads["speedup"]
         rows.append({"label": label(threads), "share": share, "workers": w, "predicted": model,
                      "bound": bounded(share["median"], w, cores, cpu),
-                     "measured": measured, "error": measured["median"] - model})  # fmt: skip
+                     "measured": measured, "error": measured["median"] - model,
+                     "inside": measured["low"] <= model <= measured["high"]})  # fmt: skip
     return rows
 
 
@@ -55,12 +56,15 @@ def model_section(results: dict[str, Any]) -> Section | None:
         return None
     errors = [abs(r["error"]) for r in rows]
     worst = max(rows, key=lambda r: abs(r["error"]))
+    inside = sum(r["inside"] for r in rows)
     summary = (
-        f"Across {len(rows)} kernel variants, Amdahl's law with the measured GIL share as the "
-        f"serial fraction (capped by the cores the work can fill) misses the measured thread "
-        f"speed-up by {statistics.median(errors):.2f}x in the median and {max(errors):.2f}x at "
-        f"worst ({worst['label']}). The GIL bound, min(W, 1/share), is the other end: "
-        f"threads whose held parts overlap each other's released parts can beat Amdahl up to it."
+        f"Across {len(rows)} kernel variants and parameter sets, Amdahl's law with the "
+        f"measured GIL share as the serial fraction (over min(W, cores) for CPU-bound work) "
+        f"misses the measured thread speed-up by {statistics.median(errors):.2f}x in the "
+        f"median and {max(errors):.2f}x at worst ({worst['label']}); the prediction lies "
+        f"inside the measured interval for {inside} of them. The GIL bound, min(W, 1/share), "
+        f"is the other end: threads whose held parts overlap each other's released parts can "
+        f"beat Amdahl up to it."
     )
     table = [
         (
@@ -71,6 +75,7 @@ def model_section(results: dict[str, Any]) -> Section | None:
             f"{r['bound']:.2f}x",
             _interval(r["measured"], "x"),
             f"{r['error']:+.2f}x",
+            "yes" if r["inside"] else "no",
         )
         for r in rows
     ]
@@ -82,5 +87,6 @@ def model_section(results: dict[str, Any]) -> Section | None:
         "GIL bound",
         "measured (threads)",
         "error",
+        "inside interval",
     )
     return Section("GIL share and Amdahl's law", [summary], table=(header, table))

@@ -1,5 +1,5 @@
 """Amdahl: the measured thread speed-up against the share of work done holding the GIL,
-beside the law's prediction 1 / (s + (1 - s) / W), capped at the usable cores."""
+beside the law's prediction 1 / (s + (1 - s) / N), N = min(W, usable cores)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from pylab.kernels.amdahl import predicted_speedup
+from pylab.gilmodel import predicted
 from pylab.report.figures import Plot, new_figure
 from pylab.report.plots._cells import parallel_cells
 
@@ -34,11 +34,10 @@ def make(results: dict[str, Any]) -> list[Plot]:
         err = [[v["median"] - v["low"] for v in s], [v["high"] - v["median"] for v in s]]
         ax.errorbar(x, [v["median"] for v in s], yerr=err, color=color, marker="o", capsize=3,
                     ls="none", label=f"measured, W={w}")  # fmt: skip
-        model = [min(cores, predicted_speedup(t, w)) for t in shares]
+        model = [predicted(t, w, cores, 1.0) for t in shares]
         ax.plot(shares, model, color=color, ls="--", lw=1, label=f"Amdahl, W={w}")
         errors += [
-            abs(v["median"] - min(cores, predicted_speedup(t, w)))
-            for t, v in zip(x, s, strict=True)
+            abs(v["median"] - predicted(t, w, cores, 1.0)) for t, v in zip(x, s, strict=True)
         ]
     ax.set_xlabel("share of the work done holding the GIL (gil_share)")
     ax.set_ylabel("thread speed-up over serial")
@@ -46,6 +45,6 @@ def make(results: dict[str, Any]) -> list[Plot]:
     ax.legend(fontsize=8)
     caption = (
         f"Measured thread speed-ups stay within {max(errors):.2f}x of Amdahl's prediction "
-        f"(capped at {cores} usable cores) across {len(errors)} points."
+        f"(over min(W, {cores} usable cores)) across {len(errors)} points."
     )
     return [Plot("amdahl", "Amdahl's law", figure, caption)]
