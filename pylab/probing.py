@@ -50,6 +50,7 @@ TICK_S = 0.0002  # the heartbeat's tick: short, so a yielding holder still reads
 SHARE_S = 0.2  # the call runs this long beside the heartbeat for each share sample
 SCALES = 0.7  # a speed-up of at least 0.7 x ideal scales (as the lab's verdicts)
 GAINS = 1.1  # less than this is no gain at all
+BEYOND = 1.15  # a speed-up interval wholly above 1.15 x ideal is not a speed-up to trust
 
 # --- the call, here and in a fresh process ----------------------------------------------
 
@@ -236,6 +237,23 @@ def recommend(data: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def beyond_ideal(data: dict[str, Any]) -> list[str]:
+    """A speed-up whose whole interval is above what W copies can reach means the copies
+    did less work than the serial runs: most often a setup that builds other work in a
+    fresh process (unseeded sizes, a calibration), so the numbers are not comparable."""
+    found = []
+    for kind, key in (("threads", "thread_speedup"), ("processes", "process_speedup")):
+        for w, s in data[key].items():
+            most = ideal(int(w), data["cores"], data["cpu_per_wall"])
+            if s["low"] > BEYOND * most:
+                found.append(
+                    f"{kind} at W={w} ran {s['median']:.2f}x [{s['low']:.2f}-{s['high']:.2f}], "
+                    f"beyond the {most:.2f}x that {w} copies can reach on {data['cores']} cores: "
+                    f"did each copy do the same work? (the setup runs again in each process)"
+                )
+    return found
+
+
 # --- the probe ------------------------------------------------------------------------------
 
 
@@ -298,6 +316,7 @@ def _measure(
             str(w): round(model(share, w, cores, data["cpu_per_wall"]), 4) for w in workers
         }
     data["recommendation"], data["reason"] = recommend(data)
+    data["warnings"] = beyond_ideal(data)
     return data
 
 

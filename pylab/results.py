@@ -12,6 +12,11 @@ Format history (bump FORMAT_VERSION on any change a reader must know about):
     settings.timeout_s, selection.params; and, with the claim experiments,
     settings.level, selection.only, experiments and claims. README.md ("The
     results file") documents every field.
+    2026-12-02, no reader change: model_speedup for amdahl is Amdahl's law over
+    N = min(W, usable cores); before, it was the law at N = W capped at the
+    cores, which reads higher once W exceeds the cores. Experiment data of
+    gilshare: kernels maps a label to {kernel, variant, params, size,
+    gil_share}, one entry per parameter set the run measured.
 
 The file is rewritten after every cell by atomic replace, so a run killed at
 any moment leaves a valid file holding every finished cell. Reading it parses

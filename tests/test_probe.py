@@ -13,7 +13,7 @@ from pylab._ext import compute
 from pylab.gilmodel import amdahl, bounded, gil_bound, predicted
 from pylab.kernels.hashing import hash_sum_py
 from pylab.pinning import pools_pinned
-from pylab.probing import probe_target, recommend
+from pylab.probing import beyond_ideal, probe_target, recommend
 from pylab.speedup import threaded
 
 
@@ -101,6 +101,16 @@ def test_a_gil_share_that_caps_threads_settles_a_wide_interval() -> None:
     assert recommend(data)[0] == "either"
 
 
+def test_a_speedup_beyond_what_w_copies_can_reach_is_a_warning() -> None:
+    assert beyond_ideal(_data(1.9, 1.9)) == []
+    data = _data(1.9, 2.6)  # ideal on 2 cores: 2x; the interval 2.47-2.73 is wholly above
+    (warning,) = beyond_ideal(data)
+    assert warning.startswith("processes at W=2 ran 2.60x") and "same work" in warning
+    data["cpu_per_wall"] = 0.01  # waits: 2 copies of a call that needs no core can reach 2x
+    data["process_speedup"]["2"] = {"median": 2.0, "low": 1.9, "high": 2.1}
+    assert beyond_ideal(data) == []
+
+
 def test_without_processes_the_guess_says_so() -> None:
     recommendation, reason = recommend(_data(1.0, None, share=0.9, error="cannot pickle"))
     assert recommendation == "processes" and "not measured: cannot pickle" in reason
@@ -147,6 +157,7 @@ def test_the_cli_writes_the_json_keys(cli, tmp_path: Path) -> None:
     assert data["machine"]["usable_cores"] == data["cores"]
     assert data["pinning"]["env"]["OMP_NUM_THREADS"] == "1"
     assert "recommendation:" in done.stdout and "measured on" in done.stdout
+    assert isinstance(data["warnings"], list)
 
 
 def test_the_api_pins_pools_only_while_it_measures() -> None:
@@ -169,6 +180,13 @@ def test_a_statement_that_cannot_run_in_a_process_still_gets_threads(cli) -> Non
     assert done.returncode == 0, done.stderr
     assert "cannot run in a fresh process" in done.stdout and "parent only" in done.stdout
     assert "2   " in done.stdout  # the thread row is there
+
+
+def test_a_setup_that_builds_less_work_in_a_process_is_flagged(cli) -> None:
+    setup = "import multiprocessing as m; n = 10**5 if m.parent_process() is None else 10**4"
+    done = cli("probe", "sum(range(n))", "-s", setup, "--workers", "2", "--repeats", "3")
+    assert done.returncode == 0, done.stderr
+    assert "warning: processes at W=2 ran" in done.stdout and "same work" in done.stdout
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,7 @@ def format_probe(data: dict[str, Any]) -> str:
     if data["process_error"]:
         lines.append(f"processes: {data['process_error']}")
     lines.append(f"recommendation: {data['recommendation']}: {data['reason']}")
+    lines += [f"warning: {text}" for text in data["warnings"]]
     m = data["machine"]
     lines.append(
         f"measured on   {m['hostname']}: {m['cpu_model']}, {m['usable_cores']} usable cores, "
