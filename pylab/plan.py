@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
 import multiprocessing
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,3 +160,17 @@ def build_plan(preset: Preset, selection: Selection, cores: int) -> list[CellSpe
 
 def params_label(params: Mapping[str, Any]) -> str:
     return " ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
+
+
+def label(cell: Mapping[str, Any]) -> str:
+    """`kernel/variant params` of a cell, or of anything with those three keys."""
+    return f"{cell['kernel']}/{cell['variant']} {params_label(cell['params'])}".strip()
+
+
+def by_key(cells: Iterable[dict[str, Any]]) -> dict[tuple, list[dict[str, Any]]]:
+    """Cells grouped by kernel, variant and params, in the order first seen."""
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for cell in cells:
+        key = (cell["kernel"], cell["variant"], json.dumps(cell["params"], sort_keys=True))
+        groups.setdefault(key, []).append(cell)
+    return groups

@@ -12,12 +12,11 @@ different verdict than their medians.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pylab.plan import params_label
+from pylab.plan import by_key, label
 
 SCALES = 0.7
 PARTLY_GAIN = 0.25
@@ -98,16 +97,11 @@ def largest_w(cells: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
 def rows(results: dict[str, Any]) -> list[Row]:
     """One row per kernel, variant and params: threads and best processes at the largest W."""
     cores = results["machine"]["usable_cores"]
-    groups: dict[tuple, list[dict[str, Any]]] = {}
-    for cell in results["cells"]:
-        key = (cell["kernel"], cell["variant"], json.dumps(cell["params"], sort_keys=True))
-        groups.setdefault(key, []).append(cell)
     out = []
-    for (kernel, variant, _), cells in groups.items():
+    for cells in by_key(results["cells"]).values():
         good = [c for c in cells if c.get("ok")]
-        label = f"{kernel}/{variant} {params_label(cells[0]['params'])}".strip()
         row = Row(
-            label,
+            label(cells[0]),
             cells[0]["unit"],
             largest_w([c for c in good if c["executor"] == "threads"]),
             largest_w([c for c in good if c["executor"] == "processes"]),

@@ -10,13 +10,12 @@ variant without cells gets one at its default parameters.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pylab import kernels
 from pylab.experiments.base import Level, Verdict, summarize
 from pylab.heartbeat import Heartbeat
-from pylab.plan import params_label
+from pylab.plan import by_key, label
 from pylab.probing import SHARE_S, TICK_S
 
 NAME = "gilshare"
@@ -42,29 +41,22 @@ def _share(
 def _targets(cells: list[dict[str, Any]]) -> list[tuple[str, str, dict[str, Any]]]:
     """(kernel, variant, params) of every measured cell group, in run order, then the
     default parameters of each variant the cells lack."""
-    def key(k: str, v: str, params: dict[str, Any]) -> tuple[str, str, str]:
-        return k, v, json.dumps(params, sort_keys=True)
-
-    found: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for c in cells:
-        if c.get("ok") and c["kernel"] in kernels.measured_names():
-            found[key(c["kernel"], c["variant"], c["params"])] = c["params"]
+    measured = kernels.measured_names()
+    groups = by_key(c for c in cells if c.get("ok") and c["kernel"] in measured)
+    found = [(k, v, group[0]["params"]) for (k, v, _), group in groups.items()]
     seen = {(k, v) for k, v, _ in found}
-    for name in kernels.measured_names():
-        for variant in kernels.get(name).variants:
-            if (name, variant) not in seen:
-                params = kernels.get(name).resolve_params()
-                found[key(name, variant, params)] = params
-    return [(k, v, params) for (k, v, _), params in found.items()]
+    return found + [
+        (name, variant, kernels.get(name).resolve_params())
+        for name in measured
+        for variant in kernels.get(name).variants
+        if (name, variant) not in seen
+    ]
 
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
     with Heartbeat(tick_s=TICK_S) as beat:
-        found = {
-            f"{k}/{v} {params_label(params)}".strip(): _share(beat, k, v, params, level)
-            for k, v, params in _targets(cells)
-        }
-    return {"tick_s": TICK_S, "kernels": found}
+        found = [_share(beat, k, v, params, level) for k, v, params in _targets(cells)]
+    return {"tick_s": TICK_S, "kernels": {label(entry): entry for entry in found}}
 
 
 def judge(data: dict[str, Any]) -> list[Verdict]:
