@@ -6,6 +6,8 @@ when do you still need processes? `python -m pylab run` measures it.
 
 __version__ = "0.1.0"
 DESCRIPTION = "pylab, the C-extension performance lab"
+# The claims under test, each with its source and the rule that judges it.
+CLAIMS_DOC = "docs/claims.md"
 
 
 def __getattr__(name: str):

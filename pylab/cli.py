@@ -1,8 +1,9 @@
 """The command line: `python -m pylab {run,probe,report,compare,list,info}`, one module per command.
 
 Exit status: 0 every cell and experiment measured; 1 some failed (the run is
-still complete and reported); 2 usage error (one line on stderr); 130 interrupted by
-Ctrl-C, 143 by SIGTERM (the results file keeps every finished cell).
+still complete and reported); 2 usage error (one line on stderr); 70 a bug in pylab
+(its traceback, then a line saying so); 130 interrupted by Ctrl-C, 143 by SIGTERM (the
+results file keeps every finished cell).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import importlib
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import pylab
@@ -20,8 +22,10 @@ COMMANDS = ("run", "probe", "report", "compare", "list", "info")
 
 EPILOG = """\
 exit status: 0 all measured, 1 some cells or experiments failed (results written),
-2 usage error, 130 interrupted by Ctrl-C, 143 by SIGTERM (finished cells are
-kept in the results file; `run --resume FILE` finishes the run)"""
+2 usage error, 70 a bug in pylab (please report its traceback), 130 interrupted by
+Ctrl-C, 143 by SIGTERM (finished cells are kept in the results file; `run --resume
+FILE` finishes the run)"""
+BUG = 70  # sysexits' EX_SOFTWARE: an internal error, not the user's input
 
 
 class Parser(argparse.ArgumentParser):
@@ -69,6 +73,14 @@ def main(argv: list[str] | None = None) -> int:
         # stdout at exit from raising again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except Exception:  # not the user's input: pylab's own failure, to be reported
+        traceback.print_exc()
+        print(
+            f"pylab: error: this is a bug in pylab {pylab.__version__}; please report it "
+            "with the traceback above",
+            file=sys.stderr,
+        )
+        return BUG
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Comparing runs side by side: speed-ups per cell and verdicts per claim.
 
-A difference is marked when two runs' 95% intervals for a speed-up do not
+A difference is marked when two runs' intervals for a speed-up do not
 overlap, or their verdicts for a claim differ: the main use is one machine
 against another (2 cores vs 16), or one Python against another.
 """
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pylab.cells import column, label, parallel_cells
 from pylab.errors import UserError
-from pylab.report.plots._cells import column, label, parallel_cells
 
 DIFFERS = "*"
 

@@ -10,6 +10,10 @@ class UserError(Exception):
     """Bad input: the CLI prints `pylab: error: <message>` and exits 2, no traceback."""
 
 
+class WrongResult(Exception):
+    """A kernel returned something other than its reference: nothing may be timed from it."""
+
+
 class Terminated(BaseException):
     """SIGTERM arrived: the run ends as on Ctrl-C, with exit status 143."""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-import statistics
 import threading
 import time
 from collections.abc import Callable
@@ -21,14 +20,15 @@ from typing import Any
 
 from pylab import kernels
 from pylab.errors import UserError, unknown_name
+from pylab.stats import median
 from pylab.worker import (
     Job,
     Part,
     PartResult,
     WorkerInfo,
+    identify,
     init_process,
     part_input,
-    probe,
     run_part,
 )
 
@@ -78,7 +78,7 @@ class Executor:
         """Create the workers and make sure each has started (not timed as steady state)."""
         t0 = time.perf_counter()
         self._start()
-        self.probe()
+        self.identify()
         self.start_s = time.perf_counter() - t0
 
     def close(self) -> None:
@@ -96,18 +96,18 @@ class Executor:
         value = kernels.get(job.kernel).combine([r.value for r in results])
         return Run(wall, cpu, value, tuple(results))
 
-    def probe(self) -> list[WorkerInfo]:
+    def identify(self) -> list[WorkerInfo]:
         """Which process and thread each worker is, and whether it sees the GIL enabled."""
-        return self._map(probe, [()] * self.workers)
+        return self._map(identify, [()] * self.workers)
 
     def dispatch_overhead(self, repeats: int = 5) -> float:
         """Median seconds to send W empty tasks through the barrier and get them back."""
         times = []
         for _ in range(repeats):
             t0 = time.perf_counter()
-            self.probe()
+            self.identify()
             times.append(time.perf_counter() - t0)
-        return statistics.median(times)
+        return median(times)
 
     def _parts(self, job: Job) -> list[Part]:
         return [Part(job, i, self.workers) for i in range(self.workers)]
@@ -178,8 +178,8 @@ class OpenMPExecutor(SerialExecutor):
         finally:
             _openmp.set_threads(1)
 
-    def probe(self) -> list[WorkerInfo]:
-        return self._map(probe, [()])  # the OpenMP threads themselves are not visible
+    def identify(self) -> list[WorkerInfo]:
+        return self._map(identify, [()])  # the OpenMP threads themselves are not visible
 
 
 class _PoolExecutor(Executor):

@@ -20,6 +20,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+# The probe's ticking heartbeat: a short tick, so a holder that yields still reads near 1...
+TICK_S = 0.0002
+# ...and how long a call runs beside it for one sample of its GIL share.
+SHARE_S = 0.2
+
 
 class Heartbeat:
     def __init__(self, warmup_s: float = 0.05, tick_s: float = 0.0) -> None:

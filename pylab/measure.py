@@ -9,35 +9,26 @@ order-statistic interval (stats.median_interval).
 
 from __future__ import annotations
 
-import statistics
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 from pylab import kernels
+from pylab import results as results_io
+from pylab.errors import WrongResult
 from pylab.executors import Executor, Run, SerialExecutor, make_executor
 from pylab.machine import usable_cores
 from pylab.plan import CellSpec
+from pylab.rules import ideal
+from pylab.settings import Settings
 from pylab.stats import coefficient_of_variation, median_interval
+from pylab.timing import interleaved
 from pylab.worker import Job, WorkerInfo, job_input
 
 # A cell is flagged noisy when its speed-up interval is wider than this share of
 # the median: it cannot then tell 1.6x from 2.0x on two cores.
 NOISY_WIDTH = 0.30
-
-
-@dataclass(frozen=True)
-class Settings:
-    repeats: int = 6
-    warmups: int = 1
-    min_time_s: float = 0.15  # the serial run of every cell lasts at least this long
-    timeout_s: float = 300.0  # a cell (or a calibration) running longer is stopped and failed
-    level: str = "default"  # how much the claim experiments measure (experiments.base.LEVELS)
-
-
-class WrongResult(Exception):
-    """A kernel returned something other than its reference: the cell is invalid."""
 
 
 @lru_cache(maxsize=8)
@@ -68,20 +59,13 @@ def calibrate(kernel: str, variant: str, params: tuple, min_time_s: float) -> in
         size = min(spec.max_size, int(size * growth))
 
 
-def _pair(serial: Executor, parallel: Executor, job: Job, parallel_first: bool) -> tuple[Run, Run]:
-    if parallel_first:
-        p = _checked(parallel.run(job), job, parallel.kind)
-        s = _checked(serial.run(job), job, "serial")
-    else:
-        s = _checked(serial.run(job), job, "serial")
-        p = _checked(parallel.run(job), job, parallel.kind)
-    return s, p
+def _checked_run(executor: Executor, job: Job, who: str) -> Callable[[], Run]:
+    return lambda: _checked(executor.run(job), job, who)
 
 
 def failed_cell(spec: CellSpec, size: int | None, reason: str) -> dict[str, Any]:
     """The record of a cell that could not be measured, and why."""
-    record = spec.as_dict() | {"size": size, "unit": kernels.get(spec.kernel).unit}
-    return record | {"ok": False, "error": reason, "noisy": False}
+    return results_io.failed_cell(spec.as_dict(), size, kernels.get(spec.kernel).unit, reason)
 
 
 def describe(exc: BaseException) -> str:
@@ -93,8 +77,7 @@ def measure_cell(spec: CellSpec, size: int, settings: Settings) -> dict[str, Any
     job = Job(spec.kernel, spec.variant, size, spec.params)
     t0 = time.perf_counter()
     try:
-        record = spec.as_dict() | {"size": size, "unit": kernels.get(spec.kernel).unit}
-        record |= _measure(spec, job, settings)
+        record = _measure(spec, job, settings)
     except Exception as exc:  # the cell fails; the run goes on and says why
         record = failed_cell(spec, size, describe(exc))
     return record | {"elapsed_s": round(time.perf_counter() - t0, 3)}
@@ -103,14 +86,10 @@ def measure_cell(spec: CellSpec, size: int, settings: Settings) -> dict[str, Any
 def _measure(spec: CellSpec, job: Job, settings: Settings) -> dict[str, Any]:
     serial = SerialExecutor()
     with make_executor(spec.executor, spec.workers, spec.start_method) as parallel:
-        workers = parallel.probe()
+        workers = parallel.identify()
         dispatch_s = parallel.dispatch_overhead()
-        for i in range(settings.warmups):
-            _pair(serial, parallel, job, parallel_first=bool(i % 2))
-        pairs = [
-            _pair(serial, parallel, job, parallel_first=bool(i % 2))
-            for i in range(settings.repeats)
-        ]
+        runs = [_checked_run(serial, job, "serial"), _checked_run(parallel, job, parallel.kind)]
+        pairs = [tuple(p) for p in interleaved(runs, settings.repeats, settings.warmups)]
         start_s = parallel.start_s
     return _summarize(spec, job, pairs, workers, dispatch_s, start_s)
 
@@ -127,40 +106,29 @@ def _summarize(
     parallel_s = [p.wall_s for _, p in pairs]
     speedup = median_interval([s / p for s, p in zip(serial_s, parallel_s, strict=True)])
     cores = usable_cores()
-    ideal = min(spec.workers, cores)
-    cpu_per_wall = median_interval([p.cpu_s / p.wall_s for _, p in pairs])
-    throughput = median_interval([job.size / p for p in parallel_s])
     model = kernels.get(spec.kernel).thread_model
     threads = model and spec.executor == "threads"
-    predicted = model(dict(spec.params), spec.workers, cores) if threads else None
-    return {
-        "ok": True,
-        "error": None,
-        "samples": {
-            "serial_s": _rounded(serial_s),
-            "parallel_s": _rounded(parallel_s),
-            "parallel_cpu_s": _rounded([p.cpu_s for _, p in pairs]),
+    return results_io.measured_cell(
+        spec.as_dict(),
+        job.size,
+        kernels.get(spec.kernel).unit,
+        samples={
+            "serial_s": serial_s,
+            "parallel_s": parallel_s,
+            "parallel_cpu_s": [p.cpu_s for _, p in pairs],
         },
-        "speedup": speedup.as_dict(),
-        "efficiency": speedup.scaled(1.0 / ideal).as_dict(),
-        "model_speedup": round(predicted, 4) if predicted is not None else None,
-        "cpu_per_wall": cpu_per_wall.as_dict(),
-        "throughput_per_s": throughput.as_dict(),
-        "noisy": speedup.relative_width > NOISY_WIDTH,
-        "noise": {
-            "speedup_relative_width": round(speedup.relative_width, 4),
-            "serial_cv": round(coefficient_of_variation(serial_s), 4),
-        },
-        "dispatch_s": round(dispatch_s, 6),
-        "dispatch_share": round(dispatch_s / statistics.median(parallel_s), 6),
-        "pool_start_s": round(start_s, 6) if start_s is not None else None,
-        "workers_seen": {
+        speedup=speedup,
+        efficiency=speedup.scaled(1.0 / ideal(spec.workers, cores)),
+        cpu_per_wall=median_interval([p.cpu_s / p.wall_s for _, p in pairs]),
+        throughput=median_interval([job.size / p for p in parallel_s]),
+        model_speedup=model(dict(spec.params), spec.workers, cores) if threads else None,
+        noisy_above=NOISY_WIDTH,
+        serial_cv=coefficient_of_variation(serial_s),
+        dispatch_s=dispatch_s,
+        pool_start_s=start_s,
+        workers_seen={
             "pids": len({w.pid for w in workers}),
             "threads": len({(w.pid, w.thread_id) for w in workers}),
             "gil_enabled": sorted({w.gil_enabled for w in workers}),
         },
-    }
-
-
-def _rounded(values: list[float]) -> list[float]:
-    return [round(v, 7) for v in values]
+    )

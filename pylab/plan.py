@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import itertools
-import json
 import multiprocessing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,12 +114,6 @@ def parts(selection: Selection) -> list[str]:
     return chosen
 
 
-def planned_experiments(selection: Selection) -> list[str]:
-    from pylab.experiments import MODULES
-
-    return list(MODULES) if "claims" in parts(selection) else []
-
-
 def build_plan(preset: Preset, selection: Selection, cores: int) -> list[CellSpec]:
     """Every cell of `preset` narrowed by `selection`, grouped so equal work is adjacent."""
     if "scaling" not in parts(selection):
@@ -156,21 +149,3 @@ def build_plan(preset: Preset, selection: Selection, cores: int) -> list[CellSpe
         if not selection.variants or variant in selection.variants
         for executor, method, w in _executor_slots(variant, executors, methods, workers)
     ]
-
-
-def params_label(params: Mapping[str, Any]) -> str:
-    return " ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
-
-
-def label(cell: Mapping[str, Any]) -> str:
-    """`kernel/variant params` of a cell, or of anything with those three keys."""
-    return f"{cell['kernel']}/{cell['variant']} {params_label(cell['params'])}".strip()
-
-
-def by_key(cells: Iterable[dict[str, Any]]) -> dict[tuple, list[dict[str, Any]]]:
-    """Cells grouped by kernel, variant and params, in the order first seen."""
-    groups: dict[tuple, list[dict[str, Any]]] = {}
-    for cell in cells:
-        key = (cell["kernel"], cell["variant"], json.dumps(cell["params"], sort_keys=True))
-        groups.setdefault(key, []).append(cell)
-    return groups

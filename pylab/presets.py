@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pylab.errors import unknown_name
+from pylab.settings import Settings
 
 # Worker counts are numbers, or "cores" (usable cores) and "2cores" (oversubscribed).
 WorkerToken = int | str
@@ -20,10 +21,7 @@ class Preset:
     start_methods: tuple[str, ...] = ("fork", "forkserver", "spawn")
     workers: tuple[WorkerToken, ...] = (1, 2, 4, "cores")
     param_grid: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)
-    repeats: int = 6
-    warmups: int = 1
-    min_time_s: float = 0.15
-    level: str = "default"  # how much the claim experiments measure
+    settings: Settings = Settings()
 
 
 ALL_KERNELS = ("compute", "stream", "amdahl", "objects", "io")  # never faults
@@ -37,7 +35,7 @@ PRESETS = {
             kernels=("compute", "io"),
             start_methods=("fork",),
             workers=(1, 2),
-            level="quick",
+            settings=Settings(level="quick"),
         ),
         Preset(
             "default",
@@ -54,9 +52,7 @@ PRESETS = {
                 "amdahl": {"gil_share": tuple(i / 8 for i in range(9))},
                 "stream": {"op": ("sum", "triad")},
             },
-            repeats=12,
-            min_time_s=0.3,
-            level="full",
+            settings=Settings(repeats=12, min_time_s=0.3, level="full"),
         ),
     )
 }

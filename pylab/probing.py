@@ -37,18 +37,17 @@ from functools import partial
 from typing import Any
 
 from pylab.errors import UserError
-from pylab.experiments.base import fmt_seconds, summarize
+from pylab.fmt import fmt_seconds
 from pylab.gilmodel import bounded, ideal, predicted
-from pylab.heartbeat import Heartbeat
+from pylab.heartbeat import SHARE_S, TICK_S, Heartbeat
 from pylab.machine import machine_info, usable_cores
 from pylab.pinning import pools_pinned
-from pylab.speedup import paired_ratios, threaded
+from pylab.rules import scales_at
+from pylab.stats import summarize
+from pylab.timing import BARRIER_TIMEOUT_S, paired_ratios, threaded
 
 MIN_CALL_S = 1e-6  # below this a call is too fast to measure: dispatching it costs more
 COPY_S = 0.05  # each copy of the work lasts at least this long
-TICK_S = 0.0002  # the heartbeat's tick: short, so a yielding holder still reads near 1
-SHARE_S = 0.2  # the call runs this long beside the heartbeat for each share sample
-SCALES = 0.7  # a speed-up of at least 0.7 x ideal scales (as the lab's verdicts)
 GAINS = 1.1  # less than this is no gain at all
 BEYOND = 1.15  # a speed-up interval wholly above 1.15 x ideal is not a speed-up to trust
 
@@ -99,7 +98,7 @@ def _init_worker(target: Target, barrier: Any) -> None:
 def _run_copy(calls: int) -> None:
     if _worker_error:
         raise RuntimeError(_worker_error)
-    _worker_barrier.wait(120)
+    _worker_barrier.wait(BARRIER_TIMEOUT_S)
     for _ in range(calls):
         _worker_call()
 
@@ -107,27 +106,38 @@ def _run_copy(calls: int) -> None:
 # --- measuring ----------------------------------------------------------------------------
 
 
-def _time_call(call: Callable[[], Any]) -> float:
-    """Seconds per call (best of a few batches); an exception is a user error."""
+class StatementError(UserError):
+    """The user's statement or call raised: one error line, never pylab's traceback."""
+
+
+class _ProcessFailure(Exception):
+    """The call could not run in a fresh process: the threads' numbers still stand."""
+
+
+def _calls(call: Callable[[], Any], n: int) -> None:
+    """n calls of the user's call. What raises in this loop is the user's code, so it is
+    a StatementError; an exception anywhere else in the probe is pylab's own, a bug.
+    (Guarding the loop, not each call, adds nothing to a call's time or GIL share.)"""
     try:
-        call()  # the first call: imports, caches
-        batch, best = 1, math.inf
-        while True:
-            t0 = time.perf_counter()
-            for _ in range(batch):
-                call()
-            elapsed = time.perf_counter() - t0
-            best = min(best, elapsed / batch)
-            if elapsed >= 0.02 or batch >= 1 << 20:
-                return best
-            batch *= 4
+        for _ in range(n):
+            call()
     except Exception as exc:
-        raise _raised(exc) from None
+        detail = f": {exc}" if str(exc) else ""
+        raise StatementError(f"the statement raised {type(exc).__name__}{detail}") from None
 
 
-def _raised(exc: Exception) -> UserError:
-    detail = f": {exc}" if str(exc) else ""
-    return UserError(f"the statement raised {type(exc).__name__}{detail}")
+def _time_call(call: Callable[[], Any]) -> float:
+    """Seconds per call (best of a few batches)."""
+    _calls(call, 1)  # the first call: imports, caches
+    batch, best = 1, math.inf
+    while True:
+        t0 = time.perf_counter()
+        _calls(call, batch)
+        elapsed = time.perf_counter() - t0
+        best = min(best, elapsed / batch)
+        if elapsed >= 0.02 or batch >= 1 << 20:
+            return best
+        batch *= 4
 
 
 def _cpu_fraction(call: Callable[[], Any], calls: int) -> float:
@@ -137,20 +147,19 @@ def _cpu_fraction(call: Callable[[], Any], calls: int) -> float:
     probe spins its fresh threads for a while and read 1.7 here; with the pools
     pinned to one thread, BLAS and OpenMP work runs in the calling thread anyway."""
     c0, t0 = time.thread_time(), time.perf_counter()
-    for _ in range(calls):
-        call()
+    _calls(call, calls)
     return (time.thread_time() - c0) / max(time.perf_counter() - t0, 1e-9)
 
 
-def _gil_share(call: Callable[[], Any], repeats: int) -> dict[str, float]:
+def _gil_share(call: Callable[[], Any], calls: int, repeats: int) -> dict[str, float]:
+    batch = partial(_calls, call, calls)
     with Heartbeat(tick_s=TICK_S) as beat:
-        return summarize([beat.held_share(call, SHARE_S) for _ in range(repeats)])
+        return summarize([beat.held_share(batch, SHARE_S) for _ in range(repeats)])
 
 
 def _thread_speedup(call: Callable[[], Any], calls: int, w: int, repeats: int) -> dict:
     def copy(_: int) -> None:
-        for _ in range(calls):
-            call()
+        _calls(call, calls)
 
     def serial() -> None:
         for i in range(w):
@@ -171,12 +180,14 @@ def _process_speedups(
         ) as pool:
 
             def parallel(pool: ProcessPoolExecutor = pool, w: int = w) -> None:
-                for future in [pool.submit(_run_copy, calls) for _ in range(w)]:
-                    future.result(timeout=600)
+                try:  # what fails here failed in (or on the way to) the fresh processes
+                    for future in [pool.submit(_run_copy, calls) for _ in range(w)]:
+                        future.result(timeout=600)
+                except Exception as exc:
+                    raise _ProcessFailure(f"{type(exc).__name__}: {exc}") from None
 
             def serial(w: int = w) -> None:
-                for _ in range(w * calls):
-                    call()
+                _calls(call, w * calls)
 
             parallel()  # start and warm every worker before timing
             found[str(w)] = summarize(paired_ratios(serial, parallel, repeats, check=False))
@@ -189,8 +200,9 @@ def _process_speedups(
 def recommend(data: dict[str, Any]) -> tuple[str, str]:
     """threads, processes, either or neither, and why, at the largest W measured.
 
-    Each speed-up S is judged against the ideal: it scales at S >= 0.7 x ideal and
-    gains at S >= 1.1. Both scale: either (threads start faster and share memory).
+    Each speed-up S is judged against the ideal: it scales by the lab's rule
+    (pylab.rules: S >= SCALES x ideal) and gains at S >= GAINS. Both scale: either
+    (threads start faster and share memory).
     One scales: that one, but only if the other's whole interval is below the mark;
     if its interval reaches it, noise may have hidden it, so: either (uncertain);
     for threads, unless the GIL bound from the GIL share also falls short (two
@@ -202,7 +214,7 @@ def recommend(data: dict[str, Any]) -> tuple[str, str]:
     marked as not measured.
     """
     w = max(data["thread_speedup"], key=int)
-    mark = SCALES * ideal(int(w), data["cores"], data["cpu_per_wall"])
+    mark = scales_at(ideal(int(w), data["cores"], data["cpu_per_wall"]))
     t = data["thread_speedup"][w]
     p = data["process_speedup"].get(w)
     share = data["gil_share"]["median"]
@@ -295,20 +307,15 @@ def _measure(
         "workers": workers,
         "start_method": start_method,
     }
-    try:  # the first calls succeeded; one that raises later (in a thread too) is the same error
-        data["cpu_per_wall"] = round(_cpu_fraction(call, calls), 4)
-        data["gil_share"] = _gil_share(call, repeats)
-        data["thread_speedup"] = {
-            str(w): _thread_speedup(call, calls, w, repeats) for w in workers
-        }
-    except Exception as exc:
-        raise _raised(exc) from None
+    data["cpu_per_wall"] = round(_cpu_fraction(call, calls), 4)
+    data["gil_share"] = _gil_share(call, calls, repeats)
+    data["thread_speedup"] = {str(w): _thread_speedup(call, calls, w, repeats) for w in workers}
     data["process_speedup"], data["process_error"] = {}, None
     try:
         data["process_speedup"] = _process_speedups(
             target, call, calls, workers, repeats, start_method
         )
-    except Exception as exc:  # it cannot run in a fresh process: threads still answer
+    except _ProcessFailure as exc:  # it cannot run in a fresh process: threads still answer
         data["process_error"] = f"cannot run in a fresh process ({start_method}): {exc}"
     share = data["gil_share"]["median"]
     for key, model in (("predicted_thread_speedup", predicted), ("thread_speedup_bound", bounded)):

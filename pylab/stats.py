@@ -14,6 +14,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+LEVEL = 0.95  # the coverage asked of every interval; `confidence` says what was reached
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -41,7 +43,7 @@ def _coverage(n: int, k: int) -> float:
     return max(0.0, 1.0 - 2.0 * below)
 
 
-def median_interval(samples: Sequence[float], level: float = 0.95) -> Interval:
+def median_interval(samples: Sequence[float], level: float = LEVEL) -> Interval:
     """The sample median and the narrowest order-statistic interval reaching `level`."""
     if not samples:
         raise ValueError("no samples")
@@ -51,6 +53,27 @@ def median_interval(samples: Sequence[float], level: float = 0.95) -> Interval:
     while k + 1 <= (n + 1) // 2 and _coverage(n, k + 1) >= level:
         k += 1
     return Interval(statistics.median(xs), xs[k - 1], xs[n - k], _coverage(n, k))
+
+
+def summarize(samples: Sequence[float]) -> dict[str, float]:
+    """{median, low, high, confidence}: the median with its order-statistic interval."""
+    return median_interval(list(samples)).as_dict()
+
+
+def median(samples: Sequence[float]) -> float:
+    """The median every part of pylab uses (the mean of the middle two for an even count)."""
+    return statistics.median(samples)
+
+
+def ratio(a: float, b: float) -> float:
+    """a / b, infinite for b = 0 (a time that rounds to nothing)."""
+    return a / b if b else float("inf")
+
+
+def percentile(samples: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile: the smallest sample with at least `share` of them at or below."""
+    xs = sorted(samples)
+    return xs[max(0, math.ceil(share * len(xs)) - 1)]
 
 
 def coefficient_of_variation(samples: Sequence[float]) -> float:

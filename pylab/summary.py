@@ -1,117 +1,44 @@
-"""The verdict in words per kernel and variant, and the table `run` ends with.
+"""The table `run` ends with and the claims in words, from what the results file stores.
 
-Every verdict is computed from the cells by the rules below; none is written
-by hand. A speed-up S at W workers is judged against the ideal min(W, cores):
-  scales  S >= 0.7 * ideal
-  partly  S >= 1 + 0.25 * (ideal - 1)   (a real gain, well short of ideal)
-  flat    otherwise
-A verdict is "(uncertain)" when the ends of the cells' intervals would give a
-different verdict than their medians.
+The verdicts are the ones the file was judged by (pylab.verdicts), never made anew here.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from pylab.plan import by_key, label
+from pylab.cells import intervals
+from pylab.fmt import fmt_confidence
+from pylab.verdicts import Row, select
 
-SCALES = 0.7
-PARTLY_GAIN = 0.25
-BUSY = 0.7  # CPU time per wall second, per ideal worker, of workers that all compute
-
-
-@dataclass(frozen=True)
-class Row:
-    label: str
-    unit: str
-    threads: dict[str, Any] | None
-    processes: dict[str, Any] | None
-    verdict: str
-    inside: dict[str, Any] | None = None  # the omp variant: W OpenMP threads in one call
-
-
-_INSIDE = {"scales": "scales inside the kernel", "partly": "scales partly inside the kernel"}
-
-
-def _inside_verdict(cell: dict[str, Any], cores: int) -> str:
-    """For the omp variant, which runs only inside the kernel: its own scaling."""
-    if cell["workers"] == 1:
-        return "W=1 only: scaling not measured"
-    ends = [cell["speedup"][k] for k in ("median", "low", "high")]
-    seen = [_INSIDE.get(scaling_level(s, _ideal(cell, cores)), "does not scale") for s in ends]
-    return seen[0] + ("" if len(set(seen)) == 1 else " (uncertain)")
-
-
-def scaling_level(speedup: float, ideal: float) -> str:
-    """`scales`, `partly` or `flat`: a speed-up judged against the ideal (rules above)."""
-    if speedup >= SCALES * ideal:
-        return "scales"
-    return "partly" if speedup >= 1 + PARTLY_GAIN * (ideal - 1) else "flat"
-
-
-def _busy(cell: dict[str, Any] | None, cores: int) -> bool:
-    return cell is not None and cell["cpu_per_wall"]["median"] >= BUSY * _ideal(cell, cores)
-
-
-def _ideal(cell: dict[str, Any], cores: int) -> int:
-    return min(cell["workers"], cores)
-
-
-def _verdict_at(t: float | None, p: float | None, row: Row, cores: int) -> str:
-    lt = scaling_level(t, _ideal(row.threads, cores)) if t is not None else None
-    lp = scaling_level(p, _ideal(row.processes, cores)) if p is not None else None
-    if lt == "scales":
-        return "scales in threads"
-    if lp == "scales":
-        return "needs processes"
-    if row.unit == "bytes" and (_busy(row.threads, cores) or _busy(row.processes, cores)):
-        return "capped by memory bandwidth"
-    if "partly" in (lt, lp):
-        return "scales partly in " + ("threads" if (t or 0) >= (p or 0) else "processes")
-    return "does not scale"
-
-
-def verdict(row: Row, cores: int) -> str:
-    """The verdict from the medians, marked uncertain if the intervals allow another."""
-    cells = (row.threads, row.processes)
-    if all(c is None for c in cells):
-        return _inside_verdict(row.inside, cores) if row.inside else "no parallel cell measured"
-    if all(c is None or c["workers"] == 1 for c in cells):
-        return "W=1 only: scaling not measured"
-    ends = [[c["speedup"][k] for k in ("median", "low", "high")] if c else [None] for c in cells]
-    seen = [_verdict_at(t, p, row, cores) for t, p in itertools.product(*ends)]
-    return seen[0] + ("" if len(set(seen)) == 1 else " (uncertain)")
-
-
-def largest_w(cells: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The cell with the most workers (the best of them, if several start methods)."""
-    if not cells:
-        return None
-    top = max(c["workers"] for c in cells)
-    return max((c for c in cells if c["workers"] == top), key=lambda c: c["speedup"]["median"])
+NOT_JUDGED = "not judged"  # a row whose cells the file's verdicts do not cover
 
 
 def rows(results: dict[str, Any]) -> list[Row]:
-    """One row per kernel, variant and params: threads and best processes at the largest W."""
-    cores = results["machine"]["usable_cores"]
-    out = []
-    for cells in by_key(results["cells"]).values():
-        good = [c for c in cells if c.get("ok")]
-        row = Row(
-            label(cells[0]),
-            cells[0]["unit"],
-            largest_w([c for c in good if c["executor"] == "threads"]),
-            largest_w([c for c in good if c["executor"] == "processes"]),
-            "",
-            largest_w([c for c in good if c["executor"] == "omp"]),
-        )
-        failed = len(cells) - len(good)
-        text = verdict(row, cores) + (f"; {failed} cell(s) failed" if failed else "")
-        out.append(replace(row, verdict=text))
-    return out
+    """Each row with the verdict the file stores for it."""
+    stored = (results.get("verdicts") or {}).get("rows") or {}
+    return [replace(row, verdict=stored.get(row.label, NOT_JUDGED)) for row, _ in select(results)]
+
+
+def interval_note(results: dict[str, Any]) -> str:
+    """`96.9% interval`: the coverage the file's speed-up intervals reached (see pylab.stats)."""
+    return f"{fmt_confidence(i['confidence'] for i in intervals(results))} interval"
+
+
+def bounds_note(results: dict[str, Any]) -> str:
+    """The rule the file's verdicts were made by, in its stored bounds."""
+    verdicts = results.get("verdicts") or {}
+    b = verdicts.get("bounds") or {}
+    if not b:
+        return "The file stores no verdicts."
+    text = (
+        f"Verdicts: scales at >= {b['scales']:g} x ideal (ideal = min(W, usable cores)), "
+        f"partly at >= 1 + {b['partly_gain']:g} x (ideal - 1)"
+    )
+    if verdicts.get("judged_on_reading"):
+        text += "; judged on reading by this pylab's rules: the file stored none"
+    return text + "."
 
 
 def _speedup_text(cell: dict[str, Any] | None, with_method: bool = False) -> str:
@@ -125,8 +52,8 @@ def _speedup_text(cell: dict[str, Any] | None, with_method: bool = False) -> str
 
 
 def format_table(results: dict[str, Any]) -> str:
-    """The compact table: speed-up [95% interval] in threads, in processes and (for the
-    omp variant) inside the kernel, and the verdict."""
+    """The compact table: speed-up [interval] in threads, in processes and (for the omp
+    variant) inside the kernel, and the verdict stored in the file."""
     table = rows(results)
     if not table:
         return ""

@@ -17,9 +17,7 @@ from typing import Any
 
 from pylab import kernels
 from pylab.machine import gil_enabled
-
-# Long enough for any sane part to reach the barrier; a broken barrier fails the cell.
-BARRIER_TIMEOUT_S = 120.0
+from pylab.timing import BARRIER_TIMEOUT_S
 
 _process_barrier: Any = None  # set in each pool process by init_process
 
@@ -102,7 +100,7 @@ def run_part(part: Part, barrier: Any = None) -> PartResult:
     return PartResult(value, cpu, os.getpid(), threading.get_native_id())
 
 
-def probe(barrier: Any = None) -> WorkerInfo:
-    """A no-op task: who ran it. Through the barrier, so W probes reach W workers."""
+def identify(barrier: Any = None) -> WorkerInfo:
+    """A no-op task: who ran it. Through the barrier, so W such tasks reach W workers."""
     rendezvous(barrier)
     return WorkerInfo(os.getpid(), threading.get_native_id(), gil_enabled())

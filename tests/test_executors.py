@@ -10,8 +10,9 @@ import pytest
 from pylab.errors import UserError
 from pylab.executors import make_executor
 from pylab.machine import gil_enabled
-from pylab.measure import Settings, expected, measure_cell
+from pylab.measure import expected, measure_cell
 from pylab.plan import CellSpec
+from pylab.settings import Settings
 from pylab.worker import Job
 
 JOB = Job("compute", "nogil", 100_003)
@@ -27,7 +28,7 @@ SETUPS = [("serial", None, 1), ("threads", None, 1), ("threads", None, 3)] + [
 def test_executor_returns_the_reference(kind: str, method: str | None, workers: int) -> None:
     with make_executor(kind, workers, method) as executor:
         run = executor.run(JOB)
-        seen = executor.probe()
+        seen = executor.identify()
     assert run.value == expected(JOB.kernel, JOB.size, JOB.params)
     assert len(run.parts) == workers
     assert run.wall_s > 0 and run.cpu_s >= 0
@@ -75,7 +76,7 @@ def test_a_wrong_result_fails_the_cell(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_failing_calibration_fails_its_cells_and_the_run_goes_on(
     monkeypatch: pytest.MonkeyPatch, tmp_path
 ) -> None:
-    from pylab import runner
+    from pylab.runner import LabRun, run_lab
 
     def calibrate(kernel, *rest):
         if kernel == "io":
@@ -83,13 +84,13 @@ def test_a_failing_calibration_fails_its_cells_and_the_run_goes_on(
         return 1_000
 
     # Each work is measured in a forked child, which inherits this patch.
-    monkeypatch.setattr("pylab.isolation.calibrate", calibrate)
+    monkeypatch.setattr("pylab.runner.isolation.calibrate", calibrate)
     cells = [
         CellSpec("io", "nogil", "threads", None, 2),
         CellSpec("compute", "nogil", "threads", None, 2),
     ]
-    results = {"status": "running", "load": {}, "cells": []}
-    runner.run_lab(results, cells, [], Settings(repeats=2), tmp_path / "r.json")
+    results = {"status": "running", "load": {}, "cells": [], "machine": {"usable_cores": 2}}
+    run_lab(LabRun(results, cells, [], Settings(repeats=2), tmp_path / "r.json"))
     io, compute = results["cells"]
     assert not io["ok"] and io["error"] == "calibration failed: RuntimeError: boom"
     assert compute["ok"] and results["status"] == "complete"

@@ -17,7 +17,7 @@ def test_every_measured_parameter_set_and_each_variants_defaults_get_a_share() -
         _cell("amdahl", "mixed", {"gil_share": 0.25}),  # another W: the same target
         _cell("amdahl", "mixed", {"gil_share": 0.75}),
         _cell("amdahl", "mixed", {"gil_share": 1.0}, ok=False),  # failed: nothing to compare
-        _cell("faults", "raise", {}),  # the harness's own test kernel: never probed
+        _cell("faults", "raise", {}),  # the harness's own test kernel: never measured
     ]
     targets = gilshare._targets(cells)
     assert targets[:2] == [("amdahl", "mixed", {"gil_share": 0.25}),

@@ -11,6 +11,7 @@ import pytest
 from pylab.experiments import killing, responsiveness
 from pylab.experiments.base import LEVELS, VERDICTS
 from pylab.experiments.claims import PUBLISHED
+from pylab.stats import percentile
 
 MS = 1e-3
 
@@ -68,9 +69,9 @@ def test_c14_reason_names_the_numbers():
 
 def test_percentile_is_nearest_rank():
     samples = [float(i) for i in range(1, 101)]
-    assert responsiveness.percentile(samples, 0.99) == 99.0
-    assert responsiveness.percentile(samples, 0.5) == 50.0
-    assert responsiveness.percentile([3.0], 0.99) == 3.0
+    assert percentile(samples, 0.99) == 99.0
+    assert percentile(samples, 0.5) == 50.0
+    assert percentile([3.0], 0.99) == 3.0
 
 
 # --- killing (C07, C18) ------------------------------------------------------
@@ -99,6 +100,19 @@ def _sigint_kernel(call_s: float, left_s: float, late_s: float) -> dict:
     }
 
 
+CHUNK_S = 3 * MS  # the flag's chunk as a run measured it, on a CPU slower than ours
+FLAG_BOUND_S = killing.FLAG_BOUND_CHUNKS * CHUNK_S
+
+
+def test_c18_flag_bound_follows_the_measured_chunk():
+    # the same flag time judged against a chunk three times shorter: not prompt any more
+    data = _killing(flag_s=FLAG_BOUND_S * 0.9)
+    assert _verdicts(data)["C18"] == "partly"
+    data["flag_stop"]["chunk_s"] = CHUNK_S / 3
+    assert _verdicts(data)["C18"] == "holds"
+    assert killing.judge(data)[1].data["flag_bound_s"] == pytest.approx(FLAG_BOUND_S / 3)
+
+
 def _killing(
     slow: float = 1 * MS,
     stopped: int = 5,
@@ -117,7 +131,7 @@ def _killing(
     return {
         "processes": {"start_methods": ["fork", "spawn"], "cases": cases},
         "kill_api": {"thread": list(thread_kill), "process": ["kill", "terminate"]},
-        "flag_stop": {"seconds": _interval(flag_s), "max_s": flag_s},
+        "flag_stop": {"seconds": _interval(flag_s), "max_s": flag_s, "chunk_s": CHUNK_S},
         "sigint": {
             "kernels": {
                 "gil": _sigint_kernel(0.3, 0.2, gil_late),
@@ -149,15 +163,15 @@ def test_c18_fails_when_threads_have_a_kill_method():
 
 def test_c18_partly_when_ctrl_c_does_not_wait_for_the_call():
     prompt = 0.2 * killing.WAIT_SHARE * 0.9  # 0.2 s of the call was left
-    slow_flag = killing.FLAG_BOUND_S * 2  # this branch does not need the flag
+    slow_flag = FLAG_BOUND_S * 2  # this branch does not need the flag
     assert _verdicts(_killing(nogil_late=prompt, flag_s=slow_flag))["C18"] == "partly"
     waits = 0.2 * killing.WAIT_SHARE * 1.1
     assert _verdicts(_killing(nogil_late=waits, flag_s=slow_flag))["C18"] == "holds"
 
 
 def test_c18_cooperative_flag_outranks_holds():
-    fast = killing.FLAG_BOUND_S * 0.9
-    slow = killing.FLAG_BOUND_S * 1.1
+    fast = FLAG_BOUND_S * 0.9
+    slow = FLAG_BOUND_S * 1.1
     data = _killing(flag_s=fast)
     assert _verdicts(data)["C18"] == "partly"
     assert "cooperatively" in killing.judge(data)[1].reason

@@ -15,6 +15,19 @@ def test_every_claim_is_settled_by_exactly_one_experiment() -> None:
     assert sorted(settled) == sorted(CLAIMS)
 
 
+def test_docs_quote_every_claim_and_name_its_experiment() -> None:
+    """docs/claims.md is the user's list of the claims: each row is `| ID | text | source |
+    experiment |` with the text as the code has it and the module that settles it."""
+    doc = (Path(__file__).parents[1] / "docs/claims.md").read_text()
+    rows = {line.split("|")[1].strip(): line.split("|")[2:5] for line in doc.splitlines()
+            if line.startswith("| C")}  # fmt: skip
+    assert sorted(rows) == sorted(CLAIMS)
+    for name in experiments.MODULES:
+        for cid in experiments.get(name).CLAIMS:
+            text, _source, module = (cell.strip() for cell in rows[cid])
+            assert (text, module) == (CLAIMS[cid], f"`{name}`")
+
+
 def test_a_failed_experiment_leaves_its_claims_not_measured() -> None:
     claims = experiments.judge_all({"startup": {"ok": False, "error": "killed by SIGSEGV"}})
     assert claims["C03"]["verdict"] == experiments.NOT_MEASURED

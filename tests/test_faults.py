@@ -16,6 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+import pylab
 from pylab import results
 from pylab.machine import usable_cores
 from pylab.plan import Selection, build_plan
@@ -81,12 +82,26 @@ def test_faults_in_pool_processes_and_threads(cli, tmp_path: Path) -> None:
     assert not _strays(tmp_path)
 
 
-def _start(args: list[str], cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "pylab", *args],
-        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,  # a terminal's Ctrl-C reaches the whole process group
-    )  # fmt: skip
+@pytest.fixture
+def start():
+    """Starts `python -m pylab ARGS` in a process group of its own; a test that fails
+    before the run ends leaves no run behind (a hung kernel would spin on a core and
+    slow every timing after it)."""
+    started: list[subprocess.Popen] = []
+
+    def run(args: list[str], cwd: Path) -> subprocess.Popen:
+        started.append(subprocess.Popen(
+            [sys.executable, "-m", "pylab", *args],
+            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            start_new_session=True,  # a terminal's Ctrl-C reaches the whole process group
+        ))  # fmt: skip
+        return started[-1]
+
+    yield run
+    for proc in started:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
 
 
 def _wait_for_cells(out: Path, count: int, timeout: float = 120) -> Path:
@@ -100,10 +115,10 @@ def _wait_for_cells(out: Path, count: int, timeout: float = 120) -> Path:
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_interrupt_keeps_cells_and_resume_finishes(tmp_path: Path, sig, code: int) -> None:
+def test_interrupt_keeps_cells_and_resume_finishes(start, tmp_path: Path, sig, code: int) -> None:
     out = tmp_path / "out"
     args = ["run", "--preset", "quick", "--kernels", "compute", *QUICK, "--out", "out"]
-    proc = _start(args, tmp_path)
+    proc = start(args, tmp_path)
     path = _wait_for_cells(out, 2)
     os.killpg(proc.pid, sig)
     _, err = proc.communicate(timeout=30)
@@ -126,10 +141,10 @@ def test_interrupt_keeps_cells_and_resume_finishes(tmp_path: Path, sig, code: in
     assert whole["cells"][: len(partial["cells"])] == partial["cells"]  # not re-measured
 
 
-def test_ctrl_c_is_prompt_while_a_kernel_holds_the_gil(tmp_path: Path) -> None:
+def test_ctrl_c_is_prompt_while_a_kernel_holds_the_gil(start, tmp_path: Path) -> None:
     args = ["run", "--only", "scaling", "--kernels", "faults", "--variants", "hang_gil"]
     args += ["--executors", "serial"]
-    proc = _start([*args, "--timeout", "600", "--out", "out", "-q"], tmp_path)
+    proc = start([*args, "--timeout", "600", "--out", "out", "-q"], tmp_path)
     time.sleep(3)  # well inside the hang
     sent = time.monotonic()
     os.killpg(proc.pid, signal.SIGINT)
@@ -141,19 +156,18 @@ def test_ctrl_c_is_prompt_while_a_kernel_holds_the_gil(tmp_path: Path) -> None:
 
 def _edited(tmp_path: Path, edit) -> Path:
     """A real interrupted results file, edited."""
-    path = tmp_path / "run.json"
-    data = {
-        "format": results.FORMAT, "format_version": results.FORMAT_VERSION,
-        "status": "interrupted", "preset": "quick", "cells": [],
-        "selection": {
-            "kernels": ["io"], "variants": ["nogil"], "executors": ["serial"], "only": ["scaling"],
-        },
-        "settings": {"repeats": 2, "warmups": 1, "min_time_s": 0.02, "timeout_s": 60},
-        "load": {}, "wall_s": 1.0,
-    }  # fmt: skip
     from pylab.machine import build_info, machine_info
 
-    data["machine"], data["build"] = machine_info(), build_info()
+    path = tmp_path / "run.json"
+    data = results.header(
+        pylab_version=pylab.__version__, command=["pylab"], preset="quick",
+        settings={"repeats": 2, "warmups": 1, "min_time_s": 0.02, "timeout_s": 60},
+        selection={
+            "kernels": ["io"], "variants": ["nogil"], "executors": ["serial"], "only": ["scaling"],
+        },
+        machine=machine_info(), build=build_info(), pinning={}, load_before=None, started="",
+    )  # fmt: skip
+    data.update(status="interrupted", wall_s=1.0)
     edit(data)
     path.write_text(json.dumps(data))
     return path
@@ -187,8 +201,13 @@ def test_resume_of_a_complete_run_changes_nothing(cli, tmp_path: Path) -> None:
         ('{"benchmarks": []}', "not a pylab results file"),
         ('{"format": "pylab-results", "format_version": 99, "cells": []}', "newer pylab"),
         (
-            '{"format": "pylab-results", "format_version": 1, "machine": {}, "cells": []}',
+            '{"format": "pylab-results", "format_version": 2, "machine": {}, "cells": [], '
+            '"verdicts": {"bounds": {}, "rows": {}}}',
             "plan is incomplete",
+        ),
+        (
+            '{"format": "pylab-results", "format_version": 1, "machine": {}, "cells": []}',
+            "malformed format 1 file",
         ),
     ],
 )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pylab import kernels, summary
+from pylab import kernels, summary, verdicts
 from pylab.executors import make_executor
 from pylab.kernels.base import OMP, openmp_built
 from pylab.measure import expected
@@ -76,11 +76,11 @@ def test_an_omp_row_is_judged_inside_the_kernel() -> None:
         "speedup": {"median": 1.95, "low": 1.9, "high": 1.98, "confidence": 0.97},
         "cpu_per_wall": {"median": 1.9, "low": 1.9, "high": 1.9, "confidence": 0.97},
     }  # fmt: skip
-    (row,) = summary.rows({"machine": {"usable_cores": 2}, "cells": [cell]})
+    results = {"machine": {"usable_cores": 2}, "cells": [cell]}
+    results["verdicts"] = verdicts.judge(results)
+    (row,) = summary.rows(results)
     assert row.verdict == "scales inside the kernel"
-    assert "inside the kernel" in summary.format_table(
-        {"machine": {"usable_cores": 2}, "cells": [cell]}
-    )
+    assert "inside the kernel" in summary.format_table(results)
 
 
 def _site_paths() -> str:

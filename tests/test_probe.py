@@ -14,7 +14,6 @@ from pylab.gilmodel import amdahl, bounded, gil_bound, predicted
 from pylab.kernels.hashing import hash_sum_py
 from pylab.pinning import pools_pinned
 from pylab.probing import beyond_ideal, probe_target, recommend
-from pylab.speedup import threaded
 
 
 def _probe(fn, *args, expect: Callable[[dict], bool]) -> dict:
@@ -196,8 +195,14 @@ def test_a_setup_that_builds_less_work_in_a_process_is_flagged(cli) -> None:
         (["1/0"], "raised ZeroDivisionError"),
         (["pass"], "too fast to measure"),
         # succeeds at first, raises once measured: in the heartbeat or in a thread
-        (["time.sleep(1e-5); n[0] += 1; assert n[0] < 2500, 'worn out'",
-          "-s", "import time; n = [0]"], "raised AssertionError: worn out"),
+        (
+            [
+                "time.sleep(1e-5); n[0] += 1; assert n[0] < 2500, 'worn out'",
+                "-s",
+                "import time; n = [0]",
+            ],
+            "raised AssertionError: worn out",
+        ),
         (["x", "-s", "import nothing_here"], "the setup raised ModuleNotFoundError"),
         (["pass", "--start-method", "spwan"], "did you mean 'spawn'"),
         (["sum(range(1000))", "--workers", "1"], "needs a count of 2 or more"),
@@ -208,17 +213,6 @@ def test_probe_errors_are_one_line_and_exit_2(cli, args: list[str], message: str
     assert done.returncode == 2, done.stdout
     assert message in done.stderr and "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1
-
-
-def test_a_thread_that_raises_fails_the_parallel_run() -> None:
-    def run(i: int) -> int:
-        if i == 3:
-            raise ValueError("part 3")
-        return i
-
-    assert threaded(lambda i: i, 4, 2) == [0, 1, 2, 3]
-    with pytest.raises(ValueError, match="part 3"):
-        threaded(run, 4, 2)
 
 
 def test_the_report_compares_amdahl_with_the_measured_speedup() -> None:

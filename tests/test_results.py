@@ -30,6 +30,7 @@ def _sample() -> dict:
             {"kernel": "io", "variant": "gil", "executor": "processes", "start_method": "fork",
              "workers": 2, "params": {"wait_us": 1000}, "ok": False, "error": "WrongResult: x"},
         ],
+        "verdicts": results.verdicts_record({}, {}),
     }  # fmt: skip
 
 
@@ -60,7 +61,7 @@ V1 = '{"format": "pylab-results", "format_version": 1, '
         (V1 + '"machine": {}, "cells": [1]}', "cell 0: not an object"),
         (V1 + '"machine": {}, "cells": [{"ok": 1}]}', 'cell 0: "ok" is not true or false'),
         (V1 + '"machine": {}, "cells": [{"ok": false}]}', "cell 0: 'kernel' missing"),
-        (V1 + '"machine": {}, "cells": [], "claims": []}', '"claims" is not an object'),
+        (V1 + '"machine": {}, "cells": [], "claims": []}', "claims: not an object"),
         (V1 + '"machine": {}, "cells": [], "claims": {"C01": {"verdict": 1}}}', "claim C01"),
     ],
 )
@@ -109,3 +110,43 @@ def test_committed_reference_runs_still_load_and_summarize(path: Path) -> None:
     data = results.load(path)
     assert data["status"] == "complete" and data["cells"]
     assert summary.format_table(data).count("\n") >= 1
+
+
+REFERENCE = Path(__file__).parents[1] / "results/reference"
+
+
+def test_a_version_1_file_is_upgraded_in_memory_and_left_as_it_was() -> None:
+    from pylab.gilmodel import predicted
+
+    path = REFERENCE / "20261202T052939Z-vm.json"
+    before = path.read_bytes()
+    data = results.load(path)
+    assert path.read_bytes() == before
+    assert json.loads(before)["format_version"] == 1
+    assert data["format_version"] == results.FORMAT_VERSION
+    assert data["upgraded"]["from_version"] == 1 and data["upgraded"]["changes"]
+    assert data["verdicts"]["judged_on_reading"] is True and data["verdicts"]["rows"]
+    cores = data["machine"]["usable_cores"]
+    amdahl = [c for c in data["cells"] if c.get("model_speedup") is not None]
+    assert amdahl
+    for cell in amdahl:
+        share = cell["params"]["gil_share"]
+        assert cell["model_speedup"] == round(predicted(share, cell["workers"], cores, 1.0), 4)
+
+
+def test_a_version_1_amdahl_figure_is_recomputed_not_kept(tmp_path: Path) -> None:
+    """Format 1 stored Amdahl capped at the cores, min(cores, law at N = W): 2.0x for
+    gil_share 0.25 at W=4 on 2 cores; the law at N = min(W, cores) gives 1.6x."""
+    cell = _sample()["cells"][0] | {
+        "kernel": "amdahl", "variant": "mixed", "workers": 4, "params": {"gil_share": 0.25},
+        "model_speedup": 2.0, "noise": {"speedup_relative_width": 0.1, "serial_cv": 0.01},
+    }  # fmt: skip
+    old = _sample() | {"format_version": 1, "cells": [cell]}
+    del old["verdicts"]
+    path = tmp_path / "v1.json"
+    path.write_text(json.dumps(old))
+    data = results.load(path)
+    assert data["cells"][0]["model_speedup"] == 1.6
+    assert data["cells"][0]["noise"]["noisy_above"] > 0
+    assert "1 changed" in data["upgraded"]["changes"][0]
+    assert data["verdicts"]["rows"] == {"amdahl/mixed gil_share=0.25": "scales in threads"}

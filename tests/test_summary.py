@@ -1,10 +1,16 @@
-"""The verdict rules, on made-up cells (the rules are under test, not the machine)."""
+"""The verdict rules, on made-up cells (the rules are under test, not the machine), and
+the table, which shows the verdicts a file stores."""
 
 from __future__ import annotations
 
 import pytest
 
-from pylab import summary
+from pylab import rules, summary, verdicts
+
+
+def _judged(results: dict) -> dict:
+    """`results` with the verdicts a run stores for it."""
+    return results | {"verdicts": verdicts.judge(results)}
 
 
 def _cell(executor: str, workers: int, s: float, low: float, high: float, cpu: float) -> dict:
@@ -21,7 +27,7 @@ def _verdict(threads: tuple, processes: tuple, unit: str = "iterations", cores: 
     cells = [_cell("threads", *threads), _cell("processes", *processes)]
     for c in cells:
         c["unit"] = unit
-    rows = summary.rows({"machine": {"usable_cores": cores}, "cells": cells})
+    rows = summary.rows(_judged({"machine": {"usable_cores": cores}, "cells": cells}))
     assert len(rows) == 1
     return rows[0].verdict
 
@@ -50,7 +56,7 @@ def test_an_interval_across_a_threshold_makes_the_verdict_uncertain() -> None:
 def test_failed_cells_are_counted_and_w1_only_says_so() -> None:
     ok = _cell("threads", 1, 1.0, 0.9, 1.1, 1.0)
     bad = {**_cell("processes", 1, 1.0, 0.9, 1.1, 1.0), "ok": False}
-    rows = summary.rows({"machine": {"usable_cores": 2}, "cells": [ok, bad]})
+    rows = summary.rows(_judged({"machine": {"usable_cores": 2}, "cells": [ok, bad]}))
     assert rows[0].verdict == "W=1 only: scaling not measured; 1 cell(s) failed"
 
 
@@ -60,3 +66,25 @@ def test_table_has_a_row_per_kernel_variant() -> None:
     lines = table.splitlines()
     assert lines[0].split()[:2] == ["kernel/variant", "threads"]
     assert lines[1].startswith("k/v") and "1.90x [1.80-2.00] W=2" in lines[1]
+
+
+def test_the_table_shows_the_stored_verdict_and_its_bounds_not_todays_rules() -> None:
+    """A file judged by other bounds keeps its verdict: the table never re-judges it."""
+    results = _judged({"machine": {"usable_cores": 2}, "cells": [_cell("threads", 2, 1.3, 1.27,
+                       1.33, 1.3)]})  # fmt: skip
+    assert results["verdicts"]["bounds"] == rules.bounds()
+    results["verdicts"] = {"bounds": {"scales": 0.6, "partly_gain": 0.1}, "rows": {"k/v": "x"}}
+    assert summary.rows(results)[0].verdict == "x"
+    assert "scales at >= 0.6 x ideal" in summary.bounds_note(results)
+    del results["verdicts"]
+    assert summary.rows(results)[0].verdict == summary.NOT_JUDGED
+
+
+def test_the_interval_note_states_the_confidence_the_cells_reached() -> None:
+    """Three pairs give a 75% interval: nothing may call it 95%."""
+    few = _cell("threads", 2, 1.9, 1.8, 2.0, 1.9) | {"speedup": {
+        "median": 1.9, "low": 1.8, "high": 2.0, "confidence": 0.75}}  # fmt: skip
+    many = _cell("processes", 2, 1.9, 1.8, 2.0, 1.9) | {"speedup": {
+        "median": 1.9, "low": 1.8, "high": 2.0, "confidence": 0.96875}}  # fmt: skip
+    assert summary.interval_note({"cells": [few]}) == "75% interval"
+    assert summary.interval_note({"cells": [few, many]}) == "75-96.9% interval"

@@ -15,8 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from pylab import kernels
+    from pylab.cells import params_label
     from pylab.executors import EXECUTORS, START_METHODS
-    from pylab.plan import params_label
     from pylab.presets import PRESETS
 
     print("kernels (variants; work unit; parameters):")

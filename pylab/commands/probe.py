@@ -17,7 +17,7 @@ from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from pylab.commands.run import _number, _workers
+    from pylab.commands import args
 
     p = sub.add_parser(
         "probe",
@@ -27,17 +27,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("statement", metavar="STMT")
     p.add_argument("-s", "--setup", default="pass", help="run once first (default: pass)")
-    p.add_argument("--workers", type=_workers, help="worker counts (default: 2 and the cores)")
+    p.add_argument("--workers", type=args.workers, help="worker counts (default: 2 and the cores)")
     p.add_argument(
         "--start-method", default="fork", help="for the processes: fork, forkserver, spawn"
     )
-    p.add_argument("--repeats", type=_number(int, 1, 1000), default=5, help="pairs per W")
+    p.add_argument("--repeats", type=args.number(int, 1, 1000), default=5, help="pairs per W")
     p.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
     p.set_defaults(func=main)
 
 
 def format_probe(data: dict[str, Any]) -> str:
-    from pylab.experiments.base import fmt_seconds
+    from pylab.fmt import fmt_seconds
 
     g = data["gil_share"]
     lines = [

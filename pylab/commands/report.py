@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from pylab.errors import UserError
+from pylab.settings import DEFAULT_OUT
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=main)
 
 
-def newest_run(folder: Path = Path("results")) -> Path:
+def newest_run(folder: Path = DEFAULT_OUT) -> Path:
     runs = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
     if not runs:
         raise UserError(f"no results file in {folder}/: run `python -m pylab run` first")

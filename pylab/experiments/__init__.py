@@ -13,6 +13,7 @@ from typing import Any
 
 from pylab.errors import unknown_name
 from pylab.experiments.claims import CLAIMS, PUBLISHED
+from pylab.results import claim_record
 
 MODULES = (
     "identity",
@@ -40,8 +41,8 @@ def get(name: str) -> ModuleType:
 NOT_MEASURED = "not measured"
 
 
-def _not_measured(why: str) -> dict[str, Any]:
-    return {"verdict": NOT_MEASURED, "reason": why, "data": {}}
+def _claim(cid: str, verdict: str, reason: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    return claim_record(CLAIMS[cid], verdict, reason, data, PUBLISHED.get(cid))
 
 
 def _verdicts(name: str, record: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -49,15 +50,19 @@ def _verdicts(name: str, record: Mapping[str, Any]) -> dict[str, dict[str, Any]]
     why = record.get("error")
     if record.get("ok"):
         try:
-            return {v.claim: v.as_dict() for v in module.judge(record["data"])}
+            return {v.claim: _claim(v.claim, v.verdict, v.reason, v.data)
+                    for v in module.judge(record["data"])}  # fmt: skip
         except Exception as exc:  # data the rules cannot read: say so, do not guess
             why = f"judging failed: {type(exc).__name__}: {exc}"
-    return {c: _not_measured(str(why)) for c in module.CLAIMS}
+    return {c: _claim(c, NOT_MEASURED, str(why), {}) for c in module.CLAIMS}
 
 
-def judge_all(records: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The claims of every experiment in `records`, by ID: claim, verdict, reason, data."""
-    claims: dict[str, dict[str, Any]] = {}
+def judge_all(
+    records: Mapping[str, Mapping[str, Any]], judged: Mapping[str, Any] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The claims of every experiment in `records`, by ID, added to those already `judged`
+    (a file's verdicts stay the ones it was judged by; only new records are judged)."""
+    claims: dict[str, dict[str, Any]] = dict(judged or {})
     broken = []
     for name in MODULES:
         if name in records:
@@ -67,9 +72,5 @@ def judge_all(records: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, A
                 broken.append(f"{name}: {type(exc).__name__}: {exc}")
     if broken:
         why = "an experiment could not be loaded (" + "; ".join(broken) + ")"
-        claims |= {cid: _not_measured(why) for cid in CLAIMS if cid not in claims}
-    return {
-        cid: {"claim": CLAIMS[cid], **claims[cid]}
-        | ({"published": PUBLISHED[cid]} if cid in PUBLISHED else {})
-        for cid in sorted(claims)
-    }
+        claims |= {cid: _claim(cid, NOT_MEASURED, why, {}) for cid in CLAIMS if cid not in claims}
+    return {cid: claims[cid] for cid in sorted(claims)}

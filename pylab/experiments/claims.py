@@ -1,6 +1,8 @@
-"""The claims of the threads-vs-processes folk wisdom (shared/CLAIMS.md), by stable ID.
+"""The claims of the threads-vs-processes folk wisdom, by stable ID: their one owner.
 
-The published figures are carried into every run's results beside the lab's own.
+docs/claims.md explains each (its source, the experiment that settles it) and quotes
+these texts; a test keeps the two in step. The published figures are carried into
+every run's results beside the lab's own.
 """
 
 from __future__ import annotations

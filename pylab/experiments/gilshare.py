@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from pylab import kernels
-from pylab.experiments.base import Level, Verdict, summarize
-from pylab.heartbeat import Heartbeat
-from pylab.plan import by_key, label
-from pylab.probing import SHARE_S, TICK_S
+from pylab.cells import by_key, label
+from pylab.experiments.base import Level, Verdict
+from pylab.heartbeat import SHARE_S, TICK_S, Heartbeat
+from pylab.stats import summarize
 
 NAME = "gilshare"
 CLAIMS: tuple[str, ...] = ()

@@ -2,7 +2,7 @@
 
 Each worker of a thread pool and of a process pool per start method (fork,
 forkserver, spawn) reports who it is: pid, native thread id, GIL state. The
-probes pass a barrier, so W probes reach W distinct workers, not one fast one.
+tasks pass a barrier, so W tasks reach W distinct workers, not one fast one.
 
 Rule: C01 holds when the W thread workers all report the parent's pid with W
 distinct thread ids, and, for every start method, the W process workers report
@@ -27,10 +27,10 @@ def _workers(level: Level) -> int:
     return 4 if level.scale >= 1 else 2
 
 
-def _probe(kind: str, workers: int, start_method: str | None) -> dict[str, Any]:
+def _identify(kind: str, workers: int, start_method: str | None) -> dict[str, Any]:
     """Who the W workers of one executor are, as seen from inside them."""
     with make_executor(kind, workers, start_method) as ex:
-        infos = ex.probe()
+        infos = ex.identify()
     pids = [info.pid for info in infos]
     thread_ids = [info.thread_id for info in infos]
     return {
@@ -50,8 +50,8 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
         "workers": workers,
         "parent_pid": os.getpid(),
         "start_methods": methods,
-        "threads": _probe("threads", workers, None),
-        "processes": {m: _probe("processes", workers, m) for m in methods},
+        "threads": _identify("threads", workers, None),
+        "processes": {m: _identify("processes", workers, m) for m in methods},
     }
 
 

@@ -1,6 +1,6 @@
 """C10: inter-process communication costs more than passing objects between threads.
 
-All messages are bytes objects of a few sizes (8 B .. 1 MiB). Each channel has one
+All messages are bytes objects of a few sizes (8 B .. 1 MIB). Each channel has one
 worker at its far end, in a thread or in a process started from an explicit context:
   thread_queue  two queue.Queue objects between two threads (objects pass by reference)
   fork_queue    two multiprocessing Queues (one each way) to a forked process
@@ -14,9 +14,11 @@ worker at its far end, in a thread or in a process started from an explicit cont
               (it acknowledges the last); bytes per second
   dispatch    microseconds per no-op task submitted many at a time to a warmed
               ThreadPoolExecutor and ProcessPoolExecutor (fork, forkserver, spawn), W = 2
-  crossover   2*k GIL-holding tasks (hash_sum_gil, ~1 ns per iteration) on W = 2
-              threads vs a warmed fork pool, per task size s: the smallest s from which
-              processes finish first (median of back-to-back pairs), or None
+  crossover   2*k GIL-holding tasks (hash_sum_gil) on W = 2 threads vs a warmed fork
+              pool, per task size s: the smallest s from which processes finish first
+              (median of back-to-back pairs), or None. Task sizes are durations, 1 us to
+              10 ms, turned into iterations by the loop's time per iteration measured
+              first (`iteration_s`), so the sweep covers the same times on any CPU
 
 Rule (C10), on the medians:
   threads win at a size when the fastest process channel's round trip is at least
@@ -29,7 +31,6 @@ Rule (C10), on the medians:
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import queue
 import threading
@@ -37,29 +38,32 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from typing import Any
 
 from pylab._ext import compute
-from pylab.experiments.base import Level, Verdict, fmt_seconds, median, ratio, summarize
+from pylab.experiments.base import Level, Verdict
+from pylab.fmt import KIB, MIB, fmt_bytes, fmt_rate, fmt_seconds
+from pylab.stats import median, ratio, summarize
+from pylab.timing import interleaved, seconds_per_unit, units_for
 
 NAME = "ipc"
 CLAIMS = ("C10",)
 
-KiB = 1024
-MiB = 1024 * KiB
-SIZES = (8, KiB, 64 * KiB, MiB)
-TINY_SIZES = (8, 64 * KiB)  # tests: the smallest and a copy-dominated size only
+SIZES = (8, KIB, 64 * KIB, MIB)
+TINY_SIZES = (8, 64 * KIB)  # tests: the smallest and a copy-dominated size only
 THREADS = "thread_queue"
 WORKERS = 2
 POOLS = ("fork", "forkserver", "spawn", "threads")  # start order: no fork once threads run
 
 # Round trips per latency batch and messages per throughput sample at scale 1: about
 # 5-20 ms per batch on this machine, so a batch outlasts timer and scheduler jitter.
-ROUND_TRIPS = {8: 400, KiB: 400, 64 * KiB: 150, MiB: 15}
-MESSAGES = {8: 3000, KiB: 3000, 64 * KiB: 500, MiB: 30}
+ROUND_TRIPS = {8: 400, KIB: 400, 64 * KIB: 150, MIB: 15}
+MESSAGES = {8: 3000, KIB: 3000, 64 * KIB: 500, MIB: 30}
 DISPATCH_TASKS = 500  # no-op tasks per dispatch sample at scale 1
 TASKS_PER_WORKER = 4  # the crossover runs 2*k tasks on W = 2 workers
-CROSSOVER_SIZES = tuple(round(10 ** (3 + i / 2)) for i in range(9))  # 1e3 .. 1e7 iterations
+CROSSOVER_TASK_S = tuple(10 ** (-6 + i / 2) for i in range(9))  # 1 us .. 10 ms a task
+TINY_LONGEST_TASK_S = 1e-3  # tiny stops at 1 ms a task to stay within a test's seconds
 JOIN_TIMEOUT_S = 10.0
 RESULT_TIMEOUT_S = 60.0  # no batch of tasks here takes a second; a hang fails the run
 
@@ -286,28 +290,28 @@ def _dispatch_us(pools: dict[str, Executor], level: Level) -> tuple[dict[str, An
     return {kind: summarize(s) for kind, s in samples.items()}, tasks
 
 
-def _crossover_sizes(level: Level) -> list[int]:
-    # tiny stops at 1e6 iterations to stay within a test's seconds
-    return [s for s in CROSSOVER_SIZES if level.scale >= 0.3 or s <= 10**6]
+def _crossover_sizes(level: Level, iteration_s: float) -> list[int]:
+    durations = [t for t in CROSSOVER_TASK_S if level.scale >= 0.3 or t <= TINY_LONGEST_TASK_S]
+    return sorted({units_for(t, iteration_s) for t in durations})
 
 
 def _crossover(pools: dict[str, Executor], level: Level) -> dict[str, Any]:
     """Threads vs fork processes on 2*k GIL-holding tasks, per task size, in pairs."""
-    sizes = _crossover_sizes(level)
-    thread_s: dict[int, list[float]] = {s: [] for s in sizes}
-    process_s: dict[int, list[float]] = {s: [] for s in sizes}
+    iteration_s = seconds_per_unit(_hash_task)
+    sizes = _crossover_sizes(level, iteration_s)
+    thread_s: dict[int, list[float]] = {}
+    process_s: dict[int, list[float]] = {}
     for size in sizes:
         args = [(size,)] * (WORKERS * TASKS_PER_WORKER)
-        for repeat in range(level.repeats):
-            order = ("threads", "fork") if repeat % 2 else ("fork", "threads")
-            for kind in order:
-                elapsed = _all_tasks_s(pools[kind], _hash_task, args)
-                (thread_s if kind == "threads" else process_s)[size].append(elapsed)
+        runs = [partial(_all_tasks_s, pools[k], _hash_task, args) for k in ("fork", "threads")]
+        pairs = interleaved(runs, level.repeats)
+        process_s[size], thread_s[size] = [p for p, _ in pairs], [t for _, t in pairs]
     ratios = {
         s: [ratio(t, p) for t, p in zip(thread_s[s], process_s[s], strict=True)] for s in sizes
     }
     return {
         "iterations": sizes,
+        "iteration_s": iteration_s,
         "tasks": WORKERS * TASKS_PER_WORKER,
         "thread_s": _summarized(thread_s),
         "process_s": _summarized(process_s),
@@ -359,18 +363,6 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 # -- the verdict ----------------------------------------------------------------------
-
-
-def _fmt_size(size: int) -> str:
-    for unit, name in ((MiB, "MiB"), (KiB, "KiB")):
-        if size >= unit and size % unit == 0:
-            return f"{size // unit} {name}"
-    return f"{size} B"
-
-
-def _fmt_rate(bytes_per_s: float) -> str:
-    exponent = min(max(int(math.log10(max(bytes_per_s, 1.0)) // 3), 0), 4)
-    return f"{bytes_per_s / 1000**exponent:.3g} {('', 'k', 'M', 'G', 'T')[exponent]}B/s"
 
 
 def _best(by_channel: dict[str, Any], size: int, pick: Callable[..., str]) -> str:
@@ -425,10 +417,10 @@ def _executor_note(data: dict[str, Any]) -> str:
 
 def _partly_lead(wins: list[int], sizes: int, tput_win: bool, largest: int) -> str:
     """Where threads win, when they win somewhere but not everywhere."""
-    one_way = f"{_fmt_size(largest)} throughput"
+    one_way = f"{fmt_bytes(largest)} throughput"
     if len(wins) == sizes:
         return f"threads win every round trip but not {one_way}"
-    where = ", ".join(_fmt_size(s) for s in wins) or "no size"
+    where = ", ".join(fmt_bytes(s) for s in wins) or "no size"
     also = f", and {one_way}" if tput_win else f", not {one_way}"
     return f"threads win the round trip only at {where}{also}"
 
@@ -445,14 +437,14 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
     else:
         verdict, lead = "partly", _partly_lead(wins, len(rows), tput_win, tput["size"])
     trips = ", ".join(
-        f"{_fmt_size(r['size'])} {fmt_seconds(r['thread_us'] * 1e-6)} vs "
+        f"{fmt_bytes(r['size'])} {fmt_seconds(r['thread_us'] * 1e-6)} vs "
         f"{fmt_seconds(r['process_us'] * 1e-6)}"
         for r in rows
     )
     reason = (
         f"{lead}: round trip thread vs best process {trips}; "
-        f"{_fmt_size(tput['size'])} one way {_fmt_rate(tput['thread_bytes_per_s'])} "
-        f"(by reference) vs {_fmt_rate(tput['process_bytes_per_s'])} ({tput['best_process']}); "
+        f"{fmt_bytes(tput['size'])} one way {fmt_rate(tput['thread_bytes_per_s'])} "
+        f"(by reference) vs {fmt_rate(tput['process_bytes_per_s'])} ({tput['best_process']}); "
         f"{_executor_note(data)}; cost only, 'more complex' is not measured"
     )
     numbers = {

@@ -9,8 +9,10 @@ C18, threads:
   (i)   whether threading.Thread has any kill-like method (computed from the
         class, beside multiprocessing.Process, which has them);
   (ii)  how long a cooperative stop flag takes: a thread runs GIL-releasing
-        chunks of about 1 ms and checks a threading.Event between them; time from
-        setting the event to the thread having exited;
+        chunks of FLAG_CHUNK_S (1 ms, sized by the loop's time per iteration
+        measured first; each chunk's own time is recorded as `chunk_s`) and checks a
+        threading.Event between them; time from setting the event to the thread
+        having exited;
   (iii) how late Ctrl-C reaches the main thread while it is inside one long
         compiled call (GIL held, or released): SIGINT's Python handler
         (signal.default_int_handler, installed for the measurement) runs only in
@@ -18,8 +20,10 @@ C18, threads:
         until it returns; this measures whether it does. SIGINT comes from a
         helper *process*, not a thread: a Python thread cannot even send a
         signal while the main thread holds the GIL.
-        Lateness is compared with the call time left when the signal was sent,
-        taken from the faster of two undisturbed calls of the same kernel.
+        The call lasts SIGINT_CALL_S (1 s at scale 1, at most 0.5 s), sized by
+        the kernel's measured time per iteration. Lateness is compared with the
+        call time left when the signal was sent, taken from the faster of two
+        undisturbed calls of the same kernel.
 
 Rule for C07: holds when every terminate() and kill() ended the worker within
 KILL_BOUND_S (200 ms), for both kernels and every start method; fails otherwise.
@@ -28,7 +32,8 @@ Rule for C18, first match wins:
   fails   if threading.Thread has a kill-like method (threads can be killed);
   partly  if Ctrl-C did not wait for some kernel call (median lateness under
           WAIT_SHARE, 0.25, of the call time left): the main thread can be interrupted;
-  partly  if the cooperative flag stopped the thread within FLAG_BOUND_S (10 ms, median):
+  partly  if the cooperative flag stopped the thread within FLAG_BOUND_CHUNKS (10) of
+          its measured chunks (median):
           no kill and Ctrl-C waits for the call, but threads can be stopped,
           cooperatively; this is the expected outcome;
   holds   otherwise: no kill, Ctrl-C waits, and not even a flag stops a thread
@@ -47,7 +52,10 @@ import threading
 import time
 from typing import Any
 
-from pylab.experiments.base import Level, Verdict, fmt_seconds, median, summarize, timings
+from pylab.experiments.base import Level, Verdict
+from pylab.fmt import fmt_seconds
+from pylab.stats import median, summarize
+from pylab.timing import seconds_per_unit, timings, units_for
 
 NAME = "killing"
 CLAIMS = ("C07", "C18")
@@ -56,9 +64,9 @@ FOREVER_ITERS = 10**13  # a kernel call of hours: the worker is always inside it
 READY_TIMEOUT_S = 60.0  # a spawned worker re-imports the lab; give up on one that never starts
 SETTLE_S = 0.02  # after the worker's "entering" message: it is deep inside the call
 JOIN_TIMEOUT_S = 5.0  # a worker still alive this long after the signal counts as not stopped
-FLAG_CHUNK_ITERS = 1_000_000  # about 1 ms of GIL-releasing work between flag checks
+FLAG_CHUNK_S = 1e-3  # GIL-releasing work between two checks of the stop flag
 FLAG_RUN_S = 0.01  # the flagged thread runs this long before it is asked to stop
-SIGINT_ITERS = 1_000_000_000  # the Ctrl-C call at scale 1: about 1 s (quick 0.3 s)...
+SIGINT_CALL_S = 1.0  # the Ctrl-C call at scale 1 (quick 0.3 s)...
 SIGINT_MAX_SCALE = 0.5  # ...but no longer than 0.5 s: each trial costs one whole call
 SIGINT_AT = 1 / 3  # the signal is sent this far into the call
 SIGINT_GRACE_S = 2.0  # after the call: how long to wait for a KeyboardInterrupt that never came
@@ -71,8 +79,9 @@ _LABELS = {"gil": "GIL-holding", "nogil": "GIL-releasing"}
 # 200 ms: far above the few ms a signal and waitpid take, far below anything a
 # user would call "cannot be killed" (a GIL-holding call would run for hours).
 KILL_BOUND_S = 0.2
-# 10 ms: ten chunks of the flagged loop; a stop that lands within it acts promptly.
-FLAG_BOUND_S = 10e-3
+# Ten chunks of the flagged loop, each timed as the run measured it (about 10 ms): a
+# stop that lands within them acts promptly.
+FLAG_BOUND_CHUNKS = 10
 # Ctrl-C "waits for the call" when it is raised no sooner than a quarter of the
 # call time left when it was sent (expected: about all of it). An interrupt that
 # acted mid-call would take a few ms, under 0.05 of it; the call time left is
@@ -170,17 +179,17 @@ def kill_api() -> dict[str, list[str]]:
 # --- C18 (ii): a cooperative stop flag -------------------------------------
 
 
-def _flagged(stop: threading.Event, running: threading.Event) -> None:
+def _flagged(stop: threading.Event, running: threading.Event, iters: int) -> None:
     fn = _kernel("nogil")
     while not stop.is_set():
-        fn(0, FLAG_CHUNK_ITERS)
+        fn(0, iters)
         running.set()
 
 
-def _flag_stop() -> float:
+def _flag_stop(iters: int) -> float:
     """Seconds from setting the stop event to the thread having exited."""
     stop, running = threading.Event(), threading.Event()
-    thread = threading.Thread(target=_flagged, args=(stop, running), name="pylab-flagged")
+    thread = threading.Thread(target=_flagged, args=(stop, running, iters), name="pylab-flagged")
     thread.start()
     try:
         running.wait()
@@ -235,14 +244,16 @@ def _interrupted_call(conn: Any, fn: Any, iters: int, call_s: float) -> dict[str
     }
 
 
-def _sigint_kernel(conn: Any, kernel: str, iters: int) -> dict[str, Any]:
+def _sigint_kernel(conn: Any, kernel: str, seconds: float) -> dict[str, Any]:
     fn = _kernel(kernel)
+    iters = units_for(seconds, seconds_per_unit(lambda n: fn(0, n)))
     # Undisturbed calls: how long one takes, to know what was left of it at the
     # signal. The faster of two, as the first call of a kernel is often slow.
     call_s = min(timings(lambda: fn(0, iters), CLEAN_CALLS))
     trials = [_interrupted_call(conn, fn, iters, call_s) for _ in range(SIGINT_TRIALS)]
     shares = [t["lateness_s"] / t["call_left_s"] for t in trials if t["call_left_s"] > 0]
     return {
+        "iters": iters,
         "call_s": round(call_s, 6),
         "lateness_s": summarize([t["lateness_s"] for t in trials]),
         "call_left_s": summarize([t["call_left_s"] for t in trials]),
@@ -253,7 +264,7 @@ def _sigint_kernel(conn: Any, kernel: str, iters: int) -> dict[str, Any]:
 
 def measure_sigint(level: Level) -> dict[str, Any]:
     """Ctrl-C lateness per kernel. Must run in the main thread (signal handlers live there)."""
-    iters = int(SIGINT_ITERS * min(level.scale, SIGINT_MAX_SCALE))
+    seconds = SIGINT_CALL_S * min(level.scale, SIGINT_MAX_SCALE)
     ctx = multiprocessing.get_context("fork")  # forked before any thread of ours runs
     here, there = ctx.Pipe()
     sender = ctx.Process(target=sigint_sender, args=(there, os.getpid()), name="pylab-sigint")
@@ -262,7 +273,7 @@ def measure_sigint(level: Level) -> dict[str, Any]:
     try:
         previous = signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
-            kernels = {kernel: _sigint_kernel(here, kernel, iters) for kernel in KERNELS}
+            kernels = {kernel: _sigint_kernel(here, kernel, seconds) for kernel in KERNELS}
         finally:
             signal.signal(signal.SIGINT, previous)
     finally:
@@ -274,24 +285,39 @@ def measure_sigint(level: Level) -> dict[str, Any]:
         sender.kill()
         sender.join()
         here.close()
-    return {"iters": iters, "at": SIGINT_AT, "trials": SIGINT_TRIALS, "kernels": kernels}
+    return {"call_s": seconds, "at": SIGINT_AT, "trials": SIGINT_TRIALS, "kernels": kernels}
+
+
+def measure_flag(level: Level) -> dict[str, Any]:
+    """The cooperative stop flag, its chunk sized by time and timed as it ran."""
+    fn = _kernel("nogil")
+    iters = units_for(FLAG_CHUNK_S, seconds_per_unit(lambda n: fn(0, n)))
+    chunk = median(timings(lambda: fn(0, iters), 5))
+    flag = [_flag_stop(iters) for _ in range(level.repeats)]
+    return {
+        "chunk_iters": iters,
+        "chunk_s": round(chunk, 9),
+        "seconds": summarize(flag),
+        "max_s": round(max(flag), 6),
+    }
 
 
 def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
     # Processes first and Ctrl-C next, both forking, before any thread of ours runs.
     processes = measure_processes(level)
     sigint = measure_sigint(level)
-    flag = [_flag_stop() for _ in range(level.repeats)]
+    flag = measure_flag(level)
     return {
         "settings": {
             "repeats": level.repeats,
             "settle_s": SETTLE_S,
             "join_timeout_s": JOIN_TIMEOUT_S,
-            "flag_chunk_iters": FLAG_CHUNK_ITERS,
+            "flag_chunk_s": FLAG_CHUNK_S,
+            "flag_bound_chunks": FLAG_BOUND_CHUNKS,
         },
         "processes": processes,
         "kill_api": kill_api(),
-        "flag_stop": {"seconds": summarize(flag), "max_s": round(max(flag), 6)},
+        "flag_stop": flag,
         "sigint": sigint,
     }
 
@@ -330,12 +356,14 @@ def _judge_c07(processes: dict[str, Any]) -> Verdict:
     return Verdict("C07", "holds" if ok else "fails", reason, numbers)
 
 
-def _c18_verdict(thread_kill: list[str], shares: dict[str, float | None], flag_s: float) -> str:
+def _c18_verdict(
+    thread_kill: list[str], shares: dict[str, float | None], flag_s: float, bound_s: float
+) -> str:
     if thread_kill:
         return "fails"
     if any(share is not None and share < WAIT_SHARE for share in shares.values()):
         return "partly"
-    if flag_s <= FLAG_BOUND_S:
+    if flag_s <= bound_s:
         return "partly"
     return "holds"
 
@@ -345,7 +373,8 @@ def _judge_c18(data: dict[str, Any]) -> Verdict:
     kernels = data["sigint"]["kernels"]
     shares = {k: kernels[k]["share_of_left"] for k in KERNELS}
     flag_s = data["flag_stop"]["seconds"]["median"]
-    verdict = _c18_verdict(thread_kill, shares, flag_s)
+    bound_s = FLAG_BOUND_CHUNKS * data["flag_stop"]["chunk_s"]
+    verdict = _c18_verdict(thread_kill, shares, flag_s, bound_s)
     api = f"Thread has {', '.join(thread_kill)}" if thread_kill else "Thread has no kill/terminate"
     ctrl_c = ", ".join(
         f"{fmt_seconds(kernels[k]['lateness_s']['median'])} late in a "
@@ -354,10 +383,10 @@ def _judge_c18(data: dict[str, Any]) -> Verdict:
         for k in KERNELS
     )
     flag = f"a stop flag acts in {fmt_seconds(flag_s)}"
-    if verdict == "partly" and not thread_kill and flag_s <= FLAG_BOUND_S:
+    if verdict == "partly" and not thread_kill and flag_s <= bound_s:
         tail = "threads stop only cooperatively"
     else:
-        tail = f"flag bound {fmt_seconds(FLAG_BOUND_S)}, wait share {WAIT_SHARE}"
+        tail = f"flag bound {fmt_seconds(bound_s)}, wait share {WAIT_SHARE}"
     reason = f"{api} (Process has {', '.join(data['kill_api']['process'])}); Ctrl-C {ctrl_c}; "
     reason += f"{flag}: {tail}"
     numbers = {
@@ -365,7 +394,8 @@ def _judge_c18(data: dict[str, Any]) -> Verdict:
         "sigint_share_of_call_left": shares,
         "sigint_lateness_s": {k: kernels[k]["lateness_s"]["median"] for k in KERNELS},
         "flag_stop_s": flag_s,
-        "flag_bound_s": FLAG_BOUND_S,
+        "flag_bound_s": bound_s,
+        "flag_bound_chunks": FLAG_BOUND_CHUNKS,
         "wait_share": WAIT_SHARE,
     }
     return Verdict("C18", verdict, reason, numbers)

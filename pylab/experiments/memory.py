@@ -45,13 +45,15 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from pylab.executors import START_METHODS
-from pylab.experiments.base import Level, Verdict, fmt_bytes, median, summarize
-from pylab.worker import BARRIER_TIMEOUT_S, init_process, rendezvous
+from pylab.experiments.base import Level, Verdict
+from pylab.fmt import MIB, fmt_bytes
+from pylab.stats import median, summarize
+from pylab.timing import BARRIER_TIMEOUT_S
+from pylab.worker import init_process, rendezvous
 
 NAME = "memory"
 CLAIMS = ("C11", "C12")
 
-MIB = 1 << 20
 # A process worker must cost at least twice a thread worker, and by a size that matters
 # (2 MiB is more than a thread's touched stack pages, far less than an interpreter),
 # so that noise in PSS of a few hundred KiB cannot make the claim hold.
@@ -231,6 +233,7 @@ def _judge_pools(data: dict[str, Any]) -> Verdict:
         "thread_per_worker_bytes": thread,
         "process_per_worker_bytes": per_worker,
         "clearly_larger": larger,
+        "bounds": {"footprint_ratio": FOOTPRINT_RATIO, "footprint_margin_bytes": FOOTPRINT_MARGIN},
     }
     seen = ", ".join(f"{m} {fmt_bytes(size)}" for m, size in per_worker.items())
     reason = f"{metric} per worker: thread {fmt_bytes(thread)}; processes {seen}"
@@ -262,6 +265,7 @@ def _judge_threads(data: dict[str, Any]) -> Verdict:
         "ratio": smallest / per_thread if per_thread > 0 else None,  # None: no growth seen
         "threading_stack_size": data["per_thread"].get("threading_stack_size"),
         "rlimit_stack_soft": data["per_thread"].get("rlimit_stack_soft"),
+        "bounds": {"thread_small_bytes": THREAD_SMALL, "light_ratio": LIGHT_RATIO},
     }
     times = "no growth seen" if numbers["ratio"] is None else f"{numbers['ratio']:.3g}x less"
     reason = (

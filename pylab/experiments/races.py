@@ -48,7 +48,9 @@ from functools import partial
 from typing import Any
 
 from pylab.executors import exit_reason
-from pylab.experiments.base import Level, Verdict, ratio, summarize
+from pylab.experiments.base import Level, Verdict
+from pylab.stats import ratio, summarize
+from pylab.timing import run_threads
 
 NAME = "races"
 CLAIMS = ("C06", "C19", "C20")
@@ -103,36 +105,9 @@ def _scaled(size: tuple[float, float], level: Level) -> int:
 # --- running W workers together --------------------------------------------------------
 
 
-def _run_threads(work: Callable[[], None], workers: int) -> float:
+def _together(work: Callable[[], None], workers: int) -> float:
     """Run `work` in `workers` threads released together; the perf_counter when released."""
-    barrier = threading.Barrier(workers + 1)
-    errors: list[BaseException] = []
-
-    def body() -> None:
-        try:
-            barrier.wait(WAIT_S)
-            work()
-        except BaseException as exc:  # re-raised in the caller's thread below
-            errors.append(exc)
-            barrier.abort()
-
-    threads = [threading.Thread(target=body, name=f"races-{i}") for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    start = None
-    try:
-        barrier.wait(WAIT_S)
-        start = time.perf_counter()
-    except threading.BrokenBarrierError:
-        pass  # a worker failed first: its error is raised below
-    finally:
-        for thread in threads:
-            thread.join()
-    if errors:
-        raise errors[0]
-    if start is None:
-        raise RuntimeError("races: the worker threads did not start together")
-    return start
+    return run_threads(lambda _: work(), workers, WAIT_S).released
 
 
 def _run_processes(
@@ -174,7 +149,7 @@ def lost_threads_nogil(workers: int, n: int) -> int:
     from pylab._ext.races import add_nogil
 
     counter = np.zeros(1, dtype=np.int64)
-    _run_threads(lambda: add_nogil(counter, n), workers)
+    _together(lambda: add_nogil(counter, n), workers)
     return workers * n - int(counter[0])
 
 
@@ -186,7 +161,7 @@ def lost_threads_python(workers: int, n: int) -> int:
         for _ in range(n):
             counter[0] += 1
 
-    _run_threads(work, workers)
+    _together(work, workers)
     return workers * n - counter[0]
 
 
@@ -204,7 +179,7 @@ def lost_threads_python_get(workers: int, n: int, locked: bool = False) -> int:
             with lock:
                 counter["n"] = counter.get("n", 0) + 1
 
-    _run_threads(with_lock if locked else unlocked, workers)
+    _together(with_lock if locked else unlocked, workers)
     return workers * n - counter.get("n", 0)
 
 
@@ -351,7 +326,7 @@ def _queue_design(counts: dict[int, int], workers: int, n: int) -> float:
     owner_thread = threading.Thread(target=owner, name="races-owner")
     owner_thread.start()
     try:
-        start = _run_threads(produce, workers)
+        start = _together(produce, workers)
     finally:
         owner_thread.join()
     elapsed = time.perf_counter() - start
@@ -368,7 +343,7 @@ def dict_updates(design: str, workers: int, n: int) -> tuple[int, float]:
     else:
         locks = [threading.Lock() for _ in range(KEYS)]
         body = THREAD_DESIGNS[design]
-        start = _run_threads(lambda: body(counts, n, locks), workers)
+        start = _together(lambda: body(counts, n, locks), workers)
         elapsed = time.perf_counter() - start
     return workers * n - sum(counts.values()), elapsed
 
@@ -455,6 +430,7 @@ def _judge_c06(lost: dict[str, Any]) -> Verdict:
         "shared_locked_lost": shared_locked,
         "shared_rate": {str(w): _rate(lost["processes_shared"], w) for w in WORKERS},
         "threads_nogil_rate": {str(w): _rate(lost["threads_nogil"], w) for w in WORKERS},
+        "bounds": {"min_lost": MIN_LOST},
     }
     return Verdict("C06", verdict, reason, data)
 
@@ -501,6 +477,7 @@ def _judge_c19(designs: dict[str, Any]) -> Verdict:
         "granularity_ratio": granularity,
         "granularity_differs": differ,
         "fastest": fastest,
+        "bounds": {"min_lost": MIN_LOST, "granularity_ratio": GRANULARITY_RATIO},
     }
     return Verdict("C19", verdict, reason, data)
 

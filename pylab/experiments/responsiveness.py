@@ -22,15 +22,17 @@ Rule for C14 (on the pooled p99 lateness):
 
 from __future__ import annotations
 
-import math
 import sys
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from pylab.experiments.base import Level, Verdict, fmt_seconds, summarize
+from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
+from pylab.fmt import fmt_seconds
+from pylab.stats import percentile, summarize
+from pylab.timing import seconds_per_unit, units_for
 
 NAME = "responsiveness"
 CLAIMS = ("C14",)
@@ -41,9 +43,9 @@ MIN_DURATION_S = 0.15  # at tiny scale: still a few beats
 ROUNDS = 3  # each scenario's time is split into rounds, interleaved with the others...
 MIN_ROUND_S = 0.1  # ...but no round shorter: a GIL-holding round costs a few 50 ms chunks extra
 BACKGROUND_THREADS = 2
-CHUNK_ITERS = 50_000_000  # one Cython call: about 50 ms, checked against the stop flag between
+CHUNK_S = 0.05  # one Cython call; the stop flag is checked between calls
 IO_WAITS = (10, 1000)  # one I/O call: 10 blocking 1 ms sleeps, GIL released
-PY_ITERS = 1_000  # one pure-Python call: about 0.4 ms; it yields at the switch interval anyway
+PY_CHUNK_S = 0.4e-3  # one pure-Python call; it yields at the switch interval anyway
 SHORT_SWITCH_S = 0.0005  # a tenth of CPython's default 5 ms switch interval
 
 # 10 ms: under one 60 Hz frame (16.7 ms), so a user sees no stall; twice the
@@ -64,23 +66,35 @@ _LABELS = {
     "io": "beside I/O",
     "gil_c": "beside GIL-holding C",
     "python": "beside pure Python",
-    "gil_c_short_switch": "beside GIL-holding C at 0.5 ms switch",
-    "python_short_switch": "beside pure Python at 0.5 ms switch",
+    "gil_c_short_switch": f"beside GIL-holding C at {SHORT_SWITCH_S * 1e3:g} ms switch",
+    "python_short_switch": f"beside pure Python at {SHORT_SWITCH_S * 1e3:g} ms switch",
 }
 
 
-def _work(scenario: str) -> Callable[[], Any] | None:
+def chunk_sizes() -> dict[str, int]:
+    """Iterations per background call, from the loops' time per iteration measured here:
+    a call lasts CHUNK_S (Cython) or PY_CHUNK_S (pure Python) on any CPU."""
+    from pylab._ext import compute
+    from pylab.kernels.hashing import hash_sum_py
+
+    c_iter = seconds_per_unit(lambda n: compute.hash_sum_gil(0, n))
+    py_iter = seconds_per_unit(lambda n: hash_sum_py(0, n))
+    return {"c_iters": units_for(CHUNK_S, c_iter), "py_iters": units_for(PY_CHUNK_S, py_iter)}
+
+
+def _work(scenario: str, sizes: dict[str, int]) -> Callable[[], Any] | None:
     """One chunk of a background thread's work; None for idle threads."""
     from pylab._ext import compute, io
     from pylab.kernels.hashing import hash_sum_py
 
     kind = scenario.removesuffix("_short_switch")
+    c_iters, py_iters = sizes["c_iters"], sizes["py_iters"]
     return {
         "idle": None,
-        "nogil_c": lambda: compute.hash_sum_nogil(0, CHUNK_ITERS),
+        "nogil_c": lambda: compute.hash_sum_nogil(0, c_iters),
         "io": lambda: io.wait_nogil(*IO_WAITS),
-        "gil_c": lambda: compute.hash_sum_gil(0, CHUNK_ITERS),
-        "python": lambda: hash_sum_py(0, PY_ITERS),
+        "gil_c": lambda: compute.hash_sum_gil(0, c_iters),
+        "python": lambda: hash_sum_py(0, py_iters),
     }[kind]
 
 
@@ -103,10 +117,10 @@ def _heartbeat(duration_s: float, lateness: list[float]) -> None:
             return
 
 
-def _round(scenario: str, duration_s: float) -> list[float]:
+def _round(scenario: str, duration_s: float, sizes: dict[str, int]) -> list[float]:
     """Heartbeat lateness over one round of `scenario`; background threads joined after."""
     stop = threading.Event()
-    work = _work(scenario)
+    work = _work(scenario, sizes)
     threads = [
         threading.Thread(target=_background, args=(work, stop), name=f"pylab-bg-{i}")
         for i in range(BACKGROUND_THREADS)
@@ -130,12 +144,6 @@ def _round(scenario: str, duration_s: float) -> list[float]:
     return lateness
 
 
-def percentile(samples: list[float], share: float) -> float:
-    """Nearest-rank percentile: the smallest sample with at least `share` of them at or below."""
-    xs = sorted(samples)
-    return xs[max(0, math.ceil(share * len(xs)) - 1)]
-
-
 def _describe(pooled: list[float], rounds: list[list[float]], switch_s: float) -> dict[str, Any]:
     return {
         "beats": len(pooled),
@@ -151,10 +159,11 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
     duration_s = max(MIN_DURATION_S, DURATION_S * level.scale)
     rounds = max(1, min(ROUNDS, int(round(duration_s / MIN_ROUND_S, 6))))
     per_round_s = duration_s / rounds
+    sizes = chunk_sizes()
     beats: dict[str, list[list[float]]] = {name: [] for name in SCENARIOS}
     for _ in range(rounds):
         for name in SCENARIOS:
-            beats[name].append(_round(name, per_round_s))
+            beats[name].append(_round(name, per_round_s, sizes))
     default_switch = sys.getswitchinterval()
     scenarios = {
         name: _describe(
@@ -170,11 +179,14 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
             "duration_s": duration_s,
             "rounds": rounds,
             "background_threads": BACKGROUND_THREADS,
-            "chunk_iters": CHUNK_ITERS,
+            "chunk_s": CHUNK_S,
+            "chunk_iters": sizes["c_iters"],
             "io_waits": list(IO_WAITS),
-            "py_iters": PY_ITERS,
+            "py_chunk_s": PY_CHUNK_S,
+            "py_iters": sizes["py_iters"],
             "default_switch_interval_s": default_switch,
             "short_switch_interval_s": SHORT_SWITCH_S,
+            "releasing": list(RELEASING),
         },
         "scenarios": scenarios,
         "published": PUBLISHED["C14"],

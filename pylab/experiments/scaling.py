@@ -8,7 +8,7 @@ and numpy.sin (into a buffer, so no allocation is timed), timed as interleaved
 pairs of a serial run and a threaded run, with enough calls per run that
 starting the threads does not count.
 
-Rules. A speed-up S at W workers is judged by summary.scaling_level against the
+Rules. A speed-up S at W workers is judged by pylab.rules.scaling_level against the
 ideal min(W, usable cores): it scales at S >= 0.7 x ideal, gains partly at
 S >= 1 + 0.25 x (ideal - 1), else is flat.
   C04 holds when one compute/nogil worker does the same work per second in a
@@ -37,13 +37,18 @@ import math
 import time
 import zlib
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from pylab import kernels
-from pylab.experiments.base import Level, Verdict, summarize
+from pylab.cells import largest_w
+from pylab.experiments.base import Level, Verdict
+from pylab.experiments.claims import PUBLISHED
 from pylab.machine import usable_cores
-from pylab.speedup import paired_ratios, threaded
-from pylab.summary import largest_w, scaling_level
+from pylab.rules import bounds, scaling_level
+from pylab.settings import Settings
+from pylab.stats import summarize
+from pylab.timing import paired_ratios, threaded
 
 NAME = "scaling"
 CLAIMS = ("C04", "C05", "C09", "C15", "C16", "C17")
@@ -98,12 +103,13 @@ def _one_worker(cells: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _own_cells(name: str, level: Level, workers: int) -> list[dict[str, Any]]:
-    from pylab.measure import Settings, calibrate, measure_cell
+    from pylab.measure import calibrate, measure_cell
     from pylab.plan import CellSpec
 
     kernel, variant = name.split("/")
     params = tuple(sorted(kernels.get(kernel).resolve_params().items()))
-    settings = Settings(repeats=level.repeats, warmups=1, min_time_s=max(0.02, 0.15 * level.scale))
+    least = max(0.02, Settings.min_time_s * level.scale)
+    settings = Settings(repeats=level.repeats, warmups=1, min_time_s=least)
     size = calibrate(kernel, variant, params, settings.min_time_s)
     specs = [CellSpec(kernel, variant, "threads", None, workers, params)]
     specs.append(CellSpec(kernel, variant, "processes", "fork", workers, params))
@@ -195,7 +201,8 @@ def _judge_c04(data: dict[str, Any]) -> Verdict:
         f"{rates['processes']:.3g} iterations/s"
     )
     verdict = "holds" if same[0] else "fails"
-    return Verdict("C04", verdict, reason, {"ratio": r, "interval": [low, high]})
+    numbers = {"ratio": r, "interval": [low, high], "bounds": {"tolerance": C04_TOLERANCE}}
+    return Verdict("C04", verdict, reason, numbers)
 
 
 def _judge_c05(data: dict[str, Any]) -> Verdict:
@@ -268,12 +275,20 @@ def _judge_c17(data: dict[str, Any]) -> Verdict:
         verdict = "partly" if "partly" in levels.values() else "holds"
     numbers = ", ".join(f"{k} {_s(v):.2f}x" for k, v in held.items())
     w = next(iter(held.values()))["workers"]
-    reason = f"GIL-holding kernels in {w} threads: {numbers} (ccbench: 98% of one thread)"
+    published = PUBLISHED["C17"]
+    reason = (
+        f"GIL-holding kernels in {w} threads: {numbers} ({published['source']}: "
+        f"{published['python_threads_percent']}% of one thread's throughput)"
+    )
     return Verdict("C17", verdict, reason, {"threads": held, "levels": levels})
 
 
 def judge(data: dict[str, Any]) -> list[Verdict]:
-    return [
-        judge_one(data)
-        for judge_one in (_judge_c04, _judge_c05, _judge_c09, _judge_c15, _judge_c16, _judge_c17)
-    ]
+    """C04 by its own tolerance; the others by the lab's scaling rule, whose bounds each
+    verdict stores."""
+    rule = {"bounds": bounds() | {"usable_cores": data["cores"]}}
+    return [_judge_c04(data)] + [
+        replace(v, data=v.data | rule)
+        for v in (judge_one(data) for judge_one in (_judge_c05, _judge_c09, _judge_c15,
+                                                   _judge_c16, _judge_c17))
+    ]  # fmt: skip

@@ -38,22 +38,15 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
-from pylab.experiments.base import (
-    Level,
-    Verdict,
-    fmt_bytes,
-    fmt_seconds,
-    ratio,
-    summarize,
-    timings,
-)
+from pylab.experiments.base import Level, Verdict
+from pylab.fmt import KIB, MIB, fmt_bytes, fmt_seconds
+from pylab.stats import ratio, summarize
+from pylab.timing import timings
 from pylab.worker import init_process, rendezvous
 
 NAME = "sharing"
 CLAIMS = ("C02", "C13")
 
-KIB = 1 << 10
-MIB = 1 << 20
 STEP = 8  # sizes grow x8 from MIN_BYTES up to the level's maximum
 MIN_BYTES = KIB
 WORKERS = 2
@@ -61,6 +54,7 @@ WORKERS = 2
 CLEARLY_MORE = 10.0
 # Below 1.5x a difference is within the noise of medians on this shared 2-core machine.
 NOTICEABLY = 1.5
+BOUNDS = {"clearly_more": CLEARLY_MORE, "noticeably": NOTICEABLY}  # as verdicts store them
 RESULT_TIMEOUT_S = 300.0
 PROCESS_METHODS = ("fork_inheritance", "pickled_arguments", "shared_memory")
 
@@ -352,6 +346,7 @@ def _judge_sharing(data: dict[str, Any]) -> Verdict:
         "ratios": ratios,
         "within_10x": close,
         "copied_bytes": {m: _largest(data, m)["copied_bytes"] for m in data["methods"]},
+        "bounds": BOUNDS,
     }
     seen = ", ".join(f"{m} {fmt_seconds(t)} ({ratios[m]:.3g}x)" for m, t in costs.items())
     size = fmt_bytes(numbers["bytes"])
@@ -379,6 +374,7 @@ def _judge_read_back(data: dict[str, Any]) -> Verdict:
         "threads_copied_bytes": back["threads"]["copied_bytes"],
         "processes_copied_bytes": back["processes"]["copied_bytes"],
         "zero_copy_seen": zero_copy,
+        "bounds": BOUNDS,
     }
     copy = "the same object, no copy" if zero_copy else "not the same object"
     reason = (

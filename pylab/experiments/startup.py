@@ -36,8 +36,10 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
-from pylab.experiments.base import Level, Verdict, fmt_seconds, ratio, summarize
+from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
+from pylab.fmt import fmt_seconds
+from pylab.stats import ratio, summarize
 
 NAME = "startup"
 CLAIMS = ("C03",)

@@ -11,8 +11,8 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+from pylab import CLAIMS_DOC, summary
 from pylab import results as results_io
-from pylab import summary
 from pylab.report.answer import answer
 from pylab.report.figures import save_png
 from pylab.report.model import model_section
@@ -33,14 +33,18 @@ def _claims_section(results: dict[str, Any]) -> Section | None:
         for cid, c in claims.items()
     ]
     header = ("ID", "claim", "verdict", "what was measured", "published figure")
-    return Section("The claims", table=(header, rows))
+    note = f"Each claim, its source and its rule: {CLAIMS_DOC} in pylab's repository."
+    return Section("The claims", [note], table=(header, rows))
 
 
 def _scaling_section(results: dict[str, Any]) -> Section | None:
     table = summary.format_table(results)
     if not table:
         return None
-    note = "Speed-up [95% interval] at the largest W; processes: the best start method."
+    note = (
+        f"Speed-up [{summary.interval_note(results)}] at the largest W; processes: the best "
+        f"start method. {summary.bounds_note(results)}"
+    )
     return Section("Speed-ups", [note], code=table)
 
 
@@ -64,12 +68,28 @@ def _noise_section(results: dict[str, Any], problems: list[str]) -> Section:
     ]
     load = results.get("load") or {}
     paragraphs = [
-        f"{len(noisy)} of {len(cells)} cells are flagged noisy (speed-up interval wider than 30% "
-        f"of its median); load average before {load.get('before')}, after {load.get('after')}."
+        f"{len(noisy)} of {len(cells)} cells are flagged noisy ({_noisy_rule(cells)}); load "
+        f"average before {load.get('before')}, after {load.get('after')}."
     ]
+    upgraded = results.get("upgraded")
+    if upgraded:
+        changes = "; ".join(upgraded.get("changes") or [])
+        paragraphs.append(
+            f"This file was written in format {upgraded.get('from_version')} and read as "
+            f"format {results_io.FORMAT_VERSION}: {changes}."
+        )
     paragraphs += [f"Noisy: {line}" for line in noisy]
     paragraphs += [f"Failed: {line}" for line in failed] + [f"Report: {p}" for p in problems]
     return Section("Noise and failures", paragraphs)
+
+
+def _noisy_rule(cells: list[dict[str, Any]]) -> str:
+    """The noise flag's rule as the cells were flagged by it."""
+    widths = sorted({c["noise"]["noisy_above"] for c in cells if c.get("ok") and "noise" in c})
+    if not widths:
+        return "no cell measured"
+    shown = " or ".join(f"{w:.0%}" for w in widths)
+    return f"speed-up interval wider than {shown} of its median"
 
 
 def _metadata_section(results: dict[str, Any]) -> Section:

@@ -3,14 +3,13 @@ speed-up: the model's error per kernel and overall."""
 
 from __future__ import annotations
 
-import statistics
 from typing import Any
 
+from pylab.cells import label, largest_w, parallel_cells
 from pylab.gilmodel import bounded, predicted
-from pylab.report.plots._cells import label, parallel_cells
 from pylab.report.plots._common import experiment_data
 from pylab.report.render import Section
-from pylab.summary import largest_w
+from pylab.stats import median
 
 
 def _cpu_fraction(cells: list[dict[str, Any]]) -> float:
@@ -23,19 +22,19 @@ def model_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     shares = (experiment_data(results, "gilshare") or {}).get("kernels") or {}
     cores = results["machine"]["usable_cores"]
     rows = []
-    for probe in shares.values():
-        kernel, variant = probe["kernel"], probe["variant"]
+    for entry in shares.values():
+        kernel, variant = entry["kernel"], entry["variant"]
         cells = [
             c for c in results.get("cells", [])
             if c.get("ok") and (c["kernel"], c["variant"]) == (kernel, variant)
-            and c["params"] == probe["params"]
+            and c["params"] == entry["params"]
         ]  # fmt: skip
         threads = largest_w(
             [c for c in parallel_cells({"cells": cells}) if c["executor"] == "threads"]
         )
         if threads is None or threads["workers"] < 2:
             continue
-        share, w = probe["gil_share"], threads["workers"]
+        share, w = entry["gil_share"], threads["workers"]
         cpu = _cpu_fraction(cells)
         model = predicted(share["median"], w, cores, cpu)
         measured = threads["speedup"]
@@ -60,7 +59,7 @@ def model_section(results: dict[str, Any]) -> Section | None:
     summary = (
         f"Across {len(rows)} kernel variants and parameter sets, Amdahl's law with the "
         f"measured GIL share as the serial fraction (over min(W, cores) for CPU-bound work) "
-        f"misses the measured thread speed-up by {statistics.median(errors):.2f}x in the "
+        f"misses the measured thread speed-up by {median(errors):.2f}x in the "
         f"median and {max(errors):.2f}x at worst ({worst['label']}); the prediction lies "
         f"inside the measured interval for {inside} of them. The GIL bound, min(W, 1/share), "
         f"is the other end: threads whose held parts overlap each other's released parts can "

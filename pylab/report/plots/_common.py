@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter, NullLocator
 
-from pylab.experiments.base import fmt_bytes, fmt_seconds
+from pylab.fmt import fmt_seconds
 
 ERRORBAR = {"capsize": 3, "elinewidth": 1, "markersize": 5}
 # A bar's value label, on a white box so that a reference line crossing it does not strike
@@ -67,16 +67,6 @@ def log_labels(axis: Axis, fmt: Callable[[float], str], base: float = 10.0) -> N
     axis.set_major_locator(LogLocator(base=base, subs=(1.0, 2.0, 5.0) if narrow else (1.0,)))
     axis.set_major_formatter(FuncFormatter(lambda value, _: fmt(value)))
     axis.set_minor_formatter(NullFormatter())
-
-
-def size_label(nbytes: float) -> str:
-    """`1 KiB`, `256 MiB`, `8 B` (fmt_bytes, with GiB for the largest)."""
-    return f"{nbytes / (1 << 30):.3g} GiB" if nbytes >= 1 << 30 else fmt_bytes(nbytes)
-
-
-def times_label(value: float) -> str:
-    """`1.35x`, `112x`, `4,935x`: three digits, no exponent for a reader to decode."""
-    return f"{value:,.0f}x" if value >= 1000 else f"{value:.3g}x"
 
 
 def interval_bar(

@@ -13,17 +13,16 @@ from typing import Any
 
 from matplotlib.axes import Axes
 
-from pylab.experiments.base import fmt_seconds, ratio
+from pylab.fmt import fmt_bytes, fmt_rate, fmt_seconds, fmt_times
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import (
     experiment_data,
     interval_errorbar,
     label_ticks,
     log_labels,
-    size_label,
-    times_label,
     verdicts,
 )
+from pylab.stats import ratio
 
 NAME = "ipc"
 THREADS = "thread_queue"
@@ -48,14 +47,6 @@ def _channel_style(name: str) -> dict[str, Any]:
     }
 
 
-def rate_label(bytes_per_s: float) -> str:
-    """`875 MB/s`, `557 GB/s`: decimal units, as the C10 reason line writes them."""
-    for scale, unit in ((1e12, "TB/s"), (1e9, "GB/s"), (1e6, "MB/s"), (1e3, "kB/s")):
-        if bytes_per_s >= scale:
-            return f"{bytes_per_s / scale:.3g} {unit}"
-    return f"{bytes_per_s:.3g} B/s"
-
-
 def _draw_channels(ax: Axes, by_channel: dict[str, Any], scale: float) -> None:
     """One line per channel over the sizes it has, the thread channel drawn last (on top).
 
@@ -73,7 +64,7 @@ def _draw_channels(ax: Axes, by_channel: dict[str, Any], scale: float) -> None:
 def _style_size_axis(ax: Axes, sizes: list[int]) -> None:
     ax.set_xscale("log")
     ax.set_yscale("log")
-    label_ticks(ax.xaxis, sizes, size_label)
+    label_ticks(ax.xaxis, sizes, fmt_bytes)
     ax.set_xlabel("message size (bytes object)")
     ax.grid(True, which="major", alpha=0.3)
 
@@ -100,15 +91,15 @@ def _ipc_caption(data: dict[str, Any], size: int) -> str:
             latency[fast][str(size)]["median"],
         )
         parts.append(
-            f"a {size_label(size)} round trip took {fmt_seconds(thread_us * 1e-6)} through "
+            f"a {fmt_bytes(size)} round trip took {fmt_seconds(thread_us * 1e-6)} through "
             f"queue.Queue between threads against {fmt_seconds(process_us * 1e-6)} through the "
-            f"fastest process channel ({fast}: {times_label(ratio(process_us, thread_us))} as long)"
+            f"fastest process channel ({fast}: {fmt_times(ratio(process_us, thread_us))} as long)"
         )
     best = _best_process(rates, size, max)
     if str(size) in rates.get(THREADS, {}) and best:
         parts.append(
-            f"one way, threads passed {rate_label(rates[THREADS][str(size)]['median'])} by "
-            f"reference against {rate_label(rates[best][str(size)]['median'])} copied ({best})"
+            f"one way, threads passed {fmt_rate(rates[THREADS][str(size)]['median'])} by "
+            f"reference against {fmt_rate(rates[best][str(size)]['median'])} copied ({best})"
         )
     text = "; ".join(parts) or f"IPC cost per channel over {len(latency)} channels"
     return text[0].upper() + text[1:] + "."
@@ -123,7 +114,7 @@ def _ipc_plot(results: dict[str, Any], data: dict[str, Any]) -> Plot:
     for ax in (lat_ax, rate_ax):
         _style_size_axis(ax, sizes)
     log_labels(lat_ax.yaxis, fmt_seconds)
-    log_labels(rate_ax.yaxis, rate_label)
+    log_labels(rate_ax.yaxis, fmt_rate)
     lat_ax.set_ylabel("round trip, message echoed (median)")
     rate_ax.set_ylabel("one-way throughput (bytes/s, median)")
     lat_ax.set_title("latency: ping-pong", fontsize=10)
@@ -184,7 +175,9 @@ def _draw_crossover(ax: Axes, crossover: dict[str, Any], workers: int) -> None:
     # The ratio rises from lower left to upper right: the lower right stays empty.
     ax.legend(loc="lower right", **LEGEND)
     log_labels(ax.yaxis, lambda v: f"{v:g}x")
-    ax.set_xlabel("task size (iterations of a GIL-holding hash loop, ~1 ns each)")
+    each = crossover.get("iteration_s")  # measured by the run; files before format 2 lack it
+    per = f", {fmt_seconds(each)} each" if each else ""
+    ax.set_xlabel(f"task size (iterations of a GIL-holding hash loop{per})")
     ax.set_ylabel("thread time / fork-process time")
     tasks = crossover.get("tasks")
     ax.set_title(f"threads vs fork processes: {tasks} tasks on {workers} workers", fontsize=10)
@@ -200,7 +193,7 @@ def _dispatch_caption(dispatch: dict[str, Any], crossover: dict[str, Any] | None
         parts.append(
             f"Dispatching a no-op task cost {fmt_seconds(thread_us * 1e-6)} on a thread pool "
             f"against {fmt_seconds(processes[cheapest] * 1e-6)} on the cheapest process pool "
-            f"({cheapest}: {times_label(ratio(processes[cheapest], thread_us))} as much)"
+            f"({cheapest}: {fmt_times(ratio(processes[cheapest], thread_us))} as much)"
         )
     else:
         each = ", ".join(f"{k} {fmt_seconds(v['median'] * 1e-6)}" for k, v in dispatch.items())

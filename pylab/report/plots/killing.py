@@ -1,8 +1,9 @@
 """C07, C18: how fast a worker stops when asked, and how late Ctrl-C lands (experiment "killing").
 
-Left, on a log axis (a stop takes about a millisecond, the bound is 200 ms): seconds from
-terminate() / kill() to a worker process being gone, per start method and kernel (a loop
-holding or releasing the GIL), beside a thread ended by a cooperative stop flag.
+Left, on a log axis (a stop takes about a millisecond, the C07 bound the file records far
+more): seconds from terminate() / kill() to a worker process being gone, per start method
+and kernel (a loop holding or releasing the GIL), beside a thread ended by a cooperative
+stop flag.
 Right, on a linear axis: how late Ctrl-C reached the main thread while it was inside one
 long compiled call, beside the call time left when the signal was sent: equal bars mean
 the interrupt waited for the call to return.
@@ -16,8 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from pylab.experiments.base import fmt_seconds
-from pylab.experiments.killing import KILL_BOUND_S
+from pylab.fmt import fmt_seconds
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import experiment_data, interval_bar, legend_below
 
@@ -28,10 +28,10 @@ BAR_WIDTH = 0.36
 LEFT_COLOR = "#999999"  # the call time left: a yardstick, not an executor
 
 
-def _bound(results: dict[str, Any]) -> float:
-    # The bound the run was judged against, where the file carries it.
+def _bound(results: dict[str, Any]) -> float | None:
+    """The bound C07 was judged against, as its verdict recorded it (None: not judged)."""
     claim = (results.get("claims") or {}).get("C07") or {}
-    return (claim.get("data") or {}).get("bound_s") or KILL_BOUND_S
+    return (claim.get("data") or {}).get("bound_s")
 
 
 # --- left: stopping a worker ------------------------------------------------
@@ -72,7 +72,7 @@ def _draw_processes(ax: Axes, cases: list[dict[str, Any]]) -> list[str]:
     return [f"{method}\n{KERNELS.get(kernel, kernel)}" for method, kernel in groups]
 
 
-def _draw_stops(ax: Axes, data: dict[str, Any], bound: float) -> list[Any]:
+def _draw_stops(ax: Axes, data: dict[str, Any], bound: float | None) -> list[Any]:
     cases = (data.get("processes") or {}).get("cases") or []
     labels = _draw_processes(ax, cases)
     handles: list[Any] = [
@@ -86,15 +86,10 @@ def _draw_stops(ax: Axes, data: dict[str, Any], bound: float) -> list[Any]:
         interval_bar(ax, len(labels), flag["seconds"], width=BAR_WIDTH, color=color, rotation=90)
         labels.append("thread\nstop flag")
         handles.append(Patch(facecolor=color, label="thread: set a flag it checks"))
-    handles.append(
-        ax.axhline(
-            bound,
-            color="black",
-            linestyle="--",
-            linewidth=1.2,
-            label=f"C07 bound: {fmt_seconds(bound)}",
-        )
-    )
+    if bound:
+        line = ax.axhline(bound, color="black", linestyle="--", linewidth=1.2)
+        handles.append(line)
+        line.set_label(f"C07 bound: {fmt_seconds(bound)}")
     ax.set_xticks(range(len(labels)), labels, fontsize=8)
     ax.set_yscale("log")
     low, high = ax.get_ylim()
@@ -152,7 +147,7 @@ def _draw_sigint(ax: Axes, sigint: dict[str, Any]) -> list[Any]:
 # --- caption and figure -----------------------------------------------------
 
 
-def _stops_text(data: dict[str, Any], bound: float) -> list[str]:
+def _stops_text(data: dict[str, Any], bound: float | None) -> list[str]:
     cases = (data.get("processes") or {}).get("cases") or []
     parts = []
     if cases:
@@ -162,8 +157,8 @@ def _stops_text(data: dict[str, Any], bound: float) -> list[str]:
             parts.append(f"{alive} terminate()/kill() requests left a worker process alive")
         else:
             parts.append(
-                f"every terminate()/kill() ended its worker process within {fmt_seconds(worst)} "
-                f"(bound {fmt_seconds(bound)})"
+                f"every terminate()/kill() ended its worker process within {fmt_seconds(worst)}"
+                + (f" (bound {fmt_seconds(bound)})" if bound else "")
             )
     if data.get("flag_stop"):
         parts.append(
@@ -186,7 +181,7 @@ def _sigint_text(sigint: dict[str, Any]) -> str:
     return "Ctrl-C reached the main thread " + " and ".join(parts) if parts else ""
 
 
-def _caption(data: dict[str, Any], bound: float) -> str:
+def _caption(data: dict[str, Any], bound: float | None) -> str:
     stops = _stops_text(data, bound)
     sigint = _sigint_text(data.get("sigint") or {})
     text = " and ".join(stops)

@@ -2,11 +2,14 @@
 
 One row per scenario, lateness on a log axis: p50, p99 and max of the pooled
 beats, the spread of the per-round p99, and ccbench's published ping latencies
-(an idle ping, and a ping beside CPU-bound Python threads) as references.
+(an idle ping, and a ping beside CPU-bound Python threads) as references. What
+the rule counted as responsive, and which scenarios release the GIL, are read
+from the file: the plot draws what the run judged by.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from matplotlib.axes import Axes
@@ -14,9 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from pylab.experiments.base import fmt_seconds
-from pylab.experiments.claims import PUBLISHED
-from pylab.experiments.responsiveness import RELEASING, RESPONSIVE_S, SCENARIOS
+from pylab.fmt import fmt_seconds
 from pylab.report.figures import Plot, new_figure
 from pylab.report.plots._common import experiment_data
 
@@ -36,29 +37,42 @@ _WHAT = {
 MARKERS = (("p50_s", "o", "p50"), ("p99_s", "D", "p99"), ("max_s", "x", "max"))
 
 
-def _describe(name: str, point: dict[str, Any]) -> str:
+@dataclass(frozen=True)
+class Run:
+    """What the file says the rule used: the released scenarios, the bound, the figures."""
+
+    scenarios: dict[str, Any]
+    releasing: frozenset[str]
+    responsive_s: float | None
+    published: dict[str, Any]
+
+    @classmethod
+    def of(cls, results: dict[str, Any], data: dict[str, Any]) -> Run:
+        claim = (results.get("claims") or {}).get("C14") or {}
+        published = data.get("published") or claim.get("published") or {}
+        releasing = frozenset((data.get("settings") or {}).get("releasing") or ())
+        bound = (claim.get("data") or {}).get("responsive_s")
+        return cls(data["scenarios"], releasing, bound, published)
+
+
+def _describe(name: str, point: dict[str, Any], releasing: frozenset[str]) -> str:
     """What runs beside the heartbeat, with the switch interval where it matters."""
     what = _WHAT.get(name.removesuffix("_short_switch"), name)
     switch = point.get("switch_interval_s")
-    if name not in RELEASING and switch:
+    if name not in releasing and switch:
         what += f" at a {switch * 1e3:g} ms switch interval"  # 0.5 ms, not 500 us
     return what
 
 
-def _label(name: str, point: dict[str, Any]) -> str:
+def _label(name: str, point: dict[str, Any], releasing: frozenset[str]) -> str:
     """Row label: the description on two lines at most, then the beat count."""
-    what = _describe(name, point).replace(" at a ", "\nat a ")
+    what = _describe(name, point, releasing).replace(" at a ", "\nat a ")
     beats = point.get("beats", "?")
     return f"{what}\n{beats} beat{'' if beats == 1 else 's'}"
 
 
-def _ordered(scenarios: dict[str, Any]) -> list[str]:
-    """The module's scenario order, then any the file has that this version does not know."""
-    return [n for n in SCENARIOS if n in scenarios] + [n for n in scenarios if n not in SCENARIOS]
-
-
-def _draw_row(ax: Axes, y: float, name: str, point: dict[str, Any]) -> None:
-    color = RELEASED_COLOR if name in RELEASING else HELD_COLOR
+def _draw_row(ax: Axes, y: float, name: str, point: dict[str, Any], released: bool) -> None:
+    color = RELEASED_COLOR if released else HELD_COLOR
     values = {key: max(FLOOR_S, point[key]) for key, _, _ in MARKERS}
     ax.plot([values["p50_s"], values["max_s"]], [y, y], color=color, lw=1.5, alpha=0.6)
     rounds = point.get("round_p99_s")
@@ -76,30 +90,25 @@ def _ms_range(values: list[float]) -> str:
     return f"{min(values) * 1e3:.3g}-{max(values) * 1e3:.3g} ms"
 
 
-def _draw_references(ax: Axes, published: dict[str, Any]) -> list[Any]:
-    """ccbench's pings and our own 10 ms rule, as vertical references; their legend handles."""
-    idle, *busy = published["ping_latency_s"]
-    source = published.get("source", "ccbench")
-    ax.axvline(idle, color=REFERENCE_COLOR, ls="--", lw=1.2)
-    ax.axvspan(min(busy), max(busy), color=REFERENCE_COLOR, alpha=0.15, lw=0)
-    ax.axvline(RESPONSIVE_S, color="black", ls=":", lw=1)
-    return [
-        Line2D(
-            [], [], color=REFERENCE_COLOR, ls="--", label=f"{source}: idle ping {fmt_seconds(idle)}"
-        ),
-        Patch(
-            color=REFERENCE_COLOR,
-            alpha=0.3,
-            label=f"{source}: ping beside CPU-bound threads {_ms_range(busy)}",
-        ),
-        Line2D(
-            [],
-            [],
-            color="black",
-            ls=":",
-            label=f"C14 rule: responsive below {fmt_seconds(RESPONSIVE_S)}",
-        ),
-    ]
+def _draw_references(ax: Axes, run: Run) -> list[Any]:
+    """The published pings and the rule's bound, as vertical references; their handles."""
+    handles: list[Any] = []
+    if run.published.get("ping_latency_s"):
+        idle, *busy = run.published["ping_latency_s"]
+        source = run.published.get("source", "published")
+        ax.axvline(idle, color=REFERENCE_COLOR, ls="--", lw=1.2)
+        ax.axvspan(min(busy), max(busy), color=REFERENCE_COLOR, alpha=0.15, lw=0)
+        idle_label = f"{source}: idle ping {fmt_seconds(idle)}"
+        busy_label = f"{source}: ping beside CPU-bound threads {_ms_range(busy)}"
+        handles += [
+            Line2D([], [], color=REFERENCE_COLOR, ls="--", label=idle_label),
+            Patch(color=REFERENCE_COLOR, alpha=0.3, label=busy_label),
+        ]
+    if run.responsive_s:
+        ax.axvline(run.responsive_s, color="black", ls=":", lw=1)
+        rule = f"C14 rule: responsive below {fmt_seconds(run.responsive_s)}"
+        handles.append(Line2D([], [], color="black", ls=":", label=rule))
+    return handles
 
 
 def _legend_handles() -> list[Any]:
@@ -121,47 +130,50 @@ def _legend_handles() -> list[Any]:
     return handles
 
 
-def _caption(data: dict[str, Any], published: dict[str, Any]) -> str:
-    scenarios = data["scenarios"]
-    beat = fmt_seconds((data.get("settings") or {}).get("beat_s", 1e-3))
-    idle, *busy = published["ping_latency_s"]
+def _caption(data: dict[str, Any], run: Run) -> str:
+    scenarios, releasing = run.scenarios, run.releasing
+    beat = fmt_seconds(data["settings"]["beat_s"])
     parts = []
-    released = [n for n in scenarios if n in RELEASING]
+    released = [n for n in scenarios if n in releasing]
     if released:
         worst = max(scenarios[n]["p99_s"] for n in released)
         parts.append(f"at most {fmt_seconds(worst)} while the background released the GIL")
-    held = [n for n in scenarios if n not in RELEASING]
+    held = [n for n in scenarios if n not in releasing]
     if held:
         worst = max(held, key=lambda n: scenarios[n]["p99_s"])
         p99 = fmt_seconds(scenarios[worst]["p99_s"])
-        parts.append(f"up to {p99} {_describe(worst, scenarios[worst])}")
-    return (
-        f"A {beat} heartbeat's p99 lateness was {', but '.join(parts)}, against ccbench's "
-        f"published ping of {fmt_seconds(idle)} idle and {_ms_range(busy)} beside CPU-bound "
-        "threads."
-    )
+        parts.append(f"up to {p99} {_describe(worst, scenarios[worst], releasing)}")
+    text = f"A {beat} heartbeat's p99 lateness was {', but '.join(parts)}"
+    if run.published.get("ping_latency_s"):
+        idle, *busy = run.published["ping_latency_s"]
+        source = run.published.get("source", "a published source")
+        text += (
+            f", against a ping of {fmt_seconds(idle)} idle and {_ms_range(busy)} beside "
+            f"CPU-bound threads in {source}"
+        )
+    return text + "."
 
 
 def _plot(results: dict[str, Any], data: dict[str, Any]) -> Plot:
-    scenarios = data["scenarios"]
-    names = _ordered(scenarios)
-    published = data.get("published") or PUBLISHED["C14"]
+    run = Run.of(results, data)
+    scenarios = run.scenarios
+    names = list(scenarios)  # in the order the experiment ran them: released ones first
     title = "Heartbeat lateness beside background threads (C14)"
     figure, ax = new_figure(results, title, height=1.2 + 0.62 * len(names))
     for row, name in enumerate(names):
-        _draw_row(ax, -row, name, scenarios[name])
-        if row and (name in RELEASING) != (names[row - 1] in RELEASING):
+        _draw_row(ax, -row, name, scenarios[name], name in run.releasing)
+        if row and (name in run.releasing) != (names[row - 1] in run.releasing):
             ax.axhline(0.5 - row, color="#bbbbbb", lw=0.8)  # GIL released above, held below
-    handles = _draw_references(ax, published) + _legend_handles()
+    handles = _draw_references(ax, run) + _legend_handles()
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt_seconds(x)))
     ax.set_yticks([-row for row in range(len(names))])
-    ax.set_yticklabels([_label(n, scenarios[n]) for n in names], fontsize=8)
+    ax.set_yticklabels([_label(n, scenarios[n], run.releasing) for n in names], fontsize=8)
     ax.set_ylim(-len(names) + 0.5, 0.5)
     ax.set_xlabel("heartbeat lateness: wake-up minus intended wake-up (log scale)")
     ax.grid(axis="x", which="major", alpha=0.3)
     figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
-    return Plot(NAME, title, figure, _caption(data, published))
+    return Plot(NAME, title, figure, _caption(data, run))
 
 
 def make(results: dict[str, Any]) -> list[Plot]:

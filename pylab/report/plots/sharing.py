@@ -13,17 +13,16 @@ from typing import Any
 
 from matplotlib.axes import Axes
 
-from pylab.experiments.base import fmt_seconds, ratio
+from pylab.fmt import fmt_bytes, fmt_seconds, fmt_times
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import (
     experiment_data,
     interval_errorbar,
     label_ticks,
     log_labels,
-    size_label,
-    times_label,
     verdicts,
 )
+from pylab.stats import ratio
 
 NAME = "sharing"
 # Every process method runs on fork pools: fork's colour would not tell them apart,
@@ -81,7 +80,7 @@ def _draw_read_back(ax: Axes, back: dict[str, Any] | None) -> None:
         ("processes", "process", executor_color("processes", "fork")),
     ):
         if side in back:
-            label = f"read back {size_label(back['bytes'])} from a {kind} (C13)"
+            label = f"read back {fmt_bytes(back['bytes'])} from a {kind} (C13)"
             interval_errorbar(
                 ax,
                 [back["bytes"]],
@@ -131,13 +130,13 @@ def _style_axes(time_ax: Axes, bytes_ax: Axes, sizes: list[int], workers: int) -
     for ax in (time_ax, bytes_ax):
         ax.set_xscale("log")
         ax.set_yscale("log")
-        label_ticks(ax.xaxis, sizes, size_label)
+        label_ticks(ax.xaxis, sizes, fmt_bytes)
         ax.tick_params(axis="x", labelrotation=35)
         ax.set_xlabel("array size")
         ax.grid(True, which="major", alpha=0.3)
     log_labels(time_ax.yaxis, fmt_seconds)
     # Powers of 32 from 1 B: 1 KiB, 32 KiB, 1 MiB, ... where decades would give 9.54 MiB.
-    log_labels(bytes_ax.yaxis, size_label, base=32.0)
+    log_labels(bytes_ax.yaxis, fmt_bytes, base=32.0)
     time_ax.set_ylabel(f"time until {workers} workers read it (median)")
     bytes_ax.set_ylabel("bytes copied")
     time_ax.set_title("time to share", fontsize=10)
@@ -155,7 +154,7 @@ def _process_costs(methods: dict[str, list[dict[str, Any]]], size: int, base: fl
         row = _largest_row(methods, method, size)
         if row:
             t = row["time_s"]["median"]
-            than = f" ({times_label(ratio(t, base))})" if base else ""
+            than = f" ({fmt_times(ratio(t, base))})" if base else ""
             costs.append(f"{fmt_seconds(t)}{than} by {_short(METHODS[method][0])}")
     shared = _largest_row(methods, "shared_memory", size)
     if shared and "attached_s" in shared:
@@ -169,7 +168,7 @@ def _caption(data: dict[str, Any]) -> str:
     size = max(r["bytes"] for rows in methods.values() for r in rows)
     threads = _largest_row(methods, "threads", size)
     base = threads["time_s"]["median"] if threads else None
-    text = f"Making a {size_label(size)} array visible to {data['workers']} workers took "
+    text = f"Making a {fmt_bytes(size)} array visible to {data['workers']} workers took "
     if base:
         text += f"{fmt_seconds(base)} with threads against "
     text += _process_costs(methods, size, base) or "no process method measured"
@@ -177,8 +176,8 @@ def _caption(data: dict[str, Any]) -> str:
     if back and "threads" in back and "processes" in back:
         times = (back["processes"]["time_s"]["median"], back["threads"]["time_s"]["median"])
         text += (
-            f"; reading a {size_label(back['bytes'])} result back from a process took "
-            f"{times_label(ratio(*times))} as long as from a thread"
+            f"; reading a {fmt_bytes(back['bytes'])} result back from a process took "
+            f"{fmt_times(ratio(*times))} as long as from a thread"
         )
     return text + "."
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from pylab.cells import COLUMNS, by_key, column, label, parallel_cells
 from pylab.report.figures import Plot, new_figure
-from pylab.report.plots._cells import COLUMNS, by_key, column, label, parallel_cells
 
 
 def _matrix(results: dict[str, Any]) -> tuple[list[str], list[str], np.ndarray, list[list[str]]]:
@@ -42,13 +42,20 @@ def make(results: dict[str, Any]) -> list[Plot]:
             ax.text(j, i, text, ha="center", va="center", fontsize=8)
     bar = figure.colorbar(image, ax=ax, shrink=0.8)
     bar.set_label("efficiency = speed-up / min(W, usable cores)")
-    in_threads = [r for r, e in zip(rows, efficiency[:, 0], strict=True) if e >= 0.7]
-    caption = (
-        f"{len(in_threads)} of {len(rows)} kernel variants reach at least 70% efficiency in "
-        f"threads; the rest gain only in the process columns."
-        if columns and columns[0] == "threads"
-        else f"Efficiency of {len(rows)} kernel variants in processes."
-    )
+
     return [
-        Plot("summary", "Which kernels scale in threads, which need processes", figure, caption)
-    ]
+        Plot("summary", "Which kernels scale in threads, which need processes", figure,
+             _caption(results, rows, columns, efficiency))
+    ]  # fmt: skip
+
+
+def _caption(results: dict[str, Any], rows: list[str], columns: list[str], efficiency) -> str:
+    """How many rows reach, in threads, the efficiency at which the file's verdicts scale."""
+    mark = ((results.get("verdicts") or {}).get("bounds") or {}).get("scales")
+    if mark is None or not columns or columns[0] != "threads":
+        return f"Efficiency of {len(rows)} kernel variants at the largest W."
+    in_threads = [r for r, e in zip(rows, efficiency[:, 0], strict=True) if e >= mark]
+    return (
+        f"{len(in_threads)} of {len(rows)} kernel variants reach {mark:.0%} efficiency in "
+        "threads, where the verdicts call a speed-up scaling."
+    )

@@ -2,47 +2,40 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pylab
 from pylab import results as results_io
+from pylab.cells import params_label
 from pylab.errors import Terminated
 from pylab.experiments import judge_all
-from pylab.isolation import measure_group, run_experiment
-from pylab.machine import build_info, load_average, machine_info
-from pylab.measure import Settings
-from pylab.plan import CellSpec, Selection, params_label
+from pylab.machine import load_average
+from pylab.plan import CellSpec
+from pylab.runner.isolation import measure_group, run_experiment
+from pylab.settings import Settings
+from pylab.verdicts import judge
 
 # Called with (index, label) before each cell or experiment, for progress display.
 Progress = Callable[[int, str], None]
 
 
-def new_results(
-    preset: str, settings: Settings, selection: Selection, pinning: dict[str, Any]
-) -> dict[str, Any]:
-    return {
-        "format": results_io.FORMAT,
-        "format_version": results_io.FORMAT_VERSION,
-        "status": "running",
-        "pylab_version": pylab.__version__,
-        "command": [Path(sys.executable).name, "-m", "pylab", *sys.argv[1:]],
-        "preset": preset,
-        "settings": asdict(settings),
-        "selection": {k: list(v) if v else None for k, v in asdict(selection).items()},
-        "machine": machine_info(),
-        "build": build_info(),
-        "pinning": pinning,
-        "load": {"before": load_average(), "after": None},
-        "started": results_io.utc_now().isoformat(timespec="seconds"),
-        "finished": None,
-        "wall_s": None,
-        "cells": [],
-    }
+@dataclass
+class LabRun:
+    """What a run measures and where it writes: a new run's plan, or a resumed one's rest."""
+
+    results: dict[str, Any]
+    cells: list[CellSpec]
+    experiments: list[str]
+    settings: Settings
+    path: Path
+    sizes: dict[tuple, int] = field(default_factory=dict)  # calibrated sizes already known
+
+    @property
+    def steps(self) -> int:
+        return len(self.cells) + len(self.experiments)
 
 
 def _groups(cells: list[CellSpec]) -> list[list[CellSpec]]:
@@ -62,22 +55,15 @@ def cell_label(spec: CellSpec) -> str:
     return f"{label} W={spec.workers}".replace("  ", " ")
 
 
-def run_lab(
-    results: dict[str, Any],
-    cells: list[CellSpec],
-    experiments: list[str],
-    settings: Settings,
-    path: Path,
-    progress: Progress | None = None,
-    sizes: dict[tuple, int] | None = None,
-) -> dict[str, Any]:
-    """Measure `cells`, then run `experiments`, each in a child process, saving as it goes.
+def run_lab(run: LabRun, progress: Progress | None = None) -> dict[str, Any]:
+    """Measure the run's cells, then its experiments, each in a child process, saving
+    the file after each; the verdicts are judged as the cells come in.
 
-    `sizes` gives calibrated sizes already known (a resumed run). On Ctrl-C or
-    SIGTERM the file is saved as interrupted and the exception goes on up.
+    On Ctrl-C or SIGTERM the file is saved as interrupted and the exception goes on up.
     """
+    results, path = run.results, run.path
     t0 = time.perf_counter()
-    steps = iter(range(len(cells) + len(experiments)))
+    steps = iter(range(run.steps))
 
     def on_start(spec: CellSpec) -> None:
         if progress:
@@ -85,18 +71,18 @@ def run_lab(
 
     def on_cell(cell: dict[str, Any]) -> None:
         results["cells"].append(cell)
+        results["verdicts"] = judge(results)
         results_io.save(results, path)
 
     results["status"] = "running"
     results_io.save(results, path)
     try:
-        for group in _groups(cells):
-            size = (sizes or {}).get(group[0].work)
-            measure_group(group, size, settings, on_start, on_cell)
-        for name in experiments:
+        for group in _groups(run.cells):
+            measure_group(group, run.sizes.get(group[0].work), run.settings, on_start, on_cell)
+        for name in run.experiments:
             if progress:
                 progress(next(steps), f"experiment {name}")
-            _run_experiment(results, name, settings)
+            _run_experiment(results, name, run.settings)
             results_io.save(results, path)
         results["status"] = "complete"
     except (KeyboardInterrupt, Terminated) as exc:
@@ -112,7 +98,8 @@ def run_lab(
 
 
 def _run_experiment(results: dict[str, Any], name: str, settings: Settings) -> None:
-    """One claim experiment, isolated like a cell; the claims are judged anew after it."""
+    """One claim experiment, isolated like a cell; its claims are judged as it ends, the
+    others keep the verdicts the file holds."""
     records = results.setdefault("experiments", {})
     records[name] = run_experiment(name, settings.level, results["cells"], settings.timeout_s)
-    results["claims"] = judge_all(records)
+    results["claims"] = judge_all({name: records[name]}, results.get("claims"))

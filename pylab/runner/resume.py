@@ -6,15 +6,22 @@ measured half on one and half on another compares nothing; `--force` overrides.
 
 from __future__ import annotations
 
-import json
+import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 from typing import Any
 
+from pylab import results as results_io
+from pylab.cells import cell_key, work_key
 from pylab.errors import UserError
-from pylab.measure import Settings
-from pylab.plan import CellSpec, Selection, build_plan, planned_experiments
+from pylab.machine import build_info, machine_info
+from pylab.pinning import pin_thread_pools
+from pylab.plan import CellSpec, Selection, build_plan
 from pylab.presets import get_preset
+from pylab.runner.lab import LabRun
+from pylab.runner.start import planned_experiments, writable
+from pylab.settings import Settings
 
 MACHINE_KEYS = ("hostname", "cpu_model", "logical_cores", "usable_cores")
 PYTHON_KEYS = ("version", "implementation", "executable", "gil_enabled")
@@ -41,12 +48,6 @@ def setup_differences(old: Mapping[str, Any], machine: Mapping, build: Mapping) 
     return [f"{name} was {a!r}, is {b!r}" for name, a, b in pairs if a != b]
 
 
-def cell_key(cell: Mapping[str, Any]) -> tuple:
-    """What makes a cell that cell, whether planned (CellSpec.as_dict) or in a file."""
-    fields = ("kernel", "variant", "executor", "start_method", "workers")
-    return (*(cell.get(f) for f in fields), json.dumps(cell.get("params"), sort_keys=True))
-
-
 def plan_resume(
     results: Mapping[str, Any], machine: Mapping, build: Mapping, force: bool
 ) -> Resumption:
@@ -66,11 +67,28 @@ def plan_resume(
             "--force resumes anyway"
         )
     done = {cell_key(cell) for cell in results["cells"]}
-    sizes = {
-        (c["kernel"], c["variant"], tuple(sorted(c["params"].items()))): c["size"]
-        for c in results["cells"]
-        if c.get("ok") and isinstance(c.get("size"), int) and isinstance(c.get("params"), dict)
-    }
+    ok = [c for c in results["cells"] if c["ok"] and isinstance(c.get("size"), int)]
+    sizes = {work_key(c): c["size"] for c in ok}
     todo = [spec for spec in planned if cell_key(spec.as_dict()) not in done]
     ran = results.get("experiments") or {}
     return Resumption(todo, [n for n in experiments if n not in ran], settings, sizes)
+
+
+def resume(path: Path, force: bool, timeout_s: float | None = None) -> LabRun | None:
+    """The rest of the run in the file at `path`, to be appended to it; None if complete.
+
+    `timeout_s` (None: the file's) is the one setting a resumed run may change."""
+    results = results_io.load(path)
+    if results.get("status") == "complete":
+        print(f"pylab: {path} is complete; nothing to resume", file=sys.stderr)
+        return None
+    try:
+        todo = plan_resume(results, machine_info(), build_info(), force)
+    except UserError as exc:
+        raise UserError(f"{path}: {exc}") from None
+    settings = replace(todo.settings, timeout_s=timeout_s or todo.settings.timeout_s)
+    pin_thread_pools()
+    results["settings"] = asdict(settings)
+    results.setdefault("resumed", []).append(results_io.utc_now().isoformat(timespec="seconds"))
+    writable(path, results)
+    return LabRun(results, todo.cells, todo.experiments, settings, path, todo.sizes)

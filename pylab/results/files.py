@@ -1,26 +1,6 @@
-"""The results file: one JSON document per run, a CSV of its cells beside it.
+"""Results files on disk: the JSON written by atomic replace, the CSV beside it, loading.
 
-Format history (bump FORMAT_VERSION on any change a reader must know about):
-  1 (2026-11-25): first version. Top level: format, format_version, status
-    ("running", "complete", "interrupted"), pylab_version, command, preset,
-    settings, selection, machine, build, pinning, load, started, finished,
-    wall_s, cells. Each cell: kernel, variant, executor, start_method, workers,
-    params, size, unit, ok, error, samples, speedup, efficiency, cpu_per_wall,
-    throughput_per_s, model_speedup, noisy, noise, dispatch_s, dispatch_share,
-    pool_start_s, workers_seen, elapsed_s. Added the same day, optional, so
-    readers of the first files need nothing: interrupted_by, resumed,
-    settings.timeout_s, selection.params; and, with the claim experiments,
-    settings.level, selection.only, experiments and claims. README.md ("The
-    results file") documents every field.
-    2026-12-02, no reader change: model_speedup for amdahl is Amdahl's law over
-    N = min(W, usable cores); before, it was the law at N = W capped at the
-    cores, which reads higher once W exceeds the cores. Experiment data of
-    gilshare: kernels maps a label to {kernel, variant, params, size,
-    gil_share}, one entry per parameter set the run measured.
-
-The file is rewritten after every cell by atomic replace, so a run killed at
-any moment leaves a valid file holding every finished cell. Reading it parses
-JSON and nothing else: no code from a file is ever executed or unpickled.
+What the records hold is pylab.results.schema's; this module only writes and reads.
 """
 
 from __future__ import annotations
@@ -36,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from pylab.errors import UserError
-
-FORMAT = "pylab-results"
-FORMAT_VERSION = 1
+from pylab.results import schema
+from pylab.results.upgrade import upgrade
+from pylab.stats import median
 
 CSV_COLUMNS = (
     "kernel", "variant", "executor", "start_method", "workers", "params", "size", "unit",
@@ -91,7 +71,7 @@ def save(results: dict[str, Any], path: Path) -> None:
 
 
 def _median(samples: list[float]) -> float | str:
-    return sorted(samples)[len(samples) // 2] if samples else ""
+    return median(samples) if samples else ""
 
 
 def _csv_row(cell: dict[str, Any]) -> dict[str, Any]:
@@ -153,56 +133,12 @@ def load(path: str | os.PathLike) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{path}: not valid JSON (truncated?): {exc}") from None
-    _validate(data, path)
+    version = schema.check_version(data, path)
+    schema.validate(data, path, version)  # the file as written, before any upgrade reads it
+    if version < schema.FORMAT_VERSION:
+        try:
+            data = upgrade(data, version)
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise UserError(f"{path}: malformed format {version} file ({exc!r})") from None
+        schema.validate(data, path)
     return data
-
-
-def _validate(data: Any, path: Path) -> None:
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise UserError(f'{path}: not a pylab results file (no "format": "{FORMAT}")')
-    version = data.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise UserError(f"{path}: bad format_version {version!r}")
-    if version > FORMAT_VERSION:
-        raise UserError(
-            f"{path}: written by a newer pylab (format {version}; this pylab reads up to "
-            f"{FORMAT_VERSION}): upgrade pylab to read it"
-        )
-    if not isinstance(data.get("machine"), dict):
-        raise UserError(f'{path}: malformed results file (no "machine")')
-    if not isinstance(data.get("cells"), list):
-        raise UserError(f'{path}: malformed results file ("cells" is not a list)')
-    for index, cell in enumerate(data["cells"]):
-        problem = _cell_problem(cell)
-        if problem:
-            raise UserError(f"{path}: malformed results file (cell {index}: {problem})")
-    if not isinstance(data.get("claims", {}), dict):
-        raise UserError(f'{path}: malformed results file ("claims" is not an object)')
-    for cid, claim in data.get("claims", {}).items():
-        if not isinstance(claim, dict) or not all(
-            isinstance(claim.get(k), str) for k in ("claim", "verdict", "reason")
-        ):
-            raise UserError(f"{path}: malformed results file (claim {cid})")
-
-
-# What every cell has, and what a measured (ok) cell has besides; readers rely on these.
-_CELL_FIELDS = {"kernel": str, "variant": str, "executor": str, "workers": int, "params": dict}
-_OK_FIELDS = {"unit": str, "samples": dict, "speedup": dict, "cpu_per_wall": dict}
-_INTERVAL_KEYS = ("median", "low", "high")
-
-
-def _cell_problem(cell: Any) -> str | None:
-    """What is wrong with one cell of a file, or None."""
-    if not isinstance(cell, dict):
-        return "not an object"
-    if not isinstance(cell.get("ok"), bool):
-        return '"ok" is not true or false'
-    fields = _CELL_FIELDS | (_OK_FIELDS if cell["ok"] else {})
-    for name, kind in fields.items():
-        if not isinstance(cell.get(name), kind) or isinstance(cell.get(name), bool):
-            return f"{name!r} missing or not {kind.__name__}"
-    for name in ("speedup", "cpu_per_wall") if cell["ok"] else ():
-        values = [cell[name].get(k) for k in _INTERVAL_KEYS]
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-            return f"{name!r} lacks numeric median, low and high"
-    return None

@@ -24,9 +24,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from pylab import results as results_io
 from pylab.executors import exit_reason
-from pylab.measure import Settings, calibrate, describe, failed_cell, measure_cell
+from pylab.measure import calibrate, describe, failed_cell, measure_cell
 from pylab.plan import CellSpec
+from pylab.settings import Settings
 
 POLL_S = 0.2  # how often the parent wakes while waiting: bounds its Ctrl-C latency
 
@@ -188,7 +190,7 @@ def _attempt(
 def run_experiment(
     name: str, level: str, cells: list[dict[str, Any]], timeout_s: float
 ) -> dict[str, Any]:
-    """{"ok": True, "data": ...} or {"ok": False, "error": why}, plus elapsed_s."""
+    """The experiment's record: its data, or why it has none (pylab.results.schema)."""
     t0 = time.monotonic()
     child = _Child(experiment_main, name, level, cells)
     try:
@@ -198,7 +200,7 @@ def run_experiment(
         message, reason = None, f"timed out after {timeout_s:g} s"
     finally:
         child.kill()
-    elapsed = round(time.monotonic() - t0, 3)
+    elapsed = time.monotonic() - t0
     if message and "data" in message:
-        return {"ok": True, "data": message["data"], "elapsed_s": elapsed}
-    return {"ok": False, "error": reason, "elapsed_s": elapsed}
+        return results_io.experiment_record(elapsed, data=message["data"])
+    return results_io.experiment_record(elapsed, error=str(reason))

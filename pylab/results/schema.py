@@ -1,0 +1,239 @@
+"""The results file's schema: the one place that builds its records and checks them on load.
+
+Other modules hand this one values; it builds the header, the cells, the experiment
+records, the claims and the verdicts, so that every record of a kind has the same
+fields. README.md ("The results file") documents every field.
+
+Format history (bump FORMAT_VERSION on any change a reader must know about; an older
+file is upgraded in memory on load, see pylab.results.upgrade):
+  1 (2026-11-25): first version. Top level: format, format_version, status
+    ("running", "complete", "interrupted"), pylab_version, command, preset,
+    settings, selection, machine, build, pinning, load, started, finished,
+    wall_s, cells. Each cell: kernel, variant, executor, start_method, workers,
+    params, size, unit, ok, error, samples, speedup, efficiency, cpu_per_wall,
+    throughput_per_s, model_speedup, noisy, noise, dispatch_s, dispatch_share,
+    pool_start_s, workers_seen, elapsed_s. Added the same day, optional, so
+    readers of the first files need nothing: interrupted_by, resumed,
+    settings.timeout_s, selection.params; and, with the claim experiments,
+    settings.level, selection.only, experiments and claims.
+    2026-12-02, under the same version (the reason for 2): model_speedup for
+    amdahl became Amdahl's law over N = min(W, usable cores); before, it was the
+    law at N = W capped at the cores, which reads higher once W exceeds the cores.
+    gilshare's data became one entry per parameter set measured.
+  2 (2026-12-02): `verdicts` (the scaling table's verdict per kernel/variant/params,
+    with the bounds of the rule that made it), so that readers show the verdicts a
+    run was judged by; each cell's noise.noisy_above (the width above which it is
+    flagged noisy); every claim's data holds the bounds its rule used; experiments
+    size their work by time measured in the run and record what they measured
+    (ipc crossover.iteration_s, killing flag_stop.chunk_s, responsiveness
+    settings.releasing). A version-1 file is upgraded on load: model_speedup is
+    recomputed under the new definition, and `upgraded` says what was done.
+
+The file is rewritten after every cell by atomic replace, so a run killed at any
+moment leaves a valid file holding every finished cell. Reading it parses JSON and
+nothing else: no code from a file is ever executed or unpickled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pylab.errors import UserError
+from pylab.stats import Interval, median
+
+FORMAT = "pylab-results"
+FORMAT_VERSION = 2
+STATUSES = ("running", "complete", "interrupted")
+
+
+# --- building records ----------------------------------------------------------------
+
+
+def header(
+    *,
+    pylab_version: str,
+    command: list[str],
+    preset: str,
+    settings: Mapping[str, Any],
+    selection: Mapping[str, Any],
+    machine: Mapping[str, Any],
+    build: Mapping[str, Any],
+    pinning: Mapping[str, Any],
+    load_before: list[float] | None,
+    started: str,
+) -> dict[str, Any]:
+    """A new run's file, before any cell: status running, no cell, no verdict."""
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "status": "running",
+        "pylab_version": pylab_version,
+        "command": list(command),
+        "preset": preset,
+        "settings": dict(settings),
+        "selection": dict(selection),
+        "machine": dict(machine),
+        "build": dict(build),
+        "pinning": dict(pinning),
+        "load": {"before": load_before, "after": None},
+        "started": started,
+        "finished": None,
+        "wall_s": None,
+        "cells": [],
+        "verdicts": verdicts_record({}, {}),
+    }
+
+
+def _rounded(values: Sequence[float]) -> list[float]:
+    return [round(v, 7) for v in values]
+
+
+def failed_cell(where: Mapping[str, Any], size: int | None, unit: str, reason: str) -> dict:
+    """A cell that could not be measured (`where`: kernel, variant, executor, start_method,
+    workers, params), and why; it has no timings."""
+    return {**where, "size": size, "unit": unit, "ok": False, "error": reason, "noisy": False}
+
+
+def measured_cell(
+    where: Mapping[str, Any],
+    size: int,
+    unit: str,
+    *,
+    samples: Mapping[str, Sequence[float]],
+    speedup: Interval,
+    efficiency: Interval,
+    cpu_per_wall: Interval,
+    throughput: Interval,
+    model_speedup: float | None,
+    noisy_above: float,
+    serial_cv: float,
+    dispatch_s: float,
+    pool_start_s: float | None,
+    workers_seen: Mapping[str, Any],
+) -> dict[str, Any]:
+    """A measured cell; `noisy_above` is the interval width (share of the median) above
+    which it is flagged noisy."""
+    width = speedup.relative_width
+    return {
+        **where,
+        "size": size,
+        "unit": unit,
+        "ok": True,
+        "error": None,
+        "samples": {name: _rounded(values) for name, values in samples.items()},
+        "speedup": speedup.as_dict(),
+        "efficiency": efficiency.as_dict(),
+        "model_speedup": round(model_speedup, 4) if model_speedup is not None else None,
+        "cpu_per_wall": cpu_per_wall.as_dict(),
+        "throughput_per_s": throughput.as_dict(),
+        "noisy": width > noisy_above,
+        "noise": {
+            "speedup_relative_width": round(width, 4),
+            "serial_cv": round(serial_cv, 4),
+            "noisy_above": noisy_above,
+        },
+        "dispatch_s": round(dispatch_s, 6),
+        "dispatch_share": round(dispatch_s / median(samples["parallel_s"]), 6),
+        "pool_start_s": round(pool_start_s, 6) if pool_start_s is not None else None,
+        "workers_seen": dict(workers_seen),
+    }
+
+
+def experiment_record(
+    elapsed_s: float, data: Any = None, error: str | None = None
+) -> dict[str, Any]:
+    """What one claim experiment gave: its data, or why it has none."""
+    if error is None:
+        return {"ok": True, "data": data, "elapsed_s": round(elapsed_s, 3)}
+    return {"ok": False, "error": error, "elapsed_s": round(elapsed_s, 3)}
+
+
+def claim_record(
+    text: str,
+    verdict: str,
+    reason: str,
+    data: Mapping[str, Any],
+    published: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One claim's verdict, the numbers and bounds behind it, and the published figure."""
+    record = {"claim": text, "verdict": verdict, "reason": reason, "data": dict(data)}
+    return record | ({"published": dict(published)} if published else {})
+
+
+def verdicts_record(bounds: Mapping[str, Any], rows: Mapping[str, str]) -> dict[str, Any]:
+    """The scaling table's verdicts by row label, and the bounds of the rule that made them."""
+    return {"bounds": dict(bounds), "rows": dict(rows)}
+
+
+# --- checking a file -------------------------------------------------------------------
+
+# What every cell has, and what a measured (ok) cell has besides; readers rely on these.
+_CELL_FIELDS = {"kernel": str, "variant": str, "executor": str, "workers": int, "params": dict}
+_OK_FIELDS = {"unit": str, "samples": dict, "speedup": dict, "cpu_per_wall": dict}
+_INTERVAL_KEYS = ("median", "low", "high")
+
+
+def check_version(data: Any, path: Path) -> int:
+    """The file's format version, or a UserError if it is not a file this pylab reads."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise UserError(f'{path}: not a pylab results file (no "format": "{FORMAT}")')
+    version = data.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise UserError(f"{path}: bad format_version {version!r}")
+    if version > FORMAT_VERSION:
+        raise UserError(
+            f"{path}: written by a newer pylab (format {version}; this pylab reads up to "
+            f"{FORMAT_VERSION}): upgrade pylab to read it"
+        )
+    return version
+
+
+def validate(data: dict[str, Any], path: Path, version: int = FORMAT_VERSION) -> None:
+    """Every problem with a file of this version is one UserError line."""
+    if not isinstance(data.get("machine"), dict):
+        raise UserError(f'{path}: malformed results file (no "machine")')
+    if not isinstance(data.get("cells"), list):
+        raise UserError(f'{path}: malformed results file ("cells" is not a list)')
+    for index, cell in enumerate(data["cells"]):
+        problem = _cell_problem(cell)
+        if problem:
+            raise UserError(f"{path}: malformed results file (cell {index}: {problem})")
+    for what, problem in _record_problems(data, version):
+        raise UserError(f"{path}: malformed results file ({what}: {problem})")
+
+
+def _record_problems(data: dict[str, Any], version: int):
+    """(where, what is wrong) for the experiments, claims and verdicts (format 2 on) of a file."""
+    for name in ("experiments", "claims"):
+        if not isinstance(data.get(name, {}), dict):
+            yield name, "not an object"
+    for name, record in (data.get("experiments") or {}).items():
+        if not isinstance(record, dict) or not isinstance(record.get("ok"), bool):
+            yield f"experiment {name}", '"ok" is not true or false'
+    for cid, claim in (data.get("claims") or {}).items():
+        if not isinstance(claim, dict) or not all(
+            isinstance(claim.get(k), str) for k in ("claim", "verdict", "reason")
+        ):
+            yield f"claim {cid}", "claim, verdict or reason missing"
+    verdicts = data.get("verdicts")
+    if version >= 2 and not (isinstance(verdicts, dict) and isinstance(verdicts.get("rows"), dict)):
+        yield "verdicts", "missing or without rows"
+
+
+def _cell_problem(cell: Any) -> str | None:
+    """What is wrong with one cell of a file, or None."""
+    if not isinstance(cell, dict):
+        return "not an object"
+    if not isinstance(cell.get("ok"), bool):
+        return '"ok" is not true or false'
+    fields = _CELL_FIELDS | (_OK_FIELDS if cell["ok"] else {})
+    for name, kind in fields.items():
+        if not isinstance(cell.get(name), kind) or isinstance(cell.get(name), bool):
+            return f"{name!r} missing or not {kind.__name__}"
+    for name in ("speedup", "cpu_per_wall") if cell["ok"] else ():
+        values = [cell[name].get(k) for k in _INTERVAL_KEYS]
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            return f"{name!r} lacks numeric median, low and high"
+    return None

@@ -1,0 +1,18 @@
+"""How a run measures: the settings a results file records, and their defaults (the
+presets start from these and change only what they name)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_OUT = Path("results")  # where runs are written, and `report` looks, by default
+
+
+@dataclass(frozen=True)
+class Settings:
+    repeats: int = 6  # timed pairs per cell
+    warmups: int = 1  # pairs run and dropped before them
+    min_time_s: float = 0.15  # the serial run of every cell lasts at least this long
+    timeout_s: float = 300.0  # a cell (or a calibration) running longer is stopped and failed
+    level: str = "default"  # how much the claim experiments measure (experiments.base.LEVELS)
