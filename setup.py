@@ -33,6 +33,11 @@ DIRECTIVES = {
     "cdivision": True,
     "nonecheck": False,
     "embedsignature": True,
+    # Every kernel keeps its state on the C stack or in the caller's buffers (no module
+    # globals; races.pyx races on purpose, on a buffer the experiment hands it), so it is
+    # safe without the GIL. Without this, importing a kernel on a free-threaded build
+    # silently turns the GIL back on, and the run looks like a GIL build's.
+    "freethreading_compatible": True,
 }
 CFLAGS = ["-O0", "-g"] if DEBUG else ["-O3"]
 

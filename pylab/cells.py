@@ -68,3 +68,14 @@ def largest_w(cells: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
 def intervals(results: Mapping[str, Any]) -> list[dict[str, float]]:
     """Every measured cell's speed-up interval (for the confidence the labels state)."""
     return [c["speedup"] for c in measured(results)]
+
+
+def gil_back_on(results: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """On a free-threaded build, the measured cells whose workers ran with the GIL enabled
+    (a module imported without declaring itself safe without it, or PYTHON_GIL=1): their
+    numbers are a GIL build's, whatever the interpreter is called."""
+    if not results.get("machine", {}).get("python", {}).get("free_threaded_build"):
+        return []
+    return [
+        c for c in measured(results) if True in c.get("workers_seen", {}).get("gil_enabled", [])
+    ]

@@ -86,10 +86,12 @@ def measure_cell(spec: CellSpec, size: int, settings: Settings) -> dict[str, Any
 def _measure(spec: CellSpec, job: Job, settings: Settings) -> dict[str, Any]:
     serial = SerialExecutor()
     with make_executor(spec.executor, spec.workers, spec.start_method) as parallel:
-        workers = parallel.identify()
         dispatch_s = parallel.dispatch_overhead()
         runs = [_checked_run(serial, job, "serial"), _checked_run(parallel, job, parallel.kind)]
         pairs = [tuple(p) for p in interleaved(runs, settings.repeats, settings.warmups)]
+        # Asked after the kernel ran in every worker: on a free-threaded build, importing
+        # a module that does not declare itself safe without the GIL turns it back on.
+        workers = parallel.identify()
         start_s = parallel.start_s
     return _summarize(spec, job, pairs, workers, dispatch_s, start_s)
 

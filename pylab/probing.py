@@ -40,7 +40,7 @@ from pylab.errors import UserError
 from pylab.fmt import fmt_seconds
 from pylab.gilmodel import bounded, ideal, predicted
 from pylab.heartbeat import SHARE_S, TICK_S, Heartbeat
-from pylab.machine import machine_info, usable_cores
+from pylab.machine import gil_enabled, machine_info, usable_cores
 from pylab.pinning import pools_pinned
 from pylab.rules import scales_at
 from pylab.stats import summarize
@@ -197,6 +197,14 @@ def _process_speedups(
 # --- the model and the recommendation -----------------------------------------------------
 
 
+NO_GIL = "no GIL to hold: a free-threaded build running with the GIL off"
+
+
+def model_share(data: dict[str, Any]) -> float:
+    """The serial fraction the models take: the GIL share, or 0 where there is no GIL."""
+    return data["gil_share"]["median"] if data["gil_share"] else 0.0
+
+
 def recommend(data: dict[str, Any]) -> tuple[str, str]:
     """threads, processes, either or neither, and why, at the largest W measured.
 
@@ -217,11 +225,12 @@ def recommend(data: dict[str, Any]) -> tuple[str, str]:
     mark = scales_at(ideal(int(w), data["cores"], data["cpu_per_wall"]))
     t = data["thread_speedup"][w]
     p = data["process_speedup"].get(w)
-    share = data["gil_share"]["median"]
+    share = model_share(data)
+    held = f"it holds the GIL {share:.0%} of its run time" if data["gil_share"] else NO_GIL
     numbers = (
         f"at W={w}: threads {t['median']:.2f}x"
         + (f", processes {p['median']:.2f}x" if p else "")
-        + f"; it holds the GIL {share:.0%} of its run time "
+        + f"; {held} "
         f"(threads: {data['predicted_thread_speedup'][w]:.2f}x by Amdahl, "
         f"{data['thread_speedup_bound'][w]:.2f}x at most)"
     )
@@ -308,7 +317,9 @@ def _measure(
         "start_method": start_method,
     }
     data["cpu_per_wall"] = round(_cpu_fraction(call, calls), 4)
-    data["gil_share"] = _gil_share(call, calls, repeats)
+    # A free-threaded build with the GIL off has no GIL to hold: nothing to measure, and
+    # the heartbeat would read 0 for any call (None says so instead).
+    data["gil_share"] = _gil_share(call, calls, repeats) if gil_enabled() else None
     data["thread_speedup"] = {str(w): _thread_speedup(call, calls, w, repeats) for w in workers}
     data["process_speedup"], data["process_error"] = {}, None
     try:
@@ -317,7 +328,7 @@ def _measure(
         )
     except _ProcessFailure as exc:  # it cannot run in a fresh process: threads still answer
         data["process_error"] = f"cannot run in a fresh process ({start_method}): {exc}"
-    share = data["gil_share"]["median"]
+    share = model_share(data)
     for key, model in (("predicted_thread_speedup", predicted), ("thread_speedup_bound", bounded)):
         data[key] = {
             str(w): round(model(share, w, cores, data["cpu_per_wall"]), 4) for w in workers

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from pylab.cells import intervals
+from pylab.cells import gil_back_on, intervals, label
 from pylab.fmt import fmt_confidence
 from pylab.verdicts import Row, select
 
@@ -24,6 +24,20 @@ def rows(results: dict[str, Any]) -> list[Row]:
 def interval_note(results: dict[str, Any]) -> str:
     """`96.9% interval`: the coverage the file's speed-up intervals reached (see pylab.stats)."""
     return f"{fmt_confidence(i['confidence'] for i in intervals(results))} interval"
+
+
+def gil_warning(results: dict[str, Any]) -> str | None:
+    """A free-threaded build that ran with the GIL on, said plainly; None if it did not."""
+    cells = gil_back_on(results)
+    python = results.get("machine", {}).get("python", {})
+    if not cells and not (python.get("free_threaded_build") and python.get("gil_enabled")):
+        return None
+    where = f" in {len(cells)} cell(s)' workers (e.g. {label(cells[0])})" if cells else ""
+    return (
+        f"this free-threaded Python ran with the GIL enabled{where}: a module imported "
+        "without declaring free-threading support, or PYTHON_GIL=1, turned it on, so these "
+        "numbers are a GIL build's"
+    )
 
 
 def bounds_note(results: dict[str, Any]) -> str:

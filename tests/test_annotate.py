@@ -69,3 +69,8 @@ def test_nogil_regions_score_zero(pyx: Path, tmp_path: Path) -> None:
     assert len(scores) == len(source.splitlines())
     yellow = {n: scores[n - 1] for n in nogil_lines(source) if scores[n - 1] > 0}
     assert not yellow, f"{pyx.name}: lines touching Python inside nogil: {yellow}"
+    # Importing it on a free-threaded build must leave the GIL off: the module's
+    # Py_mod_gil slot defaults to Py_MOD_GIL_NOT_USED (Cython's default is USED).
+    c_source = (tmp_path / pyx.with_suffix(".c").name).read_text()
+    default = c_source.split("#ifdef CYTHON_FREETHREADING_COMPATIBLE", 1)[1].split("#endif\n", 2)
+    assert "Py_MOD_GIL_NOT_USED" in default[1], pyx.name

@@ -247,3 +247,17 @@ def test_the_python_api_takes_the_call_and_its_arguments() -> None:
     assert "2" in measured
     assert set(data["thread_speedup"]) == set(data["process_speedup"]) == measured
     assert data["process_error"] is None and data["machine"]["usable_cores"] == data["cores"]
+
+
+def test_without_a_gil_the_share_is_said_not_printed_as_zero() -> None:
+    from pylab.commands.probe import format_probe
+    from pylab.probing import NO_GIL
+
+    data = _data(1.9, 1.9, share=0.0) | {"gil_share": None}
+    recommendation, reason = recommend(data)
+    assert recommendation == "either" and NO_GIL in reason and "0%" not in reason
+    data |= {"recommendation": recommendation, "reason": reason, "warnings": [],
+             "calls_per_copy": 1, "start_method": "fork", "machine": {
+                 "hostname": "h", "cpu_model": "c", "usable_cores": 2,
+                 "python": {"implementation": "CPython", "version": "3.13.5"}}}  # fmt: skip
+    assert format_probe(data).splitlines()[0] == f"GIL held      {NO_GIL}"

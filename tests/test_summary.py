@@ -88,3 +88,16 @@ def test_the_interval_note_states_the_confidence_the_cells_reached() -> None:
         "median": 1.9, "low": 1.8, "high": 2.0, "confidence": 0.96875}}  # fmt: skip
     assert summary.interval_note({"cells": [few]}) == "75% interval"
     assert summary.interval_note({"cells": [few, many]}) == "75-96.9% interval"
+
+
+def test_a_free_threaded_run_with_the_gil_on_is_warned_about() -> None:
+    cell = _cell("threads", 2, 1.0, 0.9, 1.1, 1.0) | {"workers_seen": {"gil_enabled": [True]}}
+    python = {"free_threaded_build": True, "gil_enabled": False}
+    results = {"machine": {"usable_cores": 2, "python": python}, "cells": [cell]}
+    assert "GIL enabled in 1 cell(s)' workers (e.g. k/v)" in summary.gil_warning(results)
+    cell["workers_seen"]["gil_enabled"] = [False]
+    assert summary.gil_warning(results) is None
+    python["gil_enabled"] = True  # the parent itself ran with it (PYTHON_GIL=1)
+    assert "ran with the GIL enabled" in summary.gil_warning(results)
+    python["free_threaded_build"] = False  # a GIL build: nothing to warn about
+    assert summary.gil_warning(results) is None

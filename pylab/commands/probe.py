@@ -17,6 +17,7 @@ from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from pylab import interpreters
     from pylab.commands import args
 
     p = sub.add_parser(
@@ -33,15 +34,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--repeats", type=args.number(int, 1, 1000), default=5, help="pairs per W")
     p.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
+    interpreters.add_options(p)
     p.set_defaults(func=main)
 
 
 def format_probe(data: dict[str, Any]) -> str:
     from pylab.fmt import fmt_seconds
+    from pylab.probing import NO_GIL
 
     g = data["gil_share"]
+    held = f"{g['median']:.2f} [{g['low']:.2f}-{g['high']:.2f}] of its run time" if g else NO_GIL
     lines = [
-        f"GIL held      {g['median']:.2f} [{g['low']:.2f}-{g['high']:.2f}] of its run time",
+        f"GIL held      {held}",
         f"one call      {fmt_seconds(data['call_s'])}; {data['calls_per_copy']} "
         f"call{'s' if data['calls_per_copy'] != 1 else ''} per copy",
         f"CPU per wall  {data['cpu_per_wall']:.2f}",
@@ -70,19 +74,64 @@ def format_probe(data: dict[str, Any]) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pylab.errors import UserError, unknown_name
+    from pylab.errors import unknown_name
     from pylab.executors import START_METHODS
     from pylab.probing import probe_target, statement_target
 
     if args.start_method not in START_METHODS:
         raise unknown_name("start method", args.start_method, START_METHODS)
+    if args.python:
+        return _elsewhere(args)
     target, call = statement_target(args.statement, args.setup)
     data = probe_target(target, call, args.workers, args.start_method, args.repeats)
     data = {"statement": args.statement, "setup": args.setup, **data}
     if args.json:
-        try:
-            args.json.write_text(json.dumps(data, indent=1) + "\n")
-        except OSError as exc:
-            raise UserError(f"cannot write {args.json}: {exc.strerror or exc}") from None
+        _write_json(args.json, data)
     print(format_probe(data))
     return 0
+
+
+def _write_json(path: Path, data: Any) -> None:
+    from pylab.errors import UserError
+
+    try:
+        path.write_text(json.dumps(data, indent=1) + "\n")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _child_args(args: argparse.Namespace, json_path: Path) -> list[str]:
+    """This probe's options, for a child run under another interpreter."""
+    child = [args.statement, "--setup", args.setup, "--start-method", args.start_method,
+             "--repeats", str(args.repeats), "--json", str(json_path)]  # fmt: skip
+    if args.workers:
+        child += ["--workers", ",".join(map(str, args.workers))]
+    return child
+
+
+def _elsewhere(args: argparse.Namespace) -> int:
+    """The probe under each `--python` interpreter in turn, each in a child of its own;
+    with --json, a list of their records, each naming its interpreter."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from pylab.interpreters import targets
+
+    records, status = [], 0
+    for target in targets(args.python, args.envs, args.rebuild_envs):
+        print(f"== Python {target.python.name} ({target.python.build} build)", flush=True)
+        if target.executable is None:
+            status = max(status, 1)
+            continue
+        with tempfile.TemporaryDirectory(prefix="pylab-probe-") as tmp:
+            out = Path(tmp) / "probe.json"
+            command = [target.executable, "-m", "pylab", "probe", *_child_args(args, out)]
+            done = subprocess.run(command, stdin=subprocess.DEVNULL, check=False)
+            status = max(status, done.returncode)
+            if out.is_file():
+                records.append({"python": target.python.as_dict(), **json.loads(out.read_text())})
+        sys.stdout.flush()
+    if args.json:
+        _write_json(args.json, records)
+    return status

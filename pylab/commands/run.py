@@ -150,6 +150,9 @@ def _tables(results: dict, path: Path) -> int:
         if table:
             print(table)
             print()
+    warning = summary.gil_warning(results)
+    if warning:
+        print(f"pylab: warning: {warning}", file=sys.stderr)
     print(path)
     failed = [c for c in results["cells"] if not c["ok"]]
     failed += [e for e in (results.get("experiments") or {}).values() if not e.get("ok")]

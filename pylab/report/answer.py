@@ -43,7 +43,8 @@ def _scaling_sentences(results: dict[str, Any]) -> list[str]:
 
 def answer(results: dict[str, Any]) -> list[str]:
     """Sentences answering: when do threads suffice, and when are processes needed?"""
-    sentences = _scaling_sentences(results)
+    warning = summary.gil_warning(results)
+    sentences = ([f"Warning: {warning}."] if warning else []) + _scaling_sentences(results)
     claims = results.get("claims") or {}
     for cid in KEY_CLAIMS:
         if cid in claims:

@@ -1,0 +1,68 @@
+"""Running pylab under the interpreters `--python` names, each from its environment.
+
+The interpreter pylab runs on needs no environment: it runs as it is. Any other one
+runs `python -m pylab ...` from its own environment (pylab.envs), as a child process
+the caller can afford to lose: a crash or a hang there ends that interpreter's
+measurement, never the caller.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from pylab import envs
+from pylab.commands import args as arg_types
+from pylab.pythons import Python, resolve_all
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """--python, --envs and --rebuild-envs, as every command that takes them spells them."""
+    parser.add_argument(
+        "--python",
+        type=arg_types.names,
+        metavar="PY[,PY...]",
+        help="interpreters: paths, commands on PATH or versions (3.12, 3.13t); see `pylab "
+        "pythons` (default: this one)",
+    )
+    parser.add_argument(
+        "--envs", type=Path, metavar="DIR",
+        help=f"where their environments live (default: $PYLAB_ENVS or {envs.default_root()})",
+    )  # fmt: skip
+    parser.add_argument("--rebuild-envs", action="store_true", help="build their environments anew")
+
+
+@dataclass(frozen=True)
+class Target:
+    """An interpreter to run pylab under, and the executable that runs it with pylab."""
+
+    python: Python
+    executable: str | None  # None: its environment failed to build (see error)
+    error: str = ""
+
+
+def is_current(python: Python) -> bool:
+    """Whether `python` is the interpreter running now (a venv of it counts)."""
+    return os.path.realpath(python.path) == os.path.realpath(sys.executable)
+
+
+def targets(specs: list[str], root: Path | None, rebuild: bool) -> list[Target]:
+    """Each named interpreter with its executable; a bad name raises a UserError before
+    anything is built, and a build that fails is that interpreter's error only."""
+    found = []
+    for python in resolve_all(specs):
+        if is_current(python):
+            found.append(Target(python, sys.executable))
+            continue
+        try:
+            env = envs.ensure(python, root, rebuild)
+        except envs.EnvError as exc:
+            print(f"pylab: error: {exc}", file=sys.stderr)
+            found.append(Target(python, None, str(exc)))
+            continue
+        envs.announce(env)
+        found.append(Target(python, str(env.executable)))
+    return found

@@ -1,0 +1,84 @@
+"""Finding interpreters and resolving `--python` items; bad items are one clear error."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from pylab import pythons
+from pylab.errors import UserError
+
+
+def _fake(tmp_path: Path, name: str, answer: dict | None, code: int = 0) -> Path:
+    """An executable that answers pylab's question as an interpreter would (or not)."""
+    path = tmp_path / name
+    body = f"echo '{json.dumps(answer)}'" if answer is not None else "echo garbage"
+    path.write_text(f"#!/bin/sh\n{body}\nexit {code}\n")
+    path.chmod(0o755)
+    return path
+
+
+def _answer(version: str = "3.12.4", **changes) -> dict:
+    return {"version": version, "implementation": "cpython", "free_threaded": False,
+            "venv": True, "executable": "x"} | changes  # fmt: skip
+
+
+def test_this_interpreter_is_found_first_and_usable() -> None:
+    found = pythons.discover()
+    assert found[0].source == "current" and found[0].usable
+    assert found[0].version == ".".join(map(str, sys.version_info[:3]))
+    assert len({os.path.realpath(p.path) for p in found}) == len(found)
+
+
+@pytest.mark.parametrize(
+    ("answer", "why"),
+    [
+        (_answer("3.8.18"), "Python 3.8.18 is too old (pylab needs 3.10+)"),
+        (_answer(implementation="pypy"), "pypy, not CPython"),
+        (_answer(venv=False), "no venv/ensurepip module"),
+        (None, "not a Python interpreter"),
+    ],
+)
+def test_an_unusable_interpreter_says_why(tmp_path: Path, answer, why: str) -> None:
+    path = _fake(tmp_path, "python3", answer)
+    found = pythons.inspect(str(path), "given")
+    assert not found.usable and found.why_not.startswith(why)
+    with pytest.raises(UserError, match="python3: " + why.split(" (")[0]):
+        pythons.resolve(str(path))
+
+
+def test_a_version_picks_the_newest_usable_build_of_that_kind(tmp_path: Path) -> None:
+    found = [
+        pythons.Python("/a", "pyenv", "3.13.0", False, True),
+        pythons.Python("/b", "pyenv", "3.13.5", False, True),
+        pythons.Python("/c", "pyenv", "3.13.5", True, True),
+        pythons.Python("/d", "pyenv", "3.9.18", False, False, "too old"),
+    ]
+    assert pythons.resolve("3.13", found).path == "/b"
+    assert pythons.resolve("3.13t", found).path == "/c"
+    assert pythons.resolve("3.13.0", found).path == "/a"
+    with pytest.raises(UserError, match="no Python 3.12t found"):
+        pythons.resolve("3.12t", found)
+    with pytest.raises(UserError, match="3.9 at /d: too old"):
+        pythons.resolve("3.9", found)
+
+
+def test_paths_commands_and_nonsense(tmp_path: Path) -> None:
+    assert pythons.resolve(sys.executable).usable
+    with pytest.raises(UserError, match="neither a file, a command on PATH nor a version"):
+        pythons.resolve("no-such-python-anywhere")
+    with pytest.raises(UserError, match="not a Python interpreter"):
+        pythons.resolve(str(_fake(tmp_path, "true", None, code=1)))
+
+
+def test_pythons_command_lists_this_one(cli) -> None:
+    done = cli("pythons", "--json")
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found[0]["source"] == "current" and found[0]["build"] in ("GIL", "free-threaded")
+    table = cli("pythons")
+    assert table.stdout.splitlines()[0].split()[:2] == ["python", "build"]
