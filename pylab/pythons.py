@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from pylab.errors import UserError
@@ -83,19 +83,17 @@ def inspect(path: str, source: str) -> Python:
         found = json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
         return Python(path, source, why_not=f"not a Python interpreter (exit {done.returncode})")
-    info = Python(path, source, found["version"], found["free_threaded"], why_not="")
+    info = Python(path, source, found["version"], found["free_threaded"])
     if found["implementation"] != "cpython":
-        return _unusable(info, f"{found['implementation']}, not CPython")
+        return replace(info, why_not=f"{found['implementation']}, not CPython")
     if _version_tuple(found["version"])[:2] < MIN_VERSION:
         least = ".".join(map(str, MIN_VERSION))
-        return _unusable(info, f"Python {found['version']} is too old (pylab needs {least}+)")
+        return replace(info, why_not=f"Python {found['version']} is too old (pylab needs {least}+)")
     if not found["venv"]:
-        return _unusable(info, "no venv/ensurepip module (e.g. Debian: apt install python3-venv)")
-    return Python(path, source, info.version, info.free_threaded, usable=True)
-
-
-def _unusable(info: Python, why: str) -> Python:
-    return Python(info.path, info.source, info.version, info.free_threaded, False, why)
+        return replace(
+            info, why_not="no venv/ensurepip module (e.g. Debian: apt install python3-venv)"
+        )
+    return replace(info, usable=True)
 
 
 # --- where interpreters live ----------------------------------------------------------------
