@@ -13,6 +13,7 @@ from typing import Any
 
 from pylab.cells import column, label, parallel_cells
 from pylab.errors import UserError
+from pylab.results.views import views
 
 DIFFERS = "*"
 
@@ -65,6 +66,20 @@ def names(paths: list[Path], runs: list[dict[str, Any]]) -> list[str]:
     """Column names: the host and the core count, else the file name."""
     tags = [f"{r['machine'].get('hostname')}/{r['machine'].get('usable_cores')}c" for r in runs]
     return tags if len(set(tags)) == len(tags) else [p.stem for p in paths]
+
+
+def runs(paths: list[Path], files: list[dict[str, Any]]) -> tuple[list[str], list[dict]]:
+    """Column names and runs: each interpreter of each file is a run (pylab.results.views),
+    named by its file's column name and, where a file has several, its interpreter."""
+    columns, found = [], []
+    for name, results in zip(names(paths, files), files, strict=True):
+        seen = views(results)
+        for pid, view in seen:
+            columns.append(f"{name} {pid}" if len(seen) > 1 or len(files) == 1 else name)
+            found.append(view)
+    if len(files) > 1 and len(set(columns)) < len(columns):  # same host, one Python each
+        columns = [f"{c} {v['python_id']}" for c, v in zip(columns, found, strict=True)]
+    return columns, found
 
 
 def check_comparable(cells: list[Row], claims: list) -> None:

@@ -7,9 +7,11 @@ reused while the interpreter and the source are unchanged: its folder is named b
 of both, so a change builds a new one beside it. Building one takes a minute or two
 (pip's cache makes the next faster); its log stays next to it.
 
-On a free-threaded interpreter numpy comes from wheels only: newer numpy releases have
-no wheel for some free-threaded versions, and building numpy from source takes ten
-minutes; pip then picks the newest release that has one.
+On a free-threaded interpreter every dependency comes from wheels only: newer numpy and
+matplotlib releases have no wheel for some free-threaded versions, and building them
+from source takes ten minutes (numpy) or fails offline (matplotlib downloads its
+FreeType); pip then picks the newest release that has one. pylab itself is still built
+from its source, for that interpreter.
 """
 
 from __future__ import annotations
@@ -102,8 +104,8 @@ def _copy_source(root: Path, into: Path) -> Path:
 
 def _install_command(python: Python, venv: Path, source: Path) -> list[str]:
     command = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
-    if python.free_threaded:
-        command.append("--only-binary=numpy")
+    if python.free_threaded:  # every dependency from wheels; pylab itself still builds
+        command.append("--only-binary=:all:")
     return [*command, str(source)]
 
 

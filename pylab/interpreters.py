@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pylab import envs
 from pylab.commands import args as arg_types
-from pylab.pythons import Python, resolve_all
+from pylab.pythons import Python, inspect, resolve_all
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +42,22 @@ class Target:
     python: Python
     executable: str | None  # None: its environment failed to build (see error)
     error: str = ""
+
+    @property
+    def here(self) -> bool:
+        """Whether it is the interpreter running now: its children are forked."""
+        return self.executable == sys.executable
+
+    def as_dict(self) -> dict:
+        """Where it ran from, as a results file records it."""
+        environment = None if self.here else str(Path(self.executable or "").parent.parent)
+        return {"path": self.python.path, "source": self.python.source,
+                "environment": environment if self.executable else None}  # fmt: skip
+
+
+def current() -> Target:
+    """The interpreter running now, as a target."""
+    return Target(inspect(sys.executable, "current"), sys.executable)
 
 
 def is_current(python: Python) -> bool:

@@ -59,7 +59,7 @@ def calibrate(kernel: str, variant: str, params: tuple, min_time_s: float) -> in
         size = min(spec.max_size, int(size * growth))
 
 
-def _checked_run(executor: Executor, job: Job, who: str) -> Callable[[], Run]:
+def checked_run(executor: Executor, job: Job, who: str) -> Callable[[], Run]:
     return lambda: _checked(executor.run(job), job, who)
 
 
@@ -87,7 +87,7 @@ def _measure(spec: CellSpec, job: Job, settings: Settings) -> dict[str, Any]:
     serial = SerialExecutor()
     with make_executor(spec.executor, spec.workers, spec.start_method) as parallel:
         dispatch_s = parallel.dispatch_overhead()
-        runs = [_checked_run(serial, job, "serial"), _checked_run(parallel, job, parallel.kind)]
+        runs = [checked_run(serial, job, "serial"), checked_run(parallel, job, parallel.kind)]
         pairs = [tuple(p) for p in interleaved(runs, settings.repeats, settings.warmups)]
         # Asked after the kernel ran in every worker: on a free-threaded build, importing
         # a module that does not declare itself safe without the GIL turns it back on.

@@ -1,6 +1,8 @@
 """The table `run` ends with and the claims in words, from what the results file stores.
 
 The verdicts are the ones the file was judged by (pylab.verdicts), never made anew here.
+Functions of one run (rows, format_table, gil_warning...) take one interpreter's view
+(pylab.results.views); format_tables and format_claims take the whole file.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from pylab.cells import gil_back_on, intervals, label
 from pylab.fmt import fmt_confidence
+from pylab.results.views import heading, views
 from pylab.verdicts import Row, select
 
 NOT_JUDGED = "not judged"  # a row whose cells the file's verdicts do not cover
@@ -89,15 +92,68 @@ def format_table(results: dict[str, Any]) -> str:
     return "\n".join(fmt.format(*line) for line in [header, *lines])
 
 
+def format_tables(results: dict[str, Any]) -> list[str]:
+    """format_table for each interpreter of the file, headed by its name unless the file
+    is one run of the interpreter pylab ran on."""
+    seen = views(results)
+    if len(seen) == 1 and not results["pythons"][seen[0][0]]["interpreter"].get("environment"):
+        return [format_table(seen[0][1])]
+    return [f"== {heading(results, pid)}\n{table}" if table else "" for pid, view in seen
+            for table in [format_table(view)]]  # fmt: skip
+
+
+def claims_by_python(results: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each claim ID: its record per interpreter id, for the claims any interpreter judged."""
+    table: dict[str, dict[str, dict[str, Any]]] = {}
+    for pid, view in views(results):
+        for cid, claim in view["claims"].items():
+            table.setdefault(cid, {})[pid] = claim
+    return dict(sorted(table.items()))
+
+
 def format_claims(results: dict[str, Any]) -> str:
-    """Each claim: ID, verdict and the claim in a few words, then its reason with the numbers."""
-    claims = results.get("claims") or {}
+    """Each claim: ID, verdict and the claim in a few words, then its reason with the numbers;
+    with several interpreters, one verdict column per interpreter and each one's reason."""
+    table = claims_by_python(results)
+    pids = [pid for pid, _ in views(results)]
+    if not table:
+        return ""
+    if len(pids) == 1:
+        lines = ["claim verdict        (the claim; then what was measured)"]
+        for cid, found in table.items():
+            claim = found[pids[0]]
+            lines.append(f"{cid}  {claim['verdict']:<12}  {claim['claim']}")
+            lines.append(f"{'':5}{claim['reason']}")
+        return "\n".join(lines)
+    width = max(12, *(len(c["verdict"]) for f in table.values() for c in f.values()))
+    lines = ["claim  " + "  ".join(f"{pid:<{width}}" for pid in pids) + "  the claim"]
+    for cid, found in table.items():
+        verdicts = [(found.get(pid) or {}).get("verdict", "-") for pid in pids]
+        text = next(iter(found.values()))["claim"]
+        lines.append(f"{cid:<5}  " + "  ".join(f"{v:<{width}}" for v in verdicts) + f"  {text}")
+        lines += [f"{'':7}{pid}: {c['reason']}" for pid, c in found.items()]
+    return "\n".join(lines)
+
+
+def overhead_lines(results: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(twins, kernel/variant, free-threaded / GIL serial time [interval] or why not)."""
     lines = []
-    for cid, claim in claims.items():
-        lines.append(f"{cid}  {claim['verdict']:<12}  {claim['claim']}")
-        lines.append(f"{'':5}{claim['reason']}")
-    return (
-        "\n".join(["claim verdict        (the claim; then what was measured)", *lines])
-        if lines
-        else ""
-    )
+    for entry in results.get("overhead") or []:
+        twins = f"{entry['free_threaded']} / {entry['gil']}"
+        for work in entry["works"]:
+            r = work.get("ratio")
+            text = f"{r['median']:.2f}x [{r['low']:.2f}-{r['high']:.2f}]" if work["ok"] else (
+                f"failed: {work['error']}")  # fmt: skip
+            lines.append((twins, label(work), text))
+    return lines
+
+
+def format_overhead(results: dict[str, Any]) -> str:
+    """What free-threading costs one thread: serial time on the free-threaded build over
+    the GIL build of the same version, per kernel and variant (above 1: slower)."""
+    lines = overhead_lines(results)
+    if not lines:
+        return ""
+    header = ("free-threaded / GIL", "kernel/variant", "serial time ratio")
+    widths = [max(len(x[i]) for x in [header, *lines]) for i in range(2)]
+    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c}" for a, b, c in [header, *lines])

@@ -76,7 +76,8 @@ def test_a_wrong_result_fails_the_cell(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_failing_calibration_fails_its_cells_and_the_run_goes_on(
     monkeypatch: pytest.MonkeyPatch, tmp_path
 ) -> None:
-    from pylab.runner import LabRun, run_lab
+    from pylab.results import python_record
+    from pylab.runner import LabRun, Part, run_lab
 
     def calibrate(kernel, *rest):
         if kernel == "io":
@@ -89,8 +90,11 @@ def test_a_failing_calibration_fails_its_cells_and_the_run_goes_on(
         CellSpec("io", "nogil", "threads", None, 2),
         CellSpec("compute", "nogil", "threads", None, 2),
     ]
-    results = {"status": "running", "load": {}, "cells": [], "machine": {"usable_cores": 2}}
-    run_lab(LabRun(results, cells, [], Settings(repeats=2), tmp_path / "r.json"))
+    here = {"x": python_record({}, {}, {"path": "python"})}
+    results = {"status": "running", "load": {}, "cells": [], "machine": {"usable_cores": 2},
+               "pythons": here}  # fmt: skip
+    parts = [Part("x", None, cells, [])]
+    run_lab(LabRun(results, parts, Settings(repeats=2), tmp_path / "r.json"))
     io, compute = results["cells"]
     assert not io["ok"] and io["error"] == "calibration failed: RuntimeError: boom"
     assert compute["ok"] and results["status"] == "complete"

@@ -46,9 +46,10 @@ def test_a_claims_run_has_a_verdict_for_every_claim(cli, tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr + done.stdout
     data = results.load(tmp_path / done.stdout.strip().splitlines()[-1])
     assert not data["cells"] and data["status"] == "complete"
+    ((_, view),) = results.views(data)
     # the IDs come from the results; the list they must match from the code
-    assert sorted(data["claims"]) == sorted(CLAIMS)
-    for cid, claim in data["claims"].items():
+    assert sorted(view["claims"]) == sorted(CLAIMS)
+    for cid, claim in view["claims"].items():
         assert claim["verdict"] in VERDICTS, (cid, claim)
         assert claim["reason"] and "\n" not in claim["reason"]
         json.dumps(claim["data"])

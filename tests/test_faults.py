@@ -156,7 +156,9 @@ def test_ctrl_c_is_prompt_while_a_kernel_holds_the_gil(start, tmp_path: Path) ->
 
 def _edited(tmp_path: Path, edit) -> Path:
     """A real interrupted results file, edited."""
+    from pylab.interpreters import current
     from pylab.machine import build_info, machine_info
+    from pylab.runner.start import python_records
 
     path = tmp_path / "run.json"
     data = results.header(
@@ -166,6 +168,7 @@ def _edited(tmp_path: Path, edit) -> Path:
             "kernels": ["io"], "variants": ["nogil"], "executors": ["serial"], "only": ["scaling"],
         },
         machine=machine_info(), build=build_info(), pinning={}, load_before=None, started="",
+        pythons=python_records([current()]),
     )  # fmt: skip
     data.update(status="interrupted", wall_s=1.0)
     edit(data)

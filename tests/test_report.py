@@ -47,7 +47,8 @@ def test_html_is_self_contained_and_has_every_claim_and_plot(full) -> None:
     data, html = full
     text = html.read_text()
     assert not EXTERNAL.search(text)
-    for cid in data["claims"]:
+    ((_, view),) = results.views(data)
+    for cid in view["claims"]:
         assert f">{cid}<" in text
     pngs = list((html.parent / "plots").glob("*.png"))
     assert text.count('src="data:image/png;base64,') == len(pngs)
@@ -128,3 +129,57 @@ def test_compare_bad_files_is_one_line_and_exit_2(cli, tmp_path: Path, second, m
     done = cli("compare", str(a), str(b))
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def _two_pythons(tmp_path: Path) -> tuple[Path, str]:
+    """full_small.json as a run over two interpreters: a copy of its one, free-threaded,
+    where compute threads scale 4x better and C15 fails."""
+    data = results.load(DATA / "full_small.json")
+    (pid, record), ft = next(iter(data["pythons"].items())), "3.13.5t"
+    python = record["python"] | {"version": "3.13.5", "free_threaded_build": True,
+                                 "gil_enabled": False}  # fmt: skip
+    data["pythons"][ft] = json.loads(json.dumps(record)) | {"python": python}
+    data["pythons"][ft]["claims"]["C15"]["verdict"] = "fails"
+    copies = json.loads(json.dumps([c for c in data["cells"] if c["python"] == pid]))
+    for cell in copies:
+        cell["python"] = ft
+        if cell.get("ok") and cell["executor"] == "threads" and cell["kernel"] == "compute":
+            cell["speedup"] = {
+                k: v * (k != "confidence" and 4 or 1) for k, v in cell["speedup"].items()
+            }
+    data["cells"] += copies
+    path = tmp_path / "two.json"
+    results.save(data, path)
+    return path, pid
+
+
+def test_a_run_over_two_interpreters_reports_them_side_by_side(tmp_path: Path) -> None:
+    from pylab import summary
+
+    path, pid = _two_pythons(tmp_path)
+    data = results.load(path)
+    tables = summary.format_tables(data)
+    assert [t.splitlines()[0] for t in tables] == [
+        f"== Python {pid} (GIL build)",
+        "== Python 3.13.5t (free-threaded, GIL off)",
+    ]
+    claims = summary.format_claims(data).splitlines()
+    assert claims[0].split()[:3] == ["claim", pid, "3.13.5t"]
+    c15 = next(line for line in claims if line.startswith("C15"))
+    assert c15.split()[2] == "fails" and c15.split()[1] != "fails"
+    html = write_report(path).read_text()
+    assert "GIL build vs free-threaded" in html and "The claims on each interpreter" in html
+    assert f"The answer on Python {pid}" in html and "The answer on Python 3.13.5t" in html
+    plots = {p.name for p in (path.with_suffix("") / "plots").glob("*.png")}
+    assert f"{pid}-summary.png" in plots and "3.13.5t-summary.png" in plots
+
+
+def test_compare_takes_the_interpreters_of_one_file(cli, tmp_path: Path) -> None:
+    path, pid = _two_pythons(tmp_path)
+    done = cli("compare", str(path))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:5] == ["cell", "vm/2c", pid, "vm/2c", "3.13.5t"]
+    compute = [line for line in lines if line.startswith("compute/") and " threads " in line]
+    assert compute and all(line.endswith("*") for line in compute)
+    assert any(line.startswith("C15") and line.endswith("*") for line in lines)

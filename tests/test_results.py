@@ -21,16 +21,18 @@ def _sample() -> dict:
         "cells": [
             {
                 "kernel": "compute", "variant": "nogil", "executor": "threads",
-                "start_method": None, "workers": 2, "params": {}, "size": 10, "unit": "iterations",
+                "python": "3.11.7", "start_method": None, "workers": 2, "params": {}, "size": 10,
+                "unit": "iterations",
                 "ok": True, "error": None, "noisy": False,
                 "samples": {"serial_s": [0.2, 0.21], "parallel_s": [0.1, 0.11]},
                 "speedup": {"median": 1.95, "low": 1.9, "high": 2.0, "confidence": 0.5},
                 "cpu_per_wall": {"median": 1.9, "low": 1.8, "high": 2.0, "confidence": 0.5},
             },
             {"kernel": "io", "variant": "gil", "executor": "processes", "start_method": "fork",
-             "workers": 2, "params": {"wait_us": 1000}, "ok": False, "error": "WrongResult: x"},
+             "workers": 2, "params": {"wait_us": 1000}, "ok": False, "error": "WrongResult: x",
+             "python": "3.11.7"},
         ],
-        "verdicts": results.verdicts_record({}, {}),
+        "pythons": {"3.11.7": results.python_record({"version": "3.11.7"}, {}, {"path": "py"})},
     }  # fmt: skip
 
 
@@ -109,7 +111,7 @@ def test_committed_reference_runs_still_load_and_summarize(path: Path) -> None:
 
     data = results.load(path)
     assert data["status"] == "complete" and data["cells"]
-    assert summary.format_table(data).count("\n") >= 1
+    assert "\n".join(summary.format_tables(data)).count("\n") >= 1
 
 
 REFERENCE = Path(__file__).parents[1] / "results/reference"
@@ -125,7 +127,12 @@ def test_a_version_1_file_is_upgraded_in_memory_and_left_as_it_was() -> None:
     assert json.loads(before)["format_version"] == 1
     assert data["format_version"] == results.FORMAT_VERSION
     assert data["upgraded"]["from_version"] == 1 and data["upgraded"]["changes"]
-    assert data["verdicts"]["judged_on_reading"] is True and data["verdicts"]["rows"]
+    ((pid, view),) = results.views(data)
+    assert pid == data["machine"]["python"]["version"] and {c["python"] for c in data["cells"]} == {
+        pid
+    }
+    assert view["verdicts"]["judged_on_reading"] is True and view["verdicts"]["rows"]
+    assert view["claims"] and view["experiments"]
     cores = data["machine"]["usable_cores"]
     amdahl = [c for c in data["cells"] if c.get("model_speedup") is not None]
     assert amdahl
@@ -141,12 +148,14 @@ def test_a_version_1_amdahl_figure_is_recomputed_not_kept(tmp_path: Path) -> Non
         "kernel": "amdahl", "variant": "mixed", "workers": 4, "params": {"gil_share": 0.25},
         "model_speedup": 2.0, "noise": {"speedup_relative_width": 0.1, "serial_cv": 0.01},
     }  # fmt: skip
+    del cell["python"]
     old = _sample() | {"format_version": 1, "cells": [cell]}
-    del old["verdicts"]
+    del old["pythons"]
     path = tmp_path / "v1.json"
     path.write_text(json.dumps(old))
     data = results.load(path)
     assert data["cells"][0]["model_speedup"] == 1.6
     assert data["cells"][0]["noise"]["noisy_above"] > 0
     assert "1 changed" in data["upgraded"]["changes"][0]
-    assert data["verdicts"]["rows"] == {"amdahl/mixed gil_share=0.25": "scales in threads"}
+    ((_, view),) = results.views(data)
+    assert view["verdicts"]["rows"] == {"amdahl/mixed gil_share=0.25": "scales in threads"}

@@ -1,8 +1,9 @@
 """`python -m pylab compare A.json B.json [...]`: runs side by side.
 
 Speed-ups per cell and verdicts per claim; `*` marks intervals that do not
-overlap or verdicts that differ. `--html PATH` also writes a comparison page
-with the speed-up curves of every run overlaid.
+overlap or verdicts that differ. Each interpreter of a file (`run --python`) is a
+run of its own here, so one file of several interpreters compares them. `--html
+PATH` also writes a comparison page with the speed-up curves of every run overlaid.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ def main(args: argparse.Namespace) -> int:
     from pylab import results as results_io
     from pylab.errors import UserError
 
-    if len(args.files) < 2:
-        raise UserError("compare needs at least two results files")
-    runs = [results_io.load(path) for path in args.files]
-    names = compare.names(args.files, runs)
+    loaded = [results_io.load(path) for path in args.files]
+    names, runs = compare.runs(args.files, loaded)
+    if len(runs) < 2:
+        raise UserError("compare needs two results files, or one with several interpreters")
     cells, claims = compare.cell_rows(runs), compare.claim_rows(runs)
     compare.check_comparable(cells, claims)
     table = compare.format_table(names, cells, claims)

@@ -19,11 +19,12 @@ from pylab.errors import UserError
 # Options that choose what to measure: a resumed run takes them from its file.
 PLAN_OPTIONS = (
     "preset", "kernels", "variants", "executors", "start_methods", "workers", "params",
-    "repeats", "min_time", "out", "only", "level",
+    "repeats", "min_time", "out", "only", "level", "python",
 )  # fmt: skip
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from pylab import interpreters
     from pylab.cli import EPILOG
     from pylab.settings import DEFAULT_OUT, Settings
 
@@ -67,6 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, help=f"directory for the results (default: {DEFAULT_OUT})")
     p.add_argument("--resume", type=Path, metavar="FILE", help="finish an interrupted run")
     p.add_argument("--force", action="store_true", help="resume a run of another machine/build")
+    interpreters.add_options(p)
     p.add_argument("--no-report", action="store_true", help="do not write the HTML/MD report")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
@@ -86,7 +88,7 @@ def main(opts: argparse.Namespace) -> int:
         given = [f"--{name.replace('_', '-')}" for name in PLAN_OPTIONS if getattr(opts, name)]
         if given:
             raise UserError(f"--resume continues the run as planned; drop {', '.join(given)}")
-        run = runner.resume(opts.resume, opts.force, opts.timeout)
+        run = runner.resume(opts.resume, opts.force, opts.timeout, opts.envs)
         if run is None:  # complete already
             from pylab import results as results_io
 
@@ -94,7 +96,18 @@ def main(opts: argparse.Namespace) -> int:
         return _execute(run, opts)
     if opts.force:
         raise UserError("--force only goes with --resume")
-    return _execute(runner.start(opts.preset, _selection(opts), _overrides(opts), opts.out), opts)
+    selection, overrides = _selection(opts), _overrides(opts)  # bad input fails before a build
+    targets = _targets(opts)
+    return _execute(runner.start(opts.preset, selection, overrides, opts.out, targets), opts)
+
+
+def _targets(opts: argparse.Namespace) -> Any:
+    """The interpreters --python names, their environments built; None: this one."""
+    if not opts.python:
+        return None
+    from pylab.interpreters import targets
+
+    return targets(opts.python, opts.envs, opts.rebuild_envs)
 
 
 def _selection(opts: argparse.Namespace) -> Any:
@@ -144,18 +157,23 @@ def _execute(run: Any, opts: argparse.Namespace) -> int:
 
 def _tables(results: dict, path: Path) -> int:
     """The tables, then the results path as the last line; 1 if anything failed."""
+    from pylab import results as results_io
     from pylab import summary
 
-    for table in (summary.format_table(results), summary.format_claims(results)):
+    tables = (*summary.format_tables(results), summary.format_overhead(results),
+              summary.format_claims(results))  # fmt: skip
+    for table in tables:
         if table:
             print(table)
             print()
-    warning = summary.gil_warning(results)
-    if warning:
-        print(f"pylab: warning: {warning}", file=sys.stderr)
+    for pid, view in results_io.views(results):
+        warning = summary.gil_warning(view)
+        if warning:
+            print(f"pylab: warning: Python {pid}: {warning}", file=sys.stderr)
     print(path)
     failed = [c for c in results["cells"] if not c["ok"]]
-    failed += [e for e in (results.get("experiments") or {}).values() if not e.get("ok")]
+    for _, view in results_io.views(results):
+        failed += [e for e in view["experiments"].values() if not e.get("ok")]
     return 1 if failed else 0
 
 

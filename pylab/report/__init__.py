@@ -2,7 +2,9 @@
 
 `write_report(path)` reads a results file and writes, in a folder named after
 it and beside it (results/<run>/), report.html, report.md and plots/*.png.
-Sections for data the file lacks are left out, never faked.
+Sections for data the file lacks are left out, never faked. A run over several
+interpreters gets the side-by-side sections of pylab.report.pythons first, then
+each interpreter's own sections and plots, headed by its name.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from pylab.report.answer import answer
 from pylab.report.figures import save_png
 from pylab.report.model import model_section
 from pylab.report.plots import make_plots
+from pylab.report.pythons import claims_section, overhead_section, side_by_side
 from pylab.report.render import Section, markdown, page
+from pylab.results.views import heading, views
 
 
 def report_dir(results_path: Path) -> Path:
@@ -113,6 +117,7 @@ def _reproduce_section(results: dict[str, Any]) -> Section:
 
 
 def _sections(results: dict[str, Any], images: list, problems: list[str]) -> list[Section]:
+    """One interpreter's report (a view): the answer, claims, speed-ups, model, plots."""
     first, rest = images[:1], images[1:]
     sections = [Section("The answer", answer(results), images=first)]
     for section in (_claims_section(results), _scaling_section(results), model_section(results)):
@@ -121,6 +126,38 @@ def _sections(results: dict[str, Any], images: list, problems: list[str]) -> lis
     if rest:
         sections.append(Section("Plots", images=rest))
     sections += [_noise_section(results, problems), _metadata_section(results)]
+    return sections
+
+
+def _images(view: dict[str, Any], folder: Path, prefix: str) -> tuple[list, list[str]]:
+    """The view's plots saved as PNGs under folder/plots, and the plots that failed."""
+    plots, problems = make_plots(view)
+    images = []
+    for plot in plots:
+        png = folder / "plots" / f"{prefix}{plot.name}.png"
+        save_png(plot.figure, png)
+        images.append((png, plot.title, plot.caption))
+    return images, problems
+
+
+def _titled(section: Section, pid: str) -> Section:
+    section.title = f"{section.title}: Python {pid}"
+    return section
+
+
+def _all_sections(results: dict[str, Any], folder: Path) -> list[Section]:
+    seen = views(results)
+    if len(seen) == 1:
+        images, problems = _images(seen[0][1], folder, "")
+        return _sections(seen[0][1], images, problems) + [_reproduce_section(results)]
+    found = (side_by_side(results), overhead_section(results), claims_section(results))
+    sections = [s for s in found if s]
+    for pid, view in seen:
+        images, problems = _images(view, folder, f"{pid}-")
+        answer_first = _sections(view, images, problems)
+        answer_first[0].title = f"The answer on {heading(results, pid)}"
+        sections += [answer_first[0]] + [_titled(s, pid) for s in answer_first[1:]
+                                         if s.title != "The claims"]  # fmt: skip
     return sections + [_reproduce_section(results)]
 
 
@@ -129,14 +166,8 @@ def write_report(path: Path) -> Path:
     results = results_io.load(path)
     folder = report_dir(Path(path))
     (folder / "plots").mkdir(parents=True, exist_ok=True)
-    plots, problems = make_plots(results)
-    images = []
-    for plot in plots:
-        png = folder / "plots" / f"{plot.name}.png"
-        save_png(plot.figure, png)
-        images.append((png, plot.title, plot.caption))
     title = f"pylab report: {results['machine'].get('hostname')}, {results.get('started')}"
-    sections = _sections(results, images, problems)
+    sections = _all_sections(results, folder)
     (folder / "report.md").write_text(markdown(title, sections, folder), encoding="utf-8")
     (folder / "report.html").write_text(page(title, sections), encoding="utf-8")
     return folder / "report.html"

@@ -2,7 +2,8 @@
 
 pylab.results.schema owns the format (its records, their checks, its history);
 pylab.results.files writes and reads files; pylab.results.upgrade reads older
-versions as the current one.
+versions as the current one; pylab.results.views shows a file of several
+interpreters one interpreter at a time.
 """
 
 from pylab.results.files import default_path, flatten, load, save, to_csv, utc_now
@@ -14,8 +15,10 @@ from pylab.results.schema import (
     failed_cell,
     header,
     measured_cell,
+    python_record,
     verdicts_record,
 )
+from pylab.results.views import python_id, view, views
 
 __all__ = [
     "FORMAT",
@@ -28,8 +31,12 @@ __all__ = [
     "header",
     "load",
     "measured_cell",
+    "python_id",
+    "python_record",
     "save",
     "to_csv",
     "utc_now",
     "verdicts_record",
+    "view",
+    "views",
 ]

@@ -28,6 +28,18 @@ file is upgraded in memory on load, see pylab.results.upgrade):
     (ipc crossover.iteration_s, killing flag_stop.chunk_s, responsiveness
     settings.releasing). A version-1 file is upgraded on load: model_speedup is
     recomputed under the new definition, and `upgraded` says what was done.
+  3 (2026-12-03): several interpreters in one file (`run --python`). Every cell names
+    its interpreter (`python`, an id such as "3.13.5t"); `pythons` maps each id, in
+    the order asked for, to that interpreter's own blocks: `python` (as
+    machine.python), `build`, `interpreter` (path and source of the interpreter,
+    `environment`: the venv it ran from, or null for the one pylab ran on), `error`
+    (why it could not run, or null), and its `experiments`, `claims` and `verdicts`,
+    which leave the top level. `machine` and `build` at the top level are the
+    parent's, which ran no kernel. `overhead` (when a free-threaded interpreter and the
+    GIL build of its version ran): per such pair, free_threaded and gil ids, `complete`,
+    and `works`: kernel, variant, params, size, ok, error, ratio (free-threaded / GIL
+    serial seconds, an interval) and samples (free_threaded_s, gil_s). A version-2
+    file becomes one interpreter's.
 
 The file is rewritten after every cell by atomic replace, so a run killed at any
 moment leaves a valid file holding every finished cell. Reading it parses JSON and
@@ -44,7 +56,7 @@ from pylab.errors import UserError
 from pylab.stats import Interval, median
 
 FORMAT = "pylab-results"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 STATUSES = ("running", "complete", "interrupted")
 
 
@@ -63,8 +75,10 @@ def header(
     pinning: Mapping[str, Any],
     load_before: list[float] | None,
     started: str,
+    pythons: Mapping[str, Mapping[str, Any]],
 ) -> dict[str, Any]:
-    """A new run's file, before any cell: status running, no cell, no verdict."""
+    """A new run's file, before any cell: status running, no cell, no verdict;
+    `pythons`: each interpreter's record by id (python_record)."""
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -81,7 +95,26 @@ def header(
         "started": started,
         "finished": None,
         "wall_s": None,
+        "pythons": {pid: dict(record) for pid, record in pythons.items()},
         "cells": [],
+    }
+
+
+def python_record(
+    python: Mapping[str, Any] | None,
+    build: Mapping[str, Any] | None,
+    interpreter: Mapping[str, Any],
+    error: str | None = None,
+) -> dict[str, Any]:
+    """One interpreter of a run: its blocks (None where it could not say: see error),
+    where it ran from, and its experiments, claims and verdicts to come."""
+    return {
+        "python": dict(python or {}),
+        "build": dict(build or {}),
+        "interpreter": dict(interpreter),
+        "error": error,
+        "experiments": {},
+        "claims": {},
         "verdicts": verdicts_record({}, {}),
     }
 
@@ -196,12 +229,19 @@ def validate(data: dict[str, Any], path: Path, version: int = FORMAT_VERSION) ->
         raise UserError(f'{path}: malformed results file (no "machine")')
     if not isinstance(data.get("cells"), list):
         raise UserError(f'{path}: malformed results file ("cells" is not a list)')
+    pythons = data.get("pythons") if version >= 3 else {None: data}
+    if not isinstance(pythons, dict) or not all(isinstance(r, dict) for r in pythons.values()):
+        raise UserError(f'{path}: malformed results file ("pythons" is not an object of objects)')
     for index, cell in enumerate(data["cells"]):
         problem = _cell_problem(cell)
+        if not problem and version >= 3 and cell.get("python") not in pythons:
+            problem = f"python {cell.get('python')!r} is not one of the file's pythons"
         if problem:
             raise UserError(f"{path}: malformed results file (cell {index}: {problem})")
-    for what, problem in _record_problems(data, version):
-        raise UserError(f"{path}: malformed results file ({what}: {problem})")
+    for pid, record in pythons.items():
+        for what, problem in _record_problems(record, version):
+            where = f"python {pid} {what}" if pid else what
+            raise UserError(f"{path}: malformed results file ({where}: {problem})")
 
 
 def _record_problems(data: dict[str, Any], version: int):

@@ -10,6 +10,9 @@ that nothing of the old meaning is mixed in silently:
           noisy flag's width as format 1 judged it (V1_NOISY_ABOVE); the
           responsiveness data gets the scenarios format 1 ran with the GIL released
           (V1_RELEASING).
+  2 -> 3  the file becomes one interpreter's: its id from machine.python, on every
+          cell; `pythons` holds that interpreter with the top-level build, the
+          python block, and the experiments, claims and verdicts moved under it.
 """
 
 from __future__ import annotations
@@ -59,7 +62,24 @@ def _from_1(results: dict[str, Any]) -> list[str]:
     ]
 
 
-STEPS = {1: _from_1}
+def _from_2(results: dict[str, Any]) -> list[str]:
+    from pylab.results.schema import python_record
+    from pylab.results.views import PER_PYTHON, python_id
+
+    python = results["machine"].get("python") or {}
+    pid = python_id(python)
+    where = {"path": python.get("executable"), "source": "current", "environment": None}
+    record = python_record(python, results.get("build"), where)
+    for key in PER_PYTHON:
+        if key in results:
+            record[key] = results.pop(key) or {}
+    results["pythons"] = {pid: record}
+    for cell in results["cells"]:
+        cell["python"] = pid
+    return [f"one interpreter's run: every cell and the file's claims are {pid}'s"]
+
+
+STEPS = {1: _from_1, 2: _from_2}
 
 
 def upgrade(results: dict[str, Any], version: int) -> dict[str, Any]:

@@ -12,6 +12,12 @@ A cell child reports in JSON: {"size": n} after calibrating, {"start": i}
 before cell i, {"cell": record} after it, {"calibration_error": text} if it
 cannot calibrate. A claim experiment runs the same way, alone in its child,
 which reports {"data": ...} or {"error": text} once.
+
+On the interpreter pylab runs on, a child is forked (cheap: numpy and the kernels are
+already imported). Under another interpreter (`run --python`) it is that
+interpreter's environment running `python -m pylab.runner.child`, given the same
+work as a JSON job on stdin and reporting the same messages (pylab.runner.child);
+the parent treats both alike.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import select
 import signal
+import subprocess
 import time
 from collections.abc import Callable
 from typing import Any
@@ -56,10 +64,11 @@ def _become_child(conn: Any) -> Callable[[dict[str, Any]], None]:
     return send
 
 
-def cells_main(conn: Any, cells: list[CellSpec], size: int | None, settings: Settings) -> None:
-    """In the child: calibrate if needed, then measure each cell, reporting as it goes."""
-    send = _become_child(conn)
+Send = Callable[[dict[str, Any]], None]
 
+
+def measure_cells(send: Send, cells: list[CellSpec], size: int | None, settings: Settings) -> None:
+    """In a child: calibrate if needed, then measure each cell, reporting as it goes."""
     if size is None:
         try:
             size = calibrate(*cells[0].work, settings.min_time_s)
@@ -72,12 +81,11 @@ def cells_main(conn: Any, cells: list[CellSpec], size: int | None, settings: Set
         send({"cell": measure_cell(spec, size, settings)})
 
 
-def experiment_main(conn: Any, name: str, level: str, cells: list[dict[str, Any]]) -> None:
-    """In the child: run one claim experiment's measurement and report its data."""
+def measure_experiment(send: Send, name: str, level: str, cells: list[dict[str, Any]]) -> None:
+    """In a child: run one claim experiment's measurement and report its data."""
     from pylab import experiments
     from pylab.experiments.base import LEVELS
 
-    send = _become_child(conn)
     try:
         data = experiments.get(name).measure(LEVELS[level], cells)
         send({"data": data})
@@ -85,13 +93,18 @@ def experiment_main(conn: Any, name: str, level: str, cells: list[dict[str, Any]
         send({"error": describe(exc)})
 
 
-class _Child:
-    """The parent's handle on one child process and its pipe."""
+def _forked(conn: Any, work: Callable[..., None], *args: Any) -> None:
+    """A forked child's body: `work(send, *args)`, reporting down the pipe `conn`."""
+    work(_become_child(conn), *args)
 
-    def __init__(self, target: Callable[..., None], *args: Any) -> None:
+
+class _Child:
+    """The parent's handle on one forked child process and its pipe."""
+
+    def __init__(self, work: Callable[..., None], *args: Any) -> None:
         context = _context()
         self._recv, send = context.Pipe(duplex=False)
-        self.process = context.Process(target=target, args=(send, *args), name="pylab-child")
+        self.process = context.Process(target=_forked, args=(send, work, *args), name="pylab-child")
         self.process.start()
         send.close()
         try:  # also from this side: killing the group must work even before the child ran
@@ -131,6 +144,78 @@ class _Child:
         self._recv.close()
 
 
+class _Remote:
+    """The parent's handle on a child under another interpreter: `python -m
+    pylab.runner.child` in its environment, the job on its stdin, one JSON message
+    per line on its stdout. Same interface and the same guarantees as _Child."""
+
+    def __init__(self, executable: str, job: dict[str, Any], more: bool = False) -> None:
+        self.process = subprocess.Popen(
+            [executable, "-m", "pylab.runner.child"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            start_new_session=True,  # its own group, killed whole; Ctrl-C is the parent's
+        )
+        self._buffer = b""
+        self.send(job)
+        if not more:  # `more`: requests follow (the serve job)
+            self.process.stdin.close()
+
+    def send(self, message: dict[str, Any]) -> None:
+        """One JSON line to the child's stdin (a dead child: end_reason says how)."""
+        try:
+            self.process.stdin.write(json.dumps(message).encode() + b"\n")
+            self.process.stdin.flush()
+        except OSError:
+            pass
+
+    def next_message(self, deadline: float) -> dict[str, Any] | None:
+        fd = self.process.stdout.fileno()
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _Timeout
+            ready, _, _ = select.select([fd], [], [], min(left, POLL_S))
+            if ready:
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    return None
+                self._buffer += chunk
+            elif self.process.poll() is not None:  # a dead child's workers may hold the pipe
+                return None
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return json.loads(line)
+
+    def end_reason(self) -> str:
+        try:
+            return exit_reason(self.process.wait(5))
+        except subprocess.TimeoutExpired:
+            return exit_reason(None)
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.process.kill()
+        self.process.wait()
+        self.process.stdout.close()
+        if not self.process.stdin.closed:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+
+
+def _start(executable: str | None, work: Callable[..., None], *args: Any) -> _Child | _Remote:
+    """A child doing `work(send, *args)`: forked here, or under `executable` (a job)."""
+    if executable is None:
+        return _Child(work, *args)
+    from pylab.runner.child import job_for
+
+    return _Remote(executable, job_for(work, *args))
+
+
 OnStart = Callable[[CellSpec], None]
 OnCell = Callable[[dict[str, Any]], None]
 
@@ -141,11 +226,13 @@ def measure_group(
     settings: Settings,
     on_start: OnStart,
     on_cell: OnCell,
+    executable: str | None = None,
 ) -> None:
-    """Measure cells of one piece of work; each ends in on_cell, measured or failed."""
+    """Measure cells of one piece of work; each ends in on_cell, measured or failed.
+    `executable`: the interpreter to measure under (None: this one)."""
     pending = list(cells)
     while pending:
-        size, reason = _attempt(pending, size, settings, on_start, on_cell)
+        size, reason = _attempt(pending, size, settings, on_start, on_cell, executable)
         if not pending:
             return
         if size is None:  # died, hung or failed while calibrating: no cell can run
@@ -161,9 +248,10 @@ def _attempt(
     settings: Settings,
     on_start: OnStart,
     on_cell: OnCell,
+    executable: str | None,
 ) -> tuple[int | None, str]:
     """One child working through `pending` (popped as cells finish) until it ends or hangs."""
-    child = _Child(cells_main, pending, size, settings)
+    child = _start(executable, measure_cells, pending, size, settings)
     deadline = time.monotonic() + settings.timeout_s
     try:
         while True:
@@ -188,11 +276,15 @@ def _attempt(
 
 
 def run_experiment(
-    name: str, level: str, cells: list[dict[str, Any]], timeout_s: float
+    name: str,
+    level: str,
+    cells: list[dict[str, Any]],
+    timeout_s: float,
+    executable: str | None = None,
 ) -> dict[str, Any]:
     """The experiment's record: its data, or why it has none (pylab.results.schema)."""
     t0 = time.monotonic()
-    child = _Child(experiment_main, name, level, cells)
+    child = _start(executable, measure_experiment, name, level, cells)
     try:
         message = child.next_message(t0 + timeout_s)
         reason = child.end_reason() if message is None else message.get("error")
@@ -204,3 +296,18 @@ def run_experiment(
     if message and "data" in message:
         return results_io.experiment_record(elapsed, data=message["data"])
     return results_io.experiment_record(elapsed, error=str(reason))
+
+
+def describe_python(executable: str, timeout_s: float) -> dict[str, Any]:
+    """The python and build blocks of the interpreter at `executable` (an environment's),
+    read in a child of it; a RuntimeError with the reason if it cannot say."""
+    child = _Remote(executable, {"job": "describe"})
+    try:
+        message = child.next_message(time.monotonic() + timeout_s)
+        if message is None:
+            raise RuntimeError(child.end_reason())
+        return message
+    except _Timeout:
+        raise RuntimeError(f"timed out after {timeout_s:g} s") from None
+    finally:
+        child.kill()

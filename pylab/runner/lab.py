@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,7 +14,9 @@ from pylab.cells import params_label
 from pylab.errors import Terminated
 from pylab.experiments import judge_all
 from pylab.machine import load_average
+from pylab.measure import failed_cell
 from pylab.plan import CellSpec
+from pylab.runner import overhead
 from pylab.runner.isolation import measure_group, run_experiment
 from pylab.settings import Settings
 from pylab.verdicts import judge
@@ -23,19 +26,43 @@ Progress = Callable[[int, str], None]
 
 
 @dataclass
-class LabRun:
-    """What a run measures and where it writes: a new run's plan, or a resumed one's rest."""
+class Part:
+    """One interpreter's share of a run: its cells and experiments, and how to reach it."""
 
-    results: dict[str, Any]
+    pid: str  # its id in the results file (pylab.results.views.python_id)
+    executable: str | None  # its environment's python; None: the one running (forked)
     cells: list[CellSpec]
     experiments: list[str]
-    settings: Settings
-    path: Path
     sizes: dict[tuple, int] = field(default_factory=dict)  # calibrated sizes already known
+    error: str | None = None  # it cannot run (its environment failed): all of it fails so
 
     @property
     def steps(self) -> int:
         return len(self.cells) + len(self.experiments)
+
+
+@dataclass
+class LabRun:
+    """What a run measures and where it writes: a new run's plan, or a resumed one's rest,
+    one part per interpreter, measured in turn."""
+
+    results: dict[str, Any]
+    parts: list[Part]
+    settings: Settings
+    path: Path
+    twins: list[tuple[str, str]] = field(default_factory=list)  # overheads to measure
+
+    @property
+    def steps(self) -> int:
+        return sum(part.steps for part in self.parts) + len(self.twins)
+
+    @property
+    def cells(self) -> list[CellSpec]:
+        return [spec for part in self.parts for spec in part.cells]
+
+    @property
+    def experiments(self) -> list[str]:
+        return [name for part in self.parts for name in part.experiments]
 
 
 def _groups(cells: list[CellSpec]) -> list[list[CellSpec]]:
@@ -56,34 +83,28 @@ def cell_label(spec: CellSpec) -> str:
 
 
 def run_lab(run: LabRun, progress: Progress | None = None) -> dict[str, Any]:
-    """Measure the run's cells, then its experiments, each in a child process, saving
-    the file after each; the verdicts are judged as the cells come in.
+    """Measure each interpreter's cells, then its experiments, each in a child process,
+    saving the file after each; the verdicts are judged as the cells come in.
 
     On Ctrl-C or SIGTERM the file is saved as interrupted and the exception goes on up.
     """
     results, path = run.results, run.path
     t0 = time.perf_counter()
     steps = iter(range(run.steps))
+    named = len(results["pythons"]) > 1
 
-    def on_start(spec: CellSpec) -> None:
+    def announce(pid: str, text: str) -> None:
         if progress:
-            progress(next(steps), cell_label(spec))
-
-    def on_cell(cell: dict[str, Any]) -> None:
-        results["cells"].append(cell)
-        results["verdicts"] = judge(results)
-        results_io.save(results, path)
+            progress(next(steps), f"{pid} {text}" if named else text)
 
     results["status"] = "running"
     results_io.save(results, path)
     try:
-        for group in _groups(run.cells):
-            measure_group(group, run.sizes.get(group[0].work), run.settings, on_start, on_cell)
-        for name in run.experiments:
-            if progress:
-                progress(next(steps), f"experiment {name}")
-            _run_experiment(results, name, run.settings)
-            results_io.save(results, path)
+        for part in run.parts:
+            _run_part(results, part, run.settings, path, announce)
+        for ft, gil in run.twins:
+            announce(ft, f"single-thread overhead against {gil}")
+            _run_overhead(results, run, ft, gil)
         results["status"] = "complete"
     except (KeyboardInterrupt, Terminated) as exc:
         results["status"] = "interrupted"
@@ -97,9 +118,58 @@ def run_lab(run: LabRun, progress: Progress | None = None) -> dict[str, Any]:
     return results
 
 
-def _run_experiment(results: dict[str, Any], name: str, settings: Settings) -> None:
+def _run_part(
+    results: dict[str, Any],
+    part: Part,
+    settings: Settings,
+    path: Path,
+    announce: Callable[[str, str], None],
+) -> None:
+    """One interpreter's cells and experiments; if it cannot run, each fails with why."""
+    record = results["pythons"][part.pid]
+
+    def on_start(spec: CellSpec) -> None:
+        announce(part.pid, cell_label(spec))
+
+    def on_cell(cell: dict[str, Any]) -> None:
+        results["cells"].append({"python": part.pid, **cell})
+        record["verdicts"] = judge(results_io.view(results, part.pid))
+        results_io.save(results, path)
+
+    if part.error:
+        for spec in part.cells:
+            on_start(spec)
+            on_cell(failed_cell(spec, None, part.error))
+    else:
+        for group in _groups(part.cells):
+            size = part.sizes.get(group[0].work)
+            measure_group(group, size, settings, on_start, on_cell, part.executable)
+    for name in part.experiments:
+        announce(part.pid, f"experiment {name}")
+        _run_experiment(results, part, name, settings)
+        results_io.save(results, path)
+
+
+def _run_experiment(results: dict[str, Any], part: Part, name: str, settings: Settings) -> None:
     """One claim experiment, isolated like a cell; its claims are judged as it ends, the
     others keep the verdicts the file holds."""
-    records = results.setdefault("experiments", {})
-    records[name] = run_experiment(name, settings.level, results["cells"], settings.timeout_s)
-    results["claims"] = judge_all({name: records[name]}, results.get("claims"))
+    record = results["pythons"][part.pid]
+    if part.error:
+        done = results_io.experiment_record(0.0, error=part.error)
+    else:
+        cells = results_io.view(results, part.pid)["cells"]
+        done = run_experiment(name, settings.level, cells, settings.timeout_s, part.executable)
+    record["experiments"][name] = done
+    record["claims"] = judge_all({name: done}, record.get("claims"))
+
+
+def _run_overhead(results: dict[str, Any], run: LabRun, ft: str, gil: str) -> None:
+    """Free-threaded against GIL serial time for each work the GIL build measured."""
+    where = {part.pid: part.executable or sys.executable for part in run.parts}
+    entry = overhead.record(ft, gil)
+    records = results.setdefault("overhead", [])
+    records[:] = [r for r in records if (r["free_threaded"], r["gil"]) != (ft, gil)] + [entry]
+    for work in overhead.works(results, gil):
+        entry["works"].append(overhead.measure(work, (where[ft], where[gil]), run.settings))
+        results_io.save(results, run.path)
+    entry["complete"] = True

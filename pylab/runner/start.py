@@ -1,4 +1,4 @@
-"""Starting a new run: its plan, its settings, its results file and where it goes."""
+"""Starting a new run: its plan, its settings, its interpreters, its results file."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pylab
 from pylab import results as results_io
@@ -17,8 +17,15 @@ from pylab.machine import build_info, load_average, machine_info, usable_cores
 from pylab.pinning import pin_thread_pools
 from pylab.plan import Selection, build_plan, parts
 from pylab.presets import get_preset
-from pylab.runner.lab import LabRun
+from pylab.runner import overhead
+from pylab.runner.isolation import describe_python
+from pylab.runner.lab import LabRun, Part
 from pylab.settings import DEFAULT_OUT, Settings
+
+if TYPE_CHECKING:
+    from pylab.interpreters import Target
+
+DESCRIBE_TIMEOUT_S = 120.0  # importing numpy and the kernels in a cold interpreter
 
 
 def planned_experiments(selection: Selection) -> list[str]:
@@ -32,10 +39,41 @@ def check_level(name: str) -> str:
     return name
 
 
+def describe(target: Target) -> tuple[dict[str, Any], dict[str, Any], str | None]:
+    """An interpreter's python and build blocks, and why it cannot run (or None)."""
+    if target.here:
+        return machine_info()["python"], build_info(), None
+    if target.executable is None:
+        return {"version": target.python.version,
+                "free_threaded_build": target.python.free_threaded}, {}, target.error  # fmt: skip
+    try:
+        found = describe_python(target.executable, DESCRIBE_TIMEOUT_S)
+    except RuntimeError as exc:
+        error = f"Python {target.python.name} could not start pylab: {exc}"
+        print(f"pylab: error: {error}", file=sys.stderr)
+        return {"version": target.python.version,
+                "free_threaded_build": target.python.free_threaded}, {}, error  # fmt: skip
+    return found["python"], found["build"], None
+
+
+def python_records(targets: list[Target]) -> dict[str, dict[str, Any]]:
+    """Each interpreter's record by its id, in the order given."""
+    records: dict[str, dict[str, Any]] = {}
+    for target in targets:
+        python, build, error = describe(target)
+        pid = results_io.python_id(python, set(records))
+        records[pid] = results_io.python_record(python, build, target.as_dict(), error)
+    return records
+
+
 def new_results(
-    preset: str, settings: Settings, selection: Selection, pinning: dict[str, Any]
+    preset: str,
+    settings: Settings,
+    selection: Selection,
+    pinning: dict[str, Any],
+    pythons: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
-    """The header of a new run's file, on this machine and build."""
+    """The header of a new run's file, on this machine, for these interpreters."""
     return results_io.header(
         pylab_version=pylab.__version__,
         command=[Path(sys.executable).name, "-m", "pylab", *sys.argv[1:]],
@@ -47,6 +85,7 @@ def new_results(
         pinning=pinning,
         load_before=load_average(),
         started=results_io.utc_now().isoformat(timespec="seconds"),
+        pythons=pythons,
     )
 
 
@@ -74,14 +113,27 @@ def start(
     selection: Selection,
     overrides: Mapping[str, Any],
     out: Path | None = None,
+    targets: list[Target] | None = None,
 ) -> LabRun:
     """A new run of a preset narrowed by `selection`, its settings changed by `overrides`
-    (None keeps the preset's), with its results file written once."""
+    (None keeps the preset's), on each of `targets` (None: this interpreter), with its
+    results file written once."""
+    from pylab.interpreters import current
+
     preset = get_preset(preset_name or "default")
     cells = build_plan(preset, selection, usable_cores())
     given = {k: v for k, v in overrides.items() if v is not None}
     settings = replace(preset.settings, **given)
     check_level(settings.level)
-    results = new_results(preset.name, settings, selection, pin_thread_pools())
+    pinning = pin_thread_pools()  # before any child starts: they inherit the pins
+    targets = targets or [current()]
+    records = python_records(targets)
+    results = new_results(preset.name, settings, selection, pinning, records)
     path = results_path(out or DEFAULT_OUT, results)
-    return LabRun(results, cells, planned_experiments(selection), settings, path)
+    experiments = planned_experiments(selection)
+    parts = [
+        Part(pid, None if target.here else target.executable, list(cells), list(experiments),
+             error=record["error"])
+        for (pid, record), target in zip(records.items(), targets, strict=True)
+    ]  # fmt: skip
+    return LabRun(results, parts, settings, path, overhead.twins(results))

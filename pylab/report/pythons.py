@@ -1,0 +1,86 @@
+"""The report of a run over several interpreters (`run --python`): each interpreter's
+speed-ups and verdicts side by side, and the claims with one verdict per interpreter.
+
+Every number is one interpreter's view of the file (pylab.results.views), as that
+interpreter's own report would show it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pylab import CLAIMS_DOC, summary
+from pylab.fmt import fmt_confidence
+from pylab.report.render import Section
+from pylab.results.views import describe, views
+
+
+def _speedup(cell: dict[str, Any] | None) -> str:
+    if cell is None:
+        return "-"
+    s = cell["speedup"]
+    return f"{s['median']:.2f}x [{s['low']:.2f}-{s['high']:.2f}] W={cell['workers']}"
+
+
+def side_by_side(results: dict[str, Any]) -> Section | None:
+    """Per kernel/variant: threads, processes and the verdict on each interpreter."""
+    seen = views(results)
+    table: dict[str, dict[str, Any]] = {}
+    for pid, view in seen:
+        for row in summary.rows(view):
+            table.setdefault(row.label, {})[pid] = row
+    if not table:
+        return None
+    header = ["kernel/variant"]
+    for pid, _ in seen:
+        header += [f"{pid} threads", f"{pid} processes", f"{pid} verdict"]
+    lines = []
+    for name, rows in table.items():
+        line = [name]
+        for pid, _ in seen:
+            row = rows.get(pid)
+            cells = [_speedup(row.threads), _speedup(row.processes), row.verdict] if row else []
+            line += cells or ["-"] * 3
+        lines.append(line)
+    names = "; ".join(f"{pid}: {describe(view['machine']['python'])}" for pid, view in seen)
+    note = (
+        f"Speed-up [{summary.interval_note(seen[0][1])}] at the largest W, processes at their "
+        f"best start method, on each interpreter ({names}). {summary.bounds_note(seen[0][1])}"
+    )
+    return Section("GIL build vs free-threaded", [note], table=(header, lines))
+
+
+def claims_section(results: dict[str, Any]) -> Section | None:
+    """Each claim with its verdict on each interpreter, then each one's reason."""
+    table = summary.claims_by_python(results)
+    if not table:
+        return None
+    pids = [pid for pid, _ in views(results)]
+    rows = []
+    for cid, found in table.items():
+        verdicts = [(found.get(pid) or {}).get("verdict", "-") for pid in pids]
+        reasons = " / ".join(f"{pid}: {c['reason']}" for pid, c in found.items())
+        rows.append((cid, next(iter(found.values()))["claim"], *verdicts, reasons))
+    header = ("ID", "claim", *pids, "what was measured")
+    note = f"One verdict per interpreter. Each claim, its source and its rule: {CLAIMS_DOC}."
+    return Section("The claims on each interpreter", [note], table=(header, rows))
+
+
+def overhead_section(results: dict[str, Any]) -> Section | None:
+    """The single-thread cost of free-threading, per kernel and variant."""
+    lines = summary.overhead_lines(results)
+    if not lines:
+        return None
+    note = (
+        "Serial time on the free-threaded build over the GIL build of the same version, "
+        f"the same work timed in turn (median ratio [{_confidence(results)} interval]); above 1 is "
+        "slower without the GIL. PEP 703 and PEP 779 quote about 40% for pure Python on "
+        "3.13 and 5-10% on 3.14."
+    )
+    header = ("free-threaded / GIL", "kernel/variant", "serial time ratio")
+    return Section("What free-threading costs one thread", [note], table=(header, lines))
+
+
+def _confidence(results: dict[str, Any]) -> str:
+    entries = results.get("overhead") or []
+    return fmt_confidence(w["ratio"]["confidence"] for e in entries for w in e["works"] if w["ok"])

@@ -1,0 +1,109 @@
+"""A measuring child under another interpreter: `python -m pylab.runner.child`.
+
+`run --python` measures each interpreter in children of that interpreter, started
+from its environment (pylab.envs). The parent writes one job as JSON on the child's
+stdin; the child does what a forked child does (pylab.runner.isolation) and reports
+the same messages, one JSON object per line, on the stdout it was given. Anything the
+work itself prints goes to stderr, so it cannot corrupt a message.
+
+Jobs: {"job": "cells", "cells": [cell...], "size": n or null, "settings": {...}},
+{"job": "experiment", "name": ..., "level": ..., "cells": [...]},
+{"job": "describe"}: the interpreter's python and build blocks, read after the
+kernels are imported (a module that re-enables the GIL shows there), and
+{"job": "serve"}: one serial run, checked, per request line that follows on stdin
+({"kernel", "variant", "params", "size"}), answered {"wall_s": t} or {"error": text};
+the parent times two interpreters' serial runs interleaved this way (pylab.runner.overhead).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from pylab.plan import CellSpec
+from pylab.settings import Settings
+
+
+def job_for(work: Callable[..., None], *args: Any) -> dict[str, Any]:
+    """The JSON job that makes a child under another interpreter do `work(send, *args)`."""
+    from pylab.runner import isolation
+
+    if work is isolation.measure_cells:
+        cells, size, settings = args
+        return {"job": "cells", "cells": [c.as_dict() for c in cells], "size": size,
+                "settings": asdict(settings)}  # fmt: skip
+    if work is isolation.measure_experiment:
+        name, level, cells = args
+        return {"job": "experiment", "name": name, "level": level, "cells": cells}
+    raise ValueError(f"no job for {work!r}")
+
+
+def cell_spec(record: dict[str, Any]) -> CellSpec:
+    keys = ("kernel", "variant", "executor", "start_method", "workers")
+    return CellSpec(*(record[k] for k in keys), tuple(record["params"].items()))
+
+
+def describe(send: Callable[[dict[str, Any]], None]) -> None:
+    """This interpreter's python and build blocks, after importing every kernel."""
+    from pylab import kernels
+    from pylab.machine import build_info, python_info
+
+    for name in kernels.names():
+        kernels.get(name)
+    send({"python": python_info(), "build": build_info()})
+
+
+def serve(send: Callable[[dict[str, Any]], None]) -> None:
+    """Serial runs on request, each checked against the kernel's reference, until EOF."""
+    from pylab.executors import Job, SerialExecutor
+    from pylab.measure import checked_run, describe
+
+    serial = SerialExecutor()
+    for line in sys.stdin:
+        request = json.loads(line)
+        job = Job(request["kernel"], request["variant"], request["size"],
+                  tuple(request["params"].items()))  # fmt: skip
+        try:
+            send({"wall_s": checked_run(serial, job, "serial")().wall_s})
+        except Exception as exc:  # a wrong result or an error: that work fails, say why
+            send({"error": describe(exc)})
+
+
+def run(job: dict[str, Any], send: Callable[[dict[str, Any]], None]) -> None:
+    from pylab.runner import isolation
+
+    kind = job.get("job")
+    if kind == "cells":
+        cells = [cell_spec(c) for c in job["cells"]]
+        isolation.measure_cells(send, cells, job["size"], Settings(**job["settings"]))
+    elif kind == "experiment":
+        isolation.measure_experiment(send, job["name"], job["level"], job["cells"])
+    elif kind == "describe":
+        describe(send)
+    elif kind == "serve":
+        serve(send)
+    else:
+        raise ValueError(f"unknown job {kind!r}")
+
+
+def main() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    job = json.loads(sys.stdin.readline())
+    channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # the work's own prints go to stderr, not into the messages
+    sys.stdout = sys.stderr
+
+    def send(message: dict[str, Any]) -> None:
+        channel.write(json.dumps(message) + "\n")
+        channel.flush()
+
+    run(job, send)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""`run --python`: one plan on several interpreters, one results file, each interpreter's
+cells in children of its own environment; resume, build failures, free-threading and its
+single-thread overhead. Interpreters this machine lacks skip with the reason."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from test_envs import _fake_python
+
+from pylab import pythons, results
+
+TINY = ["--preset", "quick", "--kernels", "compute", "--executors", "serial,threads",
+        "--workers", "2", "--only", "scaling", "--repeats", "2", "--min-time", "0.02",
+        "-q"]  # fmt: skip
+
+
+def _found(free_threaded: bool) -> list[pythons.Python]:
+    this = "{}.{}.".format(*sys.version_info[:2])
+    return [p for p in pythons.discover() if p.usable and p.free_threaded == free_threaded
+            and not (not free_threaded and p.version.startswith(this))]  # fmt: skip
+
+
+def _run(cli, out: Path, *args: str) -> tuple[object, dict, Path]:
+    done = cli("run", *TINY, *args, "--out", str(out), timeout=1500)
+    path = Path(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else None
+    data = results.load(path) if path and path.suffix == ".json" else {}
+    return done, data, path
+
+
+@pytest.fixture(scope="module")
+def shared_envs(tmp_path_factory) -> Path:
+    """One environment folder for the module: each interpreter's is built once."""
+    return tmp_path_factory.mktemp("envs")
+
+
+def test_a_failed_environment_fails_its_cells_and_the_others_run(cli, tmp_path: Path) -> None:
+    fake = _fake_python(tmp_path)
+    chosen = f"{sys.executable},{fake}"
+    done, data, path = _run(cli, tmp_path, "--variants", "nogil", "--python", chosen,
+                            "--envs", str(tmp_path / "envs"), "--no-report")  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("pylab: error:")]
+    assert len(errors) == 1 and "Python 3.12.99: building its environment failed" in errors[0]
+    here, fake_id = list(data["pythons"])
+    assert data["pythons"][fake_id]["error"] and fake_id == "3.12.99"
+    mine = [c for c in data["cells"] if c["python"] == here]
+    failed = [c for c in data["cells"] if c["python"] == fake_id]
+    assert mine and all(c["ok"] for c in mine)
+    assert failed and all(not c["ok"] and "building its environment" in c["error"] for c in failed)
+
+
+@pytest.mark.slow
+def test_two_interpreters_in_one_file_that_resumes_both(
+    cli, tmp_path: Path, shared_envs: Path
+) -> None:
+    others = _found(free_threaded=False)
+    if not others:
+        pytest.skip("no other usable GIL-build CPython here (pyenv, uv or PATH)")
+    other = others[-1]
+    chosen = f"{sys.executable},{other.path}"
+    done, data, path = _run(cli, tmp_path, "--variants", "nogil", "--python", chosen,
+                            "--envs", str(shared_envs))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    here, there = list(data["pythons"])
+    assert there == other.name and data["pythons"][there]["python"]["version"] == other.version
+    assert data["pythons"][there]["interpreter"]["environment"].startswith(str(shared_envs))
+    assert {c["python"] for c in data["cells"]} == {here, there}
+    assert f"== Python {other.version} (GIL build)" in done.stdout
+    assert "GIL build vs free-threaded" in (path.with_suffix("") / "report.md").read_text()
+
+    raw = json.loads(path.read_text())  # interrupted after the first of the other's cells
+    kept = [c for c in raw["cells"] if c["python"] == here]
+    raw["cells"] = kept + [c for c in raw["cells"] if c["python"] == there][:1]
+    raw["status"] = "interrupted"
+    path.write_text(json.dumps(raw))
+    resumed = cli("run", "--resume", str(path), "--envs", str(shared_envs), "-q", timeout=900)
+    assert resumed.returncode == 0, resumed.stderr
+    again = results.load(path)
+    assert again["status"] == "complete"
+    assert sorted((c["python"], c["executor"]) for c in again["cells"]) == sorted(
+        (c["python"], c["executor"]) for c in data["cells"]
+    )
+
+
+@pytest.fixture(scope="module")
+def free_threaded(tmp_path_factory, shared_envs: Path) -> tuple[object, dict]:
+    """A free-threaded interpreter, and its GIL twin where there is one, run together."""
+    found = _found(free_threaded=True)
+    if not found:
+        pytest.skip("no free-threaded CPython here (../shared/tools/install-python-ft, "
+                    "`uv python install 3.14t` or pyenv install 3.13t)")  # fmt: skip
+    ft = found[-1]
+    twins = [p for p in _found(free_threaded=False) if p.version == ft.version]
+    chosen = ",".join(p.path for p in [ft, *twins[:1]])
+    cwd = tmp_path_factory.mktemp("ft")
+
+    def cli(*args: str, timeout: float) -> object:
+        import subprocess
+
+        return subprocess.run([sys.executable, "-m", "pylab", *args], cwd=cwd,
+                              capture_output=True, text=True, timeout=timeout)  # fmt: skip
+
+    done, data, _ = _run(cli, cwd, "--variants", "gil,py", "--python", chosen, "--envs",
+                         str(shared_envs), "--no-report")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done, data
+
+
+@pytest.mark.slow
+def test_free_threaded_cells_ran_without_the_gil(free_threaded) -> None:
+    done, data = free_threaded
+    ft = next(pid for pid, r in data["pythons"].items() if r["python"]["free_threaded_build"])
+    assert data["pythons"][ft]["python"]["gil_enabled"] is False
+    cells = [c for c in data["cells"] if c["python"] == ft and c["executor"] == "threads"]
+    assert cells and all(c["ok"] for c in cells)
+    assert all(c["workers_seen"]["gil_enabled"] == [False] for c in cells)
+    assert "ran with the GIL enabled" not in done.stderr
+
+
+@pytest.mark.slow
+def test_the_overhead_of_free_threading_is_measured_against_its_gil_twin(free_threaded) -> None:
+    _, data = free_threaded
+    if len(data["pythons"]) < 2:
+        pytest.skip("no GIL build of the free-threaded interpreter's version here "
+                    "(../shared/tools/install-python-ft gil)")  # fmt: skip
+    (entry,) = data["overhead"]
+    assert entry["complete"] and entry["free_threaded"].endswith("t")
+    assert {w["variant"] for w in entry["works"]} == {"gil", "py"}
+    for work in entry["works"]:
+        assert work["ok"], work["error"]
+        ratio, samples = work["ratio"], work["samples"]
+        assert 0 < ratio["low"] <= ratio["median"] <= ratio["high"]
+        assert len(samples["free_threaded_s"]) == len(samples["gil_s"]) == 2
