@@ -172,6 +172,7 @@ def test_a_run_over_two_interpreters_reports_them_side_by_side(tmp_path: Path) -
     assert f"The answer on Python {pid}" in html and "The answer on Python 3.13.5t" in html
     plots = {p.name for p in (path.with_suffix("") / "plots").glob("*.png")}
     assert f"{pid}-summary.png" in plots and "3.13.5t-summary.png" in plots
+    assert "summary-pythons.png" in plots  # one panel per interpreter
 
 
 def test_compare_takes_the_interpreters_of_one_file(cli, tmp_path: Path) -> None:

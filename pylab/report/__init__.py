@@ -19,7 +19,7 @@ from pylab.report.answer import answer
 from pylab.report.figures import save_png
 from pylab.report.model import model_section
 from pylab.report.plots import make_plots
-from pylab.report.pythons import claims_section, overhead_section, side_by_side
+from pylab.report.pythons import claims_section, overhead_section, side_by_side, summary_figure
 from pylab.report.render import Section, markdown, page
 from pylab.results.views import heading, views
 
@@ -152,6 +152,11 @@ def _all_sections(results: dict[str, Any], folder: Path) -> list[Section]:
         return _sections(seen[0][1], images, problems) + [_reproduce_section(results)]
     found = (side_by_side(results), overhead_section(results), claims_section(results))
     sections = [s for s in found if s]
+    figure = summary_figure(results)
+    if figure:
+        png = folder / "plots" / f"{figure.name}.png"
+        save_png(figure.figure, png)
+        sections[0].images.append((png, figure.title, figure.caption))
     for pid, view in seen:
         images, problems = _images(view, folder, f"{pid}-")
         answer_first = _sections(view, images, problems)

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+from matplotlib.figure import Figure
+
 from pylab import CLAIMS_DOC, summary
 from pylab.fmt import fmt_confidence
+from pylab.report.figures import DPI, Plot
 from pylab.report.render import Section
 from pylab.results.views import describe, views
 
@@ -84,3 +88,37 @@ def overhead_section(results: dict[str, Any]) -> Section | None:
 def _confidence(results: dict[str, Any]) -> str:
     entries = results.get("overhead") or []
     return fmt_confidence(w["ratio"]["confidence"] for e in entries for w in e["works"] if w["ok"])
+
+
+def summary_figure(results: dict[str, Any]) -> Plot | None:
+    """The summary matrix with one panel per interpreter, side by side."""
+    from pylab.report.plots.summary import matrix
+
+    seen = [(pid, matrix(view)) for pid, view in views(results)]
+    seen = [(pid, m) for pid, m in seen if m[0]]
+    if len(seen) < 2:
+        return None
+    height = 1.8 + 0.32 * max(len(m[0]) for _, m in seen)
+    figure = Figure(figsize=(5.0 * len(seen), height), dpi=DPI, layout="constrained")
+    axes = figure.subplots(1, len(seen))
+    machine = results["machine"]
+    figure.suptitle(
+        "Which kernels scale in threads, which need processes, on each interpreter\n"
+        f"{machine.get('cpu_model', 'unknown CPU')}, {machine.get('usable_cores', '?')} usable "
+        "cores; colour: efficiency = speed-up / min(W, usable cores)",
+        fontsize=11,
+    )
+    for ax, (pid, (rows, columns, efficiency, texts)) in zip(axes, seen, strict=True):
+        ax.imshow(np.clip(efficiency, 0, 1), cmap="RdYlGn", vmin=0, vmax=1, aspect="auto")
+        ax.set_xticks(range(len(columns)), labels=columns)
+        ax.set_yticks(range(len(rows)), labels=rows, fontsize=8)
+        ax.xaxis.tick_top()
+        ax.set_title(f"Python {describe(results['pythons'][pid]['python'])}", fontsize=9)
+        for i, line in enumerate(texts):
+            for j, text in enumerate(line):
+                ax.text(j, i, text, ha="center", va="center", fontsize=8)
+    caption = (
+        f"The summary matrix of each of {len(seen)} interpreters, side by side: the same "
+        "kernels, threads and processes, one panel per interpreter."
+    )
+    return Plot("summary-pythons", "Every interpreter on one page", figure, caption)

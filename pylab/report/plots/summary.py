@@ -11,7 +11,7 @@ from pylab.cells import COLUMNS, by_key, column, label, parallel_cells
 from pylab.report.figures import Plot, new_figure
 
 
-def _matrix(results: dict[str, Any]) -> tuple[list[str], list[str], np.ndarray, list[list[str]]]:
+def matrix(results: dict[str, Any]) -> tuple[list[str], list[str], np.ndarray, list[list[str]]]:
     groups = by_key(parallel_cells(results))
     columns = [c for c in COLUMNS if any(column(x) == c for g in groups.values() for x in g)]
     rows, efficiency, texts = [], [], []
@@ -27,7 +27,7 @@ def _matrix(results: dict[str, Any]) -> tuple[list[str], list[str], np.ndarray, 
 
 
 def make(results: dict[str, Any]) -> list[Plot]:
-    rows, columns, efficiency, texts = _matrix(results)
+    rows, columns, efficiency, texts = matrix(results)
     if not rows:
         return []
     height = 1.6 + 0.32 * len(rows)
