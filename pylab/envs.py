@@ -51,6 +51,26 @@ class Env:
         return self.path / "bin" / "python"
 
 
+# `python -m MODULE` puts the working directory first on sys.path, where a checkout of
+# pylab (its kernels built for another interpreter) would hide the environment's own. This
+# imports pylab without it, then puts it back for the user's code (probe's setup).
+_LAUNCH = """import runpy, sys
+cwd_first = sys.path[:1] == [""]
+if cwd_first:
+    sys.path.pop(0)
+import pylab
+if cwd_first:
+    sys.path.insert(0, "")
+runpy.run_module({module!r}, run_name="__main__", alter_sys=True)
+"""
+
+
+def command(executable: str | os.PathLike, module: str, *args: str) -> list[str]:
+    """`python -m module args` under an environment's python, pylab the environment's own
+    whatever the working directory holds."""
+    return [str(executable), "-c", _LAUNCH.format(module=module), *args]
+
+
 def default_root() -> Path:
     """$PYLAB_ENVS, else pylab/envs under the user's cache folder (XDG_CACHE_HOME)."""
     if os.environ.get("PYLAB_ENVS"):

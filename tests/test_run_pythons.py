@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from test_envs import _fake_python
 
 from pylab import pythons, results
@@ -51,6 +52,18 @@ def test_a_failed_environment_fails_its_cells_and_the_others_run(cli, tmp_path: 
     failed = [c for c in data["cells"] if c["python"] == fake_id]
     assert mine and all(c["ok"] for c in mine)
     assert failed and all(not c["ok"] and "building its environment" in c["error"] for c in failed)
+
+    raw = json.loads(path.read_text())  # interrupted: each interpreter lost its last cell
+    raw["cells"] = mine[:-1] + failed[:-1]
+    raw["status"] = "interrupted"
+    path.write_text(json.dumps(raw))
+    resumed = cli("run", "--resume", str(path), "--envs", str(tmp_path / "envs"), "-q",
+                  "--no-report")  # fmt: skip
+    assert resumed.returncode == 1, resumed.stderr  # the fake's cell failed again
+    again = results.load(path)
+    assert again["status"] == "complete" and len(again["cells"]) == len(data["cells"])
+    assert again["cells"][-2]["ok"] and again["cells"][-2]["python"] == here
+    assert not again["cells"][-1]["ok"] and again["cells"][-1]["python"] == fake_id
 
 
 @pytest.mark.slow
@@ -96,15 +109,16 @@ def free_threaded(tmp_path_factory, shared_envs: Path) -> tuple[object, dict]:
     ft = found[-1]
     twins = [p for p in _found(free_threaded=False) if p.version == ft.version]
     chosen = ",".join(p.path for p in [ft, *twins[:1]])
-    cwd = tmp_path_factory.mktemp("ft")
+    out = tmp_path_factory.mktemp("ft")
 
     def cli(*args: str, timeout: float) -> object:
+        """From the checkout: its pylab, built for this interpreter, must not reach theirs."""
         import subprocess
 
-        return subprocess.run([sys.executable, "-m", "pylab", *args], cwd=cwd,
+        return subprocess.run([sys.executable, "-m", "pylab", *args], cwd=REPO,
                               capture_output=True, text=True, timeout=timeout)  # fmt: skip
 
-    done, data, _ = _run(cli, cwd, "--variants", "gil,py", "--python", chosen, "--envs",
+    done, data, _ = _run(cli, out, "--variants", "gil,py", "--python", chosen, "--envs",
                          str(shared_envs), "--no-report")  # fmt: skip
     assert done.returncode == 0, done.stderr
     return done, data

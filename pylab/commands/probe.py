@@ -116,6 +116,7 @@ def _elsewhere(args: argparse.Namespace) -> int:
     import sys
     import tempfile
 
+    from pylab.envs import command as env_command
     from pylab.interpreters import targets
 
     records, status = [], 0
@@ -126,7 +127,7 @@ def _elsewhere(args: argparse.Namespace) -> int:
             continue
         with tempfile.TemporaryDirectory(prefix="pylab-probe-") as tmp:
             out = Path(tmp) / "probe.json"
-            command = [target.executable, "-m", "pylab", "probe", *_child_args(args, out)]
+            command = env_command(target.executable, "pylab", "probe", *_child_args(args, out))
             done = subprocess.run(command, stdin=subprocess.DEVNULL, check=False)
             status = max(status, done.returncode)
             if out.is_file():

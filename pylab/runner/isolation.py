@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from pylab import envs
 from pylab import results as results_io
 from pylab.executors import exit_reason
 from pylab.measure import calibrate, describe, failed_cell, measure_cell
@@ -151,7 +152,7 @@ class _Remote:
 
     def __init__(self, executable: str, job: dict[str, Any], more: bool = False) -> None:
         self.process = subprocess.Popen(
-            [executable, "-m", "pylab.runner.child"],
+            envs.command(executable, "pylab.runner.child"),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             start_new_session=True,  # its own group, killed whole; Ctrl-C is the parent's

@@ -78,9 +78,13 @@ def plan_resume(
         now = here.get(pid)
         if now is None:
             raise UserError(f"cannot resume: Python {pid} of the file is not available")
-        found = setup_differences(old, now["machine"], now["build"])
-        differences += [f"{pid} {d}" if len(here) > 1 else d for d in found]
-        parts.append(part_left(old, planned, experiments))
+        part = part_left(old, planned, experiments)
+        if now.get("error"):  # what is left of it fails with the reason; the others run
+            part.error = now["error"]
+        else:
+            found = setup_differences(old, now["machine"], now["build"])
+            differences += [f"{pid} {d}" if len(here) > 1 else d for d in found]
+        parts.append(part)
     if differences and not force:
         raise UserError(
             "measured on another machine or build (" + "; ".join(differences[:3]) + "); "
@@ -107,8 +111,9 @@ def _setups(results: Mapping[str, Any], envs_root: Path | None) -> dict[str, dic
             except UserError as exc:
                 raise UserError(f"cannot resume Python {pid}: {exc}") from None
         python, build, error = describe(target)
-        if error:
-            raise UserError(f"cannot resume Python {pid}: {error}")
+        if error:  # its environment fails to build or start: its cells fail, not the run
+            found[pid] = {"executable": None, "error": error}
+            continue
         executable = None if target.here else target.executable
         found[pid] = {"executable": executable, "build": build,
                       "machine": {**machine, "python": python}}  # fmt: skip
