@@ -52,15 +52,12 @@ class Env:
 
 
 # `python -m MODULE` puts the working directory first on sys.path, where a checkout of
-# pylab (its kernels built for another interpreter) would hide the environment's own. This
-# imports pylab without it, then puts it back for the user's code (probe's setup).
+# pylab (its kernels built for another interpreter) would hide the environment's own, in
+# the child and in every spawn or forkserver worker it starts (they inherit sys.path).
+# The launcher moves it to the end: the user's modules there (probe's setup) still import.
 _LAUNCH = """import runpy, sys
-cwd_first = sys.path[:1] == [""]
-if cwd_first:
-    sys.path.pop(0)
-import pylab
-if cwd_first:
-    sys.path.insert(0, "")
+if sys.path[:1] == [""]:
+    sys.path.append(sys.path.pop(0))
 runpy.run_module({module!r}, run_name="__main__", alter_sys=True)
 """
 

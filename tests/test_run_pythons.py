@@ -5,6 +5,7 @@ single-thread overhead. Interpreters this machine lacks skip with the reason."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -25,8 +26,12 @@ def _found(free_threaded: bool) -> list[pythons.Python]:
             and not (not free_threaded and p.version.startswith(this))]  # fmt: skip
 
 
-def _run(cli, out: Path, *args: str) -> tuple[object, dict, Path]:
-    done = cli("run", *TINY, *args, "--out", str(out), timeout=1500)
+def _run(cli, out: Path, *args: str, cwd: Path | None = None) -> tuple[object, dict, Path]:
+    if cwd is not None:  # from the checkout: its pylab, built for this Python, must not leak
+        command = [sys.executable, "-m", "pylab", "run", *TINY, *args, "--out", str(out)]
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=1500)
+    else:
+        done = cli("run", *TINY, *args, "--out", str(out), timeout=1500)
     path = Path(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else None
     data = results.load(path) if path and path.suffix == ".json" else {}
     return done, data, path
@@ -76,7 +81,8 @@ def test_two_interpreters_in_one_file_that_resumes_both(
     other = others[-1]
     chosen = f"{sys.executable},{other.path}"
     done, data, path = _run(cli, tmp_path, "--variants", "nogil", "--python", chosen,
-                            "--envs", str(shared_envs))  # fmt: skip
+                            "--envs", str(shared_envs), "--executors", "serial,processes",
+                            "--start-methods", "spawn", cwd=REPO)  # fmt: skip
     assert done.returncode == 0, done.stderr
     here, there = list(data["pythons"])
     assert there == other.name and data["pythons"][there]["python"]["version"] == other.version
@@ -110,16 +116,8 @@ def free_threaded(tmp_path_factory, shared_envs: Path) -> tuple[object, dict]:
     twins = [p for p in _found(free_threaded=False) if p.version == ft.version]
     chosen = ",".join(p.path for p in [ft, *twins[:1]])
     out = tmp_path_factory.mktemp("ft")
-
-    def cli(*args: str, timeout: float) -> object:
-        """From the checkout: its pylab, built for this interpreter, must not reach theirs."""
-        import subprocess
-
-        return subprocess.run([sys.executable, "-m", "pylab", *args], cwd=REPO,
-                              capture_output=True, text=True, timeout=timeout)  # fmt: skip
-
-    done, data, _ = _run(cli, out, "--variants", "gil,py", "--python", chosen, "--envs",
-                         str(shared_envs), "--no-report")  # fmt: skip
+    done, data, _ = _run(None, out, "--variants", "gil,py", "--python", chosen, "--envs",
+                         str(shared_envs), "--no-report", cwd=REPO)  # fmt: skip
     assert done.returncode == 0, done.stderr
     return done, data
 
