@@ -46,7 +46,7 @@ def side_by_side(results: dict[str, Any]) -> Section | None:
             cells = [_speedup(row.threads), _speedup(row.processes), row.verdict] if row else []
             line += cells or ["-"] * 3
         lines.append(line)
-    names = "; ".join(f"{pid}: {describe(view['machine']['python'])}" for pid, view in seen)
+    names = ", ".join(describe(view["machine"]["python"]) for _, view in seen)
     note = (
         f"Speed-up [{summary.interval_note(seen[0][1])}] at the largest W, processes at their "
         f"best start method, on each interpreter ({names}). {summary.bounds_note(seen[0][1])}"
