@@ -56,6 +56,24 @@ class WorkerInfo:
     gil_enabled: bool
 
 
+def die_with_parent() -> None:
+    """On Linux, have the kernel SIGKILL this process when its parent dies.
+
+    A parent that ends normally kills its children's process groups itself; one killed
+    with SIGKILL cannot, and a kernel spinning in a child (a hung GIL-holding loop) would
+    then take a core forever. Call it only in a process forked by a thread that lives
+    as long as the parent (Linux sends the signal when that thread ends). Elsewhere
+    this does nothing."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request: nobody would kill us
+        os._exit(1)
+
+
 def init_process(barrier: Any) -> None:
     """Pool-process initializer: keep the pool's barrier (it can only be inherited).
 

@@ -94,6 +94,9 @@ def start():
             [sys.executable, "-m", "pylab", *args],
             cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             start_new_session=True,  # a terminal's Ctrl-C reaches the whole process group
+            # as a terminal's run, whatever started pytest: a background job of a
+            # non-interactive shell inherits SIGINT ignored, and Python then never sees it
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         ))  # fmt: skip
         return started[-1]
 
@@ -152,6 +155,21 @@ def test_ctrl_c_is_prompt_while_a_kernel_holds_the_gil(start, tmp_path: Path) ->
     assert proc.returncode == 130
     assert time.monotonic() - sent < 2
     assert not _strays(tmp_path)
+
+
+def test_a_parent_killed_outright_takes_its_measuring_child_along(start, tmp_path: Path) -> None:
+    """SIGKILL leaves the parent no clean-up; the child hung in a GIL-holding kernel must
+    not spin on a core forever (its own process group is out of reach of a group kill)."""
+    args = ["run", "--only", "scaling", "--kernels", "faults", "--variants", "hang_gil"]
+    proc = start([*args, "--executors", "serial", "--timeout", "600", "--out", "out", "-q"],
+                 tmp_path)  # fmt: skip
+    time.sleep(3)  # well inside the hang
+    children = psutil.Process(proc.pid).children(recursive=True)
+    assert children
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert not alive, alive
 
 
 def _edited(tmp_path: Path, edit) -> Path:

@@ -38,12 +38,13 @@ from pylab.executors import exit_reason
 from pylab.measure import calibrate, describe, failed_cell, measure_cell
 from pylab.plan import CellSpec
 from pylab.settings import Settings
+from pylab.worker import die_with_parent
 
 POLL_S = 0.2  # how often the parent wakes while waiting: bounds its Ctrl-C latency
 
 
-class _Timeout(Exception):
-    pass
+class ChildTimeout(Exception):
+    """A child sent nothing before its deadline."""
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -56,6 +57,7 @@ def _context() -> multiprocessing.context.BaseContext:
 def _become_child(conn: Any) -> Callable[[dict[str, Any]], None]:
     """Set up a child process; return its way of reporting to the parent."""
     os.setpgrp()  # its own group, so the parent can kill it whole, workers and all
+    die_with_parent()  # and a parent killed with SIGKILL takes it along
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
@@ -114,7 +116,7 @@ class _Child:
             pass
 
     def next_message(self, deadline: float) -> dict[str, Any] | None:
-        """The child's next message, or None once it has ended; _Timeout past the deadline.
+        """The child's next message, or None once it has ended; ChildTimeout past the deadline.
 
         A dead child need not close the pipe (nor its sentinel): its pool workers
         inherit both. So between polls the parent asks whether the child exited.
@@ -122,7 +124,7 @@ class _Child:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise _Timeout
+                raise ChildTimeout
             if self._recv.poll(min(left, POLL_S)):
                 try:
                     return json.loads(self._recv.recv_bytes())
@@ -145,7 +147,7 @@ class _Child:
         self._recv.close()
 
 
-class _Remote:
+class Remote:
     """The parent's handle on a child under another interpreter: `python -m
     pylab.runner.child` in its environment, the job on its stdin, one JSON message
     per line on its stdout. Same interface and the same guarantees as _Child."""
@@ -156,6 +158,7 @@ class _Remote:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             start_new_session=True,  # its own group, killed whole; Ctrl-C is the parent's
+            preexec_fn=die_with_parent,  # the parent runs no threads: safe here
         )
         self._buffer = b""
         self.send(job)
@@ -175,7 +178,7 @@ class _Remote:
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise _Timeout
+                raise ChildTimeout
             ready, _, _ = select.select([fd], [], [], min(left, POLL_S))
             if ready:
                 chunk = os.read(fd, 1 << 16)
@@ -208,13 +211,13 @@ class _Remote:
                 pass
 
 
-def _start(executable: str | None, work: Callable[..., None], *args: Any) -> _Child | _Remote:
+def _start(executable: str | None, work: Callable[..., None], *args: Any) -> _Child | Remote:
     """A child doing `work(send, *args)`: forked here, or under `executable` (a job)."""
     if executable is None:
         return _Child(work, *args)
     from pylab.runner.child import job_for
 
-    return _Remote(executable, job_for(work, *args))
+    return Remote(executable, job_for(work, *args))
 
 
 OnStart = Callable[[CellSpec], None]
@@ -258,7 +261,7 @@ def _attempt(
         while True:
             try:
                 message = child.next_message(deadline)
-            except _Timeout:
+            except ChildTimeout:
                 return size, f"timed out after {settings.timeout_s:g} s"
             if message is None:
                 return size, child.end_reason()
@@ -289,7 +292,7 @@ def run_experiment(
     try:
         message = child.next_message(t0 + timeout_s)
         reason = child.end_reason() if message is None else message.get("error")
-    except _Timeout:
+    except ChildTimeout:
         message, reason = None, f"timed out after {timeout_s:g} s"
     finally:
         child.kill()
@@ -302,13 +305,13 @@ def run_experiment(
 def describe_python(executable: str, timeout_s: float) -> dict[str, Any]:
     """The python and build blocks of the interpreter at `executable` (an environment's),
     read in a child of it; a RuntimeError with the reason if it cannot say."""
-    child = _Remote(executable, {"job": "describe"})
+    child = Remote(executable, {"job": "describe"})
     try:
         message = child.next_message(time.monotonic() + timeout_s)
         if message is None:
             raise RuntimeError(child.end_reason())
         return message
-    except _Timeout:
+    except ChildTimeout:
         raise RuntimeError(f"timed out after {timeout_s:g} s") from None
     finally:
         child.kill()

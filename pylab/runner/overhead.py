@@ -16,14 +16,14 @@ from typing import Any
 
 from pylab.cells import work_key
 from pylab.results.views import view
-from pylab.runner.isolation import _Remote, _Timeout
+from pylab.runner.isolation import ChildTimeout, Remote
 from pylab.settings import Settings
 from pylab.stats import median_interval
 
 
 def twins(results: dict[str, Any]) -> list[tuple[str, str]]:
     """(free-threaded id, GIL id) for each free-threaded interpreter of the file whose
-    GIL build of the same version is in it too, both with environments or here."""
+    GIL build of the same version is in it too, neither of them failed."""
     pythons = {pid: r for pid, r in results["pythons"].items() if not r.get("error")}
     found = []
     for ft, record in pythons.items():
@@ -52,7 +52,7 @@ class _Pair:
     """Two serving children, asked for serial runs in turn."""
 
     def __init__(self, executables: tuple[str, str]) -> None:
-        self.children = [_Remote(e, {"job": "serve"}, more=True) for e in executables]
+        self.children = [Remote(e, {"job": "serve"}, more=True) for e in executables]
 
     def ask(self, index: int, work: dict[str, Any], deadline: float) -> float:
         child = self.children[index]
@@ -83,9 +83,10 @@ def measure(
             if r >= settings.warmups:
                 times[0].append(got[0])
                 times[1].append(got[1])
-    except (RuntimeError, _Timeout) as exc:
-        reason = f"timed out after {settings.timeout_s:g} s" if isinstance(exc, _Timeout) else exc
-        return work | {"ok": False, "error": str(reason)}
+    except ChildTimeout:
+        return work | {"ok": False, "error": f"timed out after {settings.timeout_s:g} s"}
+    except RuntimeError as exc:
+        return work | {"ok": False, "error": str(exc)}
     finally:
         pair.close()
     ratios = [f / g for f, g in zip(*times, strict=True)]

@@ -43,16 +43,16 @@ def describe(target: Target) -> tuple[dict[str, Any], dict[str, Any], str | None
     """An interpreter's python and build blocks, and why it cannot run (or None)."""
     if target.here:
         return machine_info()["python"], build_info(), None
+    # what pylab.pythons learnt of it, when it cannot say more itself
+    known = {"version": target.python.version, "free_threaded_build": target.python.free_threaded}
     if target.executable is None:
-        return {"version": target.python.version,
-                "free_threaded_build": target.python.free_threaded}, {}, target.error  # fmt: skip
+        return known, {}, target.error
     try:
         found = describe_python(target.executable, DESCRIBE_TIMEOUT_S)
     except RuntimeError as exc:
         error = f"Python {target.python.name} could not start pylab: {exc}"
         print(f"pylab: error: {error}", file=sys.stderr)
-        return {"version": target.python.version,
-                "free_threaded_build": target.python.free_threaded}, {}, error  # fmt: skip
+        return known, {}, error
     return found["python"], found["build"], None
 
 
