@@ -40,6 +40,7 @@ from pylab.errors import UserError
 from pylab.fmt import fmt_seconds
 from pylab.gilmodel import bounded, ideal, predicted
 from pylab.heartbeat import SHARE_S, TICK_S, Heartbeat
+from pylab.interference import BUSY_CORES, Background
 from pylab.machine import gil_enabled, machine_info, usable_cores
 from pylab.pinning import pools_pinned
 from pylab.rules import scales_at
@@ -206,6 +207,22 @@ def model_share(data: dict[str, Any]) -> float:
 
 
 def recommend(data: dict[str, Any]) -> tuple[str, str]:
+    """The recommendation of `_recommend`, marked uncertain when the machine was busy
+    while the speed-ups were measured: other work then took cores from the copies, and
+    the load, not the call, may be why they fell short."""
+    choice, reason = _recommend(data)
+    load = data.get("background_cores")
+    if load is not None and load > BUSY_CORES:
+        reason = (
+            f"uncertain: the machine was busy, {load:.2f} cores of other work on average "
+            f"while the speed-ups were measured, the likely cause of any shortfall; {reason}"
+        )
+        if choice == "neither":
+            reason = reason.split(": a call of ")[0] + "; probe again on a quiet machine"
+    return choice, reason
+
+
+def _recommend(data: dict[str, Any]) -> tuple[str, str]:
     """threads, processes, either or neither, and why, at the largest W measured.
 
     Each speed-up S is judged against the ideal: it scales by the lab's rule
@@ -216,8 +233,9 @@ def recommend(data: dict[str, Any]) -> tuple[str, str]:
     for threads, unless the GIL bound from the GIL share also falls short (two
     measurements then agree that they cannot scale; not Amdahl's prediction, which
     copies that drift out of step can beat).
-    Neither scales but one gains: the larger; none gains: neither (the call is too
-    short for the dispatch, or a shared resource caps it). Without a process
+    Neither scales but one gains: the larger, unless their intervals overlap: then
+    threads, the cheaper (a noise-sized difference never decides); none gains: neither
+    (the call is too short for the dispatch, or a shared resource caps it). Without a process
     measurement, a call that holds the GIL half the time or more gets `processes`,
     marked as not measured.
     """
@@ -250,6 +268,11 @@ def recommend(data: dict[str, Any]) -> tuple[str, str]:
                 return "either", f"{winner} scale, {other} may (uncertain) {numbers}"
             return winner, f"only {winner} scale {numbers}"
     if max(t["median"], p["median"]) >= GAINS:
+        if t["low"] <= p["high"] and p["low"] <= t["high"]:  # the same within the noise
+            return "threads", (
+                f"threads and processes gain the same within their intervals, short of "
+                f"scaling, {numbers}; threads: they start faster and share memory"
+            )
         winner = "threads" if t["median"] >= p["median"] else "processes"
         return winner, f"{winner} gain, though short of scaling, {numbers}"
     return "neither", (
@@ -320,14 +343,17 @@ def _measure(
     # A free-threaded build with the GIL off has no GIL to hold: nothing to measure, and
     # the heartbeat would read 0 for any call (None says so instead).
     data["gil_share"] = _gil_share(call, calls, repeats) if gil_enabled() else None
-    data["thread_speedup"] = {str(w): _thread_speedup(call, calls, w, repeats) for w in workers}
-    data["process_speedup"], data["process_error"] = {}, None
-    try:
-        data["process_speedup"] = _process_speedups(
-            target, call, calls, workers, repeats, start_method
-        )
-    except _ProcessFailure as exc:  # it cannot run in a fresh process: threads still answer
-        data["process_error"] = f"cannot run in a fresh process ({start_method}): {exc}"
+    with Background() as seen:  # what the rest of the machine took meanwhile
+        data["thread_speedup"] = {str(w): _thread_speedup(call, calls, w, repeats) for w in workers}
+        data["process_speedup"], data["process_error"] = {}, None
+        try:
+            data["process_speedup"] = _process_speedups(
+                target, call, calls, workers, repeats, start_method
+            )
+        except _ProcessFailure as exc:  # it cannot run in a fresh process: threads answer
+            data["process_error"] = f"cannot run in a fresh process ({start_method}): {exc}"
+    data["background_cores"] = seen.reading.background_cores
+    data["steal_cores"] = seen.reading.steal_cores
     share = model_share(data)
     for key, model in (("predicted_thread_speedup", predicted), ("thread_speedup_bound", bounded)):
         data[key] = {

@@ -91,6 +91,47 @@ def test_noise_never_rules_out_the_cheaper_option() -> None:
     assert recommendation == "either" and "uncertain" in reason
 
 
+def test_gains_the_same_within_the_noise_recommend_the_cheaper_threads() -> None:
+    data = _data(1.28, 1.30, share=0.01)  # a memory-bound call, as a quiet probe read it
+    data["thread_speedup"]["2"] |= {"low": 1.22, "high": 1.37}
+    data["process_speedup"]["2"] |= {"low": 1.26, "high": 1.34}
+    recommendation, reason = recommend(data)
+    assert recommendation == "threads" and "the same within their intervals" in reason
+    data["thread_speedup"]["2"] |= {"median": 1.21, "low": 1.18, "high": 1.24}  # apart
+    assert recommend(data)[0] == "processes"
+
+
+def test_a_busy_machine_makes_the_recommendation_uncertain_and_is_named() -> None:
+    quiet = _data(0.6, 0.9)
+    assert "busy" not in recommend(quiet | {"background_cores": 0.05})[1]
+    recommendation, reason = recommend(quiet | {"background_cores": 1.4})
+    assert recommendation == "neither" and reason.startswith("uncertain: the machine was busy")
+    assert "1.40 cores of other work" in reason and "dispatch" not in reason
+
+
+def test_the_background_load_beside_a_region_is_counted_in_cores() -> None:
+    """A spinning process outside the measured tree is one core of background; the same
+    process inside it is the tree's own work."""
+    import subprocess
+    import sys
+
+    from pylab.interference import Background
+
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    sleeper = subprocess.Popen(["sleep", "5"])
+    try:
+        time.sleep(0.3)
+        with Background(sleeper.pid) as outside:
+            time.sleep(1.0)
+        with Background() as inside:
+            time.sleep(1.0)
+    finally:
+        spinner.kill()
+        sleeper.kill()
+    assert outside.reading.background_cores > 0.6, outside.reading
+    assert inside.reading.background_cores < outside.reading.background_cores - 0.5
+
+
 def test_a_gil_share_that_caps_threads_settles_a_wide_interval() -> None:
     data = _data(1.3, 1.9, share=0.8)  # the GIL bound: 1.25x, below the mark (1.4)
     data["thread_speedup"]["2"]["high"] = 1.5

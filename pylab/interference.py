@@ -1,0 +1,81 @@
+"""How much CPU the rest of the machine used while pylab measured: the background load.
+
+The machine is shared: other processes and other tenants take CPU in spells of
+seconds, and a speed-up measured in such a spell reads low for reasons that have
+nothing to do with the call. `Background` reads the system-wide busy CPU time
+(psutil.cpu_times: everything but idle and iowait) and the measured process tree's
+own CPU time at the start and the end of a region; the difference, over the wall
+time, is the background load in cores. Steal time (a hypervisor giving the CPU to
+another guest) is counted in the system's busy time where the kernel reports it, and
+also kept apart. On the lab's VM steal read 0 even in disturbed spells, so in-guest
+accounting is the main signal.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import psutil
+
+BUSY_CORES = 0.3  # background above this, on average, makes a measurement suspect
+
+
+def _busy_s() -> tuple[float, float]:
+    """System-wide busy and steal CPU seconds so far."""
+    t = psutil.cpu_times()
+    idle = t.idle + getattr(t, "iowait", 0.0)
+    return sum(t) - idle - getattr(t, "guest", 0.0) - getattr(t, "guest_nice", 0.0), getattr(
+        t, "steal", 0.0
+    )
+
+
+def _total_s(process: psutil.Process) -> float:
+    t = process.cpu_times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _tree_s(root: psutil.Process) -> float:
+    """CPU seconds of `root` and its descendants: each living one's own and its reaped
+    children's (a child reaped meanwhile moves into its parent's children_* times)."""
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            total += _total_s(process)
+        except psutil.Error:  # ended between listing and reading
+            continue
+    return total
+
+
+@dataclass
+class Reading:
+    wall_s: float
+    background_cores: float  # the rest of the machine's CPU, in cores on average
+    steal_cores: float
+
+    @property
+    def busy(self) -> bool:
+        return self.background_cores > BUSY_CORES
+
+
+class Background:
+    """`with Background() as seen:` ... then `seen.reading`: the load beside the region,
+    apart from the process tree of `pid` (default: this process)."""
+
+    def __init__(self, pid: int | None = None) -> None:
+        self._root = psutil.Process(pid)
+        self.reading: Reading | None = None
+
+    def __enter__(self) -> Background:
+        self._t0 = time.perf_counter()
+        self._busy0, self._steal0 = _busy_s()
+        self._tree0 = _tree_s(self._root)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        busy, steal = _busy_s()
+        own = max(0.0, _tree_s(self._root) - self._tree0)
+        wall = max(time.perf_counter() - self._t0, 1e-9)
+        background = max(0.0, busy - self._busy0 - own) / wall
+        self.reading = Reading(round(wall, 6), round(background, 3),
+                               round((steal - self._steal0) / wall, 3))  # fmt: skip
