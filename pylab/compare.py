@@ -13,6 +13,7 @@ from typing import Any
 
 from pylab.cells import column, label, parallel_cells
 from pylab.errors import UserError
+from pylab.fmt import fmt_interval
 from pylab.results.views import views
 
 DIFFERS = "*"
@@ -90,7 +91,7 @@ def check_comparable(cells: list[Row], claims: list) -> None:
 def _fmt(value: dict[str, Any] | None) -> str:
     if value is None:
         return "-"
-    return f"{value['median']:.2f}x [{value['low']:.2f}-{value['high']:.2f}]"
+    return fmt_interval(value)
 
 
 def format_table(columns: list[str], cells: list[Row], claims: list) -> str:

@@ -37,7 +37,7 @@ from functools import partial
 from typing import Any
 
 from pylab.errors import UserError
-from pylab.fmt import fmt_seconds
+from pylab.fmt import fmt_interval, fmt_seconds
 from pylab.gilmodel import bounded, ideal, predicted
 from pylab.heartbeat import SHARE_S, TICK_S, Heartbeat
 from pylab.interference import BUSY_CORES, Background
@@ -291,7 +291,7 @@ def beyond_ideal(data: dict[str, Any]) -> list[str]:
             most = ideal(int(w), data["cores"], data["cpu_per_wall"])
             if s["low"] > BEYOND * most:
                 found.append(
-                    f"{kind} at W={w} ran {s['median']:.2f}x [{s['low']:.2f}-{s['high']:.2f}], "
+                    f"{kind} at W={w} ran {fmt_interval(s)}, "
                     f"beyond the {most:.2f}x that {w} copies can reach on {data['cores']} cores: "
                     f"did each copy do the same work? (the setup runs again in each process)"
                 )

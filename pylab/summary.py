@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from pylab.cells import gil_back_on, intervals, label
-from pylab.fmt import fmt_confidence
+from pylab.fmt import fmt_confidence, fmt_interval
 from pylab.results.views import heading, views
 from pylab.verdicts import Row, select
 
@@ -58,12 +58,14 @@ def bounds_note(results: dict[str, Any]) -> str:
     return text + "."
 
 
-def _speedup_text(cell: dict[str, Any] | None, with_method: bool = False) -> str:
+def speedup_text(
+    cell: dict[str, Any] | None, with_method: bool = False, with_model: bool = True
+) -> str:
+    """`1.52x [1.05-1.79] W=2`, with the model's figure and the start method if asked."""
     if cell is None:
         return "-"
-    s = cell["speedup"]
-    text = f"{s['median']:.2f}x [{s['low']:.2f}-{s['high']:.2f}] W={cell['workers']}"
-    if cell.get("model_speedup") is not None:
+    text = f"{fmt_interval(cell['speedup'])} W={cell['workers']}"
+    if with_model and cell.get("model_speedup") is not None:
         text += f" (model {cell['model_speedup']:.2f}x)"
     return text + (f" {cell['start_method']}" if with_method else "")
 
@@ -79,9 +81,9 @@ def format_table(results: dict[str, Any]) -> str:
     lines = [
         (
             r.label,
-            _speedup_text(r.threads),
-            _speedup_text(r.processes, True),
-            *((_speedup_text(r.inside),) if inside else ()),
+            speedup_text(r.threads),
+            speedup_text(r.processes, True),
+            *((speedup_text(r.inside),) if inside else ()),
             r.verdict,
         )
         for r in table
@@ -141,9 +143,7 @@ def overhead_lines(results: dict[str, Any]) -> list[tuple[str, str, str]]:
     for entry in results.get("overhead") or []:
         twins = f"{entry['free_threaded']} / {entry['gil']}"
         for work in entry["works"]:
-            r = work.get("ratio")
-            text = f"{r['median']:.2f}x [{r['low']:.2f}-{r['high']:.2f}]" if work["ok"] else (
-                f"failed: {work['error']}")  # fmt: skip
+            text = fmt_interval(work["ratio"]) if work["ok"] else f"failed: {work['error']}"
             lines.append((twins, label(work), text))
     return lines
 

@@ -39,11 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def format_probe(data: dict[str, Any]) -> str:
-    from pylab.fmt import fmt_seconds
+    from pylab.fmt import fmt_interval, fmt_seconds
     from pylab.probing import NO_GIL
 
     g = data["gil_share"]
-    held = f"{g['median']:.2f} [{g['low']:.2f}-{g['high']:.2f}] of its run time" if g else NO_GIL
+    held = f"{fmt_interval(g, '')} of its run time" if g else NO_GIL
     lines = [
         f"GIL held      {held}",
         f"one call      {fmt_seconds(data['call_s'])}; {data['calls_per_copy']} "
@@ -55,8 +55,8 @@ def format_probe(data: dict[str, Any]) -> str:
     for w in data["thread_speedup"]:
         t = data["thread_speedup"][w]
         p = data["process_speedup"].get(w)
-        ptext = f"{p['median']:.2f}x [{p['low']:.2f}-{p['high']:.2f}]" if p else "-"
-        ttext = f"{t['median']:.2f}x [{t['low']:.2f}-{t['high']:.2f}]"
+        ptext = fmt_interval(p) if p else "-"
+        ttext = fmt_interval(t)
         model = (
             f"{data['predicted_thread_speedup'][w]:.2f}x, {data['thread_speedup_bound'][w]:.2f}x"
         )

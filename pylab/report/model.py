@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pylab.cells import label, largest_w, parallel_cells
+from pylab.fmt import fmt_interval
 from pylab.gilmodel import bounded, predicted
 from pylab.report.plots._common import experiment_data
 from pylab.report.render import Section
@@ -45,10 +46,6 @@ def model_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _interval(value: dict[str, float], unit: str = "") -> str:
-    return f"{value['median']:.2f}{unit} [{value['low']:.2f}-{value['high']:.2f}]"
-
-
 def model_section(results: dict[str, Any]) -> Section | None:
     rows = model_rows(results)
     if not rows:
@@ -68,11 +65,11 @@ def model_section(results: dict[str, Any]) -> Section | None:
     table = [
         (
             r["label"],
-            _interval(r["share"]),
+            fmt_interval(r["share"], ""),
             str(r["workers"]),
             f"{r['predicted']:.2f}x",
             f"{r['bound']:.2f}x",
-            _interval(r["measured"], "x"),
+            fmt_interval(r["measured"]),
             f"{r['error']:+.2f}x",
             "yes" if r["inside"] else "no",
         )

@@ -19,13 +19,6 @@ from pylab.report.render import Section
 from pylab.results.views import describe, views
 
 
-def _speedup(cell: dict[str, Any] | None) -> str:
-    if cell is None:
-        return "-"
-    s = cell["speedup"]
-    return f"{s['median']:.2f}x [{s['low']:.2f}-{s['high']:.2f}] W={cell['workers']}"
-
-
 def side_by_side(results: dict[str, Any]) -> Section | None:
     """Per kernel/variant: threads, processes and the verdict on each interpreter."""
     seen = views(results)
@@ -43,8 +36,11 @@ def side_by_side(results: dict[str, Any]) -> Section | None:
         line = [name]
         for pid, _ in seen:
             row = rows.get(pid)
-            cells = [_speedup(row.threads), _speedup(row.processes), row.verdict] if row else []
-            line += cells or ["-"] * 3
+            if row is None:
+                line += ["-"] * 3
+                continue
+            pair = (row.threads, row.processes)
+            line += [*(summary.speedup_text(c, with_model=False) for c in pair), row.verdict]
         lines.append(line)
     names = ", ".join(describe(view["machine"]["python"]) for _, view in seen)
     note = (
