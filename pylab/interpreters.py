@@ -50,9 +50,10 @@ class Target:
 
     def as_dict(self) -> dict:
         """Where it ran from, as a results file records it."""
-        environment = None if self.here else str(Path(self.executable or "").parent.parent)
+        outside = self.executable is not None and not self.here
+        environment = str(Path(self.executable).parent.parent) if outside else None
         return {"path": self.python.path, "source": self.python.source,
-                "environment": environment if self.executable else None}  # fmt: skip
+                "environment": environment}  # fmt: skip
 
 
 def current() -> Target:

@@ -1,10 +1,12 @@
-"""A measuring child under another interpreter: `python -m pylab.runner.child`.
+"""The jobs a measuring child does, and the child under another interpreter:
+`python -m pylab.runner.child`.
 
-`run --python` measures each interpreter in children of that interpreter, started
-from its environment (pylab.envs). The parent writes one job as JSON on the child's
-stdin; the child does what a forked child does (pylab.runner.isolation) and reports
-the same messages, one JSON object per line, on the stdout it was given. Anything the
-work itself prints goes to stderr, so it cannot corrupt a message.
+Every child is given one job, a JSON object, and does it by `run_job(job, send)`: a
+forked child gets it as an argument (pylab.runner.isolation), a child under another
+interpreter (`run --python`, started from its environment, pylab.envs) as one line
+on its stdin, and reports the same messages, one JSON object per line, on the stdout
+it was given. Anything the work itself prints goes to stderr, so it cannot corrupt a
+message.
 
 Jobs: {"job": "cells", "cells": [cell...], "size": n or null, "settings": {...}},
 {"job": "experiment", "name": ..., "level": ..., "cells": [...]},
@@ -29,18 +31,15 @@ from pylab.plan import CellSpec
 from pylab.settings import Settings
 
 
-def job_for(work: Callable[..., None], *args: Any) -> dict[str, Any]:
-    """The JSON job that makes a child under another interpreter do `work(send, *args)`."""
-    from pylab.runner import isolation
+def cells_job(cells: list[CellSpec], size: int | None, settings: Settings) -> dict[str, Any]:
+    """Calibrate (unless `size` is known), then measure `cells` one by one."""
+    return {"job": "cells", "cells": [c.as_dict() for c in cells], "size": size,
+            "settings": asdict(settings)}  # fmt: skip
 
-    if work is isolation.measure_cells:
-        cells, size, settings = args
-        return {"job": "cells", "cells": [c.as_dict() for c in cells], "size": size,
-                "settings": asdict(settings)}  # fmt: skip
-    if work is isolation.measure_experiment:
-        name, level, cells = args
-        return {"job": "experiment", "name": name, "level": level, "cells": cells}
-    raise ValueError(f"no job for {work!r}")
+
+def experiment_job(name: str, level: str, cells: list[dict[str, Any]]) -> dict[str, Any]:
+    """Run claim experiment `name` at `level`, given the run's cells so far."""
+    return {"job": "experiment", "name": name, "level": level, "cells": cells}
 
 
 def cell_spec(record: dict[str, Any]) -> CellSpec:
@@ -74,7 +73,8 @@ def serve(send: Callable[[dict[str, Any]], None]) -> None:
             send({"error": describe(exc)})
 
 
-def run(job: dict[str, Any], send: Callable[[dict[str, Any]], None]) -> None:
+def run_job(job: dict[str, Any], send: Callable[[dict[str, Any]], None]) -> None:
+    """Do `job`, reporting by `send`: the one dispatcher of forked and remote children."""
     from pylab.runner import isolation
 
     kind = job.get("job")
@@ -102,7 +102,7 @@ def main() -> None:
         channel.write(json.dumps(message) + "\n")
         channel.flush()
 
-    run(job, send)
+    run_job(job, send)
 
 
 if __name__ == "__main__":

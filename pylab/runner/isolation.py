@@ -13,11 +13,12 @@ before cell i, {"cell": record} after it, {"calibration_error": text} if it
 cannot calibrate. A claim experiment runs the same way, alone in its child,
 which reports {"data": ...} or {"error": text} once.
 
-On the interpreter pylab runs on, a child is forked (cheap: numpy and the kernels are
-already imported). Under another interpreter (`run --python`) it is that
-interpreter's environment running `python -m pylab.runner.child`, given the same
-work as a JSON job on stdin and reporting the same messages (pylab.runner.child);
-the parent treats both alike.
+Every child is given its work as a JSON job (pylab.runner.child). On the interpreter
+pylab runs on, the child is forked (cheap: numpy and the kernels are already
+imported) and gets the job as an argument. Under another interpreter (`run
+--python`) it is that interpreter's environment running `python -m
+pylab.runner.child`, given the job on stdin; it reports the same messages, and the
+parent treats both alike.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from pylab import results as results_io
 from pylab.executors import exit_reason
 from pylab.measure import calibrate, describe, failed_cell, measure_cell
 from pylab.plan import CellSpec
+from pylab.runner.child import cells_job, experiment_job, run_job
 from pylab.settings import Settings
 from pylab.worker import die_with_parent
 
@@ -96,18 +98,18 @@ def measure_experiment(send: Send, name: str, level: str, cells: list[dict[str, 
         send({"error": describe(exc)})
 
 
-def _forked(conn: Any, work: Callable[..., None], *args: Any) -> None:
-    """A forked child's body: `work(send, *args)`, reporting down the pipe `conn`."""
-    work(_become_child(conn), *args)
+def _forked(conn: Any, job: dict[str, Any]) -> None:
+    """A forked child's body: do `job`, reporting down the pipe `conn`."""
+    run_job(job, _become_child(conn))
 
 
 class _Child:
     """The parent's handle on one forked child process and its pipe."""
 
-    def __init__(self, work: Callable[..., None], *args: Any) -> None:
+    def __init__(self, job: dict[str, Any]) -> None:
         context = _context()
         self._recv, send = context.Pipe(duplex=False)
-        self.process = context.Process(target=_forked, args=(send, work, *args), name="pylab-child")
+        self.process = context.Process(target=_forked, args=(send, job), name="pylab-child")
         self.process.start()
         send.close()
         try:  # also from this side: killing the group must work even before the child ran
@@ -211,13 +213,9 @@ class Remote:
                 pass
 
 
-def _start(executable: str | None, work: Callable[..., None], *args: Any) -> _Child | Remote:
-    """A child doing `work(send, *args)`: forked here, or under `executable` (a job)."""
-    if executable is None:
-        return _Child(work, *args)
-    from pylab.runner.child import job_for
-
-    return Remote(executable, job_for(work, *args))
+def _start(executable: str | None, job: dict[str, Any]) -> _Child | Remote:
+    """A child doing `job` (pylab.runner.child): forked here, or under `executable`."""
+    return _Child(job) if executable is None else Remote(executable, job)
 
 
 OnStart = Callable[[CellSpec], None]
@@ -255,7 +253,7 @@ def _attempt(
     executable: str | None,
 ) -> tuple[int | None, str]:
     """One child working through `pending` (popped as cells finish) until it ends or hangs."""
-    child = _start(executable, measure_cells, pending, size, settings)
+    child = _start(executable, cells_job(pending, size, settings))
     deadline = time.monotonic() + settings.timeout_s
     try:
         while True:
@@ -288,7 +286,7 @@ def run_experiment(
 ) -> dict[str, Any]:
     """The experiment's record: its data, or why it has none (pylab.results.schema)."""
     t0 = time.monotonic()
-    child = _start(executable, measure_experiment, name, level, cells)
+    child = _start(executable, experiment_job(name, level, cells))
     try:
         message = child.next_message(t0 + timeout_s)
         reason = child.end_reason() if message is None else message.get("error")

@@ -95,21 +95,17 @@ def plan_resume(
 
 def _setups(results: Mapping[str, Any], envs_root: Path | None) -> dict[str, dict]:
     """Each interpreter of the file as it is now: its executable, machine and build."""
-    from pylab.interpreters import current, targets
+    from pylab.interpreters import targets
     from pylab.runner.start import describe
 
     machine = machine_info()
     found = {}
     for pid, record in results["pythons"].items():
         path = (record.get("interpreter") or {}).get("path") or ""
-        here = current()
-        if record["interpreter"].get("environment") is None and _same(path, here.python.path):
-            target = here
-        else:
-            try:
-                target = targets([path], envs_root, False)[0]
-            except UserError as exc:
-                raise UserError(f"cannot resume Python {pid}: {exc}") from None
+        try:  # the one running now is itself again; any other, its environment
+            (target,) = targets([path], envs_root, False)
+        except UserError as exc:
+            raise UserError(f"cannot resume Python {pid}: {exc}") from None
         python, build, error = describe(target)
         if error:  # its environment fails to build or start: its cells fail, not the run
             found[pid] = {"executable": None, "error": error}
@@ -118,12 +114,6 @@ def _setups(results: Mapping[str, Any], envs_root: Path | None) -> dict[str, dic
         found[pid] = {"executable": executable, "build": build,
                       "machine": {**machine, "python": python}}  # fmt: skip
     return found
-
-
-def _same(a: str, b: str) -> bool:
-    import os
-
-    return os.path.realpath(a) == os.path.realpath(b)
 
 
 def resume(
