@@ -110,8 +110,8 @@ def free_threaded(tmp_path_factory, shared_envs: Path) -> tuple[object, dict]:
     """A free-threaded interpreter, and its GIL twin where there is one, run together."""
     found = _found(free_threaded=True)
     if not found:
-        pytest.skip("no free-threaded CPython here (../shared/tools/install-python-ft, "
-                    "`uv python install 3.14t` or pyenv install 3.13t)")  # fmt: skip
+        pytest.skip("no free-threaded CPython here (`pyenv install 3.13t` or "
+                    "`uv python install 3.14t`; README: Getting interpreters)")  # fmt: skip
     ft = found[-1]
     twins = [p for p in _found(free_threaded=False) if p.version == ft.version]
     chosen = ",".join(p.path for p in [ft, *twins[:1]])
@@ -138,7 +138,7 @@ def test_the_overhead_of_free_threading_is_measured_against_its_gil_twin(free_th
     _, data = free_threaded
     if len(data["pythons"]) < 2:
         pytest.skip("no GIL build of the free-threaded interpreter's version here "
-                    "(../shared/tools/install-python-ft gil)")  # fmt: skip
+                    "(e.g. `pyenv install 3.13` beside 3.13t)")  # fmt: skip
     (entry,) = data["overhead"]
     assert entry["complete"] and entry["free_threaded"].endswith("t")
     assert {w["variant"] for w in entry["works"]} == {"gil", "py"}
