@@ -67,15 +67,22 @@ class Background:
         self.reading: Reading | None = None
 
     def __enter__(self) -> Background:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.reading = self.read()
+
+    def start(self) -> Background:
         self._t0 = time.perf_counter()
         self._busy0, self._steal0 = _busy_s()
         self._tree0 = _tree_s(self._root)
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def read(self) -> Reading:
+        """The load since start()."""
         busy, steal = _busy_s()
         own = max(0.0, _tree_s(self._root) - self._tree0)
         wall = max(time.perf_counter() - self._t0, 1e-9)
         background = max(0.0, busy - self._busy0 - own) / wall
-        self.reading = Reading(round(wall, 6), round(background, 3),
-                               round((steal - self._steal0) / wall, 3))  # fmt: skip
+        return Reading(round(wall, 6), round(background, 3),
+                       round((steal - self._steal0) / wall, 3))  # fmt: skip

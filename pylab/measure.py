@@ -1,10 +1,11 @@
 """Measuring one cell: calibrate the work, then interleaved serial/parallel pairs.
 
 This machine drifts and is noisy, so a speed-up is never a serial time from
-minutes ago divided by a parallel time now. Each repeat times the serial run
+minutes ago divided by a parallel time now. Each pair times the serial run
 and the parallel run back to back (alternating which goes first, so drift
 favours neither), and the speed-up is the median of the per-pair ratios with an
-order-statistic interval (stats.median_interval).
+order-statistic interval (stats.median_interval). How many pairs, and which are
+trusted, pylab.sampling decides; which CPU each run gets, pylab.placement.
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from pylab import kernels
+from pylab import kernels, placement, sampling
 from pylab import results as results_io
 from pylab.errors import WrongResult
 from pylab.executors import Executor, Run, SerialExecutor, make_executor
+from pylab.interference import Background
 from pylab.machine import usable_cores
 from pylab.plan import CellSpec
 from pylab.rules import ideal
+from pylab.sampling import Timed
 from pylab.settings import Settings
 from pylab.stats import coefficient_of_variation, median_interval
-from pylab.timing import interleaved
 from pylab.worker import Job, WorkerInfo, job_input
 
 # A cell is flagged noisy when its speed-up interval is wider than this share of
@@ -84,29 +86,58 @@ def measure_cell(spec: CellSpec, size: int, settings: Settings) -> dict[str, Any
 
 
 def _measure(spec: CellSpec, job: Job, settings: Settings) -> dict[str, Any]:
-    serial = SerialExecutor()
-    with make_executor(spec.executor, spec.workers, spec.start_method) as parallel:
+    # A thread pool's baseline runs in a thread too (SerialExecutor explains why).
+    with (
+        SerialExecutor(in_thread=spec.executor == "threads") as serial,
+        make_executor(spec.executor, spec.workers, spec.start_method) as parallel,
+    ):
         dispatch_s = parallel.dispatch_overhead()
-        runs = [checked_run(serial, job, "serial"), checked_run(parallel, job, parallel.kind)]
-        pairs = [tuple(p) for p in interleaved(runs, settings.repeats, settings.warmups)]
+        cpus = placement.allowed()
+
+        def serial_run(pair: int) -> Timed:
+            return timed_run(serial, job, "serial", placement.cpu_for(pair, cpus))
+
+        def parallel_run(pair: int) -> Timed:
+            where = placement.cpu_for(pair, cpus) if spec.workers == 1 else None
+            return timed_run(parallel, job, parallel.kind, where)
+
+        sample = sampling.take(serial_run, parallel_run, policy(settings))
         # Asked after the kernel ran in every worker: on a free-threaded build, importing
         # a module that does not declare itself safe without the GIL turns it back on.
         workers = parallel.identify()
         start_s = parallel.start_s
-    return _summarize(spec, job, pairs, workers, dispatch_s, start_s)
+    return _summarize(spec, job, sample, settings, workers, dispatch_s, start_s)
+
+
+def policy(settings: Settings) -> sampling.Policy:
+    return sampling.Policy(
+        settings.repeats, settings.precision, settings.max_time_s, settings.warmups
+    )
+
+
+def timed_run(executor: Executor, job: Job, who: str, cpus: placement.Cpus | None) -> Timed:
+    """One checked run, with the CPU its slowest worker used and the load beside it."""
+    with Background() as seen:
+        run = _checked(executor.run(job, cpus), job, who)
+    slowest = max(p.cpu_s for p in run.parts) if len(run.parts) > 1 else run.cpu_s
+    share = run.cpu_s / (run.wall_s * executor.workers) if run.wall_s > 0 else 0.0
+    assert seen.reading is not None
+    return Timed(run.wall_s, slowest, share, seen.reading, run)
 
 
 def _summarize(
     spec: CellSpec,
     job: Job,
-    pairs: list[tuple[Run, Run]],
+    sample: sampling.Sample,
+    settings: Settings,
     workers: list[WorkerInfo],
     dispatch_s: float,
     start_s: float | None,
 ) -> dict[str, Any]:
+    pairs = sample.pairs
     serial_s = [s.wall_s for s, _ in pairs]
     parallel_s = [p.wall_s for _, p in pairs]
-    speedup = median_interval([s / p for s, p in zip(serial_s, parallel_s, strict=True)])
+    speedup = median_interval(sample.ratios)
     cores = usable_cores()
     model = kernels.get(spec.kernel).thread_model
     threads = model and spec.executor == "threads"
@@ -117,14 +148,15 @@ def _summarize(
         samples={
             "serial_s": serial_s,
             "parallel_s": parallel_s,
-            "parallel_cpu_s": [p.cpu_s for _, p in pairs],
+            "parallel_cpu_s": [p.run.cpu_s for _, p in pairs],
         },
         speedup=speedup,
         efficiency=speedup.scaled(1.0 / ideal(spec.workers, cores)),
-        cpu_per_wall=median_interval([p.cpu_s / p.wall_s for _, p in pairs]),
+        cpu_per_wall=median_interval([p.run.cpu_s / p.wall_s for _, p in pairs]),
         throughput=median_interval([job.size / p for p in parallel_s]),
         model_speedup=model(dict(spec.params), spec.workers, cores) if threads else None,
         noisy_above=NOISY_WIDTH,
+        precision=settings.precision,
         serial_cv=coefficient_of_variation(serial_s),
         dispatch_s=dispatch_s,
         pool_start_s=start_s,
@@ -133,4 +165,5 @@ def _summarize(
             "threads": len({(w.pid, w.thread_id) for w in workers}),
             "gil_enabled": sorted({w.gil_enabled for w in workers}),
         },
+        interference=sampling.interference(sample),
     )

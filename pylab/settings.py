@@ -11,8 +11,10 @@ DEFAULT_OUT = Path("results")  # where runs are written, and `report` looks, by 
 
 @dataclass(frozen=True)
 class Settings:
-    repeats: int = 6  # timed pairs per cell
+    repeats: int = 6  # timed pairs per cell at least (pylab.sampling takes more as needed)
     warmups: int = 1  # pairs run and dropped before them
+    precision: float = 0.10  # pairs are taken until the speed-up interval is this narrow
+    max_time_s: float = 2.0  # ... or a cell's pairs have taken this long
     min_time_s: float = 0.15  # the serial run of every cell lasts at least this long
     timeout_s: float = 300.0  # a cell (or a calibration) running longer is stopped and failed
     level: str = "default"  # how much the claim experiments measure (experiments.base.LEVELS)

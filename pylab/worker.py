@@ -17,6 +17,7 @@ from typing import Any
 
 from pylab import kernels
 from pylab.machine import gil_enabled
+from pylab.placement import pin
 from pylab.timing import BARRIER_TIMEOUT_S
 
 _process_barrier: Any = None  # set in each pool process by init_process
@@ -107,10 +108,12 @@ def rendezvous(barrier: Any = None) -> None:
         barrier.wait(BARRIER_TIMEOUT_S)
 
 
-def run_part(part: Part, barrier: Any = None) -> PartResult:
-    """Run one part; with a barrier, start only once every worker is ready."""
+def run_part(part: Part, cpus: frozenset[int] | None = None, barrier: Any = None) -> PartResult:
+    """Run one part, on `cpus` if given (pylab.placement); with a barrier, start only once
+    every worker is ready."""
     run = kernels.get(part.job.kernel).variant(part.job.variant)
     data = part_input(part)
+    pin(cpus)
     rendezvous(barrier)
     cpu0 = time.thread_time()
     value = run(data)

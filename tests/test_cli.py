@@ -53,7 +53,7 @@ def test_run_writes_a_valid_results_file(cli, tmp_path: Path) -> None:
         "run", "--only", "scaling", "--preset", "quick", "--kernels", "compute,io",
         "--variants", "nogil", "--executors", "serial,threads,processes", "--workers", "2",
         "--repeats", "2",
-        "--min-time", "0.02", "--out", "out", "-q",
+        "--min-time", "0.02", "--max-time", "0", "--out", "out", "-q",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     path = Path(done.stdout.strip().splitlines()[-1])

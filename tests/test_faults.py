@@ -22,7 +22,7 @@ from pylab.machine import usable_cores
 from pylab.plan import Selection, build_plan
 from pylab.presets import get_preset
 
-QUICK = ["--only", "scaling", "--repeats", "2", "--min-time", "0.02", "-q"]
+QUICK = ["--only", "scaling", "--repeats", "2", "--min-time", "0.02", "--max-time", "0", "-q"]
 
 
 def _cells(path: Path) -> dict[tuple[str, str], dict]:

@@ -17,7 +17,7 @@ from pylab import pythons, results
 
 TINY = ["--preset", "quick", "--kernels", "compute", "--executors", "serial,threads",
         "--workers", "2", "--only", "scaling", "--repeats", "2", "--min-time", "0.02",
-        "-q"]  # fmt: skip
+        "--max-time", "0", "-q"]  # fmt: skip
 
 
 def _found(free_threaded: bool) -> list[pythons.Python]:

@@ -19,7 +19,7 @@ from pylab.errors import UserError
 # Options that choose what to measure: a resumed run takes them from its file.
 PLAN_OPTIONS = (
     "preset", "kernels", "variants", "executors", "start_methods", "workers", "params",
-    "repeats", "min_time", "out", "only", "level", "python",
+    "repeats", "min_time", "precision", "max_time", "out", "only", "level", "python",
 )  # fmt: skip
 
 
@@ -55,7 +55,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--level", help="how much the claim experiments measure: tiny, quick, default, full"
     )
-    p.add_argument("--repeats", type=args.number(int, 1, 1000), help="timed pairs per cell")
+    p.add_argument(
+        "--repeats", type=args.number(int, 1, 1000), help="timed pairs per cell, at least"
+    )
+    p.add_argument(
+        "--precision",
+        type=args.number(float, 0, 10),
+        help="take pairs until the speed-up interval is this share of the median wide "
+        f"(default: {Settings.precision:g}; 0: until --max-time)",
+    )
+    p.add_argument(
+        "--max-time",
+        type=args.number(float, 0, 86400),
+        help="seconds of pairs per cell before it settles for less precision "
+        "(default: the preset's; 0: exactly --repeats pairs)",
+    )
     p.add_argument(
         "--min-time", type=args.number(float, 0.001, 3600), help="least seconds per serial run"
     )
@@ -125,6 +139,8 @@ def _overrides(opts: argparse.Namespace) -> dict[str, Any]:
     return {
         "repeats": opts.repeats,
         "min_time_s": opts.min_time,
+        "precision": opts.precision,
+        "max_time_s": opts.max_time,
         "timeout_s": opts.timeout,
         "level": opts.level,
     }
@@ -166,7 +182,12 @@ def _tables(results: dict, path: Path) -> int:
         if table:
             print(table)
             print()
+    from pylab.quality import quality_line
+
     for pid, view in results_io.views(results):
+        noise = quality_line(view)
+        if noise:
+            print(f"pylab: Python {pid}: {noise}", file=sys.stderr)
         warning = summary.gil_warning(view)
         if warning:
             print(f"pylab: warning: Python {pid}: {warning}", file=sys.stderr)

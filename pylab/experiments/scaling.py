@@ -109,7 +109,10 @@ def _own_cells(name: str, level: Level, workers: int) -> list[dict[str, Any]]:
     kernel, variant = name.split("/")
     params = tuple(sorted(kernels.get(kernel).resolve_params().items()))
     least = max(0.02, Settings.min_time_s * level.scale)
-    settings = Settings(repeats=level.repeats, warmups=1, min_time_s=least)
+    settings = Settings(
+        repeats=level.repeats, warmups=1, min_time_s=least,
+        max_time_s=Settings.max_time_s * level.scale,
+    )  # fmt: skip
     size = calibrate(kernel, variant, params, settings.min_time_s)
     specs = [CellSpec(kernel, variant, "threads", None, workers, params)]
     specs.append(CellSpec(kernel, variant, "processes", "fork", workers, params))

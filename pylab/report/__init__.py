@@ -15,6 +15,7 @@ from typing import Any
 
 from pylab import CLAIMS_DOC, summary
 from pylab import results as results_io
+from pylab.quality import quality_line
 from pylab.report.answer import answer
 from pylab.report.figures import save_png
 from pylab.report.model import model_section
@@ -75,6 +76,9 @@ def _noise_section(results: dict[str, Any], problems: list[str]) -> Section:
         f"{len(noisy)} of {len(cells)} cells are flagged noisy ({_noisy_rule(cells)}); load "
         f"average before {load.get('before')}, after {load.get('after')}."
     ]
+    line = quality_line(results)
+    if line:
+        paragraphs.append(f"Precision: {line}.")
     upgraded = results.get("upgraded")
     if upgraded:
         changes = "; ".join(upgraded.get("changes") or [])

@@ -40,6 +40,11 @@ file is upgraded in memory on load, see pylab.results.upgrade):
     and `works`: kernel, variant, params, size, ok, error, ratio (free-threaded / GIL
     serial seconds, an interval) and samples (free_threaded_s, gil_s). A version-2
     file becomes one interpreter's.
+    Added 2026-12-03 under the same version, optional (issue 13): settings.precision
+    and settings.max_time_s; each cell's `interference` (pairs_taken, disturbed,
+    used_disturbed, stopped, reasons, background_cores, background_cores_max,
+    steal_cores_max) and noise.precision and noise.precise; load.background_cores and
+    load.background_cpu_s (the rest of the machine during the run).
 
 The file is rewritten after every cell by atomic replace, so a run killed at any
 moment leaves a valid file holding every finished cell. Reading it parses JSON and
@@ -141,13 +146,15 @@ def measured_cell(
     throughput: Interval,
     model_speedup: float | None,
     noisy_above: float,
+    precision: float,
     serial_cv: float,
     dispatch_s: float,
     pool_start_s: float | None,
     workers_seen: Mapping[str, Any],
+    interference: Mapping[str, Any],
 ) -> dict[str, Any]:
     """A measured cell; `noisy_above` is the interval width (share of the median) above
-    which it is flagged noisy."""
+    which it is flagged noisy, `precision` the width its pairs were taken to reach."""
     width = speedup.relative_width
     return {
         **where,
@@ -166,11 +173,14 @@ def measured_cell(
             "speedup_relative_width": round(width, 4),
             "serial_cv": round(serial_cv, 4),
             "noisy_above": noisy_above,
+            "precision": precision,
+            "precise": width <= precision,
         },
         "dispatch_s": round(dispatch_s, 6),
         "dispatch_share": round(dispatch_s / median(samples["parallel_s"]), 6),
         "pool_start_s": round(pool_start_s, 6) if pool_start_s is not None else None,
         "workers_seen": dict(workers_seen),
+        "interference": dict(interference),
     }
 
 

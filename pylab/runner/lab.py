@@ -13,6 +13,7 @@ from pylab import results as results_io
 from pylab.cells import params_label
 from pylab.errors import Terminated
 from pylab.experiments import judge_all
+from pylab.interference import Background
 from pylab.machine import load_average
 from pylab.measure import failed_cell
 from pylab.plan import CellSpec
@@ -99,6 +100,7 @@ def run_lab(run: LabRun, progress: Progress | None = None) -> dict[str, Any]:
 
     results["status"] = "running"
     results_io.save(results, path)
+    background = Background().start()
     try:
         for part in run.parts:
             _run_part(results, part, run.settings, path, announce)
@@ -114,8 +116,19 @@ def run_lab(run: LabRun, progress: Progress | None = None) -> dict[str, Any]:
         results["finished"] = results_io.utc_now().isoformat(timespec="seconds")
         results["wall_s"] = round((results.get("wall_s") or 0) + time.perf_counter() - t0, 3)
         results["load"]["after"] = load_average()
+        _add_background(results["load"], background)
         results_io.save(results, path)
     return results
+
+
+def _add_background(load: dict[str, Any], background: Background) -> None:
+    """The rest of the machine's CPU during the run (added up over resumed parts)."""
+    seen = background.read()
+    cpu_s = load.get("background_cpu_s", 0.0) + seen.background_cores * seen.wall_s
+    wall_s = load.get("background_wall_s", 0.0) + seen.wall_s
+    load["background_cpu_s"] = round(cpu_s, 3)
+    load["background_wall_s"] = round(wall_s, 3)
+    load["background_cores"] = round(cpu_s / wall_s, 3) if wall_s else 0.0
 
 
 def _run_part(

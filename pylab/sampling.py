@@ -1,0 +1,162 @@
+"""How many pairs a cell takes: until its speed-up is precise enough, within its time.
+
+A fixed count of pairs is too many on a quiet machine and too few on a busy one. A
+cell keeps taking interleaved serial/parallel pairs until the interval of its
+speed-up is narrower than `precision` (a share of the median, full width) or its
+time is spent, and never trusts a pair that something else disturbed:
+
+- background: the rest of the machine used more than interference.BUSY_CORES while
+  one of the pair's runs was timed (seen inside this machine, pylab.interference);
+- a slowed CPU: a run used clearly more CPU time for the same work than the best run
+  of its side. A VM's neighbours slow it from outside the guest, where no load
+  shows; the run's threads then still do full CPU time, only slower, and the CPU
+  seconds give it away. A run that mostly waits (CPU under MIN_CPU_SHARE of its wall
+  per worker, the `io` kernel) has no CPU to compare and is judged by background only.
+
+A disturbed pair is set aside and another taken in its place, as long as the time
+lasts. If too few clean pairs remain, the cell uses them all and says so.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pylab.interference import Reading
+from pylab.stats import median, median_interval
+
+RATE_SLACK = 1.25  # CPU seconds this many times the side's best, for the same work: slowed
+MIN_CPU_SHARE = 0.2  # CPU per wall per worker below which a run mostly waits
+MAX_PAIRS = 200  # a bound even for a cell given hours
+
+
+@dataclass(frozen=True)
+class Timed:
+    """One timed run: its wall time, the CPU its slowest worker used, and the load beside it."""
+
+    wall_s: float
+    cpu_s: float  # the slowest worker's CPU seconds (the whole run's if it has one worker)
+    cpu_share: float  # CPU per wall per worker: near 1 when the workers compute
+    background: Reading
+    run: Any = None  # what the executor returned (pylab.executors.Run)
+
+
+@dataclass(frozen=True)
+class Policy:
+    min_pairs: int  # taken in any case: with 6, [min, max] covers the median at 96.9%
+    precision: float  # stop once the interval's full width is at most this share of the median
+    max_time_s: float  # stop taking pairs once this much time is spent (min_pairs reached)
+    warmups: int = 1  # pairs run and dropped first
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The pairs a cell's figures come from, and how the taking went."""
+
+    pairs: list[tuple[Timed, Timed]]  # the pairs used, in the order taken
+    every: list[tuple[Timed, Timed]]  # every pair timed (warm-ups not counted)
+    disturbed: int  # of them, set aside as disturbed
+    used_disturbed: bool  # too few clean pairs: all of them were used
+    stopped: str  # "precise", "time" or "pairs"
+    reasons: list[str]  # why pairs were set aside (distinct, first few)
+
+    @property
+    def ratios(self) -> list[float]:
+        return [s.wall_s / p.wall_s for s, p in self.pairs]
+
+
+def _slowed(run: Timed, best_cpu_s: float) -> bool:
+    return run.cpu_share >= MIN_CPU_SHARE and run.cpu_s > RATE_SLACK * best_cpu_s
+
+
+def disturbance(pairs: Sequence[tuple[Timed, Timed]]) -> list[str | None]:
+    """Why each pair is not to be trusted, or None for a clean pair."""
+    best = [min(pair[side].cpu_s for pair in pairs) for side in (0, 1)]
+    reasons: list[str | None] = []
+    for pair in pairs:
+        why = None
+        for side, name in enumerate(("serial", "parallel")):
+            run = pair[side]
+            if run.background.busy:
+                why = f"{name} run beside {run.background.background_cores:.2f} cores of other work"
+            elif _slowed(run, best[side]):
+                why = f"{name} run used {run.cpu_s / best[side]:.2f}x its best CPU time"
+            if why:
+                break
+        reasons.append(why)
+    return reasons
+
+
+def precise(ratios: Sequence[float], precision: float, min_pairs: int) -> bool:
+    """At least `min_pairs` ratios whose median interval is at most `precision` wide
+    (never, for a precision of 0: the cell then takes pairs until its time is spent)."""
+    if len(ratios) < min_pairs or precision <= 0:
+        return False
+    return median_interval(ratios).relative_width <= precision
+
+
+def take(
+    serial: Callable[[int], Timed],
+    parallel: Callable[[int], Timed],
+    policy: Policy,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Sample:
+    """Interleaved pairs (serial first in even pairs, parallel first in odd ones, so drift
+    favours neither) until the clean ones are precise, the time is spent or MAX_PAIRS
+    are taken. Each run is given the pair's index (for the CPU it is placed on)."""
+
+    def pair(i: int) -> tuple[Timed, Timed]:
+        if i % 2 == 0:
+            s = serial(i)
+            return s, parallel(i)
+        p = parallel(i)
+        return serial(i), p
+
+    for i in range(policy.warmups):
+        pair(i)
+    t0 = clock()
+    pairs: list[tuple[Timed, Timed]] = []
+    while True:
+        pairs.append(pair(len(pairs)))
+        reasons = disturbance(pairs)
+        clean = [p for p, why in zip(pairs, reasons, strict=True) if why is None]
+        stopped = _stop(pairs, clean, policy, clock() - t0)
+        if stopped:
+            break
+    enough = len(clean) >= policy.min_pairs
+    return Sample(
+        pairs=clean if enough else pairs,
+        every=pairs,
+        disturbed=len(pairs) - len(clean),
+        used_disturbed=not enough and len(clean) < len(pairs),
+        stopped=stopped,
+        reasons=list(dict.fromkeys(r for r in reasons if r))[:3],
+    )
+
+
+def _stop(pairs: list, clean: list, policy: Policy, spent_s: float) -> str | None:
+    if precise([s.wall_s / p.wall_s for s, p in clean], policy.precision, policy.min_pairs):
+        return "precise"
+    if len(pairs) >= policy.min_pairs and spent_s >= policy.max_time_s:
+        return "time"
+    if len(pairs) >= MAX_PAIRS:
+        return "pairs"
+    return None
+
+
+def interference(sample: Sample) -> dict[str, Any]:
+    """What a cell records of the interference it met, over every run it timed."""
+    every = [run.background for pair in sample.every for run in pair]
+    cores = [r.background_cores for r in every]
+    return {
+        "pairs_taken": len(sample.every),
+        "disturbed": sample.disturbed,
+        "used_disturbed": sample.used_disturbed,
+        "stopped": sample.stopped,
+        "reasons": sample.reasons,
+        "background_cores": round(median(cores), 3),
+        "background_cores_max": round(max(cores), 3),
+        "steal_cores_max": round(max(r.steal_cores for r in every), 3),
+    }
