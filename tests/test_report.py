@@ -184,3 +184,14 @@ def test_compare_takes_the_interpreters_of_one_file(cli, tmp_path: Path) -> None
     compute = [line for line in lines if line.startswith("compute/") and " threads " in line]
     assert compute and all(line.endswith("*") for line in compute)
     assert any(line.startswith("C15") and line.endswith("*") for line in lines)
+
+
+def test_the_noise_section_says_what_interference_was_seen(tmp_path: Path) -> None:
+    path = _copy("full_small.json", tmp_path)
+    data = json.loads(path.read_text())
+    data["experiments"]["ipc"]["background_cores"] = 0.91  # a format-1 file, upgraded
+    data["load"] |= {"background_cores": 0.42, "background_cpu_s": 12.6}
+    path.write_text(json.dumps(data))
+    md = (write_report(path).parent / "report.md").read_text()
+    assert "Busy: experiment ipc measured beside 0.91 cores of other work" in md
+    assert "the rest of the machine used 0.42 cores on average (13 CPU s)" in md

@@ -15,6 +15,7 @@ from typing import Any
 
 from pylab import CLAIMS_DOC, summary
 from pylab import results as results_io
+from pylab.interference import BUSY_CORES
 from pylab.quality import quality_line
 from pylab.report.answer import answer
 from pylab.report.figures import save_png
@@ -87,6 +88,11 @@ def _noise_section(results: dict[str, Any], problems: list[str]) -> Section:
             f"format {results_io.FORMAT_VERSION}: {changes}."
         )
     paragraphs += [f"Noisy: {line}" for line in noisy]
+    paragraphs += [
+        f"Busy: experiment {n} measured beside {e['background_cores']:.2f} cores of other work"
+        for n, e in experiments.items()
+        if e.get("background_cores", 0) > BUSY_CORES
+    ]
     paragraphs += [f"Failed: {line}" for line in failed] + [f"Report: {p}" for p in problems]
     return Section("Noise and failures", paragraphs)
 

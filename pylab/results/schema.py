@@ -44,7 +44,8 @@ file is upgraded in memory on load, see pylab.results.upgrade):
     and settings.max_time_s; each cell's `interference` (pairs_taken, disturbed,
     used_disturbed, stopped, reasons, background_cores, background_cores_max,
     steal_cores_max) and noise.precision and noise.precise; load.background_cores and
-    load.background_cpu_s (the rest of the machine during the run).
+    load.background_cpu_s (the rest of the machine during the run); each experiment's
+    background_cores.
 
 The file is rewritten after every cell by atomic replace, so a run killed at any
 moment leaves a valid file holding every finished cell. Reading it parses JSON and
@@ -185,11 +186,13 @@ def measured_cell(
 
 
 def experiment_record(
-    elapsed_s: float, data: Any = None, error: str | None = None
+    elapsed_s: float, data: Any = None, error: str | None = None, background: float | None = None
 ) -> dict[str, Any]:
-    """What one claim experiment gave: its data, or why it has none."""
+    """What one claim experiment gave: its data (and the rest of the machine's load, in
+    cores, while it measured), or why it has none."""
     if error is None:
-        return {"ok": True, "data": data, "elapsed_s": round(elapsed_s, 3)}
+        record = {"ok": True, "data": data, "elapsed_s": round(elapsed_s, 3)}
+        return record | ({"background_cores": background} if background is not None else {})
     return {"ok": False, "error": error, "elapsed_s": round(elapsed_s, 3)}
 
 

@@ -87,13 +87,17 @@ def measure_cells(send: Send, cells: list[CellSpec], size: int | None, settings:
 
 
 def measure_experiment(send: Send, name: str, level: str, cells: list[dict[str, Any]]) -> None:
-    """In a child: run one claim experiment's measurement and report its data."""
+    """In a child: run one claim experiment's measurement and report its data, and the
+    rest of the machine's load meanwhile (its timings are not re-measured: the reader
+    is told)."""
     from pylab import experiments
     from pylab.experiments.base import LEVELS
+    from pylab.interference import Background
 
     try:
-        data = experiments.get(name).measure(LEVELS[level], cells)
-        send({"data": data})
+        with Background() as seen:
+            data = experiments.get(name).measure(LEVELS[level], cells)
+        send({"data": data, "background_cores": seen.reading.background_cores})
     except Exception as exc:  # includes data that is not JSON: the experiment failed
         send({"error": describe(exc)})
 
@@ -296,7 +300,8 @@ def run_experiment(
         child.kill()
     elapsed = time.monotonic() - t0
     if message and "data" in message:
-        return results_io.experiment_record(elapsed, data=message["data"])
+        background = message.get("background_cores")
+        return results_io.experiment_record(elapsed, data=message["data"], background=background)
     return results_io.experiment_record(elapsed, error=str(reason))
 
 
