@@ -52,15 +52,37 @@ def cell_rows(runs: list[dict[str, Any]]) -> list[Row]:
     return rows
 
 
-def claim_rows(runs: list[dict[str, Any]]) -> list[tuple[str, list[str | None], bool]]:
-    ids = sorted({cid for run in runs for cid in run.get("claims") or {}})
+VerdictRow = tuple[str, list[str | None], bool]
+
+
+def _verdict_rows(tables: list[dict[str, str]], keys: list[str]) -> list[VerdictRow]:
     rows = []
-    for cid in ids:
-        verdicts = [((run.get("claims") or {}).get(cid) or {}).get("verdict") for run in runs]
-        present = {v for v in verdicts if v is not None}
+    for key in keys:
+        verdicts = [table.get(key) for table in tables]
         if sum(v is not None for v in verdicts) >= 2:
-            rows.append((cid, verdicts, len(present) > 1))
+            rows.append((key, verdicts, len({v for v in verdicts if v is not None}) > 1))
     return rows
+
+
+def claim_rows(runs: list[dict[str, Any]]) -> list[VerdictRow]:
+    """Each claim's verdict in each run."""
+    tables = [{cid: c.get("verdict") for cid, c in (r.get("claims") or {}).items()} for r in runs]
+    return _verdict_rows(tables, sorted({cid for table in tables for cid in table}))
+
+
+def table_rows(runs: list[dict[str, Any]]) -> list[VerdictRow]:
+    """Each kernel/variant's verdict in the speed-up table of each run (as stored)."""
+    tables = [dict((r.get("verdicts") or {}).get("rows") or {}) for r in runs]
+    keys: dict[str, None] = {}
+    for table in tables:
+        keys |= dict.fromkeys(table)
+    return _verdict_rows(tables, list(keys))
+
+
+def agreement(verdicts: list[str | None]) -> str:
+    """`4/5`: how many runs give the most common verdict, of those that judged it."""
+    present = [v for v in verdicts if v is not None]
+    return f"{max(present.count(v) for v in present)}/{len(present)}"
 
 
 def names(paths: list[Path], runs: list[dict[str, Any]]) -> list[str]:
@@ -83,7 +105,7 @@ def runs(paths: list[Path], files: list[dict[str, Any]]) -> tuple[list[str], lis
     return columns, found
 
 
-def check_comparable(cells: list[Row], claims: list) -> None:
+def check_comparable(cells: list[Row], claims: list[VerdictRow]) -> None:
     if not cells and not claims:
         raise UserError("the files have no cell and no claim in common: nothing to compare")
 
@@ -94,8 +116,11 @@ def _fmt(value: dict[str, Any] | None) -> str:
     return fmt_interval(value)
 
 
-def format_table(columns: list[str], cells: list[Row], claims: list) -> str:
-    """The speed-ups side by side, then the verdicts; `*` marks a difference."""
+def format_table(
+    columns: list[str], cells: list[Row], claims: list[VerdictRow], verdicts: list[VerdictRow]
+) -> str:
+    """The speed-ups side by side, then the table's verdicts and the claims' with how many
+    runs agree; `*` marks a difference."""
     lines = []
     if cells:
         body = [
@@ -104,10 +129,12 @@ def format_table(columns: list[str], cells: list[Row], claims: list) -> str:
             for lab, ex, w in [row.key]
         ]
         lines += _aligned(("cell", *columns, ""), body)
-    if claims:
-        body = [(cid, *[v or "-" for v in vs], DIFFERS if d else "") for cid, vs, d in claims]
-        lines += [""] + _aligned(("claim", *columns, ""), body)
-    marked = sum(r.differs for r in cells) + sum(d for *_, d in claims)
+    for title, rows in (("verdict", verdicts), ("claim", claims)):
+        if rows:
+            body = [(key, *[v or "-" for v in vs], agreement(vs), DIFFERS if d else "")
+                    for key, vs, d in rows]  # fmt: skip
+            lines += [""] + _aligned((title, *columns, "agree", ""), body)
+    marked = sum(r.differs for r in cells) + sum(d for *_, d in claims + verdicts)
     lines += ["", f"{DIFFERS} marks {marked} difference(s): intervals that do not overlap, "
               "or verdicts that differ"]  # fmt: skip
     return "\n".join(lines)

@@ -1,7 +1,8 @@
 """`python -m pylab compare A.json B.json [...]`: runs side by side.
 
-Speed-ups per cell and verdicts per claim; `*` marks intervals that do not
-overlap or verdicts that differ. Each interpreter of a file (`run --python`) is a
+Speed-ups per cell, the speed-up table's verdicts and the claims' verdicts, with
+how many runs agree on each; `*` marks intervals that do not overlap or verdicts
+that differ. Each interpreter of a file (`run --python`) is a
 run of its own here, so one file of several interpreters compares them. `--html
 PATH` also writes a comparison page with the speed-up curves of every run overlaid.
 """
@@ -30,7 +31,7 @@ def main(args: argparse.Namespace) -> int:
         raise UserError("compare needs two results files, or one with several interpreters")
     cells, claims = compare.cell_rows(runs), compare.claim_rows(runs)
     compare.check_comparable(cells, claims)
-    table = compare.format_table(names, cells, claims)
+    table = compare.format_table(names, cells, claims, compare.table_rows(runs))
     print(table)
     if args.html:
         from pylab.report.comparison import write_comparison
