@@ -40,6 +40,8 @@ file is upgraded in memory on load, see pylab.results.upgrade):
     and `works`: kernel, variant, params, size, ok, error, ratio (free-threaded / GIL
     serial seconds, an interval) and samples (free_threaded_s, gil_s). A version-2
     file becomes one interpreter's.
+    Added the same day, optional: machine.state, the machine's state at the start
+    (pylab.machinestate: governor, turbo, isolated CPUs, load, other busy processes).
 
 The file is rewritten after every cell by atomic replace, so a run killed at any
 moment leaves a valid file holding every finished cell. Reading it parses JSON and
