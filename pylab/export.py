@@ -86,7 +86,7 @@ def _metadata(view: dict[str, Any], cell: dict[str, Any], name: str) -> dict[str
     }
 
 
-def suite(results: dict[str, Any], cells: list[tuple]) -> Any:
+def suite(cells: list[tuple]) -> Any:
     """A pyperf.BenchmarkSuite of `cells` (named_cells' tuples), two benchmarks each."""
     import pyperf
 

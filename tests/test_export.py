@@ -51,7 +51,7 @@ def test_pyperf_reads_the_export_and_compares_two_runs(cli, tmp_path: Path) -> N
 def test_values_are_seconds_per_unit_and_raw_values_the_samples(tmp_path: Path) -> None:
     data = results.load(DATA / "scaling_only.json")
     out = tmp_path / "suite.json"
-    suite(data, select(named_cells(data), ["compute/nogil threads W=2"], out)).dump(str(out))
+    suite(select(named_cells(data), ["compute/nogil threads W=2"], out)).dump(str(out))
     loaded = pyperf.BenchmarkSuite.load(str(out))
     cell = next(c for c in data["cells"] if c["variant"] == "nogil" and c["workers"] == 2
                 and c["executor"] == "threads")  # fmt: skip

@@ -50,7 +50,7 @@ def main(args: argparse.Namespace) -> int:
     results = results_io.load(args.results)
     cells = select(named_cells(results), args.cell, args.results)
     try:
-        suite(results, cells).dump(str(args.pyperf), replace=True)
+        suite(cells).dump(str(args.pyperf), replace=True)
     except OSError as exc:
         raise UserError(f"cannot write {args.pyperf}: {exc.strerror or exc}") from None
     cells_text = f"{len(cells)} cell{'s' if len(cells) != 1 else ''}"
