@@ -42,6 +42,7 @@ from pylab.gilmodel import bounded, ideal, predicted
 from pylab.heartbeat import SHARE_S, TICK_S, Heartbeat
 from pylab.interference import BUSY_CORES, Background
 from pylab.machine import gil_enabled, machine_info, usable_cores
+from pylab.machinestate import check as check_machine
 from pylab.pinning import pools_pinned
 from pylab.rules import scales_at
 from pylab.stats import summarize
@@ -311,10 +312,18 @@ def probe_target(
     """Measure `call` (rebuilt in processes from `target`); the JSON the CLI writes.
 
     BLAS and OpenMP pools are pinned to one thread meanwhile, so W copies use W threads,
-    not W x the pool's; the record says what was pinned, and on which machine."""
+    not W x the pool's; the record says what was pinned, on which machine, and in what
+    state the machine was at the start (pylab.machinestate)."""
+    state, warnings = check_machine()  # before the probe starts anything of its own
     with pools_pinned() as pinning:
         data = _measure(target, call, workers, start_method, repeats)
-    return {**data, "machine": machine_info(), "pinning": pinning}
+    return {
+        **data,
+        "machine": machine_info(),
+        "machine_state": state,
+        "machine_warnings": warnings,
+        "pinning": pinning,
+    }
 
 
 def _measure(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from pylab import results
+
 REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "data"
 
 
 @pytest.fixture
@@ -51,3 +55,25 @@ def check_plot(tmp_path: Path):
         assert 300 <= width <= 2500 and 300 <= height <= 2500, (plot.name, width, height)
 
     return check
+
+
+def two_pythons(tmp_path: Path) -> tuple[Path, str]:
+    """full_small.json as a run over two interpreters: a copy of its one, free-threaded,
+    where compute threads scale 4x better and C15 fails."""
+    data = results.load(DATA / "full_small.json")
+    (pid, record), ft = next(iter(data["pythons"].items())), "3.13.5t"
+    python = record["python"] | {"version": "3.13.5", "free_threaded_build": True,
+                                 "gil_enabled": False}  # fmt: skip
+    data["pythons"][ft] = json.loads(json.dumps(record)) | {"python": python}
+    data["pythons"][ft]["claims"]["C15"]["verdict"] = "fails"
+    copies = json.loads(json.dumps([c for c in data["cells"] if c["python"] == pid]))
+    for cell in copies:
+        cell["python"] = ft
+        if cell.get("ok") and cell["executor"] == "threads" and cell["kernel"] == "compute":
+            cell["speedup"] = {
+                k: v * (k != "confidence" and 4 or 1) for k, v in cell["speedup"].items()
+            }
+    data["cells"] += copies
+    path = tmp_path / "two.json"
+    results.save(data, path)
+    return path, pid

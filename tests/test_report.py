@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import png_size
+from conftest import png_size, two_pythons
 
 from pylab import results
 from pylab.report import write_report
@@ -131,32 +131,10 @@ def test_compare_bad_files_is_one_line_and_exit_2(cli, tmp_path: Path, second, m
     assert message in done.stderr and "Traceback" not in done.stderr
 
 
-def _two_pythons(tmp_path: Path) -> tuple[Path, str]:
-    """full_small.json as a run over two interpreters: a copy of its one, free-threaded,
-    where compute threads scale 4x better and C15 fails."""
-    data = results.load(DATA / "full_small.json")
-    (pid, record), ft = next(iter(data["pythons"].items())), "3.13.5t"
-    python = record["python"] | {"version": "3.13.5", "free_threaded_build": True,
-                                 "gil_enabled": False}  # fmt: skip
-    data["pythons"][ft] = json.loads(json.dumps(record)) | {"python": python}
-    data["pythons"][ft]["claims"]["C15"]["verdict"] = "fails"
-    copies = json.loads(json.dumps([c for c in data["cells"] if c["python"] == pid]))
-    for cell in copies:
-        cell["python"] = ft
-        if cell.get("ok") and cell["executor"] == "threads" and cell["kernel"] == "compute":
-            cell["speedup"] = {
-                k: v * (k != "confidence" and 4 or 1) for k, v in cell["speedup"].items()
-            }
-    data["cells"] += copies
-    path = tmp_path / "two.json"
-    results.save(data, path)
-    return path, pid
-
-
 def test_a_run_over_two_interpreters_reports_them_side_by_side(tmp_path: Path) -> None:
     from pylab import summary
 
-    path, pid = _two_pythons(tmp_path)
+    path, pid = two_pythons(tmp_path)
     data = results.load(path)
     tables = summary.format_tables(data)
     assert [t.splitlines()[0] for t in tables] == [
@@ -176,7 +154,7 @@ def test_a_run_over_two_interpreters_reports_them_side_by_side(tmp_path: Path) -
 
 
 def test_compare_takes_the_interpreters_of_one_file(cli, tmp_path: Path) -> None:
-    path, pid = _two_pythons(tmp_path)
+    path, pid = two_pythons(tmp_path)
     done = cli("compare", str(path))
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()

@@ -44,7 +44,9 @@ def format_probe(data: dict[str, Any]) -> str:
 
     g = data["gil_share"]
     held = f"{fmt_interval(g, '')} of its run time" if g else NO_GIL
-    lines = [
+    # the machine's state at the start first: it can explain every number below
+    lines = [f"warning: {text}" for text in data.get("machine_warnings", [])]
+    lines += [
         f"GIL held      {held}",
         f"one call      {fmt_seconds(data['call_s'])}; {data['calls_per_copy']} "
         f"call{'s' if data['calls_per_copy'] != 1 else ''} per copy",

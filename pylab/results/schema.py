@@ -45,7 +45,8 @@ file is upgraded in memory on load, see pylab.results.upgrade):
     used_disturbed, stopped, reasons, background_cores, background_cores_max,
     steal_cores_max) and noise.precision and noise.precise; load.background_cores and
     load.background_cpu_s (the rest of the machine during the run); each experiment's
-    background_cores.
+    background_cores; machine.state, the machine's state at the start
+    (pylab.machinestate: governor, turbo, isolated CPUs, load, other busy processes).
 
 The file is rewritten after every cell by atomic replace, so a run killed at any
 moment leaves a valid file holding every finished cell. Reading it parses JSON and

@@ -18,12 +18,13 @@ from pylab import results as results_io
 from pylab.cells import cell_key, work_key
 from pylab.errors import UserError
 from pylab.machine import machine_info
+from pylab.machinestate import check as check_machine
 from pylab.pinning import pin_thread_pools
 from pylab.plan import CellSpec, Selection, build_plan
 from pylab.presets import get_preset
 from pylab.runner import overhead
 from pylab.runner.lab import LabRun, Part
-from pylab.runner.start import planned_experiments, writable
+from pylab.runner.start import planned_experiments, warn, writable
 from pylab.settings import Settings
 
 MACHINE_KEYS = ("hostname", "cpu_model", "logical_cores", "usable_cores")
@@ -139,6 +140,7 @@ def resume(
     results["settings"] = asdict(settings)
     results.setdefault("resumed", []).append(results_io.utc_now().isoformat(timespec="seconds"))
     writable(path, results)
+    warn(check_machine()[1])  # the machine now; the file keeps the state its run started in
     done = {(r["free_threaded"], r["gil"]) for r in results.get("overhead", []) if r["complete"]}
     twins = [pair for pair in overhead.twins(results) if pair not in done]
     return LabRun(results, parts, settings, path, twins)

@@ -14,6 +14,7 @@ from pylab.errors import UserError, unknown_name
 from pylab.experiments import MODULES
 from pylab.experiments.base import LEVELS
 from pylab.machine import build_info, load_average, machine_info, usable_cores
+from pylab.machinestate import check as check_machine
 from pylab.pinning import pin_thread_pools
 from pylab.plan import Selection, build_plan, parts
 from pylab.presets import get_preset
@@ -56,6 +57,11 @@ def describe(target: Target) -> tuple[dict[str, Any], dict[str, Any], str | None
     return found["python"], found["build"], None
 
 
+def warn(lines: list[str]) -> None:
+    for line in lines:
+        print(f"pylab: warning: {line}", file=sys.stderr)
+
+
 def python_records(targets: list[Target]) -> dict[str, dict[str, Any]]:
     """Each interpreter's record by its id, in the order given."""
     records: dict[str, dict[str, Any]] = {}
@@ -72,15 +78,17 @@ def new_results(
     selection: Selection,
     pinning: dict[str, Any],
     pythons: dict[str, dict[str, Any]],
+    state: dict[str, Any],
 ) -> dict[str, Any]:
-    """The header of a new run's file, on this machine, for these interpreters."""
+    """The header of a new run's file, on this machine (in `state`, as
+    pylab.machinestate records it), for these interpreters."""
     return results_io.header(
         pylab_version=pylab.__version__,
         command=[Path(sys.executable).name, "-m", "pylab", *sys.argv[1:]],
         preset=preset,
         settings=asdict(settings),
         selection={k: list(v) if v else None for k, v in asdict(selection).items()},
-        machine=machine_info(),
+        machine={**machine_info(), "state": state},
         build=build_info(),
         pinning=pinning,
         load_before=load_average(),
@@ -125,11 +133,13 @@ def start(
     given = {k: v for k, v in overrides.items() if v is not None}
     settings = replace(preset.settings, **given)
     check_level(settings.level)
+    state, warnings = check_machine()  # before this run starts anything of its own
     pinning = pin_thread_pools()  # before any child starts: they inherit the pins
     targets = targets or [current()]
     records = python_records(targets)
-    results = new_results(preset.name, settings, selection, pinning, records)
+    results = new_results(preset.name, settings, selection, pinning, records, state)
     path = results_path(out or DEFAULT_OUT, results)
+    warn(warnings)  # after every usage error, which must stay one line
     experiments = planned_experiments(selection)
     parts = [
         Part(pid, None if target.here else target.executable, list(cells), list(experiments),
