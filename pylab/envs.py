@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pylab
+from pylab.cachedir import cache_dir
 from pylab.errors import UserError
 from pylab.pythons import Python
 
@@ -72,8 +73,7 @@ def default_root() -> Path:
     """$PYLAB_ENVS, else pylab/envs under the user's cache folder (XDG_CACHE_HOME)."""
     if os.environ.get("PYLAB_ENVS"):
         return Path(os.environ["PYLAB_ENVS"])
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "pylab" / "envs"
+    return cache_dir() / "envs"
 
 
 def source_root() -> Path:

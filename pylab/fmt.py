@@ -1,12 +1,13 @@
 """Numbers in words, one spelling each, for reason lines, tables and plot labels.
 
 Durations in ns, us, ms and s; sizes in binary units (B, KiB, MiB, GiB) and rates in
-the same units per second; ratios as `1.35x`; an interval as `1.98x [1.58-2.01]`.
+the same units per second; ratios as `1.35x`; speed-ups as `1.98x`; an interval as
+`1.98x [1.58-2.01]`, or in another spelling as `77 us [70 us-85 us]`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 KIB = 1 << 10
 MIB = 1 << 20
@@ -42,9 +43,19 @@ def fmt_times(value: float) -> str:
     return f"{value:,.0f}x" if value >= 1000 else f"{value:.3g}x"
 
 
+def fmt_speedup(value: float) -> str:
+    """A speed-up as the tables print one: `1.98x`, `1.00x`, two decimals."""
+    return f"{value:.2f}x"
+
+
 def fmt_interval(value: Mapping[str, float], unit: str = "x") -> str:
     """`1.98x [1.58-2.01]`: a median and its interval, two decimals."""
     return f"{value['median']:.2f}{unit} [{value['low']:.2f}-{value['high']:.2f}]"
+
+
+def fmt_span(value: Mapping[str, float], fmt: Callable[[float], str] = fmt_seconds) -> str:
+    """A median and its interval in another spelling: `77 us [70 us-85 us]`."""
+    return f"{fmt(value['median'])} [{fmt(value['low'])}-{fmt(value['high'])}]"
 
 
 def fmt_confidence(confidences: Iterable[float]) -> str:

@@ -16,8 +16,13 @@ the probe measures:
                 drift out of step, so they can beat Amdahl up to the bound
                 (amdahl/mixed, s = 0.5, three calls per copy: 1.39x-1.73x in threads
                 at W=2 on two cores, against 1.33x by Amdahl and 2x by the bound)
+  threads' CPU  the process's CPU per wall second while W threads ran: near W when all
+                run (or stall on memory), near 1 when the GIL serializes them
 and recommends `threads`, `processes`, `either` or `neither` by the rules in
-`recommend`, with the numbers in one line.
+`recommend`, with the numbers in one line. A call whose threads are busy yet clearly
+short while its GIL share is low is named memory-bound (`memory_bound`), with the
+machine's memory bandwidth as the stream kernel measured it (pylab.bandwidth, cached
+per machine), and never sent to processes, which share the same memory bus.
 
 Processes run the call in a fresh process: a statement rebuilds it there from its
 source (the setup must make it work there); a callable is inherited under fork
@@ -37,14 +42,14 @@ from functools import partial
 from typing import Any
 
 from pylab.errors import UserError
-from pylab.fmt import fmt_interval, fmt_seconds
+from pylab.fmt import fmt_interval, fmt_rate, fmt_seconds, fmt_speedup, fmt_times
 from pylab.gilmodel import bounded, ideal, predicted
 from pylab.heartbeat import SHARE_S, TICK_S, Heartbeat
 from pylab.interference import BUSY_CORES, Background
 from pylab.machine import gil_enabled, machine_info, usable_cores
 from pylab.machinestate import check as check_machine
 from pylab.pinning import pools_pinned
-from pylab.rules import scales_at
+from pylab.rules import BUSY, scales_at
 from pylab.stats import summarize
 from pylab.timing import BARRIER_TIMEOUT_S, paired_ratios, threaded
 
@@ -159,7 +164,11 @@ def _gil_share(call: Callable[[], Any], calls: int, repeats: int) -> dict[str, f
         return summarize([beat.held_share(batch, SHARE_S) for _ in range(repeats)])
 
 
-def _thread_speedup(call: Callable[[], Any], calls: int, w: int, repeats: int) -> dict:
+def _thread_speedup(call: Callable[[], Any], calls: int, w: int, repeats: int) -> tuple:
+    """The speed-up of W threads, and their CPU per wall second: near W when every thread
+    computes (or stalls on memory), near 1 when the GIL lets one run at a time."""
+    busy = {"cpu_s": 0.0, "wall_s": 0.0}
+
     def copy(_: int) -> None:
         _calls(call, calls)
 
@@ -167,7 +176,14 @@ def _thread_speedup(call: Callable[[], Any], calls: int, w: int, repeats: int) -
         for i in range(w):
             copy(i)
 
-    return summarize(paired_ratios(serial, lambda: threaded(copy, w, w), repeats, check=False))
+    def parallel() -> None:
+        c0, t0 = time.process_time(), time.perf_counter()
+        threaded(copy, w, w)
+        busy["cpu_s"] += time.process_time() - c0
+        busy["wall_s"] += time.perf_counter() - t0
+
+    speedup = summarize(paired_ratios(serial, parallel, repeats, check=False))
+    return speedup, round(busy["cpu_s"] / max(busy["wall_s"], 1e-9), 4)
 
 
 def _process_speedups(
@@ -223,12 +239,71 @@ def recommend(data: dict[str, Any]) -> tuple[str, str]:
     return choice, reason
 
 
+def memory_bound(data: dict[str, Any]) -> bool:
+    """Threads all busy, the GIL no reason to fall short, yet well short of W: a resource
+    every core shares caps the call, most often memory bandwidth. At the largest W:
+    the threads' CPU per wall is at least BUSY x the parallelism (they run, or stall on
+    memory, rather than wait for the GIL); Amdahl's prediction from the GIL share
+    scales; and the threads' whole interval is below both the scaling mark and that
+    prediction. Processes must not clearly beat threads (their whole interval above the
+    threads'): then the cap is inside the process, which processes do not share.
+    Never on a busy machine, where the load explains a shortfall just as well."""
+    w = max(data["thread_speedup"], key=int)
+    busy = (data.get("thread_cpu_per_wall") or {}).get(w)
+    if busy is None or (data.get("background_cores") or 0.0) > BUSY_CORES:
+        return False
+    n = ideal(int(w), data["cores"], data["cpu_per_wall"])
+    mark, amdahl = scales_at(n), data["predicted_thread_speedup"][w]
+    t, p = data["thread_speedup"][w], data["process_speedup"].get(w)
+    short = t["high"] < mark <= amdahl
+    return busy >= BUSY * n and short and (p is None or p["low"] <= t["high"])
+
+
+def _memory_bound(data: dict[str, Any], numbers: str) -> tuple[str, str]:
+    """threads, either or neither, naming memory bandwidth: processes share the memory
+    bus, so they gain no more; threads are the cheaper of two that gain the same."""
+    w = max(data["thread_speedup"], key=int)
+    mark = scales_at(ideal(int(w), data["cores"], data["cpu_per_wall"]))
+    t, p = data["thread_speedup"][w], data["process_speedup"].get(w)
+    reason = (
+        f"memory bandwidth (or another shared resource) likely caps it {numbers}: the {w} "
+        f"threads are busy ({data['thread_cpu_per_wall'][w]:.2f} CPU per wall) yet gain "
+        f"{fmt_interval(t)}, under the {fmt_speedup(mark)} that scaling needs and Amdahl's "
+        f"prediction"
+    )
+    if p is None:
+        choice = "threads" if t["median"] >= GAINS else "neither"
+        tail = f"; processes not measured: {data['process_error']}"
+    else:
+        reason += f"; processes, on the same memory bus, gain {fmt_interval(p)}"
+        if p["median"] >= mark:  # yet overlapping the threads' interval: a noise-sized lead
+            choice, tail = "either", "; threads: the cheaper of two that gain the same"
+            reason += ", reaching the mark but within the threads' noise"
+        elif max(t["median"], p["median"]) >= GAINS:
+            choice, tail = "threads", "; threads: they start faster and share memory"
+        else:
+            choice, tail = "neither", ""
+    return choice, reason + _bandwidth_text(data.get("bandwidth")) + tail
+
+
+def _bandwidth_text(bw: dict[str, Any] | None) -> str:
+    if not bw:
+        return ""
+    single, many = bw["single_bytes_per_s"], bw["threads_bytes_per_s"]
+    return (
+        f"; the machine's measured bandwidth is {fmt_rate(single)} single-core, "
+        f"{fmt_rate(many)} with {bw['workers']} threads ({fmt_times(many / single)} one thread's)"
+    )
+
+
 def _recommend(data: dict[str, Any]) -> tuple[str, str]:
     """threads, processes, either or neither, and why, at the largest W measured.
 
-    Each speed-up S is judged against the ideal: it scales by the lab's rule
-    (pylab.rules: S >= SCALES x ideal) and gains at S >= GAINS. Both scale: either
-    (threads start faster and share memory).
+    First, a memory-bound call (`memory_bound`: threads busy, GIL share low, threads
+    clearly short) gets threads, either or neither with memory bandwidth named, never
+    processes: they share the memory bus. Otherwise each speed-up S is judged against
+    the ideal: it scales by the lab's rule (pylab.rules: S >= SCALES x ideal) and gains
+    at S >= GAINS. Both scale: either (threads start faster and share memory).
     One scales: that one, but only if the other's whole interval is below the mark;
     if its interval reaches it, noise may have hidden it, so: either (uncertain);
     for threads, unless the GIL bound from the GIL share also falls short (two
@@ -247,12 +322,14 @@ def _recommend(data: dict[str, Any]) -> tuple[str, str]:
     share = model_share(data)
     held = f"it holds the GIL {share:.0%} of its run time" if data["gil_share"] else NO_GIL
     numbers = (
-        f"at W={w}: threads {t['median']:.2f}x"
-        + (f", processes {p['median']:.2f}x" if p else "")
+        f"at W={w}: threads {fmt_speedup(t['median'])}"
+        + (f", processes {fmt_speedup(p['median'])}" if p else "")
         + f"; {held} "
-        f"(threads: {data['predicted_thread_speedup'][w]:.2f}x by Amdahl, "
-        f"{data['thread_speedup_bound'][w]:.2f}x at most)"
+        f"(threads: {fmt_speedup(data['predicted_thread_speedup'][w])} by Amdahl, "
+        f"{fmt_speedup(data['thread_speedup_bound'][w])} at most)"
     )
+    if memory_bound(data):
+        return _memory_bound(data, numbers)
     if p is None:
         if t["median"] >= mark:
             return "threads", f"threads scale {numbers}"
@@ -293,7 +370,8 @@ def beyond_ideal(data: dict[str, Any]) -> list[str]:
             if s["low"] > BEYOND * most:
                 found.append(
                     f"{kind} at W={w} ran {fmt_interval(s)}, "
-                    f"beyond the {most:.2f}x that {w} copies can reach on {data['cores']} cores: "
+                    f"beyond the {fmt_speedup(most)} that {w} copies can reach on "
+                    f"{data['cores']} cores: "
                     f"did each copy do the same work? (the setup runs again in each process)"
                 )
     return found
@@ -353,7 +431,9 @@ def _measure(
     # the heartbeat would read 0 for any call (None says so instead).
     data["gil_share"] = _gil_share(call, calls, repeats) if gil_enabled() else None
     with Background() as seen:  # what the rest of the machine took meanwhile
-        data["thread_speedup"] = {str(w): _thread_speedup(call, calls, w, repeats) for w in workers}
+        threads = {str(w): _thread_speedup(call, calls, w, repeats) for w in workers}
+        data["thread_speedup"] = {w: speedup for w, (speedup, _) in threads.items()}
+        data["thread_cpu_per_wall"] = {w: busy for w, (_, busy) in threads.items()}
         data["process_speedup"], data["process_error"] = {}, None
         try:
             data["process_speedup"] = _process_speedups(
@@ -368,9 +448,22 @@ def _measure(
         data[key] = {
             str(w): round(model(share, w, cores, data["cpu_per_wall"]), 4) for w in workers
         }
+    _with_bandwidth(data)
     data["recommendation"], data["reason"] = recommend(data)
     data["warnings"] = beyond_ideal(data)
     return data
+
+
+def _with_bandwidth(data: dict[str, Any]) -> None:
+    """The machine's memory bandwidth for the reason of a memory-bound call, under
+    `bandwidth`: measured once per machine, then read from the cache (pylab.bandwidth)."""
+    if not memory_bound(data):
+        return
+    # Imported here: it loads numpy and the stream kernel, which most probes never need.
+    from pylab import bandwidth
+
+    w = max(data["thread_speedup"], key=int)
+    data["bandwidth"] = bandwidth.machine_bandwidth(min(int(w), data["cores"]))
 
 
 def probe(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:

@@ -99,3 +99,11 @@ def test_tiny_run_is_judged() -> None:
     assert [v.claim for v in verdicts] == list(exp.CLAIMS)
     assert all(v.verdict in VERDICTS for v in verdicts)
     json.dumps([v.as_dict() for v in verdicts])
+
+
+def test_the_reason_gives_the_speedups_and_both_marks() -> None:
+    v = _verdict({10**6: 1.93, 10**3: 1.7, 100: 0.61, 1: 0.47})
+    assert "2 threads: 1.93x at chunk 1,000,000 (~1 ms/release), 0.47x at chunk 1" in v.reason
+    assert "scaling needs 1.40x, no parallelism left below 1.25x" in v.reason
+    assert "below 1.40x from chunk 100 (~100 ns/release)" in v.reason
+    assert "round trip 60 ns alone, 130 ns contended" in v.reason

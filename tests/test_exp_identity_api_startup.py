@@ -243,3 +243,28 @@ def test_tiny_run_gives_one_verdict_per_claim(module, keys: tuple[str, ...]) -> 
         assert verdict.verdict in VERDICTS
         assert verdict.reason and "\n" not in verdict.reason
         json.dumps(verdict.as_dict())
+
+
+# --- every reason carries the figures its rule compared
+
+
+def test_identity_reason_counts_what_the_workers_reported() -> None:
+    reason = _one(identity.judge(_identity_data(3)), identity).reason
+    assert "3 thread workers: 1 pid (the parent's), 3 thread ids" in reason
+    assert "under fork, forkserver, spawn: 3 distinct pids each" in reason
+
+
+def test_api_reason_gives_each_share_and_the_bounds() -> None:
+    reason = _one(api.judge(_api_data((7, 1, 2), (9, 0, 1))), api).reason
+    assert "share 7 of 10 names (70%)" in reason and "share 9 of 10 names (90%)" in reason
+    assert reason.endswith("the lower share 70%: mirrors from 80%, two APIs below 50%")
+
+
+def test_startup_reason_gives_the_intervals_the_rule_compared() -> None:
+    held = _one(startup.judge(_startup_data(190e-6, 3.7e-3)), startup).reason
+    assert "thread start+join 190 us [171 us-209 us]" in held
+    assert "wholly below every process's (the lowest, fork, from 3.33 ms)" in held
+    partly = _one(startup.judge(_startup_data(1.0e-3, 1.1e-3)), startup).reason
+    assert "1.1x faster" in partly
+    assert "but the intervals overlap: fork 1.1 ms [990 us-1.21 ms]" in partly
+    assert "forkserver 36 ms [" not in partly  # clear of the thread's: not named

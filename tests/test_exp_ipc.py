@@ -104,6 +104,15 @@ def test_fails_when_processes_are_faster():
     assert verdict.verdict == "fails"
 
 
+def test_the_reason_gives_each_sizes_ratio_and_the_margins():
+    verdict = _judge(_data({8: 1.0, 1024: 1.1, 65536: 4.0, 1048576: 100.0}))
+    assert "8 B 10 us vs 10 us (1x), 1 KiB 10 us vs 11 us (1.1x)" in verdict.reason
+    assert "64 KiB 10 us vs 40 us (4x), 1 MiB 10 us vs 1 ms (100x), a win from 1.2x" in (
+        verdict.reason
+    )
+    assert "vs 954 MiB/s (fork_pipe), 10x, a win from 1.2x" in verdict.reason
+
+
 def test_no_crossover_is_said():
     verdict = _judge(_data({s: 3.0 for s in SIZES}, crossover=None))
     assert "never in range" in verdict.reason

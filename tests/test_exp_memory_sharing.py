@@ -218,6 +218,55 @@ def test_pickled_size_counts_what_the_queue_sends() -> None:
     assert sharing.pickled_size(array) == len(ForkingPickler.dumps(array))
 
 
+# every reason carries the figures its rule compared, and the bounds
+
+
+def test_c11_reason_gives_each_footprint_and_the_bounds() -> None:
+    data = memory_data(1 * MIB, {**SEEN, "fork": 2.5 * MIB}, 12 * KIB)
+    reason = memory.judge(data)[0].reason
+    assert "thread 1 MiB; processes fork 2.5 MiB, forkserver 18 MiB, spawn 20 MiB" in reason
+    assert "clearly larger means 2x the thread's and 2 MiB above it" in reason
+
+
+@pytest.mark.parametrize(
+    ("per_thread", "processes", "marks"),
+    [
+        (12 * KIB, SEEN, "12 KiB PSS (768x less); cheapest process worker: fork, 9 MiB; "
+         "under 1 MiB, at least 10x less"),
+        (900 * KIB, {**SEEN, "fork": 5 * MIB}, "900 KiB PSS (5.69x less); cheapest process "
+         "worker: fork, 5 MiB; under 1 MiB, not 10x less"),
+        (2 * MIB, dict.fromkeys(SEEN, 6 * MIB), "2 MiB PSS (3x less); cheapest process "
+         "worker: fork, 6 MiB; not under 1 MiB, not 10x less"),
+    ],
+)  # fmt: skip
+def test_c12_reason_gives_the_sizes_and_which_bound_held(
+    per_thread: float, processes: dict, marks: str
+) -> None:
+    reason = memory.judge(memory_data(40 * KIB, processes, per_thread))[1].reason
+    assert reason.endswith(marks), reason
+
+
+def test_c02_reason_gives_each_ratio_and_the_bound() -> None:
+    held = sharing.judge(sharing_data(0.04, COSTLY, 0.45))[0].reason
+    assert "threads 40 ms; fork_inheritance 600 ms (15x), pickled_arguments 2.5 s (62.5x)" in held
+    assert "shared_memory_attached 450 ms (11.2x); each at least 10x" in held
+    flat = sharing.judge(sharing_data(0.04, dict.fromkeys(COSTLY, 0.05), attached=0.041))[0]
+    assert flat.reason.endswith("no process method costs more (each under 1.5x)")
+    close = sharing.judge(sharing_data(0.04, {**COSTLY, "fork_inheritance": 0.077}, 0.45))[0]
+    assert "fork_inheritance 77 ms (1.93x)" in close.reason
+    assert close.reason.endswith("within 10x: fork_inheritance")
+
+
+def test_c13_reason_gives_the_ratio_and_the_bound_it_missed() -> None:
+    held = sharing.judge(sharing_data(0.04, COSTLY, 0.45))[1].reason
+    assert "thread 100 us (the same object, no copy), process 800 ms" in held
+    assert held.endswith("8,000x, at least 10x")
+    partly = sharing.judge(sharing_data(0.04, COSTLY, 0.45, back=(0.1, 0.5)))[1].reason
+    assert "5x, under 10x (clearly cheaper needs 10x and no copy)" in partly
+    flat = sharing.judge(sharing_data(0.04, COSTLY, 0.45, back=(0.5, 0.6)))[1].reason
+    assert flat.endswith("1.2x, under 1.5x")
+
+
 # one real run of each, at the smallest level
 
 

@@ -177,3 +177,26 @@ def test_measure_tiny_then_judge():
     for name, variant in data["lost_updates"].items():
         if variant["locked"] or name == "processes_private":
             assert all(x == 0 for run in variant["workers"].values() for x in run["lost"])
+
+
+def test_c06_reason_gives_the_counts_the_rule_read():
+    data = _data()
+    data["lost_updates"]["processes_shared_locked"] = _variant(2, True)
+    (c06,) = [v for v in races.judge(data) if v.claim == "C06"]
+    assert c06.verdict == "partly"
+    assert "private memory lost 0 of 18000 updates" in c06.reason
+    assert "lost 25.0% / 12.5% (median, W=2/4; 3000 of 18000 in all)" in c06.reason
+    assert "with a multiprocessing Lock 12 of 18000" in c06.reason
+
+
+def test_c19_reason_gives_the_intervals_and_the_ratio_it_needs():
+    data = _data()
+    (c19,) = [v for v in races.judge(data) if v.claim == "C19"]
+    assert "coarse 3.00M [2.85M-3.15M], fine 1.50M [1.43M-1.57M] (2x, intervals apart" in (
+        c19.reason
+    )
+    assert "it matters from 1.25x with intervals apart" in c19.reason
+    assert "fastest coarse (2x fine, 7.5x queue)" in c19.reason
+    data["designs"]["designs"]["fine"]["updates_per_s"] = _interval(2e6, 0.5)
+    (c19,) = [v for v in races.judge(data) if v.claim == "C19"]
+    assert "fine 2.00M [1.00M-3.00M] (1.5x, intervals overlap: granularity made no" in c19.reason

@@ -63,8 +63,12 @@ def test_c14_fails_when_not_responsive_even_with_the_gil_free(scenario):
 
 def test_c14_reason_names_the_numbers():
     (verdict,) = responsiveness.judge(_responsiveness(gil_c=0.052, idle=0.0011))
-    assert "52 ms" in verdict.reason and "1.1 ms idle" in verdict.reason
+    assert "52 ms beside GIL-holding C" in verdict.reason and "1.1 ms idle" in verdict.reason
+    assert "responsive means a p99 under 10 ms, starved over 20 ms" in verdict.reason
     assert "ccbench" in verdict.reason
+    (late,) = responsiveness.judge(_responsiveness(io=0.011, gil_c=0.1))
+    assert "11 ms beside I/O: not responsive" in late.reason
+    assert "responsive means a p99 under 10 ms (ccbench" in late.reason
 
 
 def test_percentile_is_nearest_rank():
@@ -176,6 +180,33 @@ def test_c18_cooperative_flag_outranks_holds():
     assert _verdicts(data)["C18"] == "partly"
     assert "cooperatively" in killing.judge(data)[1].reason
     assert _verdicts(_killing(flag_s=slow))["C18"] == "holds"
+
+
+def test_c07_reason_gives_the_times_and_the_bound():
+    held = killing.judge(_killing(slow=0.15))[0].reason
+    assert "kill 1 ms in a GIL-holding loop" in held
+    assert held.endswith(
+        "slowest 150 ms, kill of a GIL-releasing loop (spawn), within the 200 ms bound"
+    )
+    failed = killing.judge(_killing(slow=0.3))[0].reason
+    assert failed == "kill of a GIL-releasing loop (spawn) took 300 ms > 200 ms"
+
+
+@pytest.mark.parametrize(
+    ("case", "tail"),
+    [
+        (dict(flag_s=2 * MS), "a stop flag acts in 2 ms, bound 30 ms (10 chunks): threads stop "
+         "only cooperatively"),
+        (dict(flag_s=0.06), "a stop flag acts in 60 ms, bound 30 ms (10 chunks): not even a "
+         "flag stops a thread promptly"),
+        (dict(nogil_late=0.01, flag_s=0.06), "Ctrl-C interrupts a GIL-releasing call"),
+    ],
+)  # fmt: skip
+def test_c18_reason_gives_the_shares_and_bounds_the_rule_read(case: dict, tail: str):
+    reason = killing.judge(_killing(gil_late=0.19, **case))[1].reason
+    assert "190 ms late in a 300 ms GIL-holding call (200 ms left, 95%)" in reason
+    assert "it waits when late by 25% of the call left or more" in reason
+    assert reason.endswith(tail), reason
 
 
 def test_kill_api_is_computed_from_the_classes():

@@ -118,3 +118,44 @@ def test_tiny_measurement_gives_one_verdict_per_claim() -> None:
     verdicts = scaling.judge(data)
     assert [v.claim for v in verdicts] == list(scaling.CLAIMS)
     assert all(v.verdict in VERDICTS and v.reason for v in verdicts)
+
+
+# Distinct figures, so that a reason shows the one its rule read, not a neighbour's.
+FIGURES = dict(
+    compute_gil=(1.03, 1.93), compute_nogil=(1.97, 1.91), compute_py=(0.96, 1.87),
+    stream_nogil=(1.71, 1.66), objects_gil=(1.02, 1.12), io_gil=(1.01, 1.95),
+    io_nogil=(1.98, 1.94), io_py=(1.96, 1.9),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("claim", "figures"),
+    [
+        ("C04", ["1.00x [0.95-1.05] in a thread", "0.97x [0.92-1.02] in a fork process",
+                 "ratio 1.03 [0.93-1.14], within the 15% band"]),
+        ("C05", ["2 fork processes: 1.93x", "scaling needs 1.40x", "a partial gain 1.25x"]),
+        ("C09", ["scale in threads: compute/nogil 1.97x, stream/nogil 1.71x",
+                 "only in processes: compute/gil (threads 1.03x, processes 1.93x), "
+                 "compute/py (threads 0.96x, processes 1.87x)",
+                 "in neither: objects/gil (threads 1.02x, processes 1.12x)",
+                 "scaling needs 1.40x (0.7 x ideal 2)"]),
+        ("C15", ["compute/nogil 1.97x, stream/nogil 1.71x, hashlib.sha256 1.90x",
+                 "(compute/gil 1.03x)", "scaling needs 1.40x"]),
+        ("C16", ["io/nogil 1.98x, io/py 1.96x", "(io/gil): 1.01x",
+                 "scaling needs 1.40x (0.7 x W=2"]),
+        ("C17", ["compute/gil 1.03x, compute/py 0.96x, objects/gil 1.02x",
+                 "scaling needs 1.40x", "a partial gain 1.25x"]),
+    ],
+)  # fmt: skip
+def test_each_reason_carries_the_figures_its_rule_read(claim: str, figures: list[str]) -> None:
+    (verdict,) = [v for v in scaling.judge(_data(**FIGURES)) if v.claim == claim]
+    for figure in figures:
+        assert figure in verdict.reason, verdict.reason
+
+
+def test_a_partly_c15_names_what_fell_short() -> None:
+    data = _data(**FIGURES)
+    data["external"]["numpy.sin"] = _entry(1.12)
+    (c15,) = [v for v in scaling.judge(data) if v.claim == "C15"]
+    assert c15.verdict == "partly" and c15.reason.endswith("short of it: numpy.sin")
+    assert "numpy.sin 1.12x" in c15.reason

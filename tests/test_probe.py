@@ -13,7 +13,7 @@ from pylab._ext import compute
 from pylab.gilmodel import amdahl, bounded, gil_bound, predicted
 from pylab.kernels.hashing import hash_sum_py
 from pylab.pinning import pools_pinned
-from pylab.probing import beyond_ideal, probe_target, recommend
+from pylab.probing import beyond_ideal, memory_bound, probe_target, recommend
 
 
 def _probe(fn, *args, expect: Callable[[dict], bool]) -> dict:
@@ -109,6 +109,92 @@ def test_a_busy_machine_makes_the_recommendation_uncertain_and_is_named() -> Non
     assert "1.40 cores of other work" in reason and "dispatch" not in reason
 
 
+BANDWIDTH = {"workers": 2, "single_bytes_per_s": 12e9, "threads_bytes_per_s": 17.4e9,
+             "kernel": "stream/nogil op=sum", "cached": True, "file": "bandwidth.json"}  # fmt: skip
+
+
+def _probed(t: tuple, p: tuple | None, share: float = 0.01, busy: float = 1.96,
+            load: float = 0.02) -> dict:  # fmt: skip
+    """Probe data at W=2 on 2 cores: t and p as (median, low, high), the GIL share, the
+    threads' CPU per wall, the background load; with the machine's bandwidth."""
+    data = _data(t[0], p[0] if p else None, share=share, error=None if p else "cannot pickle")
+    data["thread_speedup"]["2"] = dict(zip(("median", "low", "high"), t, strict=True))
+    if p:
+        data["process_speedup"]["2"] = dict(zip(("median", "low", "high"), p, strict=True))
+    return data | {"thread_cpu_per_wall": {"2": busy}, "background_cores": load,
+                   "bandwidth": BANDWIDTH}  # fmt: skip
+
+
+MEMORY = "memory bandwidth (or another shared resource) likely caps it"
+FIGURES = "the machine's measured bandwidth is 11.2 GiB/s single-core, 16.2 GiB/s with 2 threads"
+
+
+@pytest.mark.parametrize(
+    ("case", "expected", "named", "figures"),
+    [
+        # low GIL share, threads busy, both short and alike: memory, the cheaper threads
+        (_probed((1.28, 1.22, 1.37), (1.30, 1.26, 1.34)), "threads", True,
+         ["2 threads are busy (1.96 CPU per wall) yet gain 1.28x [1.22-1.37]",
+          "under the 1.40x that scaling needs", "gain 1.30x [1.26-1.34]", "(1.45x one thread's)"]),
+        # processes reach the mark by their median, but within the threads' noise
+        (_probed((1.30, 1.21, 1.38), (1.42, 1.33, 1.50)), "either", True,
+         ["gain 1.30x [1.21-1.38]",
+          "gain 1.42x [1.33-1.50], reaching the mark but within the threads' noise"]),
+        # neither gains: memory, not dispatch
+        (_probed((1.04, 0.98, 1.08), (1.03, 0.97, 1.07)), "neither", True,
+         ["gain 1.04x [0.98-1.08]", "gain 1.03x [0.97-1.07]"]),
+        # without processes: threads gain, memory named
+        (_probed((1.28, 1.22, 1.37), None), "threads", True, ["not measured: cannot pickle"]),
+        # processes clearly ahead: the cap is inside the process, not the memory bus
+        (_probed((1.20, 1.15, 1.25), (1.90, 1.85, 1.95)), "processes", False,
+         ["only processes scale at W=2: threads 1.20x, processes 1.90x"]),
+        # threads not busy: they wait, on a lock or the machine; no shared bus to name
+        (_probed((1.28, 1.22, 1.37), (1.30, 1.26, 1.34), busy=1.1), "threads", False,
+         ["the same within their intervals"]),
+        # the GIL explains the shortfall: no memory rule
+        (_probed((1.05, 1.0, 1.1), (1.9, 1.85, 1.95), share=0.95), "processes", False,
+         ["it holds the GIL 95% of its run time"]),
+        # overlapping intervals, neither scales, not memory-bound: threads
+        (_probed((1.2, 1.1, 1.3), (1.25, 1.15, 1.35), busy=1.0), "threads", False,
+         ["the same within their intervals"]),
+        # a busy machine: uncertain, the load named, never memory
+        (_probed((1.28, 1.22, 1.37), (1.30, 1.26, 1.34), load=1.2), "threads", False,
+         ["uncertain: the machine was busy, 1.20 cores of other work"]),
+    ],
+)  # fmt: skip
+def test_recommendation_table(case: dict, expected: str, named: bool, figures: list) -> None:
+    recommendation, reason = recommend(case)
+    assert recommendation == expected, reason
+    assert (MEMORY in reason) is named and (FIGURES in reason) is named, reason
+    assert "dispatch" not in reason or not named
+    for figure in figures:
+        assert figure in reason, reason
+
+
+def test_memory_bound_needs_busy_threads_a_low_share_and_a_clear_shortfall() -> None:
+    assert memory_bound(_probed((1.28, 1.22, 1.37), (1.30, 1.26, 1.34)))
+    assert not memory_bound(_probed((1.28, 1.22, 1.37), (1.30, 1.26, 1.34), busy=1.3))
+    assert not memory_bound(_probed((1.35, 1.25, 1.45), (1.30, 1.26, 1.34)))  # may scale
+    assert not memory_bound(_probed((1.28, 1.22, 1.37), (1.30, 1.26, 1.34), share=0.6))
+    assert not memory_bound(_probed((1.28, 1.22, 1.37), (1.30, 1.26, 1.34), load=0.5))
+    assert not memory_bound(_data(1.28, 1.30, share=0.01))  # no threads' CPU measured
+
+
+def test_the_probe_fetches_the_bandwidth_only_for_a_memory_bound_call(monkeypatch) -> None:
+    from pylab import bandwidth, probing
+
+    asked = []
+    monkeypatch.setattr(bandwidth, "machine_bandwidth", lambda w: asked.append(w) or BANDWIDTH)
+    data = _probed((1.28, 1.22, 1.37), (1.30, 1.26, 1.34))
+    del data["bandwidth"]
+    probing._with_bandwidth(data)
+    assert asked == [2] and data["bandwidth"] == BANDWIDTH
+    quiet = _probed((1.9, 1.8, 1.95), (1.9, 1.8, 1.95))
+    del quiet["bandwidth"]
+    probing._with_bandwidth(quiet)
+    assert asked == [2] and "bandwidth" not in quiet
+
+
 def test_the_background_load_beside_a_region_is_counted_in_cores() -> None:
     """A spinning process outside the measured tree is one core of background; the same
     process inside it is the tree's own work."""
@@ -189,8 +275,9 @@ def test_the_cli_writes_the_json_keys(cli, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     data = json.loads((tmp_path / "p.json").read_text())
     for key in ("gil_share", "thread_speedup", "process_speedup", "predicted_thread_speedup",
-                "recommendation", "reason"):  # fmt: skip
+                "recommendation", "reason", "thread_cpu_per_wall"):  # fmt: skip
         assert key in data
+    assert 0 < data["thread_cpu_per_wall"]["2"] < 2.5  # two threads on one process's CPU
     assert set(data["gil_share"]) >= {"median", "low", "high"}
     assert set(data["thread_speedup"]["2"]) >= {"median", "low", "high"}
     assert data["recommendation"] in ("threads", "processes", "either", "neither")
@@ -302,3 +389,20 @@ def test_without_a_gil_the_share_is_said_not_printed_as_zero() -> None:
                  "hostname": "h", "cpu_model": "c", "usable_cores": 2,
                  "python": {"implementation": "CPython", "version": "3.13.5"}}}  # fmt: skip
     assert format_probe(data).splitlines()[0] == f"GIL held      {NO_GIL}"
+
+
+def test_the_output_shows_the_threads_cpu_and_the_bandwidth() -> None:
+    from pylab.commands.probe import format_probe
+
+    data = _probed((1.28, 1.22, 1.37), (1.30, 1.26, 1.34))
+    data |= dict(zip(("recommendation", "reason"), recommend(data), strict=True))
+    data |= {"warnings": [], "calls_per_copy": 4, "start_method": "fork", "machine": {
+        "hostname": "h", "cpu_model": "c", "usable_cores": 2,
+        "python": {"implementation": "CPython", "version": "3.11.7"}}}  # fmt: skip
+    lines = format_probe(data).splitlines()
+    assert "CPU per wall  1.00; 1.96 in 2 threads" in lines
+    assert (
+        "bandwidth     11.2 GiB/s single-core, 16.2 GiB/s in 2 threads "
+        "(stream/nogil op=sum; read from bandwidth.json)"
+    ) in lines
+    assert lines[-2].startswith("recommendation: threads: memory bandwidth")

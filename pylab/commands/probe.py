@@ -50,7 +50,7 @@ def format_probe(data: dict[str, Any]) -> str:
         f"GIL held      {held}",
         f"one call      {fmt_seconds(data['call_s'])}; {data['calls_per_copy']} "
         f"call{'s' if data['calls_per_copy'] != 1 else ''} per copy",
-        f"CPU per wall  {data['cpu_per_wall']:.2f}",
+        f"CPU per wall  {data['cpu_per_wall']:.2f}{_in_threads(data)}",
         f"{'W':<4}{'threads':<22}{'processes (' + data['start_method'] + ')':<22}"
         "threads by Amdahl, GIL bound",
     ]
@@ -65,6 +65,8 @@ def format_probe(data: dict[str, Any]) -> str:
         lines.append(f"{w:<4}{ttext:<22}{ptext:<22}{model}")
     if data["process_error"]:
         lines.append(f"processes: {data['process_error']}")
+    if data.get("bandwidth"):
+        lines.append(_bandwidth_line(data["bandwidth"]))
     lines.append(f"recommendation: {data['recommendation']}: {data['reason']}")
     lines += [f"warning: {text}" for text in data["warnings"]]
     m = data["machine"]
@@ -73,6 +75,31 @@ def format_probe(data: dict[str, Any]) -> str:
         f"{m['python']['implementation']} {m['python']['version']}"
     )
     return "\n".join(lines)
+
+
+def _in_threads(data: dict[str, Any]) -> str:
+    """`; 1.96 in 2 threads`: near W when the threads all run, near 1 when the GIL serializes."""
+    busy = data.get("thread_cpu_per_wall") or {}
+    return "".join(f"; {cpu:.2f} in {w} threads" for w, cpu in busy.items())
+
+
+def _bandwidth_line(bw: dict[str, Any]) -> str:
+    from pylab.fmt import fmt_rate
+    from pylab.interference import BUSY_CORES
+
+    if bw["cached"]:
+        where = f"read from {bw['file']}"
+    elif bw["file"]:
+        where = f"measured now, kept in {bw['file']}"
+    elif bw["background_cores"] > BUSY_CORES:
+        where = f"measured now beside {bw['background_cores']:.2f} cores of other work, not kept"
+    else:
+        where = "measured now, not kept: the cache folder is not writable"
+    return (
+        f"bandwidth     {fmt_rate(bw['single_bytes_per_s'])} single-core, "
+        f"{fmt_rate(bw['threads_bytes_per_s'])} in {bw['workers']} threads ({bw['kernel']}; "
+        f"{where})"
+    )
 
 
 def main(args: argparse.Namespace) -> int:

@@ -128,6 +128,10 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
     left_out = sorted({n for names in data["excluded_deprecated"].values() for n in names})
     if left_out:
         reason += f" (deprecated {', '.join(left_out)} left out)"
+    reason += (
+        f"; the lower share {lowest:.0%}: mirrors from {HOLDS_PARITY:.0%}, "
+        f"two APIs below {FAILS_PARITY:.0%}"
+    )
     numbers = {
         "parity": parity,
         "holds_parity": HOLDS_PARITY,

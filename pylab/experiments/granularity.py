@@ -39,7 +39,7 @@ from typing import Any
 
 from pylab.errors import WrongResult
 from pylab.experiments.base import Level, Verdict
-from pylab.fmt import fmt_seconds
+from pylab.fmt import fmt_seconds, fmt_speedup
 from pylab.machine import usable_cores
 from pylab.rules import bounds as rule_bounds
 from pylab.rules import ideal, partly_at, scales_at
@@ -230,14 +230,15 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
     else:
         verdict = "partly"
     cross_text = (
-        f"below {mark:.2f}x from chunk {cross:,} (~{fmt_seconds(cross * iter_s)}/release)"
+        f"below {fmt_speedup(mark)} from chunk {cross:,} (~{fmt_seconds(cross * iter_s)}/release)"
         if cross is not None
-        else f"no chunk stays below {mark:.2f}x"
+        else f"no chunk stays below {fmt_speedup(mark)}"
     )
     reason = (
-        f"2 threads: {s_large:.2f}x at chunk {large['chunk']:,} "
-        f"(~{fmt_seconds(large['chunk'] * iter_s)}/release), {s_small:.2f}x at chunk "
-        f"{small['chunk']:,}; {cross_text}; round trip {alone:.0f} ns alone, "
+        f"2 threads: {fmt_speedup(s_large)} at chunk {large['chunk']:,} "
+        f"(~{fmt_seconds(large['chunk'] * iter_s)}/release), {fmt_speedup(s_small)} at chunk "
+        f"{small['chunk']:,}; scaling needs {fmt_speedup(mark)}, no parallelism left below "
+        f"{fmt_speedup(limits['flat_below'])}; {cross_text}; round trip {alone:.0f} ns alone, "
         f"{contended:.0f} ns contended"
     )
     if not s_large >= mark:
@@ -245,7 +246,7 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
     extra = {w: p["speedup"][w]["median"] for p in points[:1] for w in p["speedup"] if w != "2"}
     if extra:
         reason += "; smallest chunk at " + ", ".join(
-            f"{w} threads {v:.2f}x" for w, v in extra.items()
+            f"{w} threads {fmt_speedup(v)}" for w, v in extra.items()
         )
     evidence = {
         "speedup_smallest_chunk": s_small,

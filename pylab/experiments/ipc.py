@@ -43,7 +43,7 @@ from typing import Any
 
 from pylab._ext import compute
 from pylab.experiments.base import Level, Verdict
-from pylab.fmt import KIB, MIB, fmt_bytes, fmt_rate, fmt_seconds
+from pylab.fmt import KIB, MIB, fmt_bytes, fmt_rate, fmt_seconds, fmt_times
 from pylab.stats import median, ratio, summarize
 from pylab.timing import interleaved, seconds_per_unit, units_for
 
@@ -438,13 +438,15 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         verdict, lead = "partly", _partly_lead(wins, len(rows), tput_win, tput["size"])
     trips = ", ".join(
         f"{fmt_bytes(r['size'])} {fmt_seconds(r['thread_us'] * 1e-6)} vs "
-        f"{fmt_seconds(r['process_us'] * 1e-6)}"
+        f"{fmt_seconds(r['process_us'] * 1e-6)} ({fmt_times(r['process_over_thread'])})"
         for r in rows
     )
     reason = (
-        f"{lead}: round trip thread vs best process {trips}; "
-        f"{fmt_bytes(tput['size'])} one way {fmt_rate(tput['thread_bytes_per_s'])} "
-        f"(by reference) vs {fmt_rate(tput['process_bytes_per_s'])} ({tput['best_process']}); "
+        f"{lead}: round trip thread vs best process {trips}, a win from "
+        f"{fmt_times(LATENCY_MARGIN)}; {fmt_bytes(tput['size'])} one way "
+        f"{fmt_rate(tput['thread_bytes_per_s'])} (by reference) vs "
+        f"{fmt_rate(tput['process_bytes_per_s'])} ({tput['best_process']}), "
+        f"{fmt_times(tput['thread_over_process'])}, a win from {fmt_times(THROUGHPUT_MARGIN)}; "
         f"{_executor_note(data)}; cost only, 'more complex' is not measured"
     )
     numbers = {

@@ -342,7 +342,10 @@ def _judge_c07(processes: dict[str, Any]) -> Verdict:
     )
     where = f"{worst['how']} of a {_LABELS[worst['kernel']]} loop ({worst['start_method']})"
     if ok:
-        reason = f"worker gone after {medians}; slowest {fmt_seconds(worst['max_s'])}, {where}"
+        reason = (
+            f"worker gone after {medians}; slowest {fmt_seconds(worst['max_s'])}, {where}, "
+            f"within the {fmt_seconds(KILL_BOUND_S)} bound"
+        )
     elif unstopped:
         c = unstopped[0]
         reason = f"{c['how']} left a {_LABELS[c['kernel']]} worker ({c['start_method']}) alive"
@@ -376,19 +379,30 @@ def _judge_c18(data: dict[str, Any]) -> Verdict:
     bound_s = FLAG_BOUND_CHUNKS * data["flag_stop"]["chunk_s"]
     verdict = _c18_verdict(thread_kill, shares, flag_s, bound_s)
     api = f"Thread has {', '.join(thread_kill)}" if thread_kill else "Thread has no kill/terminate"
+
+    def share(k: str) -> str:
+        return "" if shares[k] is None else f", {shares[k]:.0%}"
+
     ctrl_c = ", ".join(
         f"{fmt_seconds(kernels[k]['lateness_s']['median'])} late in a "
         f"{fmt_seconds(kernels[k]['call_s'])} {_LABELS[k]} call "
-        f"({fmt_seconds(kernels[k]['call_left_s']['median'])} left)"
+        f"({fmt_seconds(kernels[k]['call_left_s']['median'])} left{share(k)})"
         for k in KERNELS
     )
-    flag = f"a stop flag acts in {fmt_seconds(flag_s)}"
-    if verdict == "partly" and not thread_kill and flag_s <= bound_s:
-        tail = "threads stop only cooperatively"
+    interrupted = [_LABELS[k] for k in KERNELS if shares[k] is not None and shares[k] < WAIT_SHARE]
+    if thread_kill:
+        tail = ""
+    elif interrupted:
+        tail = f": Ctrl-C interrupts a {' and a '.join(interrupted)} call"
+    elif flag_s <= bound_s:
+        tail = ": threads stop only cooperatively"
     else:
-        tail = f"flag bound {fmt_seconds(bound_s)}, wait share {WAIT_SHARE}"
-    reason = f"{api} (Process has {', '.join(data['kill_api']['process'])}); Ctrl-C {ctrl_c}; "
-    reason += f"{flag}: {tail}"
+        tail = ": not even a flag stops a thread promptly"
+    reason = (
+        f"{api} (Process has {', '.join(data['kill_api']['process'])}); Ctrl-C {ctrl_c}, "
+        f"it waits when late by {WAIT_SHARE:.0%} of the call left or more; a stop flag acts in "
+        f"{fmt_seconds(flag_s)}, bound {fmt_seconds(bound_s)} ({FLAG_BOUND_CHUNKS} chunks){tail}"
+    )
     numbers = {
         "thread_kill_methods": thread_kill,
         "sigint_share_of_call_left": shares,

@@ -46,7 +46,7 @@ from typing import Any
 
 from pylab.executors import START_METHODS
 from pylab.experiments.base import Level, Verdict
-from pylab.fmt import MIB, fmt_bytes
+from pylab.fmt import MIB, fmt_bytes, fmt_times
 from pylab.stats import median, summarize
 from pylab.timing import BARRIER_TIMEOUT_S
 from pylab.worker import init_process, rendezvous
@@ -241,6 +241,10 @@ def _judge_pools(data: dict[str, Any]) -> Verdict:
     if fork_uss:  # PSS gives fork workers a share of the parent's pages; USS shows their own
         numbers["fork_uss_per_worker_bytes"] = fork_uss["median"] / data["workers"]
         reason += f" (fork's own pages, USS: {fmt_bytes(numbers['fork_uss_per_worker_bytes'])})"
+    reason += (
+        f"; clearly larger means {FOOTPRINT_RATIO:g}x the thread's and "
+        f"{fmt_bytes(FOOTPRINT_MARGIN)} above it"
+    )
     if per_worker and not smaller:
         return Verdict("C11", "holds", reason, numbers)
     if larger:
@@ -267,19 +271,19 @@ def _judge_threads(data: dict[str, Any]) -> Verdict:
         "rlimit_stack_soft": data["per_thread"].get("rlimit_stack_soft"),
         "bounds": {"thread_small_bytes": THREAD_SMALL, "light_ratio": LIGHT_RATIO},
     }
-    times = "no growth seen" if numbers["ratio"] is None else f"{numbers['ratio']:.3g}x less"
+    times = "no growth seen" if numbers["ratio"] is None else f"{fmt_times(numbers['ratio'])} less"
     reason = (
         f"an idle thread adds {fmt_bytes(per_thread)} {data['metric'].upper()} ({times}); "
         f"cheapest process worker: {cheapest}, {fmt_bytes(smallest)}"
     )
+    marks = (
+        f"{'under' if small else 'not under'} {fmt_bytes(THREAD_SMALL)}, "
+        f"{'at least' if light else 'not'} {LIGHT_RATIO:g}x less"
+    )
+    reason += f"; {marks}"
     if small and light:
         return Verdict("C12", "holds", reason, numbers)
-    if small or light:
-        missed = (
-            f"not under {fmt_bytes(THREAD_SMALL)}" if not small else f"not {LIGHT_RATIO:g}x less"
-        )
-        return Verdict("C12", "partly", f"{reason}; {missed}", numbers)
-    return Verdict("C12", "fails", reason, numbers)
+    return Verdict("C12", "partly" if small or light else "fails", reason, numbers)
 
 
 def judge(data: dict[str, Any]) -> list[Verdict]:

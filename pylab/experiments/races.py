@@ -49,6 +49,7 @@ from typing import Any
 
 from pylab.executors import exit_reason
 from pylab.experiments.base import Level, Verdict
+from pylab.fmt import fmt_span, fmt_times
 from pylab.stats import ratio, summarize
 from pylab.timing import run_threads
 
@@ -420,7 +421,8 @@ def _judge_c06(lost: dict[str, Any]) -> Verdict:
     reason = (
         f"processes with private memory lost {private} of "
         f"{_total_updates(lost['processes_private'])} updates; over shared memory without a "
-        f"lock they lost {_rates(lost['processes_shared'])} (median, W={ws}), with a "
+        f"lock they lost {_rates(lost['processes_shared'])} (median, W={ws}; {shared} of "
+        f"{_total_updates(lost['processes_shared'])} in all), with a "
         f"multiprocessing Lock {shared_locked} of {_total_updates(lost['processes_shared_locked'])}"
         f"; threads in a nogil kernel lost {_rates(lost['threads_nogil'])}"
     )
@@ -439,6 +441,10 @@ def _disjoint(a: dict[str, float], b: dict[str, float]) -> bool:
     return a["high"] < b["low"] or b["high"] < a["low"]
 
 
+def _millions(rate: float) -> str:
+    return f"{rate / 1e6:.2f}M"
+
+
 def _judge_c19(designs: dict[str, Any]) -> Verdict:
     by = designs["designs"]
     speed = {name: by[name]["updates_per_s"]["median"] for name in ("coarse", "fine", "queue")}
@@ -448,9 +454,8 @@ def _judge_c19(designs: dict[str, Any]) -> Verdict:
     )
     safe_lost = sum(sum(by[name]["lost"]) for name in speed)
     granularity = ratio(max(speed["coarse"], speed["fine"]), min(speed["coarse"], speed["fine"]))
-    differ = granularity >= GRANULARITY_RATIO and _disjoint(
-        by["coarse"]["updates_per_s"], by["fine"]["updates_per_s"]
-    )
+    apart = _disjoint(by["coarse"]["updates_per_s"], by["fine"]["updates_per_s"])
+    differ = granularity >= GRANULARITY_RATIO and apart
     if unlocked < MIN_LOST or safe_lost >= MIN_LOST:
         verdict = "fails"
     elif differ:
@@ -459,15 +464,19 @@ def _judge_c19(designs: dict[str, Any]) -> Verdict:
         verdict = "partly"
     fastest = max(speed, key=speed.__getitem__)
     others = ", ".join(
-        f"{ratio(speed[fastest], speed[name]):.2f}x {name}" for name in speed if name != fastest
+        f"{fmt_times(ratio(speed[fastest], speed[name]))} {name}"
+        for name in speed
+        if name != fastest
     )
+    rates = {name: fmt_span(by[name]["updates_per_s"], _millions) for name in ("coarse", "fine")}
     reason = (
         f"{designs['workers']} threads without a lock lost {unlocked_rate:.2%} of dict updates; "
-        f"coarse, fine and queue lost {safe_lost}; updates/s coarse "
-        f"{speed['coarse'] / 1e6:.2f}M, fine {speed['fine'] / 1e6:.2f}M "
-        f"({granularity:.2f}x: granularity {'matters' if differ else 'made no clear difference'})"
-        f", queue "
-        f"{speed['queue'] / 1e6:.2f}M; fastest {fastest} ({others})"
+        f"coarse, fine and queue lost {safe_lost}; updates/s coarse {rates['coarse']}, fine "
+        f"{rates['fine']} ({fmt_times(granularity)}, intervals "
+        f"{'apart' if apart else 'overlap'}: granularity "
+        f"{'matters' if differ else 'made no clear difference'}; it matters from "
+        f"{fmt_times(GRANULARITY_RATIO)} with intervals apart), queue "
+        f"{_millions(speed['queue'])}; fastest {fastest} ({others})"
     )
     data = {
         "unlocked_lost": unlocked,

@@ -209,12 +209,19 @@ def _reason(verdict: str, p99: dict[str, float], published: dict[str, Any]) -> s
     spread = "-".join(f"{x * 1e3:.3g}" for x in rest)
     ccbench = f"(ccbench: {fmt_seconds(first)} -> {spread} ms)"
     worst = max(p99[n] for n in HOLDING)
+    mark = f"responsive means a p99 under {fmt_seconds(RESPONSIVE_S)}"
     if verdict == "fails":
-        return f"heartbeat p99 {part(RELEASING)}: not responsive even with the GIL free {ccbench}"
+        return (
+            f"heartbeat p99 {part(RELEASING)}: not responsive even with the GIL free; "
+            f"{mark} {ccbench}"
+        )
     if verdict == "holds":
-        return f"heartbeat p99 {part(RELEASING)}, and still {part(HOLDING)} {ccbench}"
+        return f"heartbeat p99 {part(RELEASING)}, and still {part(HOLDING)}; {mark} {ccbench}"
     degree = "starved" if worst > STARVED_S else "slowed"
-    return f"heartbeat p99 {part(RELEASING)}, but {degree}: {part(HOLDING)} {ccbench}"
+    return (
+        f"heartbeat p99 {part(RELEASING)}, but {degree}: {part(HOLDING)}; {mark}, starved "
+        f"over {fmt_seconds(STARVED_S)} {ccbench}"
+    )
 
 
 def judge(data: dict[str, Any]) -> list[Verdict]:

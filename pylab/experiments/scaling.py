@@ -36,7 +36,7 @@ import hashlib
 import math
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -44,8 +44,9 @@ from pylab import kernels
 from pylab.cells import largest_w
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
+from pylab.fmt import fmt_interval, fmt_speedup
 from pylab.machine import usable_cores
-from pylab.rules import bounds, scaling_level
+from pylab.rules import SCALES, bounds, ideal, partly_at, scales_at, scaling_level
 from pylab.settings import Settings
 from pylab.stats import summarize
 from pylab.timing import paired_ratios, threaded
@@ -187,9 +188,33 @@ def _s(entry: dict[str, Any]) -> float:
     return entry["speedup"]["median"]
 
 
+def _ideal(entry: dict[str, Any], cores: int, io: bool = False) -> int:
+    return entry["workers"] if io else ideal(entry["workers"], cores)
+
+
 def _level(entry: dict[str, Any], cores: int, io: bool = False) -> str:
-    ideal = entry["workers"] if io else min(entry["workers"], cores)
-    return scaling_level(_s(entry), ideal)
+    return scaling_level(_s(entry), _ideal(entry, cores, io))
+
+
+def _speeds(entries: dict[str, dict[str, Any]]) -> str:
+    """`compute/nogil 1.98x, stream/nogil 1.70x`: each name with the median its rule read."""
+    return ", ".join(f"{k} {fmt_speedup(_s(v))}" for k, v in entries.items()) or "none"
+
+
+def _marks(
+    entries: Iterable[dict[str, Any]], cores: int, io: bool = False, partly: bool = False
+) -> str:
+    """The marks the rule compared the medians with: `scaling needs 1.40x (0.7 x ideal 2)`, and
+    with `partly` the least partial gain; one clause per distinct ideal."""
+    ideals = sorted({_ideal(e, cores, io) for e in entries})
+    text = []
+    for best in ideals:
+        of = f"W={best}: a wait needs no core" if io else f"ideal {best}"
+        mark = f"{fmt_speedup(scales_at(best))} ({SCALES:g} x {of})"
+        if partly:
+            mark += f", a partial gain {fmt_speedup(partly_at(best))}"
+        text.append(mark)
+    return "scaling needs " + "; ".join(text)
 
 
 def _judge_c04(data: dict[str, Any]) -> Verdict:
@@ -197,9 +222,10 @@ def _judge_c04(data: dict[str, Any]) -> Verdict:
     r, low, high = t["median"] / p["median"], t["low"] / p["high"], t["high"] / p["low"]
     same = [abs(x - 1) <= C04_TOLERANCE for x in (r, low, high)]
     rates = {k: v["throughput_per_s"]["median"] for k, v in data["one_worker"].items()}
+    band = f"{'within' if same[0] else 'outside'} the {C04_TOLERANCE:.0%} band"
     reason = (
-        f"one compute/nogil worker against its serial runs: {t['median']:.2f}x in a thread, "
-        f"{p['median']:.2f}x in a fork process, ratio {r:.2f} [{low:.2f}-{high:.2f}]"
+        f"one compute/nogil worker against its serial runs: {fmt_interval(t)} in a thread, "
+        f"{fmt_interval(p)} in a fork process, ratio {r:.2f} [{low:.2f}-{high:.2f}], {band}"
         f"{'' if len(set(same)) == 1 else ' (uncertain)'}; {rates['threads']:.3g} and "
         f"{rates['processes']:.3g} iterations/s"
     )
@@ -213,33 +239,48 @@ def _judge_c05(data: dict[str, Any]) -> Verdict:
     level = _level(p, data["cores"])
     verdict = {"scales": "holds", "partly": "partly"}.get(level, "fails")
     reason = (
-        f"compute/gil (holds the GIL) in {p['workers']} {p['start_method']} processes: {_s(p):.2f}x"
+        f"compute/gil (holds the GIL) in {p['workers']} {p['start_method']} processes: "
+        f"{fmt_speedup(_s(p))}; {_marks([p], data['cores'], partly=True)}"
     )
     return Verdict("C05", verdict, reason, {"processes": p})
 
 
 def _judge_c09(data: dict[str, Any]) -> Verdict:
-    cpu = {k: v for k, v in data["kernels"].items() if k in RELEASES + HOLDS}
-    in_threads = sorted(
-        k for k, v in cpu.items() if _level(v["threads"], data["cores"]) == "scales"
-    )
-    in_processes = sorted(
-        k for k, v in cpu.items() if _level(v["processes"], data["cores"]) == "scales"
-    )
-    only_processes = sorted(set(in_processes) - set(in_threads))
+    cpu = {k: v for k, v in sorted(data["kernels"].items()) if k in RELEASES + HOLDS}
+    scales = {
+        k: {ex: _level(v[ex], data["cores"]) == "scales" for ex in ("threads", "processes")}
+        for k, v in cpu.items()
+    }
+    in_threads = [k for k, s in scales.items() if s["threads"]]
+    only_processes = [k for k, s in scales.items() if s["processes"] and not s["threads"]]
+    neither = [k for k, s in scales.items() if not any(s.values())]
     if in_threads and only_processes:
         verdict = "partly"
-    elif not in_threads and in_processes:
+    elif not in_threads and only_processes:
         verdict = "holds"
     else:
         verdict = "fails"
+
+    def both(names: list[str]) -> str:
+        return (
+            ", ".join(
+                f"{k} (threads {fmt_speedup(_s(cpu[k]['threads']))}, "
+                f"processes {fmt_speedup(_s(cpu[k]['processes']))})"
+                for k in names
+            )
+            or "none"
+        )
+
     reason = (
-        f"scale in threads: {', '.join(in_threads) or 'none'}; "
-        f"only in processes: {', '.join(only_processes) or 'none'}"
+        f"scale in threads: {_speeds({k: cpu[k]['threads'] for k in in_threads})}; "
+        f"only in processes: {both(only_processes)}"
     )
-    return Verdict(
-        "C09", verdict, reason, {"threads": in_threads, "only_processes": only_processes}
-    )
+    if neither:
+        reason += f"; in neither: {both(neither)}"
+    entries = [v[ex] for v in cpu.values() for ex in ("threads", "processes")]
+    reason += f"; {_marks(entries, data['cores'])}"
+    numbers = {"threads": in_threads, "only_processes": only_processes, "neither": neither}
+    return Verdict("C09", verdict, reason, numbers)
 
 
 def _judge_c15(data: dict[str, Any]) -> Verdict:
@@ -247,12 +288,17 @@ def _judge_c15(data: dict[str, Any]) -> Verdict:
     tested |= data["external"]
     scaling = {k: _level(v, data["cores"]) == "scales" for k, v in tested.items()}
     verdict = "holds" if all(scaling.values()) else "partly" if any(scaling.values()) else "fails"
-    numbers = ", ".join(f"{k} {_s(v):.2f}x" for k, v in tested.items())
+    numbers = _speeds(tested)
     gil = data["kernels"].get("compute/gil")
     if gil:
-        numbers += f" (compute/gil {_s(gil['threads']):.2f}x)"
+        numbers += f" (compute/gil {fmt_speedup(_s(gil['threads']))})"
     w = next(iter(tested.values()))["workers"]
-    reason = f"GIL-releasing code in {w} threads: {numbers}"
+    reason = (
+        f"GIL-releasing code in {w} threads: {numbers}; {_marks(tested.values(), data['cores'])}"
+    )
+    short = [k for k, ok in scaling.items() if not ok]
+    if short and verdict == "partly":
+        reason += f"; short of it: {', '.join(short)}"
     return Verdict("C15", verdict, reason, {"threads": tested, "scales": scaling})
 
 
@@ -260,12 +306,12 @@ def _judge_c16(data: dict[str, Any]) -> Verdict:
     io = {k: v["threads"] for k, v in data["kernels"].items() if k in IO_FREE}
     scaling = [_level(v, data["cores"], io=True) == "scales" for v in io.values()]
     verdict = "holds" if all(scaling) else "partly" if any(scaling) else "fails"
-    reason = ", ".join(f"{k} {_s(v):.2f}x" for k, v in io.items())
     w = next(iter(io.values()))["workers"]
-    reason = f"blocking waits in {w} threads: {reason}"
+    reason = f"blocking waits in {w} threads: {_speeds(io)}"
+    reason += f"; {_marks(io.values(), data['cores'], io=True)}"
     gil = data["kernels"].get("io/gil")
     if gil:
-        reason += f"; but a wait made holding the GIL (io/gil): {_s(gil['threads']):.2f}x"
+        reason += f"; but a wait made holding the GIL (io/gil): {fmt_speedup(_s(gil['threads']))}"
     return Verdict("C16", verdict, reason, {"threads": io})
 
 
@@ -276,12 +322,13 @@ def _judge_c17(data: dict[str, Any]) -> Verdict:
         verdict = "fails"
     else:
         verdict = "partly" if "partly" in levels.values() else "holds"
-    numbers = ", ".join(f"{k} {_s(v):.2f}x" for k, v in held.items())
     w = next(iter(held.values()))["workers"]
     published = PUBLISHED["C17"]
     reason = (
-        f"GIL-holding kernels in {w} threads: {numbers} ({published['source']}: "
-        f"{published['python_threads_percent']}% of one thread's throughput)"
+        f"GIL-holding kernels in {w} threads: {_speeds(held)}; "
+        f"{_marks(held.values(), data['cores'], partly=True)} "
+        f"({published['source']}: {published['python_threads_percent']}% of one thread's "
+        f"throughput)"
     )
     return Verdict("C17", verdict, reason, {"threads": held, "levels": levels})
 

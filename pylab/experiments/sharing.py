@@ -39,7 +39,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from pylab.experiments.base import Level, Verdict
-from pylab.fmt import KIB, MIB, fmt_bytes, fmt_seconds
+from pylab.fmt import KIB, MIB, fmt_bytes, fmt_seconds, fmt_times
 from pylab.stats import ratio, summarize
 from pylab.timing import timings
 from pylab.worker import init_process, rendezvous
@@ -348,15 +348,16 @@ def _judge_sharing(data: dict[str, Any]) -> Verdict:
         "copied_bytes": {m: _largest(data, m)["copied_bytes"] for m in data["methods"]},
         "bounds": BOUNDS,
     }
-    seen = ", ".join(f"{m} {fmt_seconds(t)} ({ratios[m]:.3g}x)" for m, t in costs.items())
+    seen = ", ".join(f"{m} {fmt_seconds(t)} ({fmt_times(ratios[m])})" for m, t in costs.items())
     size = fmt_bytes(numbers["bytes"])
     reason = f"{size} to {data['workers']} workers: threads {fmt_seconds(threads)}; {seen}"
     if not close:
-        return Verdict("C02", "holds", reason, numbers)
+        return Verdict("C02", "holds", f"{reason}; each at least {CLEARLY_MORE:g}x", numbers)
     if all(r < NOTICEABLY for r in ratios.values()):
-        return Verdict("C02", "fails", f"{reason}; no process method costs more", numbers)
+        reason += f"; no process method costs more (each under {NOTICEABLY:g}x)"
+        return Verdict("C02", "fails", reason, numbers)
     return Verdict(
-        "C02", "partly", f"{reason}; within {CLEARLY_MORE:.0f}x: {', '.join(close)}", numbers
+        "C02", "partly", f"{reason}; within {CLEARLY_MORE:g}x: {', '.join(close)}", numbers
     )
 
 
@@ -380,13 +381,15 @@ def _judge_read_back(data: dict[str, Any]) -> Verdict:
     reason = (
         f"reading back {fmt_bytes(back['bytes'])}: thread {fmt_seconds(threads)} ({copy}), "
         f"process {fmt_seconds(processes)} ({fmt_bytes(numbers['processes_copied_bytes'])} "
-        f"pickled), {cheaper:.3g}x"
+        f"pickled), {fmt_times(cheaper)}"
     )
     if cheaper >= CLEARLY_MORE and zero_copy:
-        return Verdict("C13", "holds", reason, numbers)
+        return Verdict("C13", "holds", f"{reason}, at least {CLEARLY_MORE:g}x", numbers)
     if cheaper >= NOTICEABLY:
+        short = f"under {CLEARLY_MORE:g}x" if cheaper < CLEARLY_MORE else "but copied"
+        reason += f", {short} (clearly cheaper needs {CLEARLY_MORE:g}x and no copy)"
         return Verdict("C13", "partly", reason, numbers)
-    return Verdict("C13", "fails", reason, numbers)
+    return Verdict("C13", "fails", f"{reason}, under {NOTICEABLY:g}x", numbers)
 
 
 def judge(data: dict[str, Any]) -> list[Verdict]:

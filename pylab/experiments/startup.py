@@ -38,7 +38,7 @@ from typing import Any
 
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
-from pylab.fmt import fmt_seconds
+from pylab.fmt import fmt_seconds, fmt_span, fmt_times
 from pylab.stats import ratio, summarize
 
 NAME = "startup"
@@ -275,6 +275,23 @@ def _start_join_text(data: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def _intervals_text(verdict: str, section: dict[str, Any], methods: list[str]) -> str:
+    """What the rule read from the intervals: clear of every process's, or which overlap."""
+    if verdict == "holds":
+        lowest = min(methods, key=lambda m: section[m]["low"])
+        return (
+            f", its interval wholly below every process's (the lowest, {lowest}, from "
+            f"{fmt_seconds(section[lowest]['low'])})"
+        )
+    if verdict == "partly":
+        thread_high = section[THREAD]["high"]
+        overlap = [m for m in methods if section[m]["low"] <= thread_high]
+        return ", but the intervals overlap: " + ", ".join(
+            f"{m} {fmt_span(section[m])}" for m in overlap
+        )
+    return ""
+
+
 def judge(data: dict[str, Any]) -> list[Verdict]:
     section = data["start_join"]
     methods = data["start_methods"]
@@ -289,14 +306,15 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         verdict = "partly"
     published = data["published"]
     if speedup >= 1:
-        compared = f"{speedup:.3g}x faster than the fastest process ({fastest})"
+        compared = f"{fmt_times(speedup)} faster than the fastest process ({fastest})"
     else:
         slower = ratio(thread["median"], section[fastest]["median"])
-        compared = f"{slower:.3g}x slower than {fastest}"
+        compared = f"{fmt_times(slower)} slower than {fastest}"
     pool_label = f"pool of {data['pool_workers']} up"
     reason = (
-        f"thread start+join {fmt_seconds(thread['median'])}; {_start_join_text(data)}: "
-        f"{compared}; {_versus(data, 'first_instruction', 'first instruction')}; "
+        f"thread start+join {fmt_span(thread)}; {_start_join_text(data)}: "
+        f"{compared}{_intervals_text(verdict, section, methods)}; "
+        f"{_versus(data, 'first_instruction', 'first instruction')}; "
         f"{_versus(data, 'pool', pool_label)} "
         f"({published['source']}: {fmt_seconds(published['thread_start_s'])} vs "
         f"{fmt_seconds(published['process_spawn_s'])})"

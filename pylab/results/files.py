@@ -50,7 +50,8 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()  # what open() would give; mkstemp alone gives 0600
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader sees the old file or the new one, never a part."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, _FILE_MODE)
@@ -66,8 +67,8 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def save(results: dict[str, Any], path: Path) -> None:
     """Write the JSON and the CSV beside it, each by atomic replace."""
-    _atomic_write(path, json.dumps(results, indent=1) + "\n")
-    _atomic_write(path.with_suffix(".csv"), to_csv(results))
+    atomic_write(path, json.dumps(results, indent=1) + "\n")
+    atomic_write(path.with_suffix(".csv"), to_csv(results))
 
 
 def _median(samples: list[float]) -> float | str:
