@@ -6,12 +6,14 @@ speed-up is narrower than `precision` (a share of the median, full width) or its
 time is spent, and never trusts a pair that something else disturbed:
 
 - background: the rest of the machine used more than interference.BUSY_CORES while
-  one of the pair's runs was timed (seen inside this machine, pylab.interference);
-- a slowed CPU: a run used clearly more CPU time for the same work than the best run
-  of its side. A VM's neighbours slow it from outside the guest, where no load
-  shows; the run's threads then still do full CPU time, only slower, and the CPU
-  seconds give it away. A run that mostly waits (CPU under MIN_CPU_SHARE of its wall
-  per worker, the `io` kernel) has no CPU to compare and is judged by background only.
+  the pair was timed (seen inside this machine, pylab.interference);
+- an unevenly slowed CPU: one run used clearly more CPU time for the same work,
+  against the best run of its side, than the other did. A VM's neighbours slow it
+  from outside the guest, where no load shows; the run's threads then still do full
+  CPU time, only slower, and the CPU seconds give it away. A spell that slows both
+  runs of a pair alike leaves the pair's ratio as it was, and the pair is kept. A run
+  that mostly waits (CPU under MIN_CPU_SHARE of its wall per worker, the `io` kernel)
+  has no CPU to compare, and its pair is judged by background only.
 
 A disturbed pair is set aside and another taken in its place, as long as the time
 lasts. If too few clean pairs remain, the cell uses them all and says so.
@@ -24,10 +26,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pylab.interference import Reading
+from pylab.interference import BUSY_CORES, Reading
 from pylab.stats import median, median_interval
 
-RATE_SLACK = 1.25  # CPU seconds this many times the side's best, for the same work: slowed
+RATE_SLACK = 1.25  # one run of a pair slowed this much more than the other: not comparable
 MIN_CPU_SHARE = 0.2  # CPU per wall per worker below which a run mostly waits
 MAX_PAIRS = 200  # a bound even for a cell given hours
 
@@ -67,8 +69,22 @@ class Sample:
         return [s.wall_s / p.wall_s for s, p in self.pairs]
 
 
-def _slowed(run: Timed, best_cpu_s: float) -> bool:
-    return run.cpu_share >= MIN_CPU_SHARE and run.cpu_s > RATE_SLACK * best_cpu_s
+def _background(pair: tuple[Timed, Timed]) -> float:
+    """The other work beside the pair, in cores: over both runs, whose sum spans more
+    ticks of the system's CPU clock (10 ms) than either run alone."""
+    walls = [run.background.wall_s for run in pair]
+    busy = sum(run.background.background_cores * w for run, w in zip(pair, walls, strict=True))
+    return busy / max(sum(walls), 1e-9)
+
+
+def _uneven(pair: tuple[Timed, Timed], best: list[float]) -> float | None:
+    """How much more one run of the pair was slowed than the other (CPU time over its
+    side's best, the one over the other), or None if either run mostly waits. A spell
+    that slows both runs alike leaves their ratio, the speed-up, as it was."""
+    if any(run.cpu_share < MIN_CPU_SHARE for run in pair):
+        return None
+    slowed = [run.cpu_s / b if b > 0 else 1.0 for run, b in zip(pair, best, strict=True)]
+    return max(slowed) / min(slowed)
 
 
 def disturbance(pairs: Sequence[tuple[Timed, Timed]]) -> list[str | None]:
@@ -76,16 +92,14 @@ def disturbance(pairs: Sequence[tuple[Timed, Timed]]) -> list[str | None]:
     best = [min(pair[side].cpu_s for pair in pairs) for side in (0, 1)]
     reasons: list[str | None] = []
     for pair in pairs:
-        why = None
-        for side, name in enumerate(("serial", "parallel")):
-            run = pair[side]
-            if run.background.busy:
-                why = f"{name} run beside {run.background.background_cores:.2f} cores of other work"
-            elif _slowed(run, best[side]):
-                why = f"{name} run used {run.cpu_s / best[side]:.2f}x its best CPU time"
-            if why:
-                break
-        reasons.append(why)
+        background, uneven = _background(pair), _uneven(pair, best)
+        if background > BUSY_CORES:
+            reasons.append(f"{background:.2f} cores of other work beside the pair")
+        elif uneven is not None and uneven > RATE_SLACK:
+            slower = "serial" if pair[0].cpu_s / best[0] > pair[1].cpu_s / best[1] else "parallel"
+            reasons.append(f"the {slower} run was slowed {uneven:.2f}x more than the other")
+        else:
+            reasons.append(None)
     return reasons
 
 

@@ -77,14 +77,24 @@ def test_a_pair_beside_a_busy_machine_is_set_aside_and_retaken() -> None:
     sample = take(serial, parallel, Policy(6, 0.10, 60.0), Clock(0.3))
     assert sample.disturbed == 1 and len(sample.every) == 7 and len(sample.pairs) == 6
     assert sample.ratios == [2.0] * 6 and not sample.used_disturbed
-    assert "serial run beside 0.90 cores of other work" in sample.reasons
+    assert "0.69 cores of other work beside the pair" in sample.reasons  # 0.9 x 0.33 / 0.43
 
 
 def test_a_run_slowed_from_outside_is_seen_in_its_cpu_time() -> None:
     """No background in the guest, but the parallel run did 1.6x the CPU for the same
     work: the host took its CPU. Its pair is not trusted."""
     pairs = [(_run(0.2), _run(0.1)), (_run(0.2), _run(0.16)), (_run(0.2), _run(0.1))]
-    assert disturbance(pairs) == [None, "parallel run used 1.60x its best CPU time", None]
+    assert disturbance(pairs) == [None, "the parallel run was slowed 1.60x more than the other",
+                                  None]  # fmt: skip
+
+
+def test_a_spell_that_slows_both_runs_alike_keeps_the_pair() -> None:
+    pairs = [(_run(0.2), _run(0.1)), (_run(0.28), _run(0.14)), (_run(0.2), _run(0.13))]
+    assert disturbance(pairs) == [
+        None,
+        None,
+        "the parallel run was slowed 1.30x more than the other",
+    ]
 
 
 def test_a_run_that_mostly_waits_is_judged_by_background_only() -> None:
