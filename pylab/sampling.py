@@ -8,7 +8,7 @@ time is spent, and never trusts a pair that something else disturbed:
 - background: the rest of the machine used more than interference.BUSY_CORES while
   the pair was timed (seen inside this machine, pylab.interference);
 - an unevenly slowed CPU: one run used clearly more CPU time for the same work,
-  against the best run of its side, than the other did. A VM's neighbours slow it
+  against the typical (median) run of its side, than the other did. A VM's neighbours slow it
   from outside the guest, where no load shows; the run's threads then still do full
   CPU time, only slower, and the CPU seconds give it away. A spell that slows both
   runs of a pair alike leaves the pair's ratio as it was, and the pair is kept. A run
@@ -29,7 +29,7 @@ from typing import Any
 from pylab.interference import BUSY_CORES, Reading
 from pylab.stats import median, median_interval
 
-RATE_SLACK = 1.25  # one run of a pair slowed this much more than the other: not comparable
+RATE_SLACK = 1.2  # one run of a pair slowed this much more than the other: not comparable
 MIN_CPU_SHARE = 0.2  # CPU per wall per worker below which a run mostly waits
 MAX_PAIRS = 200  # a bound even for a cell given hours
 
@@ -77,26 +77,29 @@ def _background(pair: tuple[Timed, Timed]) -> float:
     return busy / max(sum(walls), 1e-9)
 
 
-def _uneven(pair: tuple[Timed, Timed], best: list[float]) -> float | None:
+def _uneven(pair: tuple[Timed, Timed], typical: list[float]) -> float | None:
     """How much more one run of the pair was slowed than the other (CPU time over its
-    side's best, the one over the other), or None if either run mostly waits. A spell
+    side's typical, the one over the other), or None if either run mostly waits. A spell
     that slows both runs alike leaves their ratio, the speed-up, as it was."""
     if any(run.cpu_share < MIN_CPU_SHARE for run in pair):
         return None
-    slowed = [run.cpu_s / b if b > 0 else 1.0 for run, b in zip(pair, best, strict=True)]
+    slowed = [run.cpu_s / t if t > 0 else 1.0 for run, t in zip(pair, typical, strict=True)]
     return max(slowed) / min(slowed)
 
 
 def disturbance(pairs: Sequence[tuple[Timed, Timed]]) -> list[str | None]:
-    """Why each pair is not to be trusted, or None for a clean pair."""
-    best = [min(pair[side].cpu_s for pair in pairs) for side in (0, 1)]
+    """Why each pair is not to be trusted, or None for a clean pair. Each side's typical
+    CPU time is its median: the fastest run is itself an outlier on this VM, and
+    measuring from it set aside pairs whose runs ran alike."""
+    typical = [median([pair[side].cpu_s for pair in pairs]) for side in (0, 1)]
     reasons: list[str | None] = []
     for pair in pairs:
-        background, uneven = _background(pair), _uneven(pair, best)
+        background, uneven = _background(pair), _uneven(pair, typical)
         if background > BUSY_CORES:
             reasons.append(f"{background:.2f} cores of other work beside the pair")
         elif uneven is not None and uneven > RATE_SLACK:
-            slower = "serial" if pair[0].cpu_s / best[0] > pair[1].cpu_s / best[1] else "parallel"
+            s, p = (run.cpu_s / t for run, t in zip(pair, typical, strict=True))
+            slower = "serial" if s > p else "parallel"
             reasons.append(f"the {slower} run was slowed {uneven:.2f}x more than the other")
         else:
             reasons.append(None)

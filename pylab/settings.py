@@ -14,7 +14,7 @@ class Settings:
     repeats: int = 6  # timed pairs per cell at least (pylab.sampling takes more as needed)
     warmups: int = 1  # pairs run and dropped before them
     precision: float = 0.10  # pairs are taken until the speed-up interval is this narrow
-    max_time_s: float = 2.0  # ... or a cell's pairs have taken this long
+    max_time_s: float = 2.5  # ... or a cell's pairs have taken this long
     min_time_s: float = 0.08  # the serial run of every cell lasts at least this long: short runs
     # give more pairs in the same time, and on a noisy VM many pairs narrow an interval more
     # than long runs do
