@@ -62,6 +62,7 @@ class Sample:
     disturbed: int  # of them, set aside as disturbed
     used_disturbed: bool  # too few clean pairs: all of them were used
     stopped: str  # "precise", "time" or "pairs"
+    spent_s: float  # seconds of timed pairs (warm-ups not counted)
     reasons: list[str]  # why pairs were set aside (distinct, first few)
 
     @property
@@ -139,7 +140,8 @@ def take(
         pairs.append(pair(len(pairs)))
         reasons = disturbance(pairs)
         clean = [p for p, why in zip(pairs, reasons, strict=True) if why is None]
-        stopped = _stop(pairs, clean, policy, clock() - t0)
+        spent_s = clock() - t0
+        stopped = _stop(pairs, clean, policy, spent_s)
         if stopped:
             break
     enough = len(clean) >= policy.min_pairs
@@ -149,6 +151,7 @@ def take(
         disturbed=len(pairs) - len(clean),
         used_disturbed=not enough and len(clean) < len(pairs),
         stopped=stopped,
+        spent_s=spent_s,
         reasons=list(dict.fromkeys(r for r in reasons if r))[:3],
     )
 
@@ -172,6 +175,7 @@ def interference(sample: Sample) -> dict[str, Any]:
         "disturbed": sample.disturbed,
         "used_disturbed": sample.used_disturbed,
         "stopped": sample.stopped,
+        "pairs_s": round(sample.spent_s, 3),
         "reasons": sample.reasons,
         "background_cores": round(median(cores), 3),
         "background_cores_max": round(max(cores), 3),

@@ -42,7 +42,7 @@ file is upgraded in memory on load, see pylab.results.upgrade):
     file becomes one interpreter's.
     Added 2026-12-03 under the same version, optional (issue 13): settings.precision
     and settings.max_time_s; each cell's `interference` (pairs_taken, disturbed,
-    used_disturbed, stopped, reasons, background_cores, background_cores_max,
+    used_disturbed, stopped, pairs_s, reasons, background_cores, background_cores_max,
     steal_cores_max) and noise.precision and noise.precise; load.background_cores and
     load.background_cpu_s (the rest of the machine during the run); each experiment's
     background_cores; machine.state, the machine's state at the start

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,24 @@ class LabRun:
     @property
     def experiments(self) -> list[str]:
         return [name for part in self.parts for name in part.experiments]
+
+
+class TimeBank:
+    """Each cell's time for pairs: `base` seconds, plus a share of what the cells before
+    it left unused (a cell that reaches its precision early stops early), at most
+    `base` more. The run's cells so take about the time they would with `base` each,
+    and the noisy ones get the time the quiet ones did not need."""
+
+    def __init__(self, base: float, cells: int) -> None:
+        self.base, self.left, self.saved = base, cells, 0.0
+
+    def allowance(self) -> float:
+        extra = self.saved / max(self.left, 1)
+        return self.base + max(0.0, min(self.base, extra))
+
+    def spend(self, allowed: float, used: float) -> None:
+        self.saved += self.base - min(used, allowed)
+        self.left -= 1
 
 
 def _groups(cells: list[CellSpec]) -> list[list[CellSpec]]:
@@ -154,13 +172,30 @@ def _run_part(
             on_start(spec)
             on_cell(failed_cell(spec, None, part.error))
     else:
-        for group in _groups(part.cells):
-            size = part.sizes.get(group[0].work)
-            measure_group(group, size, settings, on_start, on_cell, part.executable)
+        _measure_cells(part, settings, on_start, on_cell)
     for name in part.experiments:
         announce(part.pid, f"experiment {name}")
         _run_experiment(results, part, name, settings)
         results_io.save(results, path)
+
+
+def _measure_cells(
+    part: Part,
+    settings: Settings,
+    on_start: Callable[[CellSpec], None],
+    on_cell: Callable[[dict[str, Any]], None],
+) -> None:
+    """Each group of cells with the same work in a child, its time for pairs from the bank."""
+    bank = TimeBank(settings.max_time_s, len(part.cells))
+    for group in _groups(part.cells):
+        size = part.sizes.get(group[0].work)
+        given = replace(settings, max_time_s=bank.allowance())
+
+        def spent(cell: dict[str, Any], allowed: float = given.max_time_s) -> None:
+            bank.spend(allowed, (cell.get("interference") or {}).get("pairs_s", allowed))
+            on_cell(cell)
+
+        measure_group(group, size, given, on_start, spent, part.executable)
 
 
 def _run_experiment(results: dict[str, Any], part: Part, name: str, settings: Settings) -> None:
