@@ -49,7 +49,7 @@ from pylab.interference import BUSY_CORES, Background
 from pylab.machine import gil_enabled, machine_info, usable_cores
 from pylab.machinestate import check as check_machine
 from pylab.pinning import pools_pinned
-from pylab.rules import BUSY, scales_at
+from pylab.rules import BUSY, partly_at, scales_at
 from pylab.stats import summarize
 from pylab.timing import BARRIER_TIMEOUT_S, paired_ratios, threaded
 
@@ -230,6 +230,9 @@ def recommend(data: dict[str, Any]) -> tuple[str, str]:
     choice, reason = _recommend(data)
     load = data.get("background_cores")
     if load is not None and load > BUSY_CORES:
+        by_share = _by_gil_share(data)
+        if by_share is not None:
+            choice, reason = by_share[0], f"{by_share[1]}; measured beside the load: {reason}"
         reason = (
             f"uncertain: the machine was busy, {load:.2f} cores of other work on average "
             f"while the speed-ups were measured, the likely cause of any shortfall; {reason}"
@@ -237,6 +240,27 @@ def recommend(data: dict[str, Any]) -> tuple[str, str]:
         if choice == "neither":
             reason = reason.split(": a call of ")[0] + "; probe again on a quiet machine"
     return choice, reason
+
+
+def _by_gil_share(data: dict[str, Any]) -> tuple[str, str] | None:
+    """On a busy machine the speed-ups measure the load as much as the call; the GIL
+    share, read by the heartbeat, says what threads could reach (Amdahl at W). Where
+    that is clear, scaling or not even a partial gain, it decides; else None."""
+    share = data.get("gil_share")
+    if not share:
+        return None
+    w = max(data["thread_speedup"], key=int)
+    n = ideal(int(w), data["cores"], data["cpu_per_wall"])
+    amdahl = data["predicted_thread_speedup"][w]
+    text = (
+        f"by its GIL share ({share['median']:.0%}) threads would reach {fmt_speedup(amdahl)} "
+        f"at W={w} by Amdahl (scaling needs {fmt_speedup(scales_at(n))})"
+    )
+    if amdahl >= scales_at(n):
+        return "threads", f"{text}: threads"
+    if amdahl < partly_at(n):
+        return "processes", f"{text}: processes"
+    return None
 
 
 def memory_bound(data: dict[str, Any]) -> bool:

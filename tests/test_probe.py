@@ -195,6 +195,20 @@ def test_the_probe_fetches_the_bandwidth_only_for_a_memory_bound_call(monkeypatc
     assert asked == [2] and "bandwidth" not in quiet
 
 
+@pytest.mark.parametrize(
+    ("share", "expected"), [(0.97, "processes"), (0.03, "threads"), (0.5, "processes")]
+)
+def test_on_a_busy_machine_a_clear_gil_share_decides(share: float, expected: str) -> None:
+    """Beside a load, threads 1.11x and processes 1.32x say little; a GIL share of 97%
+    says threads cannot gain, one of 3% that they would scale. 50% (Amdahl 1.33x, between
+    a partial gain and scaling) is no clearer: the measured rule stands, marked uncertain."""
+    data = _data(1.11, 1.32, share) | {"background_cores": 1.31}
+    recommendation, reason = recommend(data)
+    assert recommendation == expected and reason.startswith("uncertain: the machine was busy")
+    if share != 0.5:
+        assert f"by its GIL share ({share:.0%})" in reason and "threads 1.11x" in reason
+
+
 def test_the_background_load_beside_a_region_is_counted_in_cores() -> None:
     """A spinning process outside the measured tree is one core of background; the same
     process inside it is the tree's own work."""
