@@ -68,6 +68,13 @@ def test_largest_chunk_must_scale(largest: float, expected: str) -> None:
     assert ("did not scale" in v.reason) == (expected == "partly")
 
 
+def test_one_low_reading_at_the_largest_chunk_does_not_decide() -> None:
+    v = _verdict({10**6: 1.30, 10**5: 1.8, 10**3: 1.6, 1: 0.3})
+    assert v.verdict == "holds"
+    assert "1.30x at chunk 1,000,000 (~1 ms/release), best 1.80x at chunk 100,000" in v.reason
+    assert v.data["best_chunk"] == 10**5
+
+
 def test_crossover_is_where_every_smaller_chunk_stays_low() -> None:
     # a noisy dip at 1e5 is not the crossover: 1e4 scales again
     v = _verdict({10**6: 1.9, 10**5: 1.3, 10**4: 1.8, 10**3: 1.35, 100: 0.6, 1: 0.5})
