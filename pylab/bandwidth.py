@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from pylab.cachedir import cache_dir
-from pylab.interference import BUSY_CORES, Background
+from pylab.interference import Background, is_busy
 from pylab.kernels import stream
 from pylab.machine import cpu_model, usable_cores
 from pylab.results.files import atomic_write
@@ -98,7 +98,7 @@ def machine_bandwidth(
     if found:
         return {**found, "machine": key, "file": str(path), "cached": True}
     fresh = measure(workers, array_bytes)
-    kept = fresh["background_cores"] <= BUSY_CORES and _store(path, machines, key, fresh)
+    kept = not is_busy(fresh["background_cores"]) and _store(path, machines, key, fresh)
     return {**fresh, "machine": key, "file": str(path) if kept else None, "cached": False}
 
 

@@ -21,6 +21,13 @@ import psutil
 BUSY_CORES = 0.3  # background above this, on average, makes a measurement suspect
 
 
+def is_busy(background_cores: float | None) -> bool:
+    """Whether this much other work (in cores; None: not measured) makes a measurement
+    suspect: the one test of BUSY_CORES for the cells, the probe, the bandwidth cache and
+    the report."""
+    return background_cores is not None and background_cores > BUSY_CORES
+
+
 def _busy_s() -> tuple[float, float]:
     """System-wide busy and steal CPU seconds so far."""
     t = psutil.cpu_times()
@@ -52,10 +59,6 @@ class Reading:
     wall_s: float
     background_cores: float  # the rest of the machine's CPU, in cores on average
     steal_cores: float
-
-    @property
-    def busy(self) -> bool:
-        return self.background_cores > BUSY_CORES
 
 
 class Background:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pylab.interference import BUSY_CORES, Reading
+from pylab.interference import Reading, is_busy
 from pylab.stats import median, median_interval
 
 RATE_SLACK = 1.2  # one run of a pair slowed this much more than the other: not comparable
@@ -78,14 +78,13 @@ def _background(pair: tuple[Timed, Timed]) -> float:
     return busy / max(sum(walls), 1e-9)
 
 
-def _uneven(pair: tuple[Timed, Timed], typical: list[float]) -> float | None:
-    """How much more one run of the pair was slowed than the other (CPU time over its
-    side's typical, the one over the other), or None if either run mostly waits. A spell
-    that slows both runs alike leaves their ratio, the speed-up, as it was."""
+def _slowdowns(pair: tuple[Timed, Timed], typical: list[float]) -> list[float] | None:
+    """Each run's CPU time over its side's typical, or None if either run mostly waits.
+    A spell that slows both runs alike leaves their ratio, the speed-up, as it was: what
+    matters is how much more one was slowed than the other."""
     if any(run.cpu_share < MIN_CPU_SHARE for run in pair):
         return None
-    slowed = [run.cpu_s / t if t > 0 else 1.0 for run, t in zip(pair, typical, strict=True)]
-    return max(slowed) / min(slowed)
+    return [run.cpu_s / t if t > 0 else 1.0 for run, t in zip(pair, typical, strict=True)]
 
 
 def disturbance(pairs: Sequence[tuple[Timed, Timed]]) -> list[str | None]:
@@ -95,12 +94,12 @@ def disturbance(pairs: Sequence[tuple[Timed, Timed]]) -> list[str | None]:
     typical = [median([pair[side].cpu_s for pair in pairs]) for side in (0, 1)]
     reasons: list[str | None] = []
     for pair in pairs:
-        background, uneven = _background(pair), _uneven(pair, typical)
-        if background > BUSY_CORES:
+        background, slowed = _background(pair), _slowdowns(pair, typical)
+        uneven = max(slowed) / min(slowed) if slowed else 1.0
+        if is_busy(background):
             reasons.append(f"{background:.2f} cores of other work beside the pair")
-        elif uneven is not None and uneven > RATE_SLACK:
-            s, p = (run.cpu_s / t for run, t in zip(pair, typical, strict=True))
-            slower = "serial" if s > p else "parallel"
+        elif uneven > RATE_SLACK:
+            slower = "serial" if slowed[0] > slowed[1] else "parallel"
             reasons.append(f"the {slower} run was slowed {uneven:.2f}x more than the other")
         else:
             reasons.append(None)

@@ -85,13 +85,13 @@ def _in_threads(data: dict[str, Any]) -> str:
 
 def _bandwidth_line(bw: dict[str, Any]) -> str:
     from pylab.fmt import fmt_rate
-    from pylab.interference import BUSY_CORES
+    from pylab.interference import is_busy
 
     if bw["cached"]:
         where = f"read from {bw['file']}"
     elif bw["file"]:
         where = f"measured now, kept in {bw['file']}"
-    elif bw["background_cores"] > BUSY_CORES:
+    elif is_busy(bw["background_cores"]):
         where = f"measured now beside {bw['background_cores']:.2f} cores of other work, not kept"
     else:
         where = "measured now, not kept: the cache folder is not writable"

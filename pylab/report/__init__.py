@@ -15,7 +15,7 @@ from typing import Any
 
 from pylab import CLAIMS_DOC, summary
 from pylab import results as results_io
-from pylab.interference import BUSY_CORES
+from pylab.interference import is_busy
 from pylab.quality import quality_line
 from pylab.report.answer import answer
 from pylab.report.figures import save_png
@@ -91,7 +91,7 @@ def _noise_section(results: dict[str, Any], problems: list[str]) -> Section:
     paragraphs += [
         f"Busy: experiment {n} measured beside {e['background_cores']:.2f} cores of other work"
         for n, e in experiments.items()
-        if e.get("background_cores", 0) > BUSY_CORES
+        if is_busy(e.get("background_cores"))
     ]
     paragraphs += [f"Failed: {line}" for line in failed] + [f"Report: {p}" for p in problems]
     return Section("Noise and failures", paragraphs)
