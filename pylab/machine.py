@@ -12,14 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pylab
+from pylab.placement import allowed
 
 
 def usable_cores() -> int:
     """CPUs this process may run on (affinity), which can be fewer than the machine has."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    return len(allowed()) or os.cpu_count() or 1  # no affinity outside Linux: all of them
 
 
 def gil_enabled() -> bool:

@@ -47,9 +47,9 @@ def pinned(cpus: Cpus | None) -> Iterator[None]:
     if not cpus:
         yield
         return
-    before = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, cpus)
+    before = allowed()
+    pin(cpus)
     try:
         yield
     finally:
-        os.sched_setaffinity(0, before)
+        pin(before)
