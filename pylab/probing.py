@@ -45,7 +45,7 @@ from pylab.errors import UserError
 from pylab.fmt import fmt_interval, fmt_rate, fmt_seconds, fmt_speedup, fmt_times
 from pylab.gilmodel import bounded, ideal, predicted
 from pylab.heartbeat import SHARE_S, TICK_S, Heartbeat
-from pylab.interference import BUSY_CORES, Background
+from pylab.interference import Background, is_busy
 from pylab.machine import gil_enabled, machine_info, usable_cores
 from pylab.machinestate import check as check_machine
 from pylab.pinning import pools_pinned
@@ -229,7 +229,7 @@ def recommend(data: dict[str, Any]) -> tuple[str, str]:
     the load, not the call, may be why they fell short."""
     choice, reason = _recommend(data)
     load = data.get("background_cores")
-    if load is not None and load > BUSY_CORES:
+    if is_busy(load):
         by_share = _by_gil_share(data)
         if by_share is not None:
             choice, reason = by_share[0], f"{by_share[1]}; measured beside the load: {reason}"
@@ -242,6 +242,13 @@ def recommend(data: dict[str, Any]) -> tuple[str, str]:
     return choice, reason
 
 
+def _largest(data: dict[str, Any]) -> tuple[str, float]:
+    """The largest W measured (a key of the speed-up maps) and its ideal speed-up on this
+    machine: what every rule below judges at."""
+    w = max(data["thread_speedup"], key=int)
+    return w, ideal(int(w), data["cores"], data["cpu_per_wall"])
+
+
 def _by_gil_share(data: dict[str, Any]) -> tuple[str, str] | None:
     """On a busy machine the speed-ups measure the load as much as the call; the GIL
     share, read by the heartbeat, says what threads could reach (Amdahl at W). Where
@@ -249,8 +256,7 @@ def _by_gil_share(data: dict[str, Any]) -> tuple[str, str] | None:
     share = data.get("gil_share")
     if not share:
         return None
-    w = max(data["thread_speedup"], key=int)
-    n = ideal(int(w), data["cores"], data["cpu_per_wall"])
+    w, n = _largest(data)
     amdahl = data["predicted_thread_speedup"][w]
     text = (
         f"by its GIL share ({share['median']:.0%}) threads would reach {fmt_speedup(amdahl)} "
@@ -272,11 +278,10 @@ def memory_bound(data: dict[str, Any]) -> bool:
     prediction. Processes must not clearly beat threads (their whole interval above the
     threads'): then the cap is inside the process, which processes do not share.
     Never on a busy machine, where the load explains a shortfall just as well."""
-    w = max(data["thread_speedup"], key=int)
+    w, n = _largest(data)
     busy = (data.get("thread_cpu_per_wall") or {}).get(w)
-    if busy is None or (data.get("background_cores") or 0.0) > BUSY_CORES:
+    if busy is None or is_busy(data.get("background_cores")):
         return False
-    n = ideal(int(w), data["cores"], data["cpu_per_wall"])
     mark, amdahl = scales_at(n), data["predicted_thread_speedup"][w]
     t, p = data["thread_speedup"][w], data["process_speedup"].get(w)
     short = t["high"] < mark <= amdahl
@@ -286,8 +291,8 @@ def memory_bound(data: dict[str, Any]) -> bool:
 def _memory_bound(data: dict[str, Any], numbers: str) -> tuple[str, str]:
     """threads, either or neither, naming memory bandwidth: processes share the memory
     bus, so they gain no more; threads are the cheaper of two that gain the same."""
-    w = max(data["thread_speedup"], key=int)
-    mark = scales_at(ideal(int(w), data["cores"], data["cpu_per_wall"]))
+    w, n = _largest(data)
+    mark = scales_at(n)
     t, p = data["thread_speedup"][w], data["process_speedup"].get(w)
     reason = (
         f"memory bandwidth (or another shared resource) likely caps it {numbers}: the {w} "
@@ -339,8 +344,8 @@ def _recommend(data: dict[str, Any]) -> tuple[str, str]:
     measurement, a call that holds the GIL half the time or more gets `processes`,
     marked as not measured.
     """
-    w = max(data["thread_speedup"], key=int)
-    mark = scales_at(ideal(int(w), data["cores"], data["cpu_per_wall"]))
+    w, n = _largest(data)
+    mark = scales_at(n)
     t = data["thread_speedup"][w]
     p = data["process_speedup"].get(w)
     share = model_share(data)
@@ -486,7 +491,7 @@ def _with_bandwidth(data: dict[str, Any]) -> None:
     # Imported here: it loads numpy and the stream kernel, which most probes never need.
     from pylab import bandwidth
 
-    w = max(data["thread_speedup"], key=int)
+    w, _ = _largest(data)
     data["bandwidth"] = bandwidth.machine_bandwidth(min(int(w), data["cores"]))
 
 
