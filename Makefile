@@ -9,7 +9,7 @@ STAMP := $(VENV)/.pylab-installed
 PRESET ?= default
 ARGS ?=
 
-.PHONY: install run quick test lint annotate wheel clean
+.PHONY: install run quick test timing lint annotate wheel clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ quick:
 
 test: install
 	$(PY) -m pytest $(ARGS)
+
+# Tests that assert on measured speed (the W=1 bias): run them on a quiet machine.
+timing: install
+	$(PY) -m pytest -m timing $(ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check pylab tests setup.py

@@ -164,6 +164,7 @@ def test_a_cell_beside_a_busy_machine_records_it_and_sets_its_pairs_aside() -> N
     assert "cores of other work beside the pair" in seen["reasons"][0]
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize(("kind", "method"), [("threads", None), ("processes", "fork")])
 def test_w1_cells_of_a_quiet_run_read_one(kind: str, method: str | None) -> None:
     """One worker measures the executor's overhead only: a W=1 cell's interval must hold
