@@ -41,6 +41,16 @@ DIRECTIVES = {
 }
 CFLAGS = ["-O0", "-g"] if DEBUG else ["-O3"]
 
+# Modules that may be imported in a subinterpreter with its own GIL (PEP 684; the
+# `interpreters` executor). The directive alone does nothing: Cython keeps module state
+# per interpreter only with CYTHON_USE_MODULE_STATE=1, and without it the module is
+# refused there. Left out: modules with typed memoryviews, whose Cython support code
+# keeps process-global state that a second interpreter frees (cython#8006); they stay
+# single-interpreter and refuse to load in a subinterpreter, which the lab reports.
+OWN_GIL_DIRECTIVES = {**DIRECTIVES, "subinterpreters_compatible": "own_gil"}
+OWN_GIL_MACROS = [("CYTHON_USE_MODULE_STATE", "1")]
+MAIN_INTERPRETER_ONLY = ("races", "stream")  # typed memoryviews
+
 
 def _c_string(value: object) -> str:
     return '"' + str(value).replace("\\", "/").replace('"', "'") + '"'
@@ -56,17 +66,40 @@ BUILD_MACROS = [
 ]
 
 
-def extensions() -> list[Extension]:
-    """One extension module pylab._ext.<name> per ext/<name>.pyx."""
+def own_gil(name: str) -> bool:
+    """Whether pylab._ext.<name> is built to load in a subinterpreter with its own GIL."""
+    return name not in MAIN_INTERPRETER_ONLY
+
+
+def extensions(subinterpreters: bool) -> list[Extension]:
+    """One extension module pylab._ext.<name> per ext/<name>.pyx: those that load in
+    subinterpreters, or the others."""
     return [
         Extension(
             f"pylab._ext.{pyx.stem}",
             [str(pyx.relative_to(HERE))],
             extra_compile_args=list(CFLAGS),
-            define_macros=list(BUILD_MACROS),
+            define_macros=BUILD_MACROS + (OWN_GIL_MACROS if subinterpreters else []),
         )
         for pyx in sorted((HERE / "ext").glob("*.pyx"))
+        if own_gil(pyx.stem) == subinterpreters
     ]
+
+
+def cythonized() -> list[Extension]:
+    """Every kernel, each group with its directives."""
+    options = {
+        "include_path": [str(HERE / "ext")],
+        "annotate": ANNOTATE,
+        "force": ANNOTATE,  # annotate even when the C files are up to date
+    }
+    # Cython regenerates C only when a source is newer, never when directives change:
+    # each group has a folder of its own, so a module that moves is built afresh.
+    own_gil = cythonize(extensions(True), compiler_directives=OWN_GIL_DIRECTIVES,
+                        build_dir="build/cython/own_gil", **options)  # fmt: skip
+    return own_gil + cythonize(
+        extensions(False), compiler_directives=DIRECTIVES, build_dir="build/cython", **options
+    )
 
 
 # OpenMP flags by compiler family: (compile, link). Apple's clang accepts none of
@@ -170,13 +203,6 @@ class EditableWheel(editable_wheel):
 # setuptools runs this file as __main__; tests import it for DIRECTIVES without building.
 if __name__ == "__main__":
     setup(
-        ext_modules=cythonize(
-            extensions(),
-            compiler_directives=DIRECTIVES,
-            include_path=[str(HERE / "ext")],
-            build_dir="build/cython",
-            annotate=ANNOTATE,
-            force=ANNOTATE,  # annotate even when the C files are up to date
-        ),
+        ext_modules=cythonized(),
         cmdclass={"build_ext": BuildExt, "editable_wheel": EditableWheel},
     )

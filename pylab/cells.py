@@ -10,7 +10,8 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-COLUMNS = ("threads", "fork", "forkserver", "spawn", "omp")  # executors as tables show them
+# executors as tables show them
+COLUMNS = ("threads", "fork", "forkserver", "spawn", "interpreters", "omp")
 
 
 def params_label(params: Mapping[str, Any]) -> str:

@@ -123,7 +123,7 @@ def _install_command(python: Python, venv: Path, source: Path) -> list[str]:
     command = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
     if python.free_threaded:  # every dependency from wheels; pylab itself still builds
         command.append("--only-binary=:all:")
-    return [*command, str(source)]
+    return [*command, f"{source}[interpreters]"]  # the extra is empty where it has no use
 
 
 def _run_logged(command: list[str], log: Path) -> None:

@@ -8,6 +8,7 @@ warmed by `start()`, so `run()` measures steady state, not start-up.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import signal
 import threading
 import time
@@ -18,10 +19,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
-from pylab import kernels
+from pylab import kernels, subinterpreters
 from pylab.errors import UserError, unknown_name
 from pylab.placement import Cpus, pinned
 from pylab.stats import median
+from pylab.timing import BARRIER_TIMEOUT_S
 from pylab.worker import (
     Job,
     Part,
@@ -33,7 +35,7 @@ from pylab.worker import (
     run_part,
 )
 
-EXECUTORS = ("serial", "threads", "processes", "omp")
+EXECUTORS = ("serial", "threads", "processes", "interpreters", "omp")
 START_METHODS = ("fork", "forkserver", "spawn")
 RESULT_TIMEOUT_S = 900.0  # no part of a sane cell runs this long; a hang fails the cell
 
@@ -279,16 +281,52 @@ class ProcessExecutor(_PoolExecutor):
         return sum(r.cpu_s for r in results)
 
 
+class InterpreterExecutor(_PoolExecutor):
+    """W subinterpreters in this process, each with its own GIL, each driven by a thread.
+
+    The pool is InterpreterPoolExecutor (pylab.subinterpreters says which, and where
+    there is none). Each worker imports pylab and the kernels in its own interpreter;
+    numpy cannot load there, so only kernels whose inputs need none run (the others'
+    cells fail with the import error). The thread that dispatches only waits, so the
+    main interpreter's GIL is never in the way. Its workers' CPU time is this process's.
+    """
+
+    kind = "interpreters"
+
+    def __init__(self, workers: int = 1, start_method: str | None = None) -> None:
+        why = subinterpreters.reason()
+        if why is not None:
+            raise UserError(f"the interpreters executor is unavailable: {why}")
+        super().__init__(workers, None)
+
+    def _start(self) -> None:
+        self._pool = subinterpreters.pool_class()(
+            self.workers, thread_name_prefix="pylab-interpreter"
+        )
+
+    def _map(self, fn: Callable[..., Any], args: list[tuple]) -> list[Any]:
+        assert self._pool is not None, "start() the executor first"
+        barrier = subinterpreters.PipeBarrier(len(args))
+        try:
+            futures = [self._pool.submit(subinterpreters.call, fn, (*a, barrier)) for a in args]
+            barrier.release(futures, BARRIER_TIMEOUT_S)
+            return [pickle.loads(f.result(timeout=RESULT_TIMEOUT_S)) for f in futures]
+        finally:
+            barrier.close()
+
+
 _CLASSES = {
     "serial": SerialExecutor,
     "threads": ThreadExecutor,
     "processes": ProcessExecutor,
+    "interpreters": InterpreterExecutor,
     "omp": OpenMPExecutor,
 }
 
 
 def make_executor(kind: str, workers: int = 1, start_method: str | None = None) -> Executor:
-    """An executor by name: `serial`, `threads`, `processes` (with a start method), `omp`."""
+    """An executor by name: `serial`, `threads`, `processes` (with a start method),
+    `interpreters`, `omp`."""
     if kind not in _CLASSES:
         raise unknown_name("executor", kind, EXECUTORS)
     if kind == "processes":

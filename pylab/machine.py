@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pylab
+from pylab import subinterpreters
 from pylab.placement import allowed
 
 
@@ -69,6 +70,7 @@ def python_info() -> dict[str, Any]:
         "free_threaded_build": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
         "gil_enabled": gil_enabled(),
         "switch_interval_s": sys.getswitchinterval(),
+        "subinterpreters": subinterpreters.describe(),
     }
 
 

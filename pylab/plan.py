@@ -15,6 +15,7 @@ from pylab.kernels.base import OMP, openmp_built
 from pylab.presets import Preset, resolve_workers
 
 Params = tuple[tuple[str, Any], ...]
+INTERPRETERS = "interpreters"  # the executor that only some interpreters have
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,40 @@ def _executor_slots(
             yield executor, None, 1
         elif (executor == OMP) != (variant == OMP):
             continue
-        elif executor in ("threads", OMP):
+        elif executor in ("threads", INTERPRETERS, OMP):
             yield from ((executor, None, w) for w in workers)
         else:
             yield from ((executor, m, w) for m in methods for w in workers)
+
+
+def _skip(spec: CellSpec, python: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(what is skipped, why) when an interpreter (its results `python` block) cannot run
+    a cell, or None."""
+    if spec.executor != INTERPRETERS:
+        return None
+    support = python.get("subinterpreters") or {}
+    if support.get("available") is False:
+        return f"{INTERPRETERS} cells", str(support.get("reason"))
+    reason = kernels.get(spec.kernel).not_in_subinterpreters
+    return (f"{spec.kernel} on {INTERPRETERS}", reason) if reason else None
+
+
+def runnable(
+    cells: Sequence[CellSpec], python: Mapping[str, Any]
+) -> tuple[list[CellSpec], list[dict[str, Any]]]:
+    """The cells an interpreter can run, and the others as skips {what, cells, reason}:
+    the `interpreters` executor where there are no subinterpreters, a kernel that cannot
+    run in one. Skipped cells are not failures; the results say why they are absent."""
+    keep: list[CellSpec] = []
+    skips: dict[tuple[str, str], dict[str, Any]] = {}
+    for spec in cells:
+        found = _skip(spec, python)
+        if found is None:
+            keep.append(spec)
+            continue
+        skip = skips.setdefault(found, {"what": found[0], "cells": 0, "reason": found[1]})
+        skip["cells"] += 1
+    return keep, list(skips.values())
 
 
 PARTS = ("scaling", "claims")

@@ -20,7 +20,8 @@ class Preset:
     name: str
     summary: str
     kernels: tuple[str, ...]
-    executors: tuple[str, ...] = ("serial", "threads", "processes", "omp")
+    # interpreters: only where the interpreter has them (--python 3.13); skipped elsewhere
+    executors: tuple[str, ...] = ("serial", "threads", "processes", "interpreters", "omp")
     start_methods: tuple[str, ...] = ("fork", "forkserver", "spawn")
     workers: tuple[WorkerToken, ...] = (1, 2, 4, "cores")
     param_grid: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)
@@ -34,7 +35,8 @@ PRESETS = {
     for p in (
         Preset(
             "quick",
-            "compute and io; every variant; threads, fork processes, OpenMP; W 1, 2; short claims",
+            "compute and io; every variant; threads, fork processes, subinterpreters, OpenMP; "
+            "W 1, 2; short claims",
             kernels=("compute", "io"),
             start_methods=("fork",),
             workers=(1, 2),

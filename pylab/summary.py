@@ -71,18 +71,21 @@ def speedup_text(
 
 
 def format_table(results: dict[str, Any]) -> str:
-    """The compact table: speed-up [interval] in threads, in processes and (for the omp
-    variant) inside the kernel, and the verdict stored in the file."""
+    """The compact table: speed-up [interval] in threads, in processes, in subinterpreters
+    (when measured), inside the kernel (the omp variant), and the verdict in the file."""
     table = rows(results)
     if not table:
         return ""
     inside = any(r.inside for r in table)
-    header = ("kernel/variant", "threads", "processes", *(("inside the kernel",) if inside else ()))
+    subs = any(r.interpreters for r in table)
+    extra = (("subinterpreters",) if subs else ()) + (("inside the kernel",) if inside else ())
+    header = ("kernel/variant", "threads", "processes", *extra)
     lines = [
         (
             r.label,
             speedup_text(r.threads),
             speedup_text(r.processes, True),
+            *((speedup_text(r.interpreters),) if subs else ()),
             *((speedup_text(r.inside),) if inside else ()),
             r.verdict,
         )

@@ -4,7 +4,9 @@
 pylab.rules, and the file stores them with the bounds they used (`verdicts`); the
 table, the report and compare read them from there (pylab.summary), so a file keeps
 the verdicts it was judged by. In order: threads scale: `scales in threads`;
-processes scale: `needs processes`; a `bytes` kernel whose workers are busy (CPU per
+processes scale: `needs processes` (`needs processes or subinterpreters` when
+subinterpreters with their own GIL scale too; `scales in subinterpreters` when only
+they were measured to); a `bytes` kernel whose workers are busy (CPU per
 wall >= BUSY x ideal) without scaling: `capped by memory bandwidth`; some gain:
 `scales partly in threads/processes`; otherwise `does not scale`. The omp variant,
 measured only inside the kernel, gets `scales inside the kernel` by the same rule. A
@@ -30,6 +32,7 @@ class Row:
     processes: dict[str, Any] | None
     verdict: str
     inside: dict[str, Any] | None = None  # the omp variant: W OpenMP threads in one call
+    interpreters: dict[str, Any] | None = None  # W subinterpreters, each with its own GIL
 
 
 _INSIDE = {"scales": "scales inside the kernel", "partly": "scales partly inside the kernel"}
@@ -52,13 +55,19 @@ def _ideal(cell: dict[str, Any], cores: int) -> int:
     return ideal(cell["workers"], cores)
 
 
-def _verdict_at(t: float | None, p: float | None, row: Row, cores: int) -> str:
-    lt = scaling_level(t, _ideal(row.threads, cores)) if t is not None else None
-    lp = scaling_level(p, _ideal(row.processes, cores)) if p is not None else None
+def _level(speedup: float | None, cell: dict[str, Any] | None, cores: int) -> str | None:
+    return scaling_level(speedup, _ideal(cell, cores)) if speedup is not None else None
+
+
+def _verdict_at(t: float | None, p: float | None, i: float | None, row: Row, cores: int) -> str:
+    lt, lp = _level(t, row.threads, cores), _level(p, row.processes, cores)
+    li = _level(i, row.interpreters, cores)
     if lt == "scales":
         return "scales in threads"
     if lp == "scales":
-        return "needs processes"
+        return "needs processes" + (" or subinterpreters" if li == "scales" else "")
+    if li == "scales":
+        return "scales in subinterpreters"
     if row.unit == "bytes" and (_busy(row.threads, cores) or _busy(row.processes, cores)):
         return "capped by memory bandwidth"
     if "partly" in (lt, lp):
@@ -68,13 +77,13 @@ def _verdict_at(t: float | None, p: float | None, row: Row, cores: int) -> str:
 
 def verdict(row: Row, cores: int) -> str:
     """The verdict from the medians, marked uncertain if the intervals allow another."""
-    cells = (row.threads, row.processes)
+    cells = (row.threads, row.processes, row.interpreters)
     if all(c is None for c in cells):
         return _inside_verdict(row.inside, cores) if row.inside else "no parallel cell measured"
     if all(c is None or c["workers"] == 1 for c in cells):
         return "W=1 only: scaling not measured"
     ends = [[c["speedup"][k] for k in ("median", "low", "high")] if c else [None] for c in cells]
-    seen = [_verdict_at(t, p, row, cores) for t, p in itertools.product(*ends)]
+    seen = [_verdict_at(t, p, i, row, cores) for t, p, i in itertools.product(*ends)]
     return seen[0] + ("" if len(set(seen)) == 1 else " (uncertain)")
 
 
@@ -89,7 +98,7 @@ def select(results: dict[str, Any]) -> list[tuple[Row, int]]:
             return largest_w([c for c in good if c["executor"] == executor])
 
         row = Row(label(cells[0]), cells[0]["unit"], top("threads"), top("processes"), "",
-                  top("omp"))  # fmt: skip
+                  top("omp"), top("interpreters"))  # fmt: skip
         out.append((row, len(cells) - len(good)))
     return out
 

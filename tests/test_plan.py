@@ -5,15 +5,16 @@ from __future__ import annotations
 import pytest
 
 from pylab.errors import UserError
-from pylab.plan import Selection, build_plan
+from pylab.plan import Selection, build_plan, runnable
 from pylab.presets import PRESETS, get_preset, resolve_workers
 
 
 def test_quick_preset_cells() -> None:
     cells = build_plan(get_preset("quick"), Selection(), cores=2)
     assert {c.kernel for c in cells} == {"compute", "io"}
-    assert {c.executor for c in cells} == {"serial", "threads", "processes", "omp"}
+    assert {c.executor for c in cells} == {"serial", "threads", "processes", "interpreters", "omp"}
     assert {c.start_method for c in cells if c.executor == "processes"} == {"fork"}
+    assert {c.start_method for c in cells if c.executor == "interpreters"} == {None}
     assert {c.workers for c in cells if c.executor != "serial"} == {1, 2}
     # equal work is adjacent, so each piece of work is calibrated once
     works = [c.work for c in cells]
@@ -82,3 +83,25 @@ def test_bad_params(params: dict, message: str) -> None:
     sel = Selection(kernels=["amdahl", "io"], params=params)
     with pytest.raises(UserError, match=message.replace("[", r"\[").replace("]", r"\]")):
         build_plan(get_preset("default"), sel, cores=2)
+
+
+def test_an_interpreter_without_subinterpreters_skips_their_cells_with_the_reason() -> None:
+    cells = build_plan(get_preset("default"), Selection(kernels=["compute", "stream"]), cores=2)
+    without = {"version": "3.11.7", "subinterpreters": {"available": False, "reason": "why"}}
+    kept, skipped = runnable(cells, without)
+    assert kept == [c for c in cells if c.executor != "interpreters"]
+    planned = sum(c.executor == "interpreters" for c in cells)
+    assert skipped == [{"what": "interpreters cells", "cells": planned, "reason": "why"}]
+
+
+def test_a_kernel_that_cannot_run_in_a_subinterpreter_is_skipped_there_only() -> None:
+    cells = build_plan(get_preset("default"), Selection(kernels=["compute", "stream"]), cores=2)
+    kept, skipped = runnable(cells, {"subinterpreters": {"available": True}})
+    gone = [c for c in cells if c.kernel == "stream" and c.executor == "interpreters"]
+    assert gone and kept == [c for c in cells if c not in gone]
+    assert any(c.kernel == "compute" and c.executor == "interpreters" for c in kept)
+    ((skip),) = skipped
+    assert skip["what"] == "stream on interpreters" and skip["cells"] == len(gone)
+    assert "numpy cannot load in a subinterpreter" in skip["reason"]
+    # a file from before subinterpreters were recorded: nothing is skipped for want of them
+    assert runnable([c for c in cells if c.kernel == "compute"], {})[1] == []

@@ -38,7 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--preset", help="quick, default or full (default: default)")
     p.add_argument("--kernels", type=args.names, help="e.g. compute,io (see `pylab list`)")
     p.add_argument("--variants", type=args.names, help="e.g. gil,nogil,py")
-    p.add_argument("--executors", type=args.names, help="serial, threads, processes")
+    p.add_argument(
+        "--executors", type=args.names,
+        help="serial, threads, processes, interpreters (subinterpreters: Python 3.13+), omp",
+    )  # fmt: skip
     p.add_argument("--start-methods", type=args.names, help="fork, forkserver, spawn")
     p.add_argument("--workers", type=args.workers, help="worker counts, e.g. 1,2,4")
     p.add_argument(

@@ -39,6 +39,8 @@ class Kernel:
     validate: Callable[[Mapping[str, Any]], None] | None = None
     # Exists to test the harness (it fails on purpose); never in a preset.
     harness_test: bool = False
+    # Why it cannot run in a subinterpreter (executor `interpreters`), or None if it can.
+    not_in_subinterpreters: str | None = None
 
     def resolve_params(self, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Defaults overridden by `given`, checked; unknown names and bad values are user errors."""

@@ -1,12 +1,12 @@
 """The splitmix64 hash sum of ext/hashmix.pxd, in pure Python and in numpy.
 
 The pure-Python loop is the `py` variant of `compute`; the numpy version is the
-independent reference every variant is checked against, bit for bit.
+independent reference every variant is checked against, bit for bit. numpy is
+imported by the reference only: the variants also run in subinterpreters, and numpy
+refuses to load in one.
 """
 
 from __future__ import annotations
-
-import numpy as np
 
 MASK = 2**64 - 1
 GAMMA = 0x9E3779B97F4A7C15
@@ -28,6 +28,8 @@ def hash_sum_py(lo: int, hi: int) -> int:
 
 def hash_sum_numpy(lo: int, hi: int) -> int:
     """The same sum computed with numpy's wrapping uint64 arrays, a chunk at a time."""
+    import numpy as np  # here: the kernels also run in subinterpreters, where numpy cannot
+
     acc = 0
     for start in range(lo, hi, _CHUNK):
         z = np.arange(start, min(start + _CHUNK, hi), dtype=np.uint64)

@@ -108,4 +108,8 @@ KERNEL = Kernel(
     params={"array_mib": DEFAULT_ARRAY_MIB, "op": "sum"},
     start_size=64 * _MIB,
     validate=validate,
+    not_in_subinterpreters=(
+        "its input is a numpy array and numpy cannot load in a subinterpreter; its typed "
+        "memoryviews are not safe there either (cython#8006)"
+    ),
 )

@@ -94,6 +94,9 @@ def _noise_section(results: dict[str, Any], problems: list[str]) -> Section:
         if is_busy(e.get("background_cores"))
     ]
     paragraphs += [f"Failed: {line}" for line in failed] + [f"Report: {p}" for p in problems]
+    paragraphs += [
+        f"Skipped: {s['cells']} {s['what']}: {s['reason']}" for s in results.get("skipped", [])
+    ]
     return Section("Noise and failures", paragraphs)
 
 

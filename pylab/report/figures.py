@@ -24,6 +24,7 @@ EXECUTOR_COLORS = {
     "forkserver": "#ff7f0e",
     "spawn": "#9467bd",
     "processes": "#d62728",
+    "interpreters": "#17becf",
     "omp": "#2ca02c",
 }
 

@@ -120,6 +120,7 @@ def python_record(
         "build": dict(build or {}),
         "interpreter": dict(interpreter),
         "error": error,
+        "skipped": [],
         "experiments": {},
         "claims": {},
         "verdicts": verdicts_record({}, {}),

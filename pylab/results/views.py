@@ -39,6 +39,7 @@ def view(results: dict[str, Any], pid: str) -> dict[str, Any]:
     seen["build"] = record["build"]
     seen["cells"] = [c for c in results["cells"] if c.get("python") == pid]
     seen.update({key: record.get(key) or {} for key in PER_PYTHON})
+    seen["skipped"] = record.get("skipped") or []  # cells it could not run, and why
     seen["python_id"] = pid
     return seen
 

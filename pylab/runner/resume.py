@@ -20,7 +20,7 @@ from pylab.errors import UserError
 from pylab.machine import machine_info
 from pylab.machinestate import check as check_machine
 from pylab.pinning import pin_thread_pools
-from pylab.plan import CellSpec, Selection, build_plan
+from pylab.plan import CellSpec, Selection, build_plan, runnable
 from pylab.presets import get_preset
 from pylab.runner import overhead
 from pylab.runner.lab import LabRun, Part
@@ -60,7 +60,8 @@ def part_left(view: Mapping[str, Any], planned: list[CellSpec], experiments: lis
     done = {cell_key(cell) for cell in view["cells"]}
     ok = [c for c in view["cells"] if c["ok"] and isinstance(c.get("size"), int)]
     sizes = {work_key(c): c["size"] for c in ok}
-    todo = [spec for spec in planned if cell_key(spec.as_dict()) not in done]
+    mine, _ = runnable(planned, (view.get("machine") or {}).get("python") or {})
+    todo = [spec for spec in mine if cell_key(spec.as_dict()) not in done]
     ran = view.get("experiments") or {}
     left = [n for n in experiments if n not in ran]
     return Part(view["python_id"], None, todo, left, sizes)

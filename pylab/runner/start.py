@@ -16,7 +16,7 @@ from pylab.experiments.base import LEVELS
 from pylab.machine import build_info, load_average, machine_info, usable_cores
 from pylab.machinestate import check as check_machine
 from pylab.pinning import pin_thread_pools
-from pylab.plan import Selection, build_plan, parts
+from pylab.plan import CellSpec, Selection, build_plan, parts, runnable
 from pylab.presets import get_preset
 from pylab.runner import overhead
 from pylab.runner.isolation import describe_python
@@ -116,6 +116,23 @@ def results_path(out: Path, results: dict[str, Any]) -> Path:
     return path
 
 
+def skip_cells(cells: list[CellSpec], records: dict[str, dict[str, Any]]) -> list[list[CellSpec]]:
+    """Each interpreter's cells, less those it cannot run (recorded as its `skipped`, and
+    said once). Nothing left to run anywhere, when there were cells: the user's error."""
+    kept = []
+    for record in records.values():
+        mine, record["skipped"] = runnable(cells, record["python"])
+        kept.append(mine)
+    if cells and not any(kept):
+        skip = next(s for r in records.values() for s in r["skipped"])
+        raise UserError(f"nothing to run: {skip['what']} skipped: {skip['reason']}")
+    for pid, record in records.items():
+        for skip in record["skipped"]:
+            print(f"pylab: Python {pid}: {skip['cells']} {skip['what']} skipped: "
+                  f"{skip['reason']}", file=sys.stderr)  # fmt: skip
+    return kept
+
+
 def start(
     preset_name: str | None,
     selection: Selection,
@@ -137,13 +154,14 @@ def start(
     pinning = pin_thread_pools()  # before any child starts: they inherit the pins
     targets = targets or [current()]
     records = python_records(targets)
+    kept = skip_cells(cells, records)
     results = new_results(preset.name, settings, selection, pinning, records, state)
     path = results_path(out or DEFAULT_OUT, results)
     warn(warnings)  # after every usage error, which must stay one line
     experiments = planned_experiments(selection)
     parts = [
-        Part(pid, None if target.here else target.executable, list(cells), list(experiments),
+        Part(pid, None if target.here else target.executable, mine, list(experiments),
              error=record["error"])
-        for (pid, record), target in zip(records.items(), targets, strict=True)
+        for (pid, record), target, mine in zip(records.items(), targets, kept, strict=True)
     ]  # fmt: skip
     return LabRun(results, parts, settings, path, overhead.twins(results))

@@ -17,6 +17,7 @@ EXECUTOR_STYLE = {
     "fork": {"ls": "--", "lw": 1.3, "marker": "s"},
     "forkserver": {"ls": "-.", "lw": 1.3, "marker": "^"},
     "spawn": {"ls": ":", "lw": 1.5, "marker": "D"},
+    "interpreters": {"ls": (0, (5, 1, 1, 1)), "lw": 1.8, "marker": "P"},
     "omp": {"ls": "-", "lw": 2.4, "marker": "*"},  # inside the kernel: as thick as threads
 }
 
