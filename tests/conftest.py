@@ -77,3 +77,23 @@ def two_pythons(tmp_path: Path) -> tuple[Path, str]:
     path = tmp_path / "two.json"
     results.save(data, path)
     return path, pid
+
+
+@pytest.fixture(scope="session")
+def subinterpreter_python(tmp_path_factory) -> Path:
+    """An environment's python (3.13, GIL build) whose pylab has subinterpreters, built once
+    per session (a minute or two); the test skips, saying why, where there is none."""
+    from pylab import envs, pythons
+    from pylab.errors import UserError
+
+    try:
+        (python,) = pythons.resolve_all(["3.13"])
+    except UserError as exc:
+        pytest.skip(f"no CPython 3.13 here for subinterpreters: {exc}")
+    if python.free_threaded:
+        pytest.skip("the only CPython 3.13 here is free-threaded: no per-interpreter GIL")
+    try:
+        env = envs.ensure(python, tmp_path_factory.mktemp("envs-313"))
+    except envs.EnvError as exc:
+        pytest.skip(f"cannot build a 3.13 environment here: {exc}")
+    return env.executable

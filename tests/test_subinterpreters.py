@@ -1,0 +1,157 @@
+"""The `interpreters` executor: subinterpreters with their own GIL where the interpreter
+has them (3.13 with the PEP 734 backport, 3.14+), skipped with the reason elsewhere.
+
+The tests that need subinterpreters run pylab under a 3.13 environment
+(conftest.subinterpreter_python) and skip, saying why, where this machine has none.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from pylab import envs, results, subinterpreters
+from pylab.errors import UserError
+from pylab.executors import make_executor
+
+HAS_THEM = subinterpreters.reason() is None
+TINY = ["--preset", "quick", "--only", "scaling", "--workers", "2", "--repeats", "2",
+        "--min-time", "0.02", "--max-time", "0", "-q", "--no-report"]  # fmt: skip
+
+
+@pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
+def test_without_subinterpreters_the_executor_says_why_and_where_they_are() -> None:
+    why = subinterpreters.reason()
+    assert "--python 3.13" in why or "backport" in why
+    assert subinterpreters.describe() == {"available": False, "pool": None, "reason": why}
+    with pytest.raises(UserError, match="interpreters executor is unavailable"):
+        make_executor("interpreters", 2)
+
+
+def test_the_pipe_barrier_starts_every_worker_together_and_survives_a_failure() -> None:
+    barrier = subinterpreters.PipeBarrier(3)
+    passed = []
+
+    def worker(fail: bool) -> None:
+        if fail:
+            raise RuntimeError("failed before the barrier")
+        barrier.wait(10)
+        passed.append(threading.get_ident())
+
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            futures = [pool.submit(worker, False) for _ in range(3)]
+            barrier.release(futures, 10)
+            assert [f.result(10) for f in futures] == [None] * 3 and len(passed) == 3
+            # one fails before it arrives: those that arrived are let go, nobody hangs
+            futures = [pool.submit(worker, i == 0) for i in range(3)]
+            barrier.release(futures, 10)
+            with pytest.raises(RuntimeError, match="before the barrier"):
+                futures[0].result(10)
+            assert [f.result(10) for f in futures[1:]] == [None, None] and len(passed) == 5
+    finally:
+        barrier.close()
+
+
+@pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
+def test_asking_only_for_subinterpreters_where_there_are_none_is_one_line(cli) -> None:
+    done = cli("run", *TINY, "--kernels", "compute", "--executors", "interpreters")
+    assert done.returncode == 2 and done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("pylab: error: nothing to run: interpreters cells skipped")
+    assert "--python 3.13" in line
+
+
+@pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
+def test_a_mixed_run_skips_the_subinterpreter_cells_with_the_reason(cli, tmp_path) -> None:
+    done = cli("run", *TINY, "--kernels", "compute", "--variants", "nogil",
+               "--executors", "threads,interpreters", "--out", str(tmp_path))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "1 interpreters cells skipped: Python 3" in done.stderr
+    data = results.load(Path(done.stdout.splitlines()[-1]))
+    (record,) = data["pythons"].values()
+    assert record["python"]["subinterpreters"]["available"] is False
+    assert [s["what"] for s in record["skipped"]] == ["interpreters cells"]
+    assert {c["executor"] for c in data["cells"]} == {"threads"}
+
+
+# --- under an interpreter that has them ------------------------------------------------
+
+PROBE = """
+import json
+from pylab.executors import make_executor
+from pylab.measure import expected
+from pylab.worker import Job
+out = {}
+with make_executor("interpreters", 2) as pool:
+    seen = pool.identify()
+    out["pids"] = len({w.pid for w in seen})
+    out["threads"] = len({w.thread_id for w in seen})
+    for kernel, variant, size, params in [
+        ("compute", "gil", 200_000, ()), ("compute", "py", 20_000, ()),
+        ("objects", "gil", 20_000, ()), ("io", "nogil", 4, (("wait_us", 100),)),
+        ("amdahl", "mixed", 200_000, (("gil_share", 0.5),)),
+    ]:
+        job = Job(kernel, variant, size, params)
+        run = pool.run(job)
+        out[f"{kernel}/{variant}"] = [run.value == expected(kernel, size, params),
+                                      run.value >= 2**63, len(run.parts)]
+    try:
+        pool.run(Job("stream", "gil", 1 << 20, (("array_mib", 1), ("op", "sum"))))
+    except Exception as exc:
+        out["stream"] = type(exc).__name__
+print(json.dumps(out))
+"""
+
+
+def _under(executable: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*envs.command(executable, *args)], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_subinterpreters_run_the_kernels_and_return_their_results_checked(
+    subinterpreter_python: Path, tmp_path: Path
+) -> None:
+    done = subprocess.run([str(subinterpreter_python), "-c", PROBE], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["pids"] == 1 and out["threads"] == 2  # two workers, both in this process
+    for name in ("compute/gil", "compute/py", "objects/gil", "io/nogil", "amdahl/mixed"):
+        assert out[name][0] and out[name][2] == 2, (name, out[name])
+    assert out["compute/gil"][1]  # an int above 2**63 came back (the backport pool hangs on it)
+    assert out["stream"] == "ImportError"  # numpy refuses to load in a subinterpreter
+
+
+def test_a_run_on_3_13_measures_subinterpreter_cells_and_skips_stream(
+    subinterpreter_python: Path, tmp_path: Path
+) -> None:
+    done = _under(subinterpreter_python, "pylab", "run", *TINY, "--kernels", "compute,stream",
+                  "--variants", "gil", "--executors", "threads,interpreters",
+                  "--param", "array_mib=1", "--out", str(tmp_path), cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "stream on interpreters skipped: its input is a numpy array" in done.stderr
+    data = results.load(Path(done.stdout.splitlines()[-1]))
+    subs = [c for c in data["cells"] if c["executor"] == "interpreters"]
+    assert [(c["kernel"], c["ok"]) for c in subs] == [("compute", True)]
+    assert subs[0]["workers_seen"] == {"pids": 1, "threads": 2, "gil_enabled": [True]}
+    assert "subinterpreters" in done.stdout  # the table's column
+
+
+def test_a_crash_in_a_subinterpreter_fails_its_cell_and_the_run_goes_on(
+    subinterpreter_python: Path, tmp_path: Path
+) -> None:
+    done = _under(subinterpreter_python, "pylab", "run", *TINY, "--kernels", "faults",
+                  "--variants", "segfault,raise", "--param", "when=parallel",
+                  "--executors", "interpreters", "--out", str(tmp_path), cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    data = results.load(Path(done.stdout.splitlines()[-1]))
+    cells = {c["variant"]: c for c in data["cells"] if c["executor"] == "interpreters"}
+    assert not cells["segfault"]["ok"] and "SIGSEGV" in cells["segfault"]["error"]
+    assert not cells["raise"]["ok"] and "a deliberate exception" in cells["raise"]["error"]
