@@ -155,3 +155,12 @@ def test_a_crash_in_a_subinterpreter_fails_its_cell_and_the_run_goes_on(
     cells = {c["variant"]: c for c in data["cells"] if c["executor"] == "interpreters"}
     assert not cells["segfault"]["ok"] and "SIGSEGV" in cells["segfault"]["error"]
     assert not cells["raise"]["ok"] and "a deliberate exception" in cells["raise"]["error"]
+
+
+def test_list_and_info_say_whether_subinterpreters_run_here(cli) -> None:
+    listed = cli("list").stdout
+    why = subinterpreters.reason()
+    assert ("available here" if why is None else f"not here: {why}") in listed
+    assert "cannot run in a subinterpreter: stream" in listed
+    info = json.loads(cli("info", "--json").stdout)
+    assert info["machine"]["python"]["subinterpreters"]["available"] is HAS_THEM

@@ -101,3 +101,34 @@ def test_a_free_threaded_run_with_the_gil_on_is_warned_about() -> None:
     assert "ran with the GIL enabled" in summary.gil_warning(results)
     python["free_threaded_build"] = False  # a GIL build: nothing to warn about
     assert summary.gil_warning(results) is None
+
+
+@pytest.mark.parametrize(
+    ("processes", "interpreters", "expected"),
+    [
+        ((2, 1.9, 1.8, 1.95, 2.0), (2, 1.8, 1.7, 1.9, 2.0), "needs processes or subinterpreters"),
+        ((2, 1.9, 1.8, 1.95, 2.0), (2, 1.0, 0.95, 1.05, 1.0), "needs processes"),
+        (None, (2, 1.8, 1.7, 1.9, 2.0), "scales in subinterpreters"),
+        (None, (2, 1.0, 0.95, 1.05, 1.0), "does not scale"),
+    ],
+)  # fmt: skip
+def test_subinterpreters_join_the_verdict_where_threads_do_not_scale(
+    processes, interpreters, expected
+) -> None:
+    cells = [_cell("threads", 2, 1.0, 0.98, 1.02, 1.0), _cell("interpreters", *interpreters)]
+    cells += [_cell("processes", *processes)] if processes else []
+    results = _judged({"machine": {"usable_cores": 2}, "cells": cells})
+    (row,) = summary.rows(results)
+    assert row.verdict == expected
+    header, line = summary.format_table(results).splitlines()
+    assert "subinterpreters" in header and f"{interpreters[1]:.2f}x" in line
+
+
+def test_the_answer_names_what_subinterpreters_did_where_threads_did_not() -> None:
+    from pylab.report.answer import answer
+
+    cells = [_cell("threads", 2, 1.0, 0.98, 1.02, 1.0), _cell("interpreters", 2, 1.8, 1.7, 1.9, 2)]
+    machine = {"usable_cores": 2, "python": {"version": "3.13.5"}}
+    text = " ".join(answer(_judged({"machine": machine, "cells": cells})))
+    assert "In subinterpreters (one process, a GIL for each)" in text and "k/v 1.80x" in text
+    assert "(threads 1.00x)" in text

@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pylab import kernels
+    from pylab import kernels, subinterpreters
     from pylab.cells import params_label
     from pylab.executors import EXECUTORS, START_METHODS
     from pylab.presets import PRESETS
@@ -30,6 +30,12 @@ def main(args: argparse.Namespace) -> int:
     print(f"executors: {', '.join(EXECUTORS)} (omp: W OpenMP threads inside one kernel call)")
     if not openmp_built():
         print("  built without OpenMP: no omp variant, no omp executor")
+    why = subinterpreters.reason()
+    where = "available here" if why is None else f"not here: {why}"
+    print(f"  interpreters: W subinterpreters, each with its own GIL; {where}")
+    alone = [n for n in kernels.names() if kernels.get(n).not_in_subinterpreters]
+    if alone:
+        print(f"  kernels that cannot run in a subinterpreter: {', '.join(alone)}")
     available = set(multiprocessing.get_all_start_methods())
     methods = [m if m in available else f"{m} (not available here)" for m in START_METHODS]
     print(f"start methods (processes): {', '.join(methods)}")

@@ -38,7 +38,22 @@ def _scaling_sentences(results: dict[str, Any]) -> list[str]:
         )
     if others:
         sentences.append("The rest: " + "; ".join(f"{r.label}: {r.verdict}" for r in others) + ".")
-    return sentences
+    return sentences + _subinterpreter_sentences(rows)
+
+
+def _subinterpreter_sentences(rows: list[Any]) -> list[str]:
+    """Where subinterpreters were measured: what they did for the variants threads failed."""
+    held = [r for r in rows if r.interpreters and not r.verdict.startswith("scales in threads")]
+    if not held:
+        return []
+    return [
+        "In subinterpreters (one process, a GIL for each), the "
+        "variants that did not scale in threads: "
+        + ", ".join(f"{r.label} {_speedup(r.interpreters)}" for r in held)
+        + " (threads "
+        + ", ".join(_speedup(r.threads) for r in held)
+        + ")."
+    ]
 
 
 def answer(results: dict[str, Any]) -> list[str]:
