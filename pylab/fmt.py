@@ -58,6 +58,25 @@ def fmt_span(value: Mapping[str, float], fmt: Callable[[float], str] = fmt_secon
     return f"{fmt(value['median'])} [{fmt(value['low'])}-{fmt(value['high'])}]"
 
 
+def fmt_place(value: float, others: Mapping[str, float], fmt: Callable[[float], str]) -> str:
+    """Where `value` sits among named figures, by its nearest neighbours:
+    `between a fork process (3 ms) and a spawn process (45 ms)`, `below a thread (80 us)`
+    (under them all), `above a spawn process (45 ms)` (over them all)."""
+
+    def named(name: str) -> str:
+        return f"{name} ({fmt(others[name])})"
+
+    lower = [name for name, figure in others.items() if figure <= value]
+    higher = [name for name, figure in others.items() if figure > value]
+    below = max(lower, key=others.__getitem__) if lower else None
+    above = min(higher, key=others.__getitem__) if higher else None
+    if below and above:
+        return f"between {named(below)} and {named(above)}"
+    if above:
+        return f"below {named(above)}"
+    return f"above {named(below)}" if below else "with nothing to compare"
+
+
 def fmt_confidence(confidences: Iterable[float]) -> str:
     """The coverage of intervals as stored with them: `97%`, or `75-97%` when they differ."""
     found = sorted({round(100 * c, 1) for c in confidences})

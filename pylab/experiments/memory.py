@@ -14,6 +14,16 @@ forkserver workers, which import numpy privately. That is real, not hidden: the 
 also carry each pool's USS sum (private pages only) and `added_bytes`, the growth of
 parent plus workers together, which is what the pool really cost the machine. The
 forkserver process itself is shared by all pools and not counted.
+- subinterpreters (where this interpreter has them with their own GIL: 3.13 with the
+  PEP 734 backport, 3.14+; elsewhere `interpreter_pool` says why not): measured like the
+  threads, this process's PSS with W warm InterpreterPoolExecutor workers minus just
+  before. A worker imports what a spawn or forkserver worker does (this module, to find
+  its task, and the kernels) and runs the same call, but not numpy, which cannot load in
+  a subinterpreter (nor the stream kernel, which needs it): the process workers carry
+  numpy's pages and a subinterpreter does not. Measured last, after every process pool:
+  CPython keeps ~1.75 MB of each closed interpreter, which fork workers would otherwise
+  share. They enter no rule; C11's and C12's reasons say where a subinterpreter worker
+  sits between a thread and a process.
 
 Per extra thread (C12): N idle threads blocked on a threading.Event; this process's
 PSS and RSS growth divided by N. A thread reserves a whole stack (threading.stack_size(),
@@ -44,9 +54,10 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
+from pylab import subinterpreters
 from pylab.executors import START_METHODS
 from pylab.experiments.base import Level, Verdict
-from pylab.fmt import MIB, fmt_bytes, fmt_times
+from pylab.fmt import MIB, fmt_bytes, fmt_place, fmt_times
 from pylab.stats import median, summarize
 from pylab.timing import BARRIER_TIMEOUT_S
 from pylab.worker import init_process, rendezvous
@@ -63,6 +74,8 @@ FOOTPRINT_MARGIN = 2 * MIB
 # thread state), and at least ten times less than the cheapest process worker.
 THREAD_SMALL = 1 * MIB
 LIGHT_RATIO = 10.0
+# Said beside a subinterpreter's figure: it is not the same load as a process worker's.
+NO_NUMPY = " (the kernels as in a process worker, but no numpy: it cannot load in one)"
 
 
 def load_kernels() -> None:
@@ -81,6 +94,16 @@ def _warm_worker(barrier: Any = None) -> int:
     load_kernels()
     rendezvous(barrier)
     return os.getpid()
+
+
+def _warm_interpreter(barrier: subinterpreters.PipeBarrier) -> int:
+    """load_kernels in a subinterpreter, as far as it runs there: no numpy, no stream."""
+    from pylab import kernels
+
+    compute = kernels.get("compute")
+    compute.variant("nogil")(compute.make_input(1000))
+    barrier.wait(BARRIER_TIMEOUT_S)
+    return threading.get_ident()  # its pool thread: W distinct ones, W workers
 
 
 def _usage(pid: int | None = None) -> dict[str, int]:
@@ -132,6 +155,35 @@ def _process_pool(method: str, workers: int) -> dict[str, int]:
     sums["added"] = parent["pss"] - before["pss"] + sums["pss"]
     sums["distinct_pids"] = len(pids)
     return sums
+
+
+def _interpreter_pool(workers: int) -> dict[str, int]:
+    """What W warm subinterpreter workers add to this process."""
+    pool_class = subinterpreters.pool_class()
+    barrier = subinterpreters.PipeBarrier(workers)  # two pipes: a few bytes of the kernel's
+    try:
+        gc.collect()
+        before = _usage()
+        with pool_class(workers, thread_name_prefix="pylab-memory") as pool:
+            futures = [pool.submit(_warm_interpreter, barrier) for _ in range(workers)]
+            barrier.release(futures, BARRIER_TIMEOUT_S)
+            threads = {future.result(BARRIER_TIMEOUT_S) for future in futures}
+            after = _usage()
+    finally:
+        barrier.close()
+    sample = {key: after[key] - before[key] for key in ("pss", "uss", "rss")}
+    sample["distinct_workers"] = len(threads)
+    return sample
+
+
+def _interpreter_pools(workers: int, repeats: int) -> dict[str, Any]:
+    why = subinterpreters.reason()
+    if why is not None:
+        return {"available": False, "reason": why}
+    samples = [_interpreter_pool(workers) for _ in range(repeats)]
+    # The largest, as for threads: a later pool may reuse what an earlier one left.
+    imported = {"imported": "pylab.experiments.memory, pylab.kernels.compute; not numpy"}
+    return {"available": True, **imported, **_pool_data(samples, workers, max)}
 
 
 def _idle_threads(count: int) -> dict[str, float]:
@@ -196,6 +248,7 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
     thread_pools = [_thread_pool(workers) for _ in range(repeats)]
     idle = [_idle_threads(thread_count) for _ in range(level.repeats)]
     process_pools = {m: [_process_pool(m, workers) for _ in range(repeats)] for m in methods}
+    interpreter_pool = _interpreter_pools(workers, repeats)  # last: see the docstring
     return {
         "workers": workers,
         "repeats": repeats,
@@ -206,6 +259,7 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
         # freed ones), so no cache flatters them; processes: the median.
         "thread_pool": _pool_data(thread_pools, workers, max),
         "process_pools": {m: _pool_data(s, workers, median) for m, s in process_pools.items()},
+        "interpreter_pool": interpreter_pool,
         "per_thread": {
             "threads": thread_count,
             "repeats": level.repeats,
@@ -215,6 +269,25 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
             **_stack_info(),
         },
     }
+
+
+def _interpreter_numbers(data: dict[str, Any]) -> dict[str, Any]:
+    pool = data.get("interpreter_pool") or {"available": False, "reason": "not in the data"}
+    if not pool["available"]:
+        return {"available": False, "reason": pool["reason"]}
+    return {"available": True, "per_worker_bytes": max(0.0, pool["per_worker_bytes"])}
+
+
+def _interpreter_text(data: dict[str, Any], others: dict[str, float], note: str = "") -> str:
+    """A subinterpreter worker's footprint and where it sits among `others`, or why none."""
+    if not data.get("interpreter_pool"):  # a file from before subinterpreters were measured
+        return ""
+    found = _interpreter_numbers(data)
+    if not found["available"]:
+        return f"; subinterpreters not measured on this interpreter: {found['reason']}"
+    size = found["per_worker_bytes"]
+    where = fmt_place(size, others, fmt_bytes)
+    return f"; a subinterpreter worker {fmt_bytes(size)}{note}, {where}"
 
 
 def _judge_pools(data: dict[str, Any]) -> Verdict:
@@ -234,6 +307,7 @@ def _judge_pools(data: dict[str, Any]) -> Verdict:
         "process_per_worker_bytes": per_worker,
         "clearly_larger": larger,
         "bounds": {"footprint_ratio": FOOTPRINT_RATIO, "footprint_margin_bytes": FOOTPRINT_MARGIN},
+        "subinterpreter": _interpreter_numbers(data),
     }
     seen = ", ".join(f"{m} {fmt_bytes(size)}" for m, size in per_worker.items())
     reason = f"{metric} per worker: thread {fmt_bytes(thread)}; processes {seen}"
@@ -241,6 +315,8 @@ def _judge_pools(data: dict[str, Any]) -> Verdict:
     if fork_uss:  # PSS gives fork workers a share of the parent's pages; USS shows their own
         numbers["fork_uss_per_worker_bytes"] = fork_uss["median"] / data["workers"]
         reason += f" (fork's own pages, USS: {fmt_bytes(numbers['fork_uss_per_worker_bytes'])})"
+    others = {"a thread": thread} | {f"a {m} process": size for m, size in per_worker.items()}
+    reason += _interpreter_text(data, others, NO_NUMPY)
     reason += (
         f"; clearly larger means {FOOTPRINT_RATIO:g}x the thread's and "
         f"{fmt_bytes(FOOTPRINT_MARGIN)} above it"
@@ -270,12 +346,17 @@ def _judge_threads(data: dict[str, Any]) -> Verdict:
         "threading_stack_size": data["per_thread"].get("threading_stack_size"),
         "rlimit_stack_soft": data["per_thread"].get("rlimit_stack_soft"),
         "bounds": {"thread_small_bytes": THREAD_SMALL, "light_ratio": LIGHT_RATIO},
+        "subinterpreter": _interpreter_numbers(data),
     }
     times = "no growth seen" if numbers["ratio"] is None else f"{fmt_times(numbers['ratio'])} less"
     reason = (
         f"an idle thread adds {fmt_bytes(per_thread)} {data['metric'].upper()} ({times}); "
         f"cheapest process worker: {cheapest}, {fmt_bytes(smallest)}"
     )
+    others = {"an idle thread": per_thread}
+    if cheapest:
+        others[f"a {cheapest} process worker"] = smallest
+    reason += _interpreter_text(data, others)
     marks = (
         f"{'under' if small else 'not under'} {fmt_bytes(THREAD_SMALL)}, "
         f"{'at least' if light else 'not'} {LIGHT_RATIO:g}x less"

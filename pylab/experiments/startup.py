@@ -13,6 +13,12 @@ A forkserver context launches its server on its first start: that start is
 measured and reported apart (first_start_join_s), the repeats are steady state.
 Every kind is warmed with one discarded round before timing.
 
+Where this interpreter has subinterpreters with their own GIL (3.13 with the PEP 734
+backport, 3.14+), a subinterpreter is measured too, last, as the kind `interpreter`
+(see subinterpreter_costs: the same three costs and the first import of the kernels
+in a fresh one); elsewhere `subinterpreters` records why not. It enters no rule: C03
+is about threads and processes, and its reason says where a subinterpreter sits.
+
 A spawned child starts a fresh interpreter and imports this module to find the
 target (a forkserver child unpickles it likewise, from the server). So this
 module imports only the standard library and pylab modules that themselves
@@ -36,9 +42,11 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
+from pylab import subinterpreters
+from pylab.experiments import subinterpreter_costs
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
-from pylab.fmt import fmt_seconds, fmt_span, fmt_times
+from pylab.fmt import fmt_place, fmt_seconds, fmt_span, fmt_times
 from pylab.stats import ratio, summarize
 
 NAME = "startup"
@@ -46,6 +54,7 @@ CLAIMS = ("C03",)
 
 START_METHODS = ("fork", "forkserver", "spawn")
 THREAD = "thread"
+INTERPRETER = "interpreter"  # a subinterpreter with its own GIL, in this process
 POOL_WORKERS = 2
 # Starting a thread or forking costs microseconds to milliseconds: many repeats
 # are cheap. A spawn or forkserver start costs tens of milliseconds: fewer.
@@ -201,7 +210,9 @@ def _forkserver_running() -> bool | None:
 
 
 def _repeats(level: Level) -> dict[str, int]:
-    kinds = (THREAD, *START_METHODS)
+    # A subinterpreter costs milliseconds and CPython keeps ~1.75 MB of each one closed
+    # (five per round): not a cheap kind.
+    kinds = (THREAD, *START_METHODS, INTERPRETER)
     factor = {kind: CHEAP_REPEATS_FACTOR if kind in CHEAP else 1 for kind in kinds}
     return {kind: max(3, level.repeats * factor[kind]) for kind in kinds}
 
@@ -236,6 +247,10 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
         results[kind] = _measure_kind(method, repeats[kind])
         if method in ("forkserver", "spawn"):
             child_imports[method] = _from_child(method, _report_imports)[1]
+    # Last: no fork after an interpreter was created (and what CPython kept of it).
+    interpreter = _measure_interpreter(repeats[INTERPRETER])
+    if interpreter:
+        results[INTERPRETER] = interpreter["samples"]
     return {
         "pool_workers": POOL_WORKERS,
         "start_methods": methods,
@@ -247,8 +262,24 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
         },
         "forkserver_first": forkserver_first,
         "child_imports": child_imports,
+        "subinterpreters": _subinterpreter_record(interpreter),
         "published": PUBLISHED["C03"],
     }
+
+
+def _measure_interpreter(repeats: int) -> dict[str, Any] | None:
+    if subinterpreters.reason() is not None:
+        return None
+    return subinterpreter_costs.startup_costs(repeats, POOL_WORKERS, TIMEOUT_S)
+
+
+def _subinterpreter_record(measured: dict[str, Any] | None) -> dict[str, Any]:
+    """Whether a subinterpreter was measured (why not, if not); its kernel imports."""
+    record = subinterpreters.describe()
+    if measured is not None:
+        record["kernel_import"] = summarize(measured["samples"]["kernel_import"])
+        record["kernels"] = measured["kernels"]
+    return record
 
 
 def _fastest(section: dict[str, Any], methods: list[str]) -> str:
@@ -292,6 +323,48 @@ def _intervals_text(verdict: str, section: dict[str, Any], methods: list[str]) -
     return ""
 
 
+def _others(data: dict[str, Any], name: str) -> dict[str, float]:
+    """The medians of `name` for the thread and each process start method, by label."""
+    section = data[name]
+    others = {"a thread": section[THREAD]["median"]}
+    others |= {f"a {m} process": section[m]["median"] for m in data["start_methods"]}
+    return others
+
+
+def _interpreter_text(data: dict[str, Any]) -> str:
+    """A subinterpreter's figures and where they sit, or why there are none."""
+    record = data.get("subinterpreters")
+    if not record:  # a file from before subinterpreters were measured
+        return ""
+    if not record["available"]:
+        return f"; subinterpreters not measured on this interpreter: {record['reason']}"
+    start, pool = data["start_join"][INTERPRETER], data["pool"][INTERPRETER]
+    first = data["first_instruction"][INTERPRETER]
+    kernels = ", ".join(record["kernels"]["loaded"])
+    return (
+        f"; a subinterpreter: create+exec+close {fmt_span(start)}, "
+        f"{fmt_place(start['median'], _others(data, 'start_join'), fmt_seconds)}; "
+        f"its first instruction {fmt_seconds(first['median'])}; "
+        f"pool of {data['pool_workers']} up {fmt_seconds(pool['median'])}, "
+        f"{fmt_place(pool['median'], _others(data, 'pool'), fmt_seconds)}; "
+        f"importing the kernels ({kernels}) in a fresh one "
+        f"{fmt_seconds(record['kernel_import']['median'])}"
+    )
+
+
+def _interpreter_numbers(data: dict[str, Any]) -> dict[str, Any]:
+    record = data.get("subinterpreters") or {"available": False, "reason": "not in the data"}
+    if not record["available"]:
+        return {"available": False, "reason": record["reason"]}
+    medians = {name: data[name][INTERPRETER]["median"] for name in MEASUREMENTS}
+    return {
+        "available": True,
+        **{f"{name}_median_s": value for name, value in medians.items()},
+        "kernel_import_median_s": record["kernel_import"]["median"],
+        "kernels": record["kernels"]["loaded"],
+    }
+
+
 def judge(data: dict[str, Any]) -> list[Verdict]:
     section = data["start_join"]
     methods = data["start_methods"]
@@ -318,6 +391,7 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         f"{_versus(data, 'pool', pool_label)} "
         f"({published['source']}: {fmt_seconds(published['thread_start_s'])} vs "
         f"{fmt_seconds(published['process_spawn_s'])})"
+        f"{_interpreter_text(data)}"
     )
     numbers = {
         "start_join_median_s": {kind: s["median"] for kind, s in section.items()},
@@ -328,6 +402,7 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         },
         "pool_median_s": {kind: s["median"] for kind, s in data["pool"].items()},
         "forkserver_first": data["forkserver_first"],
+        "subinterpreter": _interpreter_numbers(data),
         "published": published,
     }
     return [Verdict("C03", verdict, reason, numbers)]

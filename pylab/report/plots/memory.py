@@ -1,4 +1,5 @@
-"""C11, C12: memory per pool worker, thread vs process per start method (experiment "memory").
+"""C11, C12: memory per pool worker, thread vs process per start method (experiment "memory"),
+with a subinterpreter between them where the run measured one.
 
 Per executor, on one log axis in bytes (a thread adds KiB, a process MiB):
 - the verdict's figure per worker, in its metric (PSS, or USS where the kernel gives no PSS);
@@ -23,14 +24,19 @@ from pylab.report.plots._common import experiment_data, interval_bar, legend_bel
 
 NAME = "memory"
 THREADS = "threads"
+INTERPRETERS = "interpreters"
 BAR_WIDTH = 0.26
 
 Figures = tuple[float, float, float]  # per worker: value, interval low, interval high
 
 
 def _pools(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The pools measured, threads first, then each start method the file has."""
+    """The pools measured, threads first, then subinterpreters (where measured: files from
+    before them, and interpreters without them, have none), then each start method."""
     pools = {THREADS: data["thread_pool"]} if data.get("thread_pool") else {}
+    interpreters = data.get("interpreter_pool") or {}
+    if interpreters.get("available"):
+        pools[INTERPRETERS] = interpreters
     process_pools = data.get("process_pools") or {}
     for method in data.get("start_methods", []):
         if method in process_pools:
@@ -38,11 +44,12 @@ def _pools(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return pools
 
 
-def _bars(metric: str, workers: int) -> list[tuple[str, str, str]]:
+def _bars(metric: str, workers: int, pools: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(data key, legend label, hatch) of each bar a pool gets, the verdict's figure first."""
     # "pss_bytes" holds the metric's values: the experiment falls back to USS under that key.
     # The verdict takes the largest thread pool seen (no reused stacks flatter threads).
-    main = f"{metric.upper()} per worker (processes: median pool, threads: largest)"
+    largest = "threads, subinterpreters" if INTERPRETERS in pools else "threads"
+    main = f"{metric.upper()} per worker (processes: median pool, {largest}: largest)"
     bars = [("pss_bytes", main, "")]
     if metric != "uss":  # under USS the first bar already is USS
         bars.append(("uss_bytes", "USS per worker: its own pages only", "//"))
@@ -62,7 +69,13 @@ def _per_worker(pool: dict[str, Any], key: str, workers: int) -> Figures | None:
 
 
 def _color(kind: str) -> str:
-    return executor_color(kind) if kind == THREADS else executor_color("processes", kind)
+    if kind in (THREADS, INTERPRETERS):
+        return executor_color(kind)
+    return executor_color("processes", kind)
+
+
+def _label(kind: str) -> str:
+    return {THREADS: THREADS, INTERPRETERS: "subinterpreters"}.get(kind, f"process: {kind}")
 
 
 def _bar(ax: Axes, x: float, figures: Figures, color: str, hatch: str) -> None:
@@ -78,7 +91,7 @@ def _bar(ax: Axes, x: float, figures: Figures, color: str, hatch: str) -> None:
 
 def _draw_pools(ax: Axes, data: dict[str, Any], pools: dict[str, dict[str, Any]]) -> list[Patch]:
     workers = data.get("workers", 1)
-    bars = _bars(data.get("metric", "pss"), workers)
+    bars = _bars(data.get("metric", "pss"), workers, pools)
     for i, (kind, pool) in enumerate(pools.items()):
         offsets = [key for key, _label, _hatch in bars if key in pool]
         for key, _label, hatch in bars:
@@ -121,8 +134,7 @@ def _axes(ax: Axes, data: dict[str, Any], pools: dict[str, dict[str, Any]]) -> N
     ax.yaxis.set_major_formatter(FuncFormatter(_byte_ticks))
     workers = data.get("workers", "W")
     ax.set_ylabel(f"memory per worker, pool of {workers} (log scale)")
-    labels = [k if k == THREADS else f"process: {k}" for k in pools]
-    ax.set_xticks(range(len(pools)), labels)
+    ax.set_xticks(range(len(pools)), [_label(k) for k in pools])
     for tick, kind in zip(ax.get_xticklabels(), pools, strict=True):
         tick.set_color(_color(kind))
     ax.grid(axis="y", alpha=0.3)
@@ -140,12 +152,15 @@ def _worker_text(data: dict[str, Any], kind: str, pool: dict[str, Any], verb: st
 
 
 def _caption(data: dict[str, Any], pools: dict[str, dict[str, Any]]) -> str:
-    methods = [k for k in pools if k != THREADS]
+    methods = [k for k in pools if k not in (THREADS, INTERPRETERS)]
     costly = max(methods, key=lambda m: pools[m]["per_worker_bytes"])
     shown = [costly] + (["fork"] if "fork" in pools and costly != "fork" else [])
     parts = [
         _worker_text(data, kind, pools[kind], " took" if kind == costly else "") for kind in shown
     ]
+    if INTERPRETERS in pools:
+        size = max(0.0, pools[INTERPRETERS]["per_worker_bytes"])
+        parts.append(f"a subinterpreter (no numpy) {fmt_bytes(size)}")
     if THREADS in pools:
         parts.append(f"a pool thread {fmt_bytes(max(0.0, pools[THREADS]['per_worker_bytes']))}")
     idle = _idle_thread(data)
@@ -157,9 +172,11 @@ def _caption(data: dict[str, Any], pools: dict[str, dict[str, Any]]) -> str:
 def make(results: dict[str, Any]) -> list[Plot]:
     data = experiment_data(results, NAME)
     pools = _pools(data) if data else {}
-    if not any(kind != THREADS for kind in pools):  # no process pool to set a thread against
+    if not set(pools) - {THREADS, INTERPRETERS}:  # no process pool to set a thread against
         return []
     title = "Memory per worker: thread vs process start methods (C11, C12)"
+    if INTERPRETERS in pools:
+        title = "Memory per worker: thread, subinterpreter, process start methods (C11, C12)"
     figure, ax = new_figure(results, title, height=5.4)
     handles = _draw_pools(ax, data, pools) + _draw_idle_thread(ax, data)
     _axes(ax, data, pools)

@@ -1,9 +1,12 @@
-"""C03: start-up latency of a thread and of a process per start method (experiment "startup").
+"""C03: start-up latency of a thread, a subinterpreter and a process per start method
+(experiment "startup").
 
 Per executor, three costs on one log axis (they span three decades): start() to join()
 of a no-op, start() to the target's first statement, and a pool of W workers all up.
-The published figures the file carries for C03 (a thread's start and a process spawn)
-are drawn as dashed reference lines beside ours.
+A subinterpreter, where the run measured one, stands between the thread and the
+processes (create, exec and close for start to join), with a marker for the first
+import of the kernels in a fresh one. The published figures the file carries for C03 (a
+thread's start and a process spawn) are drawn as dashed reference lines beside ours.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pylab.stats import ratio
 
 NAME = "startup"
 THREAD = "thread"
+INTERPRETER = "interpreter"
 # (data key, legend label, hatch): the executor is the colour, the measurement the hatch.
 MEASUREMENTS = (
     ("start_join", "start() to join() returning", ""),
@@ -37,14 +41,23 @@ def _published(results: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _kinds(data: dict[str, Any]) -> list[str]:
-    """The executors measured, thread first, in the order of start cost."""
+    """The executors measured, thread first, then a subinterpreter (files from before
+    subinterpreters have none), then the processes in the order of start cost."""
     section = data.get("start_join") or {}
     methods = [m for m in data.get("start_methods", []) if m in section]
-    return ([THREAD] if THREAD in section else []) + methods
+    return [k for k in (THREAD, INTERPRETER) if k in section] + methods
 
 
 def _color(kind: str) -> str:
-    return executor_color("threads") if kind == THREAD else executor_color("processes", kind)
+    if kind == THREAD:
+        return executor_color("threads")
+    if kind == INTERPRETER:
+        return executor_color("interpreters")
+    return executor_color("processes", kind)
+
+
+def _label(kind: str) -> str:
+    return {THREAD: THREAD, INTERPRETER: "subinterpreter"}.get(kind, f"process: {kind}")
 
 
 def _draw_bars(ax: Axes, data: dict[str, Any], kinds: list[str]) -> None:
@@ -66,6 +79,18 @@ def _draw_forkserver_first(ax: Axes, data: dict[str, Any], kinds: list[str]) -> 
     label = "first forkserver start (launches the server)"
     ax.text(x, seconds * 1.15, fmt_seconds(seconds), ha="center", va="bottom", fontsize=7)
     return ax.scatter([x], [seconds], marker="D", s=28, color="black", label=label)
+
+
+def _draw_kernel_import(ax: Axes, data: dict[str, Any], kinds: list[str]) -> Any:
+    # Beside the subinterpreter's bars: what a fresh one takes to import the kernels.
+    found = (data.get("subinterpreters") or {}).get("kernel_import")
+    if INTERPRETER not in kinds or not found:
+        return None
+    x = kinds.index(INTERPRETER) + 0.5  # in the gap after its bars
+    seconds = found["median"]
+    label = "importing the kernels in a fresh subinterpreter"
+    ax.text(x, seconds * 1.15, fmt_seconds(seconds), ha="center", va="bottom", fontsize=7)
+    return ax.scatter([x], [seconds], marker="^", s=32, color="black", label=label)
 
 
 def _draw_published(ax: Axes, published: dict[str, Any]) -> list[Any]:
@@ -104,7 +129,7 @@ def _axes(ax: Axes, kinds: list[str]) -> None:
     ax.set_ylim(low / 2, high * 2)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_seconds(v)))
     ax.set_ylabel("time (log scale)")
-    ax.set_xticks(range(len(kinds)), [k if k == THREAD else f"process: {k}" for k in kinds])
+    ax.set_xticks(range(len(kinds)), [_label(k) for k in kinds])
     for tick, kind in zip(ax.get_xticklabels(), kinds, strict=True):
         tick.set_color(_color(kind))
     ax.grid(axis="y", which="major", alpha=0.3)
@@ -114,7 +139,7 @@ def _axes(ax: Axes, kinds: list[str]) -> None:
 def _caption(data: dict[str, Any], kinds: list[str], published: dict[str, Any]) -> str:
     section = data["start_join"]
     thread = section[THREAD]["median"]
-    methods = [k for k in kinds if k != THREAD]
+    methods = [k for k in kinds if k not in (THREAD, INTERPRETER)]
     fastest = min(methods, key=lambda m: section[m]["median"])
     slowest = max(methods, key=lambda m: section[m]["median"])
     text = (
@@ -124,6 +149,11 @@ def _caption(data: dict[str, Any], kinds: list[str], published: dict[str, Any]) 
     )
     if slowest != fastest:
         text += f" and {fmt_seconds(section[slowest]['median'])} for {slowest}"
+    if INTERPRETER in kinds:
+        text += (
+            f", while creating, running and closing a subinterpreter took "
+            f"{fmt_seconds(section[INTERPRETER]['median'])}"
+        )
     if published.get("thread_start_s") and published.get("process_spawn_s"):
         text += (
             f", where {published.get('source', 'the published figure')} quotes "
@@ -136,13 +166,19 @@ def _caption(data: dict[str, Any], kinds: list[str], published: dict[str, Any]) 
 def make(results: dict[str, Any]) -> list[Plot]:
     data = experiment_data(results, NAME)
     kinds = _kinds(data) if data else []
-    if THREAD not in kinds or len(kinds) < 2:  # nothing to compare a thread with
+    if THREAD not in kinds or not set(kinds) - {THREAD, INTERPRETER}:  # no process to compare
         return []
     published = _published(results, data)
     title = "Start-up latency: thread vs process start methods (C03)"
+    if INTERPRETER in kinds:
+        title = "Start-up latency: thread, subinterpreter, process start methods (C03)"
     figure, ax = new_figure(results, title, height=5.4)
     _draw_bars(ax, data, kinds)
-    extras = [_draw_forkserver_first(ax, data, kinds), *_draw_published(ax, published)]
+    extras = [
+        _draw_forkserver_first(ax, data, kinds),
+        _draw_kernel_import(ax, data, kinds),
+        *_draw_published(ax, published),
+    ]
     _axes(ax, kinds)
     _legend(ax, data, [e for e in extras if e is not None])
     return [Plot("startup", title, figure, _caption(data, kinds, published))]

@@ -1,0 +1,155 @@
+"""C03's subinterpreter figures: what starting an interpreter of this process costs.
+
+A subinterpreter with its own GIL (PEP 684, PEP 734) sits between a thread (same
+process, same interpreter) and a process (its own everything). Start-up, four costs,
+each timed in the calling (main) interpreter's thread, one round after another:
+  start_join         create(), exec() of `pass`, close(): the analogue of a thread's
+                     start() to join() of a no-op;
+  first_instruction  just before create() to the first statement run inside it, which
+                     reads time.perf_counter() and writes it to a pipe (one clock for
+                     every interpreter of the process);
+  pool               creating an InterpreterPoolExecutor of W workers until W tasks,
+                     held at a pylab.subinterpreters.PipeBarrier (a threading.Barrier
+                     belongs to one interpreter), have all returned. The task is the
+                     barrier's own wait(), so each interpreter imports only
+                     pylab.subinterpreters, not this lab's experiments;
+  kernel_import      in a fresh interpreter, `import pylab.kernels` and every kernel
+                     family that loads there (those that refuse, needing numpy or
+                     a single-interpreter extension, are found in the warm-up round and
+                     recorded). The extension modules are already loaded in the process
+                     after the warm-up: this is the per-interpreter import, not dlopen.
+
+Measured after every thread and process of the experiment: CPython keeps ~1.75 MB of
+each closed interpreter, which fork children would otherwise inherit. startup.py imports
+this module, and spawned children import startup.py: it imports only the standard
+library at import time.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pylab import subinterpreters
+
+# Where the PEP 734 API lives: the 3.14 standard library, else the 3.13 backport.
+API_MODULES = ("concurrent.interpreters", "interpreters_backport.interpreters")
+READ_BYTES = 4096  # more than any message below
+# Run inside a new interpreter: `fd` is the write end of a pipe of this process.
+STAMP_CODE = (
+    "from time import perf_counter\n"
+    "now = perf_counter()\n"
+    "import os\n"
+    "os.write({fd}, repr(now).encode())\n"
+)
+KERNEL_IMPORT_CODE = """\
+from time import perf_counter
+t0 = perf_counter()
+import pylab.kernels
+loaded, refused = [], []
+for name in NAMES:
+    try:
+        pylab.kernels.get(name)
+        loaded.append(name)
+    except ImportError:
+        refused.append(name)
+elapsed = perf_counter() - t0
+import os
+os.write({fd}, repr((elapsed, loaded, refused)).encode())
+"""
+
+
+def api() -> Any:
+    """The PEP 734 `interpreters` module of this interpreter (3.14 stdlib, 3.13 backport)."""
+    for name in API_MODULES:
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    raise RuntimeError(f"no subinterpreters: {subinterpreters.reason()}")
+
+
+def _run_reading(code: str) -> tuple[float, str]:
+    """exec `code` (with `{fd}` to write to) in a new interpreter, closed after; the time
+    just before create() and what the code wrote."""
+    interpreters = api()
+    receive, send = os.pipe()
+    try:
+        t0 = time.perf_counter()
+        interp = interpreters.create()
+        try:
+            interp.exec(code.format(fd=send))  # runs in this thread, returns when done
+        finally:
+            interp.close()
+        return t0, os.read(receive, READ_BYTES).decode()
+    finally:
+        os.close(receive)
+        os.close(send)
+
+
+def start_join() -> float:
+    interpreters = api()
+    t0 = time.perf_counter()
+    interp = interpreters.create()
+    try:
+        interp.exec("pass")
+    finally:
+        interp.close()
+    return time.perf_counter() - t0
+
+
+def first_instruction() -> float:
+    t0, written = _run_reading(STAMP_CODE)
+    return float(written) - t0
+
+
+def pool(workers: int, timeout: float) -> float:
+    pool_class = subinterpreters.pool_class()
+    # The barrier is made before the clock starts: it is not part of the pool.
+    barrier = subinterpreters.PipeBarrier(workers)
+    try:
+        t0 = time.perf_counter()
+        executor = pool_class(workers)
+        try:
+            futures = [executor.submit(barrier.wait, timeout) for _ in range(workers)]
+            barrier.release(futures, timeout)
+            for future in futures:
+                future.result(timeout=timeout)
+            return time.perf_counter() - t0
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+    finally:
+        barrier.close()
+
+
+def kernel_import(names: tuple[str, ...]) -> tuple[float, list[str], list[str]]:
+    """Seconds to import pylab.kernels and `names` in a fresh interpreter; which loaded,
+    which refused to."""
+    _t0, written = _run_reading(KERNEL_IMPORT_CODE.replace("NAMES", repr(names)))
+    elapsed, loaded, refused = ast.literal_eval(written)
+    return elapsed, loaded, refused
+
+
+def startup_costs(repeats: int, workers: int, timeout: float) -> dict[str, Any]:
+    """`repeats` rounds of the four costs after one discarded warm-up round, which also
+    finds the kernel families that load in a subinterpreter."""
+    from pylab.kernels import FAMILIES  # the package only: it imports no kernel
+
+    _elapsed, loaded, refused = kernel_import(FAMILIES)
+    measurements: dict[str, Callable[[], float]] = {
+        "start_join": start_join,
+        "first_instruction": first_instruction,
+        "pool": lambda: pool(workers, timeout),
+        "kernel_import": lambda: kernel_import(tuple(loaded))[0],
+    }
+    for name in ("start_join", "first_instruction", "pool"):
+        measurements[name]()
+    samples: dict[str, list[float]] = {name: [] for name in measurements}
+    for _ in range(repeats):
+        for name, measure_once in measurements.items():
+            samples[name].append(measure_once())
+    return {"samples": samples, "kernels": {"loaded": loaded, "refused": refused}}
