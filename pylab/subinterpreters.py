@@ -4,8 +4,10 @@ pieces the `interpreters` executor runs on them.
 The pool is `InterpreterPoolExecutor`: the standard library's from Python 3.14, the
 PEP 734 backport's (`pip install pylab-cext-lab[interpreters]`, import name
 `interpreters_backport`) on 3.13. Elsewhere the executor is unavailable and `reason()`
-says why. Python 3.12 has per-interpreter GILs too, but no pool that works there: the
-PEP 734 backport crashes on import, and `backports.interpreters` has no pool.
+says why. Python 3.12 has per-interpreter GILs too, but nothing pylab can trust there:
+the PEP 734 backport crashes on import, and with `backports.interpreters` (no pool; tried
+2026-12-03 with a thread per interpreter) two GIL-holding calls in two subinterpreters
+took twice as long as one, and the process hung at exit.
 
 Nothing but bytes and small ints crosses between interpreters here: a task's function
 and arguments go in pickled (the pool does that), its result comes back pickled by
@@ -50,9 +52,10 @@ def _pool_module() -> tuple[str | None, str | None]:
             return None, f"the PEP 734 backport is not installed (pip install '{EXTRA}')"
         return module, None
     version = ".".join(map(str, sys.version_info[:2]))
+    known = " (the 3.12 backports tried gave no parallel speed-up)" if version == "3.12" else ""
     return None, (
-        f"Python {version} has no subinterpreter pool: it needs Python 3.13 with the PEP 734 "
-        "backport, or 3.14+; select one with --python 3.13"
+        f"Python {version} has no subinterpreter pool{known}: it needs Python 3.13 with the "
+        "PEP 734 backport, or 3.14+; select one with --python 3.13"
     )
 
 
