@@ -6,6 +6,11 @@ worker at its far end, in a thread or in a process started from an explicit cont
   fork_queue    two multiprocessing Queues (one each way) to a forked process
   fork_pipe     one duplex multiprocessing Pipe to a forked process
   spawn_queue, spawn_pipe   the same with spawn (default level and above)
+  interp_queue  two interpreters queues to a subinterpreter (its own GIL) driven by a
+                thread, where this Python has them: bytes cross shared (copied once,
+                not pickled), each message announced by a byte on an os.pipe, which the
+                far end blocks on (the queue's get() polls every 10 ms). Otherwise the
+                data's `subinterpreters` says why not
 
   latency     ping-pong: the worker echoes each message; microseconds per round trip from
               batches of round trips, the batches of all channels interleaved so drift
@@ -13,7 +18,9 @@ worker at its far end, in a thread or in a process started from an explicit cont
   throughput  one way: N messages of a size sent, timed until the worker has them all
               (it acknowledges the last); bytes per second
   dispatch    microseconds per no-op task submitted many at a time to a warmed
-              ThreadPoolExecutor and ProcessPoolExecutor (fork, forkserver, spawn), W = 2
+              ThreadPoolExecutor, ProcessPoolExecutor (fork, forkserver, spawn) and,
+              where there are subinterpreters, InterpreterPoolExecutor (the
+              `interpreters` executor's pool), W = 2
   crossover   2*k GIL-holding tasks (hash_sum_gil) on W = 2 threads vs a warmed fork
               pool, per task size s: the smallest s from which processes finish first
               (median of back-to-back pairs), or None. Task sizes are durations, 1 us to
@@ -26,12 +33,15 @@ Rule (C10), on the medians:
   size and their throughput at the largest size is at least THROUGHPUT_MARGIN times
   the best process channel's; it fails when threads win at no size and not on
   throughput (processes as fast or faster); otherwise partly, naming the sizes.
-  The verdict is about cost only: "more complex" is not measured.
+  The verdict is about cost only: "more complex" is not measured. Subinterpreters are
+  not in the rule (the claim is threads vs processes); the reason says where their
+  round trip and dispatch cost sit against threads and the best process channel.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -41,7 +51,9 @@ from contextlib import ExitStack, contextmanager
 from functools import partial
 from typing import Any
 
+from pylab import subinterpreters
 from pylab._ext import compute
+from pylab.experiments import _subinterp
 from pylab.experiments.base import Level, Verdict
 from pylab.fmt import KIB, MIB, fmt_bytes, fmt_rate, fmt_seconds, fmt_times
 from pylab.stats import median, ratio, summarize
@@ -53,8 +65,17 @@ CLAIMS = ("C10",)
 SIZES = (8, KIB, 64 * KIB, MIB)
 TINY_SIZES = (8, 64 * KIB)  # tests: the smallest and a copy-dominated size only
 THREADS = "thread_queue"
+INTERP = "interp_queue"
+INTERP_HOW = (
+    "two interpreters queues to a subinterpreter driven by a thread: bytes shared (copied "
+    "once, not pickled), each message announced by a byte on an os.pipe the far end blocks "
+    "on (the queue's get() polls every 10 ms)"
+)
+FAILED = "failed"  # a far end in a subinterpreter posts (FAILED, error) before it ends
 WORKERS = 2
-POOLS = ("fork", "forkserver", "spawn", "threads")  # start order: no fork once threads run
+INTERPRETERS = "interpreters"
+# Start order: no fork once threads run (a subinterpreter pool's workers are threads).
+POOLS = ("fork", "forkserver", "spawn", "threads", INTERPRETERS)
 
 # Round trips per latency batch and messages per throughput sample at scale 1: about
 # 5-20 ms per batch on this machine, so a batch outlasts timer and scheduler jitter.
@@ -100,6 +121,26 @@ def _serve_queues(to_worker: Any, from_worker: Any) -> None:
 
 def _serve_pipe(conn: Any) -> None:
     _serve(conn.recv, conn.send)
+
+
+def _serve_interp(inbox: Any, bell_in: int, outbox: Any, bell_out: int) -> None:
+    """The far end in a subinterpreter: messages in through one queue, out through the other.
+
+    A failure is posted before it ends the far end, so that the near end, blocked on
+    the bell, raises instead of waiting for the experiment's timeout."""
+    send = partial(_subinterp.post, outbox, bell_out)
+    try:
+        _serve(partial(_subinterp.fetch, inbox, bell_in), send)
+    except Exception as exc:
+        send((FAILED, f"{type(exc).__name__}: {exc}"))
+        raise
+
+
+def _checked(recv: Recv) -> Any:
+    message = recv()
+    if isinstance(message, tuple) and message[0] == FAILED:
+        raise RuntimeError(f"the subinterpreter's end of {INTERP} failed: {message[1]}")
+    return message
 
 
 def _noop() -> None:
@@ -174,16 +215,42 @@ def _pipe_channel(method: str) -> Iterator[tuple[Send, Recv]]:
         here.close()
 
 
+_SERVE_INTERP = (
+    "from pylab.experiments.ipc import _serve_interp\n"
+    "_serve_interp(inbox, bell_in, outbox, bell_out)"
+)
+
+
+@contextmanager
+def _interp_channel() -> Iterator[tuple[Send, Recv]]:
+    with _subinterp.workers(1) as (worker,):
+        inbox, outbox = _subinterp.create_queue(), _subinterp.create_queue()
+        (in_r, in_w), (out_r, out_w) = os.pipe(), os.pipe()
+        far = {"inbox": inbox, "bell_in": in_r, "outbox": outbox, "bell_out": out_w}
+        served = worker.submit(_SERVE_INTERP, **far)
+        try:
+            recv = partial(_checked, partial(_subinterp.fetch, outbox, out_r))
+            yield partial(_subinterp.post, inbox, in_w), recv
+        finally:
+            _subinterp.post(inbox, in_w, None)
+            served.result(JOIN_TIMEOUT_S)  # before the pipes close: it may still write
+            for fd in (in_r, in_w, out_r, out_w):
+                os.close(fd)
+
+
 def _channel_names(level: Level) -> list[str]:
     methods = ["fork", "spawn"] if level.scale >= 1 else ["fork"]
     available = multiprocessing.get_all_start_methods()
     names = [f"{m}_{kind}" for m in methods if m in available for kind in ("queue", "pipe")]
-    return names + [THREADS]
+    interp = [INTERP] if subinterpreters.reason() is None else []
+    return names + [THREADS] + interp
 
 
 def _open(stack: ExitStack, name: str) -> tuple[Send, Recv]:
     if name == THREADS:
         return stack.enter_context(_thread_channel())
+    if name == INTERP:
+        return stack.enter_context(_interp_channel())
     method, kind = name.split("_")
     opener = _queue_channel if kind == "queue" else _pipe_channel
     return stack.enter_context(opener(method))
@@ -257,6 +324,8 @@ def _summaries(samples: dict[str, dict[int, list[float]]]) -> dict[str, Any]:
 def _make_pool(kind: str) -> Executor:
     if kind == "threads":
         return ThreadPoolExecutor(WORKERS, thread_name_prefix="pylab-ipc")
+    if kind == INTERPRETERS:
+        return subinterpreters.pool_class()(WORKERS, thread_name_prefix="pylab-ipc-interp")
     return ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context(kind))
 
 
@@ -332,6 +401,8 @@ def _first_win(sizes: list[int], thread_over_process: dict[int, float]) -> int |
 
 def _executor_runs(level: Level) -> dict[str, Any]:
     available = multiprocessing.get_all_start_methods()
+    if subinterpreters.reason() is None:
+        available.append(INTERPRETERS)
     kinds = [k for k in POOLS if k == "threads" or k in available]
     with ExitStack() as stack:
         pools = _open_pools(stack, kinds)
@@ -359,7 +430,14 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
         "throughput_bytes_per_s": throughput,
         "dispatch_us": executors["dispatch_us"],
         "crossover": executors["crossover"],
+        "subinterpreters": _subinterpreters(names),
     }
+
+
+def _subinterpreters(names: list[str]) -> dict[str, Any]:
+    """Whether subinterpreters were measured here, and through what; why not if not."""
+    found = _subinterp.status()
+    return found | {"channel": INTERP, "how": INTERP_HOW} if INTERP in names else found
 
 
 # -- the verdict ----------------------------------------------------------------------
@@ -367,7 +445,7 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _best(by_channel: dict[str, Any], size: int, pick: Callable[..., str]) -> str:
     """The process channel with the lowest (pick=min) or highest (max) median at `size`."""
-    names = [n for n in by_channel if n != THREADS]
+    names = [n for n in by_channel if n not in (THREADS, INTERP)]
     return pick(names, key=lambda n: by_channel[n][str(size)]["median"])
 
 
@@ -408,11 +486,71 @@ def _throughput_row(data: dict[str, Any]) -> dict[str, Any]:
 
 def _executor_note(data: dict[str, Any]) -> str:
     dispatch = ", ".join(
-        f"{kind} {fmt_seconds(s['median'] * 1e-6)}" for kind, s in data["dispatch_us"].items()
+        f"{kind} {fmt_seconds(s['median'] * 1e-6)}"
+        for kind, s in data["dispatch_us"].items()
+        if kind != INTERPRETERS  # the subinterpreter note gives it, placed
     )
     crossover = (data.get("crossover") or {}).get("crossover_iterations")
     beat = f"from {crossover:.2g} iterations a task" if crossover else "never in range"
     return f"dispatch per task {dispatch}; fork beats threads on GIL-held tasks {beat}"
+
+
+def _place(value: float, thread: float, process: float) -> dict[str, Any]:
+    """A subinterpreter figure against the thread and the best process one."""
+    if value < min(thread, process):
+        where = "below threads and processes"
+    elif value > max(thread, process):
+        where = "above threads and processes"
+    else:
+        where = "between threads and processes"
+    return {
+        "value": value,
+        "over_thread": round(ratio(value, thread), 4),
+        "over_process": round(ratio(value, process), 4),
+        "place": where,
+    }
+
+
+def _subinterpreter_figures(data: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Round trip per size and dispatch per task in a subinterpreter, each placed."""
+    latency = data["latency_us"][INTERP]
+    trips = {
+        str(r["size"]): _place(latency[str(r["size"])]["median"], r["thread_us"], r["process_us"])
+        for r in rows
+    }
+    dispatch = {k: v["median"] for k, v in data["dispatch_us"].items()}
+    pools = [dispatch[k] for k in dispatch if k not in ("threads", INTERPRETERS)]
+    placed = None
+    if INTERPRETERS in dispatch and "threads" in dispatch and pools:
+        placed = _place(dispatch[INTERPRETERS], dispatch["threads"], min(pools))
+    return {"round_trip_us": trips, "dispatch_us": placed}
+
+
+def _subinterpreter_note(figures: dict[str, Any]) -> str:
+    trips = ", ".join(
+        f"{fmt_bytes(int(size))} {fmt_seconds(p['value'] * 1e-6)} ({fmt_times(p['over_thread'])} "
+        f"threads', {p['place']})"
+        for size, p in figures["round_trip_us"].items()
+    )
+    note = f"subinterpreters ({INTERP}) round trip {trips}"
+    placed = figures["dispatch_us"]
+    if placed:
+        note += (
+            f"; their pool's dispatch {fmt_seconds(placed['value'] * 1e-6)} a task "
+            f"({fmt_times(placed['over_thread'])} threads', {placed['place']})"
+        )
+    return note
+
+
+def _subinterpreters_seen(data: dict[str, Any], rows: list[dict[str, Any]]) -> tuple[str, Any]:
+    """The reason's part on subinterpreters and its numbers ("" and None in older files)."""
+    found = data.get("subinterpreters")
+    if found is None:
+        return "", None
+    if not found.get("available") or INTERP not in data["latency_us"]:
+        return f"; subinterpreters not measured here: {found.get('reason')}", found
+    figures = _subinterpreter_figures(data, rows)
+    return f"; {_subinterpreter_note(figures)}", figures
 
 
 def _partly_lead(wins: list[int], sizes: int, tput_win: bool, largest: int) -> str:
@@ -449,6 +587,7 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         f"{fmt_times(tput['thread_over_process'])}, a win from {fmt_times(THROUGHPUT_MARGIN)}; "
         f"{_executor_note(data)}; cost only, 'more complex' is not measured"
     )
+    note, subs = _subinterpreters_seen(data, rows)
     numbers = {
         "latency": rows,
         "throughput_largest": tput,
@@ -457,5 +596,6 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         "crossover_iterations": (data.get("crossover") or {}).get("crossover_iterations"),
         "latency_margin": LATENCY_MARGIN,
         "throughput_margin": THROUGHPUT_MARGIN,
+        "subinterpreters": subs,
     }
-    return [Verdict("C10", verdict, reason, numbers)]
+    return [Verdict("C10", verdict, reason + note, numbers)]

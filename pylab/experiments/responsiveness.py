@@ -18,6 +18,8 @@ Rule for C14 (on the pooled p99 lateness):
   holds   if it is responsive in every scenario, GIL-holding ones included;
   partly  otherwise: responsive while the background releases the GIL, not while
           it holds it (the reason calls a p99 over STARVED_S, 20 ms, starved).
+The subinterpreter scenario is not in the rule (the claim is about threads): the reason
+gives its p99 beside the same loop in threads.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
+from pylab.experiments import _subinterp
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
 from pylab.fmt import fmt_seconds
@@ -47,6 +51,7 @@ CHUNK_S = 0.05  # one Cython call; the stop flag is checked between calls
 IO_WAITS = (10, 1000)  # one I/O call: 10 blocking 1 ms sleeps, GIL released
 PY_CHUNK_S = 0.4e-3  # one pure-Python call; it yields at the switch interval anyway
 SHORT_SWITCH_S = 0.0005  # a tenth of CPython's default 5 ms switch interval
+STOP_TIMEOUT_S = 60.0  # a subinterpreter's loop stops within a chunk; a hang fails the run
 
 # 10 ms: under one 60 Hz frame (16.7 ms), so a user sees no stall; twice the
 # default switch interval. An idle 1 ms sleep wakes about 0.1 ms late here, so
@@ -60,6 +65,7 @@ STARVED_S = 20e-3
 RELEASING = ("idle", "nogil_c", "io")
 HOLDING = ("gil_c", "python", "gil_c_short_switch", "python_short_switch")
 SCENARIOS = RELEASING + HOLDING
+SUBINTERPRETERS = "gil_c_subinterpreters"  # measured where there are subinterpreters
 _LABELS = {
     "idle": "idle",
     "nogil_c": "beside nogil C",
@@ -68,7 +74,15 @@ _LABELS = {
     "python": "beside pure Python",
     "gil_c_short_switch": f"beside GIL-holding C at {SHORT_SWITCH_S * 1e3:g} ms switch",
     "python_short_switch": f"beside pure Python at {SHORT_SWITCH_S * 1e3:g} ms switch",
+    SUBINTERPRETERS: "beside GIL-holding C in subinterpreters",
 }
+# What each subinterpreter runs: GIL-holding chunks until its stop queue has an item.
+_SPIN = (
+    "from pylab._ext import compute\n"
+    "while stop.empty():\n"
+    "    compute.hash_sum_gil(0, iterations)\n"
+    "del stop\n"
+)
 
 
 def chunk_sizes() -> dict[str, int]:
@@ -117,6 +131,27 @@ def _heartbeat(duration_s: float, lateness: list[float]) -> None:
             return
 
 
+def _beat(duration_s: float) -> list[float]:
+    """Heartbeat lateness over `duration_s`, from a thread of its own."""
+    lateness: list[float] = []
+    beat = threading.Thread(target=_heartbeat, args=(duration_s, lateness), name="pylab-hb")
+    beat.start()
+    beat.join()
+    return lateness
+
+
+def _interp_round(workers: list[Any], duration_s: float, sizes: dict[str, int]) -> list[float]:
+    """Heartbeat lateness while every worker subinterpreter runs GIL-holding chunks."""
+    stop = _subinterp.create_queue()
+    running = [w.submit(_SPIN, stop=stop, iterations=sizes["c_iters"]) for w in workers]
+    try:
+        return _beat(duration_s)
+    finally:
+        _subinterp.put(stop, None)
+        for future in running:
+            future.result(STOP_TIMEOUT_S)
+
+
 def _round(scenario: str, duration_s: float, sizes: dict[str, int]) -> list[float]:
     """Heartbeat lateness over one round of `scenario`; background threads joined after."""
     stop = threading.Event()
@@ -125,16 +160,13 @@ def _round(scenario: str, duration_s: float, sizes: dict[str, int]) -> list[floa
         threading.Thread(target=_background, args=(work, stop), name=f"pylab-bg-{i}")
         for i in range(BACKGROUND_THREADS)
     ]
-    lateness: list[float] = []
     old_switch = sys.getswitchinterval()
     if scenario.endswith("_short_switch"):
         sys.setswitchinterval(SHORT_SWITCH_S)
     try:
         for thread in threads:
             thread.start()
-        beat = threading.Thread(target=_heartbeat, args=(duration_s, lateness), name="pylab-hb")
-        beat.start()
-        beat.join()
+        lateness = _beat(duration_s)
     finally:
         stop.set()
         for thread in threads:
@@ -160,10 +192,16 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
     rounds = max(1, min(ROUNDS, int(round(duration_s / MIN_ROUND_S, 6))))
     per_round_s = duration_s / rounds
     sizes = chunk_sizes()
-    beats: dict[str, list[list[float]]] = {name: [] for name in SCENARIOS}
-    for _ in range(rounds):
-        for name in SCENARIOS:
-            beats[name].append(_round(name, per_round_s, sizes))
+    found = _subinterp.status()
+    names = [*SCENARIOS, SUBINTERPRETERS] if found["available"] else list(SCENARIOS)
+    beats: dict[str, list[list[float]]] = {name: [] for name in names}
+    with _interp_workers(found["available"]) as workers:
+        for _ in range(rounds):
+            for name in names:
+                if name == SUBINTERPRETERS:
+                    beats[name].append(_interp_round(workers, per_round_s, sizes))
+                else:
+                    beats[name].append(_round(name, per_round_s, sizes))
     default_switch = sys.getswitchinterval()
     scenarios = {
         name: _describe(
@@ -189,8 +227,20 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
             "releasing": list(RELEASING),
         },
         "scenarios": scenarios,
+        "subinterpreters": _interp_status(found),
         "published": PUBLISHED["C14"],
     }
+
+
+def _interp_status(found: dict[str, Any]) -> dict[str, Any]:
+    if not found["available"]:
+        return found
+    return found | {"scenario": SUBINTERPRETERS, "workers": BACKGROUND_THREADS}
+
+
+def _interp_workers(available: bool) -> Any:
+    """BACKGROUND_THREADS worker subinterpreters (made once: a few tens of ms each), or none."""
+    return _subinterp.workers(BACKGROUND_THREADS) if available else nullcontext([])
 
 
 def _verdict(p99: dict[str, float]) -> str:
@@ -228,10 +278,29 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
     p99 = {name: data["scenarios"][name]["p99_s"] for name in SCENARIOS}
     verdict = _verdict(p99)
     reason = _reason(verdict, p99, data["published"])
+    note, subs = _interp_note(data)
     numbers = {
         "p99_s": p99,
         "responsive_s": RESPONSIVE_S,
         "starved_s": STARVED_S,
         "published_ping_latency_s": data["published"]["ping_latency_s"],
+        "subinterpreters": subs,
     }
-    return [Verdict("C14", verdict, reason, numbers)]
+    return [Verdict("C14", verdict, reason + note, numbers)]
+
+
+def _interp_note(data: dict[str, Any]) -> tuple[str, Any]:
+    """The reason's part on the subinterpreter scenario ("" in older files)."""
+    found = data.get("subinterpreters")
+    if found is None:
+        return "", None
+    if not found.get("available"):
+        return f"; subinterpreters not measured here: {found.get('reason')}", found
+    point, threads = data["scenarios"][SUBINTERPRETERS], data["scenarios"]["gil_c"]
+    figures = {k: point[k] for k in ("p50_s", "p99_s", "max_s")}
+    note = (
+        f"; GIL-holding C in {found.get('workers', BACKGROUND_THREADS)} subinterpreters "
+        f"(own GIL): p99 {fmt_seconds(point['p99_s'])}, max {fmt_seconds(point['max_s'])}, "
+        f"against {fmt_seconds(threads['p99_s'])} in threads"
+    )
+    return note, figures | {"threads_p99_s": threads["p99_s"]}

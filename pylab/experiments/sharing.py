@@ -16,6 +16,14 @@ it all); a rendezvous after the checksum makes W tasks reach W distinct workers.
   in (`setup_s`), then workers of a warm fork-context pool attach by name, wrap it with
   numpy and read it (`attached_s`); the block is unlinked after. The time is both; the
   attached part alone is what the method costs once set up.
+- interp_memoryview, interp_pickled (where this Python has subinterpreters; else the
+  data's `subinterpreters` says why): W subinterpreters, each with its own GIL and one
+  thread here to drive it, get a memoryview of the parent's array (it crosses without a
+  copy: a byte a worker writes through it lands in the parent's buffer, checked once as
+  `same_buffer`), or the array's bytes pickled once per worker, as
+  InterpreterPoolExecutor sends arguments (bytes moved = pickled size x W). numpy
+  cannot load in a subinterpreter, so the worker reads the buffer with zlib.adler32
+  (checked against the parent's); `read_alone_s` is that read in this thread alone.
 C13: reading a result of the largest size back from one worker: a thread returns a
 reference (the same object, no copy) vs a process returning it through the pool
 (pickled, sent, unpickled). The array is made in the worker before timing.
@@ -23,7 +31,8 @@ reference (the same object, no copy) vs a process returning it through the pool
 Rules, at the largest size, on medians:
 - C02 holds when every process method, shared memory once set up included, costs at
   least CLEARLY_MORE times the threads' time; fails when none costs NOTICEABLY more;
-  otherwise partly, naming the methods that come within CLEARLY_MORE.
+  otherwise partly, naming the methods that come within CLEARLY_MORE. The subinterpreter
+  methods are not in the rule (the claim is threads vs processes): the reason gives them.
 - C13 holds when a thread's read-back is at least CLEARLY_MORE times cheaper than a
   process's and the threads' zero copy was seen (same object back, same buffer in C02);
   partly when it is NOTICEABLY cheaper but not both; fails otherwise.
@@ -32,12 +41,15 @@ Rules, at the largest size, on medians:
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
+from pylab.experiments import _subinterp
 from pylab.experiments.base import Level, Verdict
 from pylab.fmt import KIB, MIB, fmt_bytes, fmt_seconds, fmt_times
 from pylab.stats import ratio, summarize
@@ -57,6 +69,7 @@ NOTICEABLY = 1.5
 BOUNDS = {"clearly_more": CLEARLY_MORE, "noticeably": NOTICEABLY}  # as verdicts store them
 RESULT_TIMEOUT_S = 300.0
 PROCESS_METHODS = ("fork_inheritance", "pickled_arguments", "shared_memory")
+INTERP_METHODS = ("interp_memoryview", "interp_pickled")
 
 _arrays: dict[int, Any] = {}  # size -> array: module-global so fork workers inherit it
 _result: Any = None  # a worker's result, made before the read-back is timed
@@ -258,8 +271,9 @@ def _rows(
     return rows
 
 
-def _share(sizes: list[int], level: Level) -> dict[str, list[dict[str, Any]]]:
-    """Every method over every size; only one pool is alive at a time."""
+def _share(sizes: list[int], level: Level) -> tuple[dict[str, list], dict[str, Any]]:
+    """Every method over every size, only one pool alive at a time; and whether the
+    subinterpreter methods ran."""
     from multiprocessing import resource_tracker
 
     rows = {}
@@ -274,7 +288,76 @@ def _share(sizes: list[int], level: Level) -> dict[str, list[dict[str, Any]]]:
         _warm(pool)
         rows["pickled_arguments"] = _rows(sizes, _time_pickled, level, pool)
         rows["shared_memory"] = _rows(sizes, _time_shared, level, pool)
-    return rows
+    # Last: their threads end, and the interpreters close, before read_back forks.
+    interp_rows, interp = _share_interp(sizes, level)
+    return rows | interp_rows, interp
+
+
+# Subinterpreters: what runs in each worker. Each drops what it was given, so that no
+# view of the parent's array outlives it.
+_WARM = "import pickle, zlib"
+_READ_VIEW = "found = zlib.adler32(buf)\ndel buf\n"
+_READ_PICKLED = "found = zlib.adler32(pickle.loads(blob))\ndel blob\n"
+_CHECK = "if found != expect:\n    raise ValueError(f'adler32 {found}, expected {expect}')\n"
+_WRITE = "buf[0] = 1\ndel buf"
+
+
+def _interp_sample(workers: list[Any], code: str, shared: Callable[[], dict]) -> float:
+    """Seconds until every worker has run `code` on what `shared()` gives it."""
+    t0 = time.perf_counter()
+    futures = [worker.submit(code + _CHECK, **shared()) for worker in workers]
+    for future in futures:
+        future.result(RESULT_TIMEOUT_S)
+    return time.perf_counter() - t0
+
+
+def _interp_size(workers: list[Any], nbytes: int, repeats: int) -> dict[str, dict[str, Any]]:
+    """Both subinterpreter methods at one size, sample by sample in turn."""
+    array = _arrays[nbytes]
+    expect, payload = zlib.adler32(array), array.tobytes()  # made before timing, as the array
+    blob_bytes = pickled_size(payload)  # counted, not kept: 256 MiB at the default level
+
+    def view() -> dict[str, Any]:
+        return {"buf": memoryview(array), "expect": expect}
+
+    def pickled() -> dict[str, Any]:
+        return {"blob": pickle.dumps(payload), "expect": expect}
+
+    samples: dict[str, list[float]] = {m: [] for m in INTERP_METHODS}
+    for _ in range(repeats):
+        samples["interp_memoryview"].append(_interp_sample(workers, _READ_VIEW, view))
+        samples["interp_pickled"].append(_interp_sample(workers, _READ_PICKLED, pickled))
+    read = summarize(timings(lambda: zlib.adler32(array), repeats))
+    return {
+        "interp_memoryview": {"time_s": summarize(samples["interp_memoryview"]),
+                              "copied_bytes": 0, "read_alone_s": read},
+        "interp_pickled": {"time_s": summarize(samples["interp_pickled"]),
+                           "copied_bytes": blob_bytes * WORKERS},
+    }  # fmt: skip
+
+
+def _writes_through(worker: Any) -> bool:
+    """Whether a byte the worker writes through a shared memoryview lands in our buffer."""
+    target = bytearray(1)
+    worker.submit(_WRITE, buf=memoryview(target)).result(RESULT_TIMEOUT_S)
+    return target[0] == 1
+
+
+def _share_interp(sizes: list[int], level: Level) -> tuple[dict[str, list], dict[str, Any]]:
+    """Rows of the subinterpreter methods, and what the data says about them."""
+    found = _subinterp.status()
+    if not found["available"]:
+        return {}, found
+    rows: dict[str, list] = {m: [] for m in INTERP_METHODS}
+    with _subinterp.workers(WORKERS) as workers:
+        for worker in workers:
+            worker.submit(_WARM).result(RESULT_TIMEOUT_S)
+        same_buffer = _writes_through(workers[0])
+        for nbytes in sizes:
+            for method, row in _interp_size(workers, nbytes, _repeats(level, nbytes)).items():
+                rows[method].append({"bytes": nbytes, **row})
+    read = "zlib.adler32 of the whole buffer (numpy cannot load in a subinterpreter)"
+    return rows, found | {"read": read, "same_buffer": same_buffer}
 
 
 def _read_back(pool: Executor, nbytes: int, repeats: int) -> dict[str, Any]:
@@ -309,7 +392,7 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
     sizes = _sizes(level)
     try:
         _arrays.update((nbytes, _make_array(nbytes)) for nbytes in sizes)
-        rows = _share(sizes, level)
+        rows, interp = _share(sizes, level)
     finally:
         _arrays.clear()  # before the read-back: at most a few large arrays alive at once
     return {
@@ -322,8 +405,11 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
             "fork_inheritance": "fork pool creation + first W tasks (pool made after the array)",
             "pickled_arguments": "W tasks on a warm fork pool, the array pickled into each",
             "shared_memory": "block creation + copy in (setup_s) + W workers attach (attached_s)",
+            "interp_memoryview": "W warm subinterpreters each given a memoryview of the array",
+            "interp_pickled": "W warm subinterpreters each given the array's bytes pickled",
         },
         "methods": rows,
+        "subinterpreters": interp,
         "zero_copy_seen": all(row["same_buffer"] for row in rows["threads"]),
         "read_back": _read_backs(sizes[-1], _repeats(level, sizes[-1])),
     }
@@ -351,14 +437,35 @@ def _judge_sharing(data: dict[str, Any]) -> Verdict:
     seen = ", ".join(f"{m} {fmt_seconds(t)} ({fmt_times(ratios[m])})" for m, t in costs.items())
     size = fmt_bytes(numbers["bytes"])
     reason = f"{size} to {data['workers']} workers: threads {fmt_seconds(threads)}; {seen}"
-    if not close:
-        return Verdict("C02", "holds", f"{reason}; each at least {CLEARLY_MORE:g}x", numbers)
-    if all(r < NOTICEABLY for r in ratios.values()):
-        reason += f"; no process method costs more (each under {NOTICEABLY:g}x)"
-        return Verdict("C02", "fails", reason, numbers)
-    return Verdict(
-        "C02", "partly", f"{reason}; within {CLEARLY_MORE:g}x: {', '.join(close)}", numbers
+    verdict, reason = _sharing_verdict(reason, close, ratios)
+    note, numbers["subinterpreters"] = _interp_note(data, threads)
+    return Verdict("C02", verdict, reason + note, numbers)
+
+
+def _interp_note(data: dict[str, Any], threads: float) -> tuple[str, Any]:
+    """The reason's part on subinterpreters at the largest size ("" in older files)."""
+    found = data.get("subinterpreters")
+    if found is None:
+        return "", None
+    if not found.get("available"):
+        return f"; subinterpreters not measured here: {found.get('reason')}", found
+    costs = {m: _largest(data, m)["time_s"]["median"] for m in INTERP_METHODS}
+    seen = ", ".join(
+        f"{m.removeprefix('interp_')} {fmt_seconds(t)} ({fmt_times(ratio(t, threads))})"
+        for m, t in costs.items()
     )
+    same = "no copy" if found.get("same_buffer") else "its writes not seen: a copy"
+    note = f"; to {data['workers']} subinterpreters (read by adler32): {seen}, the view {same}"
+    return note, {"time_s": costs, "same_buffer": found.get("same_buffer")}
+
+
+def _sharing_verdict(reason: str, close: list[str], ratios: dict[str, float]) -> tuple[str, str]:
+    """C02's verdict by the rule, and its reason."""
+    if not close:
+        return "holds", f"{reason}; each at least {CLEARLY_MORE:g}x"
+    if all(r < NOTICEABLY for r in ratios.values()):
+        return "fails", f"{reason}; no process method costs more (each under {NOTICEABLY:g}x)"
+    return "partly", f"{reason}; within {CLEARLY_MORE:g}x: {', '.join(close)}"
 
 
 def _judge_read_back(data: dict[str, Any]) -> Verdict:

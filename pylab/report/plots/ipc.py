@@ -2,9 +2,11 @@
 
 "ipc", log-log against message size: round-trip latency and one-way throughput per
 channel (queue.Queue between threads; multiprocessing Queue and Pipe to a fork or
-spawn process), with the median's interval as error bars.
-"dispatch": the per-task overhead of each executor, and thread time over process
-time on GIL-holding tasks of growing size, with the crossover where processes win.
+spawn process; interpreters queues to a subinterpreter where the run had them), with
+the median's interval as error bars.
+"dispatch": the per-task overhead of each executor (a subinterpreter pool's too, where
+measured), and thread time over process time on GIL-holding tasks of growing size,
+with the crossover where processes win.
 """
 
 from __future__ import annotations
@@ -26,14 +28,20 @@ from pylab.stats import ratio
 
 NAME = "ipc"
 THREADS = "thread_queue"
+INTERP = "interp_queue"  # files from before subinterpreters were measured lack it
+INTERPRETERS = "interpreters"
 # Executors in the order drawn: threads first, as the baseline the others are read against.
-POOLS = ("threads", "fork", "forkserver", "spawn")
+POOLS = ("threads", INTERPRETERS, "fork", "forkserver", "spawn")
 DODGE = 0.03  # decades between neighbouring channels' points at one size
 LEGEND = {"fontsize": 8, "framealpha": 0.9}
 
 
 def _channel_style(name: str) -> dict[str, Any]:
-    """Colour by what is at the far end (thread, fork, spawn); line by queue or pipe."""
+    """Colour by what is at the far end (thread, subinterpreter, fork, spawn); line by
+    queue or pipe."""
+    if name == INTERP:
+        label = "interpreters queues, subinterpreter (bytes shared)"
+        return {"label": label, "color": executor_color(INTERPRETERS), "marker": "^"}
     start, _, kind = name.partition("_")
     executor = "threads" if start == "thread" else "processes"
     pipe = kind == "pipe"
@@ -53,7 +61,7 @@ def _draw_channels(ax: Axes, by_channel: dict[str, Any], scale: float) -> None:
     Each channel is nudged sideways by a few percent of a decade, so that error bars
     of channels with close medians at one size stay apart.
     """
-    names = sorted(by_channel, key=lambda n: n == THREADS)
+    names = sorted(by_channel, key=lambda n: (n == THREADS, n == INTERP))
     for i, name in enumerate(names):
         nudge = 10 ** (DODGE * (i - (len(names) - 1) / 2))
         sizes = sorted(int(s) for s in by_channel[name])
@@ -76,7 +84,7 @@ def _sizes(data: dict[str, Any]) -> list[int]:
 
 def _best_process(by_channel: dict[str, Any], size: int, pick: Any) -> str | None:
     """The process channel with the lowest (min) or highest (max) median at `size`."""
-    names = [n for n in by_channel if n != THREADS and str(size) in by_channel[n]]
+    names = [n for n in by_channel if n not in (THREADS, INTERP) and str(size) in by_channel[n]]
     return pick(names, key=lambda n: by_channel[n][str(size)]["median"]) if names else None
 
 
@@ -101,12 +109,16 @@ def _ipc_caption(data: dict[str, Any], size: int) -> str:
             f"one way, threads passed {fmt_rate(rates[THREADS][str(size)]['median'])} by "
             f"reference against {fmt_rate(rates[best][str(size)]['median'])} copied ({best})"
         )
+    if str(size) in latency.get(INTERP, {}):
+        interp_us = latency[INTERP][str(size)]["median"]
+        parts.append(f"the round trip to a subinterpreter took {fmt_seconds(interp_us * 1e-6)}")
     text = "; ".join(parts) or f"IPC cost per channel over {len(latency)} channels"
     return text[0].upper() + text[1:] + "."
 
 
 def _ipc_plot(results: dict[str, Any], data: dict[str, Any]) -> Plot:
-    title = f"Passing messages between threads vs processes ({verdicts(results, ('C10',))})"
+    between = "threads, subinterpreters or" if INTERP in data["latency_us"] else "threads vs"
+    title = f"Passing messages between {between} processes ({verdicts(results, ('C10',))})"
     figure, (lat_ax, rate_ax) = new_figure(results, title, cols=2, width=12.0, height=5.2)
     sizes = _sizes(data)
     _draw_channels(lat_ax, data["latency_us"], 1e-6)
@@ -121,11 +133,23 @@ def _ipc_plot(results: dict[str, Any], data: dict[str, Any]) -> Plot:
     rate_ax.set_title("throughput: a stream of messages, one way", fontsize=10)
     # The channels are the same on both panels: one legend under them covers no data.
     handles = lat_ax.get_legend_handles_labels()[0]
-    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), **LEGEND)
+    # One row holds five entries across the figure; six (spawn and a subinterpreter) take two.
+    ncols = len(handles) if len(handles) <= 5 else (len(handles) + 1) // 2
+    figure.legend(handles=handles, loc="outside lower center", ncols=ncols, **LEGEND)
     return Plot(NAME, title, figure, _ipc_caption(data, max(sizes)))
 
 
 # -- dispatch overhead and the crossover ------------------------------------------------
+
+
+def _pool_color(kind: str) -> str:
+    if kind in ("threads", INTERPRETERS):
+        return executor_color(kind)
+    return executor_color("processes", kind)
+
+
+def _pool_label(kind: str) -> str:
+    return {"threads": "threads", INTERPRETERS: "subinterpreters"}.get(kind, f"{kind} processes")
 
 
 def _draw_dispatch(ax: Axes, dispatch: dict[str, Any], tasks: int | None) -> None:
@@ -137,11 +161,11 @@ def _draw_dispatch(ax: Axes, dispatch: dict[str, Any], tasks: int | None) -> Non
         [max(dispatch[k]["median"] - dispatch[k]["low"], 0) for k in kinds],
         [max(dispatch[k]["high"] - dispatch[k]["median"], 0) for k in kinds],
     ]
-    colors = [executor_color("threads" if k == "threads" else "processes", k) for k in kinds]
+    colors = [_pool_color(k) for k in kinds]
     ax.barh(rows, medians, xerr=errors, color=colors, capsize=3, height=0.6)
     for row, value, high in zip(rows, medians, errors[1], strict=True):
         ax.text(value + high, row, f"  {fmt_seconds(value * 1e-6)}", va="center", fontsize=9)
-    ax.set_yticks(rows, [k if k == "threads" else f"{k} processes" for k in kinds])
+    ax.set_yticks(rows, [_pool_label(k) for k in kinds])
     ax.set_xlim(0, max(m + h for m, h in zip(medians, errors[1], strict=True)) * 1.3)
     ax.set_xlabel("microseconds per no-op task (median)")
     many = f"{tasks} tasks submitted at once" if tasks else "tasks submitted at once"
@@ -185,7 +209,7 @@ def _draw_crossover(ax: Axes, crossover: dict[str, Any], workers: int) -> None:
 
 
 def _dispatch_caption(dispatch: dict[str, Any], crossover: dict[str, Any] | None) -> str:
-    processes = {k: v["median"] for k, v in dispatch.items() if k != "threads"}
+    processes = {k: v["median"] for k, v in dispatch.items() if k not in ("threads", INTERPRETERS)}
     parts = []
     if "threads" in dispatch and processes:
         cheapest = min(processes, key=processes.get)
@@ -198,6 +222,9 @@ def _dispatch_caption(dispatch: dict[str, Any], crossover: dict[str, Any] | None
     else:
         each = ", ".join(f"{k} {fmt_seconds(v['median'] * 1e-6)}" for k, v in dispatch.items())
         parts.append(f"Dispatching a no-op task cost {each}")
+    if INTERPRETERS in dispatch and "threads" in dispatch and processes:
+        interp_us = dispatch[INTERPRETERS]["median"]
+        parts[-1] += f", {fmt_seconds(interp_us * 1e-6)} on a subinterpreter pool"
     if crossover:
         first = crossover.get("crossover_iterations")
         where = f"from {first:,} iterations a task" if first else "at no task size measured"
@@ -207,7 +234,8 @@ def _dispatch_caption(dispatch: dict[str, Any], crossover: dict[str, Any] | None
 
 def _dispatch_plot(results: dict[str, Any], data: dict[str, Any]) -> Plot:
     crossover = data.get("crossover")
-    title = "Per-task overhead of thread and process pools"
+    pools = "thread, subinterpreter" if INTERPRETERS in data["dispatch_us"] else "thread"
+    title = f"Per-task overhead of {pools} and process pools"
     cols = 2 if crossover else 1
     figure, axes = new_figure(results, title, cols=cols, width=12.0 if crossover else 8.0)
     dispatch_ax = axes[0] if crossover else axes
