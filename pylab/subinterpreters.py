@@ -27,6 +27,7 @@ import sys
 import sysconfig
 import time
 from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import Any
 
 # (first Python version, module holding InterpreterPoolExecutor, distribution to install)
@@ -34,6 +35,14 @@ POOLS = (
     ((3, 14), "concurrent.futures", None),
     ((3, 13), "interpreters_backport.concurrent.futures", "interpreters-pep-734"),
 )
+# Beside each pool's module: the PEP 734 `interpreters` module and its queues.
+API = {
+    "concurrent.futures": ("concurrent.interpreters", "concurrent.interpreters._queues"),
+    "interpreters_backport.concurrent.futures": (
+        "interpreters_backport.interpreters",
+        "interpreters_backport.interpreters.queues",
+    ),
+}
 EXTRA = "pylab-cext-lab[interpreters]"
 POLL_S = 0.05  # how often the dispatcher checks that no worker failed before the barrier
 
@@ -76,6 +85,16 @@ def pool_class() -> type:
     if module is None:
         raise RuntimeError(f"no subinterpreters: {why}")
     return importlib.import_module(module).InterpreterPoolExecutor
+
+
+def modules() -> tuple[ModuleType, ModuleType]:
+    """The `interpreters` module (create, Interpreter) and its queues module, for code that
+    drives subinterpreters itself; RuntimeError saying why if there are none."""
+    module, why = _pool_module()
+    if module is None:
+        raise RuntimeError(f"no subinterpreters: {why}")
+    interpreters, queues = API[module]
+    return importlib.import_module(interpreters), importlib.import_module(queues)
 
 
 def call(fn: Callable[..., Any], args: tuple) -> bytes:

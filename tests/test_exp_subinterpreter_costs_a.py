@@ -14,10 +14,10 @@ import pytest
 
 from pylab import subinterpreters
 from pylab.experiments import memory, startup
-from pylab.experiments.base import LEVELS
 from pylab.fmt import fmt_bytes, fmt_place, fmt_seconds
 from pylab.report.plots import memory as memory_plot
 from pylab.report.plots import startup as startup_plot
+from pylab.runner.isolation import run_experiment
 
 HAS_THEM = subinterpreters.reason() is None
 FIXTURE = Path(__file__).resolve().parent / "data" / "full_small.json"
@@ -156,10 +156,18 @@ def test_old_data_without_subinterpreters_is_judged_as_before() -> None:
 # --- where this interpreter has no subinterpreters (3.11, 3.12, free-threaded)
 
 
+def _measured_in_a_child(name: str) -> dict[str, Any]:
+    """An experiment's data at level tiny, measured as a run does: in a child. Measured
+    here, its forkserver would outlive the test, and a later test's forked child would
+    inherit a server it cannot wait for (ChildProcessError)."""
+    record = run_experiment(name, "tiny", [], 600.0, None)
+    assert record["ok"], record.get("error")
+    return json.loads(json.dumps(record["data"], allow_nan=False))
+
+
 @pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
 def test_without_subinterpreters_startup_records_why_and_measures_the_rest() -> None:
-    data = startup.measure(LEVELS["tiny"], [])
-    json.dumps(data, allow_nan=False)
+    data = _measured_in_a_child("startup")
     why = subinterpreters.reason()
     assert data["subinterpreters"] == {"available": False, "pool": None, "reason": why}
     assert "interpreter" not in data["start_join"] and "interpreter" not in data["repeats"]
@@ -170,8 +178,7 @@ def test_without_subinterpreters_startup_records_why_and_measures_the_rest() -> 
 
 @pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
 def test_without_subinterpreters_memory_records_why_and_measures_the_rest() -> None:
-    data = memory.measure(LEVELS["tiny"], [])
-    json.dumps(data, allow_nan=False)
+    data = _measured_in_a_child("memory")
     why = subinterpreters.reason()
     assert data["interpreter_pool"] == {"available": False, "reason": why}
     assert data["process_pools"] and data["thread_pool"]["samples"]

@@ -15,7 +15,6 @@ whole experiment on a machine with two.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from collections.abc import Iterator
@@ -25,15 +24,6 @@ from types import ModuleType
 from typing import Any
 
 from pylab import subinterpreters
-
-# The pool's module (pylab.subinterpreters) -> the interpreters and queues modules beside it.
-MODULES = {
-    "concurrent.futures": ("concurrent.interpreters", "concurrent.interpreters._queues"),
-    "interpreters_backport.concurrent.futures": (
-        "interpreters_backport.interpreters",
-        "interpreters_backport.interpreters.queues",
-    ),
-}
 
 # The 3.13 backport's queue pickles what it is given unless told the object is shareable;
 # 3.14's shares whatever is shareable by itself and has no such flag.
@@ -49,11 +39,7 @@ def status() -> dict[str, Any]:
 
 
 def _modules() -> tuple[ModuleType, ModuleType]:
-    pool = subinterpreters.describe()["pool"]
-    if pool not in MODULES:
-        raise RuntimeError(f"no subinterpreters: {subinterpreters.reason()}")
-    interpreters, queues = MODULES[pool]
-    return importlib.import_module(interpreters), importlib.import_module(queues)
+    return subinterpreters.modules()
 
 
 def create_queue() -> Any:

@@ -28,7 +28,6 @@ library at import time.
 from __future__ import annotations
 
 import ast
-import importlib
 import os
 import time
 from collections.abc import Callable
@@ -36,8 +35,6 @@ from typing import Any
 
 from pylab import subinterpreters
 
-# Where the PEP 734 API lives: the 3.14 standard library, else the 3.13 backport.
-API_MODULES = ("concurrent.interpreters", "interpreters_backport.interpreters")
 READ_BYTES = 4096  # more than any message below
 # Run inside a new interpreter: `fd` is the write end of a pipe of this process.
 STAMP_CODE = (
@@ -65,12 +62,7 @@ os.write({fd}, repr((elapsed, loaded, refused)).encode())
 
 def api() -> Any:
     """The PEP 734 `interpreters` module of this interpreter (3.14 stdlib, 3.13 backport)."""
-    for name in API_MODULES:
-        try:
-            return importlib.import_module(name)
-        except ImportError:
-            continue
-    raise RuntimeError(f"no subinterpreters: {subinterpreters.reason()}")
+    return subinterpreters.modules()[0]
 
 
 def _run_reading(code: str) -> tuple[float, str]:

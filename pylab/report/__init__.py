@@ -17,6 +17,7 @@ from pylab import CLAIMS_DOC, summary
 from pylab import results as results_io
 from pylab.interference import is_busy
 from pylab.quality import quality_line
+from pylab.report import costs
 from pylab.report.answer import answer
 from pylab.report.figures import save_png
 from pylab.report.model import model_section
@@ -129,11 +130,25 @@ def _reproduce_section(results: dict[str, Any]) -> Section:
     )
 
 
+def _costs_section(results: dict[str, Any]) -> Section | None:
+    rows = costs.costs(results)
+    if len(rows) < 2:
+        return None
+    notes = ["Medians from the startup, memory and ipc experiments (pylab.report.costs)."]
+    where = costs.placement(rows)
+    if where:
+        notes.append(f"A subinterpreter, figure by figure: {where}.")
+    return Section("What a worker costs", notes, table=costs.table(rows))
+
+
 def _sections(results: dict[str, Any], images: list, problems: list[str]) -> list[Section]:
-    """One interpreter's report (a view): the answer, claims, speed-ups, model, plots."""
+    """One interpreter's report (a view): the answer, claims, speed-ups, model, costs,
+    plots."""
     first, rest = images[:1], images[1:]
     sections = [Section("The answer", answer(results), images=first)]
-    for section in (_claims_section(results), _scaling_section(results), model_section(results)):
+    found = (_claims_section(results), _scaling_section(results), model_section(results),
+             _costs_section(results))  # fmt: skip
+    for section in found:
         if section:
             sections.append(section)
     if rest:

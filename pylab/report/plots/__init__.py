@@ -19,6 +19,7 @@ MODULES = (
     "amdahl",
     "startup",
     "memory",
+    "costs",
     "sharing",
     "ipc",
     "responsiveness",
