@@ -39,11 +39,11 @@ lint: install
 	$(VENV)/bin/ruff check pylab tests setup.py
 	PATH="$(abspath $(VENV))/bin:$$PATH" cython-lint ext  # it runs pycodestyle from PATH
 
-# Cython's annotated HTML in build/cython/ext/ and build/cython/own_gil/ext/ (the modules that
-# load in subinterpreters): a `with nogil:` block should be white.
+# Cython's annotated HTML in build/cython/ext/ (and ext/subinterpreters/: the twins that load in
+# subinterpreters): a `with nogil:` block should be white.
 annotate: install
 	PYLAB_ANNOTATE=1 $(PY) -m pip install --quiet -e '.[test]'
-	@ls build/cython/ext/*.html build/cython/own_gil/ext/*.html
+	@ls build/cython/ext/*.html build/cython/ext/subinterpreters/*.html
 
 # dist/: the sdist (Cython sources) and a wheel built from it (kernels compiled in).
 wheel: install

@@ -41,15 +41,17 @@ DIRECTIVES = {
 }
 CFLAGS = ["-O0", "-g"] if DEBUG else ["-O3"]
 
-# Modules that may be imported in a subinterpreter with its own GIL (PEP 684; the
-# `interpreters` executor). The directive alone does nothing: Cython keeps module state
-# per interpreter only with CYTHON_USE_MODULE_STATE=1, and without it the module is
-# refused there. Left out: modules with typed memoryviews, whose Cython support code
-# keeps process-global state that a second interpreter frees (cython#8006); they stay
-# single-interpreter and refuse to load in a subinterpreter, which the lab reports.
+# A second build of the modules the subinterpreter workers import, as
+# pylab._ext.own_gil.<name> from ext/subinterpreters/<name>.pyx (which includes
+# ext/<name>.pyx; a file of its own because Cython caches a source's build options by
+# its path). For PEP 684 (the `interpreters` executor) Cython keeps module state per
+# interpreter only with CYTHON_USE_MODULE_STATE=1 (the directive alone does nothing, and
+# the module is refused in a subinterpreter). Built apart because module state costs the
+# main interpreter: objects/gil ran 9% slower with it (interleaved runs, 2026-12-03).
+# Not twinned: stream and races, whose typed memoryviews keep process-global state that
+# a second interpreter frees (cython#8006), and the harness's own _build and granularity.
 OWN_GIL_DIRECTIVES = {**DIRECTIVES, "subinterpreters_compatible": "own_gil"}
 OWN_GIL_MACROS = [("CYTHON_USE_MODULE_STATE", "1")]
-MAIN_INTERPRETER_ONLY = ("races", "stream")  # typed memoryviews
 
 
 def _c_string(value: object) -> str:
@@ -66,39 +68,33 @@ BUILD_MACROS = [
 ]
 
 
-def own_gil(name: str) -> bool:
-    """Whether pylab._ext.<name> is built to load in a subinterpreter with its own GIL."""
-    return name not in MAIN_INTERPRETER_ONLY
-
-
-def extensions(subinterpreters: bool) -> list[Extension]:
-    """One extension module pylab._ext.<name> per ext/<name>.pyx: those that load in
-    subinterpreters, or the others."""
+def extensions(own_gil: bool = False) -> list[Extension]:
+    """One extension module pylab._ext.<name> per ext/<name>.pyx; with `own_gil`, the
+    twins pylab._ext.own_gil.<name>, one per ext/subinterpreters/<name>.pyx."""
+    folder = HERE / "ext" / ("subinterpreters" if own_gil else "")
+    package = "pylab._ext.own_gil" if own_gil else "pylab._ext"
     return [
         Extension(
-            f"pylab._ext.{pyx.stem}",
+            f"{package}.{pyx.stem}",
             [str(pyx.relative_to(HERE))],
             extra_compile_args=list(CFLAGS),
-            define_macros=BUILD_MACROS + (OWN_GIL_MACROS if subinterpreters else []),
+            define_macros=BUILD_MACROS + (OWN_GIL_MACROS if own_gil else []),
         )
-        for pyx in sorted((HERE / "ext").glob("*.pyx"))
-        if own_gil(pyx.stem) == subinterpreters
+        for pyx in sorted(folder.glob("*.pyx"))
     ]
 
 
 def cythonized() -> list[Extension]:
-    """Every kernel, each group with its directives."""
+    """Every kernel, and the twins with their directives, as C under build/cython/ext/."""
     options = {
         "include_path": [str(HERE / "ext")],
+        "build_dir": "build/cython",
         "annotate": ANNOTATE,
         "force": ANNOTATE,  # annotate even when the C files are up to date
     }
-    # Cython regenerates C only when a source is newer, never when directives change:
-    # each group has a folder of its own, so a module that moves is built afresh.
-    own_gil = cythonize(extensions(True), compiler_directives=OWN_GIL_DIRECTIVES,
-                        build_dir="build/cython/own_gil", **options)  # fmt: skip
-    return own_gil + cythonize(
-        extensions(False), compiler_directives=DIRECTIVES, build_dir="build/cython", **options
+    main = cythonize(extensions(), compiler_directives=DIRECTIVES, **options)
+    return main + cythonize(
+        extensions(own_gil=True), compiler_directives=OWN_GIL_DIRECTIVES, **options
     )
 
 

@@ -89,7 +89,7 @@ def source_root() -> Path:
 
 def _source_files(root: Path) -> list[Path]:
     files = [root / name for name in SOURCE_FILES if (root / name).is_file()]
-    files += sorted((root / "ext").glob("*.p[xy][dx]"))
+    files += sorted((root / "ext").rglob("*.p[xy][dx]"))  # the twins in ext/subinterpreters/ too
     files += sorted(p for p in (root / "pylab").rglob("*.py") if "__pycache__" not in p.parts)
     return files
 

@@ -84,6 +84,7 @@ def test_a_mixed_run_skips_the_subinterpreter_cells_with_the_reason(cli, tmp_pat
 
 PROBE = """
 import json
+from pylab import subinterpreters
 from pylab.executors import make_executor
 from pylab.measure import expected
 from pylab.worker import Job
@@ -105,6 +106,17 @@ with make_executor("interpreters", 2) as pool:
         pool.run(Job("stream", "gil", 1 << 20, (("array_mib", 1), ("op", "sum"))))
     except Exception as exc:
         out["stream"] = type(exc).__name__
+interpreters = subinterpreters.modules()[0].create()
+try:  # the main interpreter's build is refused; the kernels pick the own-GIL twin
+    interpreters.exec("import pylab._ext.objects")
+    out["main_build_in_sub"] = "loaded"
+except Exception as exc:
+    out["main_build_in_sub"] = str(exc)
+interpreters.exec("from pylab.kernels.base import ext\n"
+                  "assert ext('objects').__name__ == 'pylab._ext.own_gil.objects'")
+interpreters.close()
+import pylab._ext.objects
+out["main_build_here"] = pylab._ext.objects.__name__
 print(json.dumps(out))
 """
 
@@ -127,6 +139,8 @@ def test_subinterpreters_run_the_kernels_and_return_their_results_checked(
         assert out[name][0] and out[name][2] == 2, (name, out[name])
     assert out["compute/gil"][1]  # an int above 2**63 came back (the backport pool hangs on it)
     assert out["stream"] == "ImportError"  # numpy refuses to load in a subinterpreter
+    assert "does not support loading in subinterpreters" in out["main_build_in_sub"]
+    assert out["main_build_here"] == "pylab._ext.objects"
 
 
 def test_a_run_on_3_13_measures_subinterpreter_cells_and_skips_stream(

@@ -78,7 +78,8 @@ _LABELS = {
 }
 # What each subinterpreter runs: GIL-holding chunks until its stop queue has an item.
 _SPIN = (
-    "from pylab._ext import compute\n"
+    "from pylab.kernels.base import ext\n"
+    "compute = ext('compute')\n"
     "while stop.empty():\n"
     "    compute.hash_sum_gil(0, iterations)\n"
     "del stop\n"

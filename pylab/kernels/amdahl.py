@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pylab._ext import amdahl as _ext
 from pylab.errors import UserError
 from pylab.gilmodel import predicted
-from pylab.kernels.base import Kernel, split_bounds, with_openmp
+from pylab.kernels.base import Kernel, ext, split_bounds, with_openmp
 from pylab.kernels.hashing import combine_mod64, hash_sum_numpy
+
+_ext = ext("amdahl")  # in a subinterpreter, its own-GIL twin
 
 
 @dataclass(frozen=True)

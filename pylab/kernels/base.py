@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from pylab.errors import UserError, unknown_name
@@ -60,14 +62,24 @@ class Kernel:
             raise unknown_name(f"variant of kernel {self.name!r}", name, self.variants) from None
 
 
+def ext(name: str) -> ModuleType:
+    """The compiled module pylab._ext.<name>; in a subinterpreter with its own GIL, which
+    refuses it, its twin pylab._ext.own_gil.<name> (built with per-interpreter module
+    state, which costs the main interpreter: see setup.py)."""
+    try:
+        return importlib.import_module(f"pylab._ext.{name}")
+    except ImportError as exc:
+        if "subinterpreters" not in str(exc):  # not built, or broken: say so, not the twin
+            raise
+        return importlib.import_module(f"pylab._ext.own_gil.{name}")
+
+
 OMP = "omp"  # the variant that parallelizes inside the kernel (OpenMP), run by executor "omp"
 
 
 def openmp_built() -> bool:
     """Whether the kernels were compiled with OpenMP (PYLAB_NO_OPENMP=1 or no compiler support)."""
-    from pylab._ext import _openmp
-
-    return bool(_openmp.enabled())
+    return bool(ext("_openmp").enabled())
 
 
 def with_openmp(

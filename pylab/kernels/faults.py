@@ -13,9 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pylab._ext import faults as _ext
 from pylab.errors import UserError
-from pylab.kernels.base import Kernel
+from pylab.kernels.base import Kernel, ext
+
+_ext = ext("faults")  # in a subinterpreter, its own-GIL twin
 
 WHEN = ("always", "parallel")
 

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pylab._ext import io as _ext
 from pylab.errors import UserError
-from pylab.kernels.base import Kernel, split_bounds
+from pylab.kernels.base import Kernel, ext, split_bounds
+
+_ext = ext("io")  # in a subinterpreter, its own-GIL twin
 
 
 @dataclass(frozen=True)

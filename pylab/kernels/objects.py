@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pylab._ext import objects as _ext
-from pylab.kernels.base import Kernel, Span, split_span
+from pylab.kernels.base import Kernel, Span, ext, split_span
+
+_ext = ext("objects")  # in a subinterpreter, its own-GIL twin
 
 _BLOCK = 1024
 

@@ -1,0 +1,3 @@
+"""_openmp, built again to load in subinterpreters with their own GIL (setup.py says why)."""
+
+include "../_openmp.pyx"

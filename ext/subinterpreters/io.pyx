@@ -1,0 +1,3 @@
+"""io, built again to load in subinterpreters with their own GIL (setup.py says why)."""
+
+include "../io.pyx"
