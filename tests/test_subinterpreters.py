@@ -112,7 +112,7 @@ try:  # the main interpreter's build is refused; the kernels pick the own-GIL tw
     out["main_build_in_sub"] = "loaded"
 except Exception as exc:
     out["main_build_in_sub"] = str(exc)
-interpreters.exec("from pylab.kernels.base import ext\n"
+interpreters.exec("from pylab.kernels.base import ext\\n"
                   "assert ext('objects').__name__ == 'pylab._ext.own_gil.objects'")
 interpreters.close()
 import pylab._ext.objects
