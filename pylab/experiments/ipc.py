@@ -52,10 +52,10 @@ from functools import partial
 from typing import Any
 
 from pylab import subinterpreters
-from pylab._ext import compute
 from pylab.experiments import _subinterp
 from pylab.experiments.base import Level, Verdict
 from pylab.fmt import KIB, MIB, fmt_bytes, fmt_rate, fmt_seconds, fmt_times
+from pylab.kernels.base import ext  # this module is imported in subinterpreters too
 from pylab.stats import median, ratio, summarize
 from pylab.timing import interleaved, seconds_per_unit, units_for
 
@@ -149,7 +149,7 @@ def _noop() -> None:
 
 def _hash_task(iterations: int) -> int:
     """One GIL-holding task of `iterations` loop turns (a wrapper so that it pickles)."""
-    return compute.hash_sum_gil(0, iterations)
+    return ext("compute").hash_sum_gil(0, iterations)
 
 
 # -- channels -------------------------------------------------------------------------
@@ -215,8 +215,15 @@ def _pipe_channel(method: str) -> Iterator[tuple[Send, Recv]]:
         here.close()
 
 
+# A far end that cannot even import its code posts why, as _serve_interp does for what
+# fails later: the near end waits on the bell and would otherwise wait for ever.
 _SERVE_INTERP = (
-    "from pylab.experiments.ipc import _serve_interp\n"
+    "try:\n"
+    "    from pylab.experiments.ipc import _serve_interp\n"
+    "except BaseException as exc:\n"
+    "    from pylab.experiments._subinterp import post\n"
+    f"    post(outbox, bell_out, ({FAILED!r}, f'{{type(exc).__name__}}: {{exc}}'))\n"
+    "    raise\n"
     "_serve_interp(inbox, bell_in, outbox, bell_out)"
 )
 

@@ -1,5 +1,5 @@
 """The jobs a measuring child does, and the child under another interpreter:
-`python -m pylab.runner.child`.
+`python -m pylab.runner` (its __main__ runs `main`).
 
 Every child is given one job, a JSON object, and does it by `run_job(job, send)`: a
 forked child gets it as an argument (pylab.runner.isolation), a child under another
@@ -103,7 +103,3 @@ def main() -> None:
         channel.flush()
 
     run_job(job, send)
-
-
-if __name__ == "__main__":
-    main()

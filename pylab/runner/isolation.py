@@ -17,7 +17,7 @@ Every child is given its work as a JSON job (pylab.runner.child). On the interpr
 pylab runs on, the child is forked (cheap: numpy and the kernels are already
 imported) and gets the job as an argument. Under another interpreter (`run
 --python`) it is that interpreter's environment running `python -m
-pylab.runner.child`, given the job on stdin; it reports the same messages, and the
+pylab.runner`, given the job on stdin; it reports the same messages, and the
 parent treats both alike.
 """
 
@@ -155,12 +155,12 @@ class _Child:
 
 class Remote:
     """The parent's handle on a child under another interpreter: `python -m
-    pylab.runner.child` in its environment, the job on its stdin, one JSON message
+    pylab.runner` in its environment, the job on its stdin, one JSON message
     per line on its stdout. Same interface and the same guarantees as _Child."""
 
     def __init__(self, executable: str, job: dict[str, Any], more: bool = False) -> None:
         self.process = subprocess.Popen(
-            envs.command(executable, "pylab.runner.child"),
+            envs.command(executable, "pylab.runner"),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             start_new_session=True,  # its own group, killed whole; Ctrl-C is the parent's
