@@ -126,11 +126,15 @@ def skip_cells(cells: list[CellSpec], records: dict[str, dict[str, Any]]) -> lis
     if cells and not any(kept):
         skip = next(s for r in records.values() for s in r["skipped"])
         raise UserError(f"nothing to run: {skip['what']} skipped: {skip['reason']}")
+    return kept
+
+
+def say_skips(records: dict[str, dict[str, Any]]) -> None:
+    """One stderr line per reason an interpreter skips cells."""
     for pid, record in records.items():
         for skip in record["skipped"]:
             print(f"pylab: Python {pid}: {skip['cells']} {skip['what']} skipped: "
                   f"{skip['reason']}", file=sys.stderr)  # fmt: skip
-    return kept
 
 
 def start(
@@ -158,6 +162,7 @@ def start(
     results = new_results(preset.name, settings, selection, pinning, records, state)
     path = results_path(out or DEFAULT_OUT, results)
     warn(warnings)  # after every usage error, which must stay one line
+    say_skips(records)
     experiments = planned_experiments(selection)
     parts = [
         Part(pid, None if target.here else target.executable, mine, list(experiments),
