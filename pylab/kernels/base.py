@@ -68,10 +68,11 @@ def ext(name: str) -> ModuleType:
     state, which costs the main interpreter: see setup.py)."""
     try:
         return importlib.import_module(f"pylab._ext.{name}")
-    except ImportError as exc:
-        if "subinterpreters" not in str(exc):  # not built, or broken: say so, not the twin
-            raise
-        return importlib.import_module(f"pylab._ext.own_gil.{name}")
+    except ImportError as refused:
+        try:  # the refusal's wording varies (a fresh environment read "No module named")
+            return importlib.import_module(f"pylab._ext.own_gil.{name}")
+        except ImportError:
+            raise refused from None  # not built, or broken: the main module's error
 
 
 OMP = "omp"  # the variant that parallelizes inside the kernel (OpenMP), run by executor "omp"
