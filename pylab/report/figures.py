@@ -69,6 +69,13 @@ def executor_color(executor: str, start_method: str | None = None) -> str:
     return EXECUTOR_COLORS.get(start_method or executor, "#333333")
 
 
+def worker_color(kind: str) -> str:
+    """The colour of a worker kind as the cost plots name them: `thread`, `interpreter`
+    (a subinterpreter), or a process start method."""
+    found = {"thread": "threads", "interpreter": "interpreters"}.get(kind)
+    return executor_color(found) if found else executor_color("processes", kind)
+
+
 def save_png(figure: Figure, path: Path) -> None:
     # Figure.savefig picks the Agg canvas for PNG: works headless, no display needed.
     figure.savefig(path, dpi=DPI, format="png")

@@ -9,24 +9,16 @@ from typing import Any
 from matplotlib.axes import Axes
 
 from pylab.fmt import fmt_bytes
-from pylab.report.costs import COLUMNS, INTERPRETER, THREAD, Cost, costs
-from pylab.report.figures import Plot, executor_color, new_figure
+from pylab.report.costs import COLUMNS, INTERPRETER, Cost, costs
+from pylab.report.figures import Plot, new_figure, worker_color
 from pylab.report.plots._common import log_labels
-
-
-def _color(kind: str) -> str:
-    if kind == THREAD:
-        return executor_color("threads")
-    if kind == INTERPRETER:
-        return executor_color("interpreters")
-    return executor_color("processes", kind)
 
 
 def _panel(ax: Axes, rows: list[Cost], key: str, title: str, fmt: Any) -> None:
     shown = [r for r in rows if getattr(r, key) is not None]
     ys = range(len(shown))
     values = [getattr(r, key) for r in shown]
-    ax.barh(list(ys), values, color=[_color(r.kind) for r in shown])
+    ax.barh(list(ys), values, color=[worker_color(r.kind) for r in shown])
     for y, value in zip(ys, values, strict=True):
         ax.annotate(fmt(value), (value, y), xytext=(3, 0), textcoords="offset points",
                     va="center", fontsize=7)  # fmt: skip

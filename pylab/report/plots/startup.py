@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from pylab.fmt import fmt_seconds
-from pylab.report.figures import Plot, executor_color, new_figure
+from pylab.report.figures import Plot, new_figure, worker_color
 from pylab.report.plots._common import experiment_data, interval_bar, legend_below
 from pylab.stats import ratio
 
@@ -48,14 +48,6 @@ def _kinds(data: dict[str, Any]) -> list[str]:
     return [k for k in (THREAD, INTERPRETER) if k in section] + methods
 
 
-def _color(kind: str) -> str:
-    if kind == THREAD:
-        return executor_color("threads")
-    if kind == INTERPRETER:
-        return executor_color("interpreters")
-    return executor_color("processes", kind)
-
-
 def _label(kind: str) -> str:
     return {THREAD: THREAD, INTERPRETER: "subinterpreter"}.get(kind, f"process: {kind}")
 
@@ -66,7 +58,7 @@ def _draw_bars(ax: Axes, data: dict[str, Any], kinds: list[str]) -> None:
             summary = (data.get(key) or {}).get(kind)
             if summary:
                 x = i + (j - 1) * BAR_WIDTH
-                interval_bar(ax, x, summary, width=BAR_WIDTH, color=_color(kind), hatch=hatch)
+                interval_bar(ax, x, summary, width=BAR_WIDTH, color=worker_color(kind), hatch=hatch)
 
 
 def _draw_forkserver_first(ax: Axes, data: dict[str, Any], kinds: list[str]) -> Any:
@@ -131,7 +123,7 @@ def _axes(ax: Axes, kinds: list[str]) -> None:
     ax.set_ylabel("time (log scale)")
     ax.set_xticks(range(len(kinds)), [_label(k) for k in kinds])
     for tick, kind in zip(ax.get_xticklabels(), kinds, strict=True):
-        tick.set_color(_color(kind))
+        tick.set_color(worker_color(kind))
     ax.grid(axis="y", which="major", alpha=0.3)
     ax.set_axisbelow(True)
 
