@@ -12,6 +12,7 @@ import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -121,10 +122,12 @@ print(json.dumps(out))
 """
 
 
-def _under(executable: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*envs.command(executable, *args)], cwd=cwd, capture_output=True, text=True, timeout=600
-    )
+def _run_under(executable: Path, tmp_path: Path, *args: str) -> tuple[Any, dict]:
+    """`pylab run TINY args` under `executable`, from tmp_path: the process and its results."""
+    command = envs.command(executable, "pylab", "run", *TINY, *args, "--out", str(tmp_path))
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    lines = done.stdout.splitlines()
+    return done, results.load(Path(lines[-1])) if lines else {}
 
 
 def test_subinterpreters_run_the_kernels_and_return_their_results_checked(
@@ -146,12 +149,11 @@ def test_subinterpreters_run_the_kernels_and_return_their_results_checked(
 def test_a_run_on_3_13_measures_subinterpreter_cells_and_skips_stream(
     subinterpreter_python: Path, tmp_path: Path
 ) -> None:
-    done = _under(subinterpreter_python, "pylab", "run", *TINY, "--kernels", "compute,stream",
-                  "--variants", "gil", "--executors", "threads,interpreters",
-                  "--param", "array_mib=1", "--out", str(tmp_path), cwd=tmp_path)  # fmt: skip
+    done, data = _run_under(subinterpreter_python, tmp_path, "--kernels", "compute,stream",
+                            "--variants", "gil", "--executors", "threads,interpreters",
+                            "--param", "array_mib=1")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "stream on interpreters skipped: its input is a numpy array" in done.stderr
-    data = results.load(Path(done.stdout.splitlines()[-1]))
     subs = [c for c in data["cells"] if c["executor"] == "interpreters"]
     assert [(c["kernel"], c["ok"]) for c in subs] == [("compute", True)]
     assert subs[0]["workers_seen"] == {"pids": 1, "threads": 2, "gil_enabled": [True]}
@@ -161,11 +163,10 @@ def test_a_run_on_3_13_measures_subinterpreter_cells_and_skips_stream(
 def test_a_crash_in_a_subinterpreter_fails_its_cell_and_the_run_goes_on(
     subinterpreter_python: Path, tmp_path: Path
 ) -> None:
-    done = _under(subinterpreter_python, "pylab", "run", *TINY, "--kernels", "faults",
-                  "--variants", "segfault,raise", "--param", "when=parallel",
-                  "--executors", "interpreters", "--out", str(tmp_path), cwd=tmp_path)  # fmt: skip
+    done, data = _run_under(subinterpreter_python, tmp_path, "--kernels", "faults",
+                            "--variants", "segfault,raise", "--param", "when=parallel",
+                            "--executors", "interpreters")  # fmt: skip
     assert done.returncode == 1, done.stderr
-    data = results.load(Path(done.stdout.splitlines()[-1]))
     cells = {c["variant"]: c for c in data["cells"] if c["executor"] == "interpreters"}
     assert not cells["segfault"]["ok"] and "SIGSEGV" in cells["segfault"]["error"]
     assert not cells["raise"]["ok"] and "a deliberate exception" in cells["raise"]["error"]
