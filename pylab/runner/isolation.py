@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import select
 import signal
@@ -62,11 +63,30 @@ def _become_child(conn: Any) -> Callable[[dict[str, Any]], None]:
     die_with_parent()  # and a parent killed with SIGKILL takes it along
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _forget_parents_forkserver()
 
     def send(message: dict[str, Any]) -> None:
         conn.send_bytes(json.dumps(message).encode())
 
     return send
+
+
+def _forget_parents_forkserver() -> None:
+    """Drop a forkserver the parent had started: it is not this child's child.
+
+    multiprocessing keeps the server's pid in module state, which a fork copies; the
+    child's first forkserver start would waitpid() it and fail with ChildProcessError
+    (seen when a test process had measured forkserver before forking a cell child).
+    There is no public reset, so re-initialise the module's one ForkServer, whose
+    bound methods the rest of multiprocessing holds, to let the child launch its own.
+    """
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
+    if server is None or getattr(server, "_forkserver_pid", None) is None:
+        return
+    alive_fd = getattr(server, "_forkserver_alive_fd", None)
+    if alive_fd is not None:
+        os.close(alive_fd)  # the parent's copy keeps its server alive
+    server.__init__()
 
 
 Send = Callable[[dict[str, Any]], None]
