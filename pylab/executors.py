@@ -300,9 +300,7 @@ class InterpreterExecutor(_PoolExecutor):
         super().__init__(workers, None)
 
     def _start(self) -> None:
-        self._pool = subinterpreters.pool_class()(
-            self.workers, thread_name_prefix="pylab-interpreter"
-        )
+        self._pool = subinterpreters.pool(self.workers, "pylab-interpreter")
 
     def _map(self, fn: Callable[..., Any], args: list[tuple]) -> list[Any]:
         assert self._pool is not None, "start() the executor first"

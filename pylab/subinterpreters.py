@@ -79,12 +79,23 @@ def describe() -> dict[str, Any]:
     return {"available": module is not None, "pool": module, "reason": why}
 
 
-def pool_class() -> type:
-    """`InterpreterPoolExecutor` for this interpreter; RuntimeError saying why if none."""
+def _path_script() -> str:
+    """Code giving an interpreter this one's sys.path. A new interpreter builds its own
+    from the start-up configuration, the working directory first: a checkout there (its
+    kernels built for another Python) would hide the environment's pylab, which
+    pylab.envs' launcher moved out of the way in the main interpreter only."""
+    return f"import sys\nsys.path[:] = {sys.path!r}\n"
+
+
+def pool(workers: int, thread_name_prefix: str = "") -> Any:
+    """An `InterpreterPoolExecutor` of `workers` interpreters that import what this one
+    does; RuntimeError saying why if there are none."""
     module, why = _pool_module()
     if module is None:
         raise RuntimeError(f"no subinterpreters: {why}")
-    return importlib.import_module(module).InterpreterPoolExecutor
+    pool_class = importlib.import_module(module).InterpreterPoolExecutor
+    # exec is a builtin: it unpickles there before anything is importable from the path
+    return pool_class(workers, thread_name_prefix, initializer=exec, initargs=(_path_script(),))
 
 
 def modules() -> tuple[ModuleType, ModuleType]:
@@ -95,6 +106,13 @@ def modules() -> tuple[ModuleType, ModuleType]:
         raise RuntimeError(f"no subinterpreters: {why}")
     interpreters, queues = API[module]
     return importlib.import_module(interpreters), importlib.import_module(queues)
+
+
+def create() -> Any:
+    """A new interpreter (its own GIL) that imports what this one does."""
+    interp = modules()[0].create()
+    interp.exec(_path_script())
+    return interp
 
 
 def call(fn: Callable[..., Any], args: tuple) -> bytes:

@@ -107,7 +107,7 @@ with make_executor("interpreters", 2) as pool:
         pool.run(Job("stream", "gil", 1 << 20, (("array_mib", 1), ("op", "sum"))))
     except Exception as exc:
         out["stream"] = type(exc).__name__
-interpreters = subinterpreters.modules()[0].create()
+interpreters = subinterpreters.create()
 try:  # the main interpreter's build is refused; the kernels pick the own-GIL twin
     interpreters.exec("import pylab._ext.objects")
     out["main_build_in_sub"] = "loaded"
@@ -122,10 +122,14 @@ print(json.dumps(out))
 """
 
 
-def _run_under(executable: Path, tmp_path: Path, *args: str) -> tuple[Any, dict]:
-    """`pylab run TINY args` under `executable`, from tmp_path: the process and its results."""
+def _run_under(
+    executable: Path, tmp_path: Path, *args: str, cwd: Path | None = None
+) -> tuple[Any, dict]:
+    """`pylab run TINY args` under `executable`, from `cwd` (tmp_path): the process and its
+    results."""
     command = envs.command(executable, "pylab", "run", *TINY, *args, "--out", str(tmp_path))
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(command, cwd=cwd or tmp_path, capture_output=True, text=True,
+                          timeout=600)  # fmt: skip
     lines = done.stdout.splitlines()
     return done, results.load(Path(lines[-1])) if lines else {}
 
@@ -158,6 +162,18 @@ def test_a_run_on_3_13_measures_subinterpreter_cells_and_skips_stream(
     assert [(c["kernel"], c["ok"]) for c in subs] == [("compute", True)]
     assert subs[0]["workers_seen"] == {"pids": 1, "threads": 2, "gil_enabled": [True]}
     assert "subinterpreters" in done.stdout  # the table's column
+
+
+def test_subinterpreters_import_the_environments_kernels_from_inside_a_checkout(
+    subinterpreter_python: Path, tmp_path: Path
+) -> None:
+    # The checkout's pylab (kernels built for this Python, not 3.13) is on a new
+    # interpreter's default path, ahead of the environment's: each worker gets the main's.
+    done, data = _run_under(subinterpreter_python, tmp_path, "--kernels", "compute",
+                            "--variants", "gil", "--executors", "interpreters",
+                            cwd=envs.source_root())  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert [c["ok"] for c in data["cells"]] == [True], data["cells"]
 
 
 def test_a_crash_in_a_subinterpreter_fails_its_cell_and_the_run_goes_on(

@@ -51,8 +51,8 @@ class Worker:
     """One subinterpreter and the one thread of this interpreter that runs code in it."""
 
     def __init__(self) -> None:
-        interpreters, queues = _modules()
-        self._interp = interpreters.create()
+        queues = _modules()[1]
+        self._interp = subinterpreters.create()
         # A queue or a memoryview handed over is rebuilt by its module in the target:
         # without these imported there, prepare_main fails ("module not imported yet").
         self._interp.exec(f"import _interpreters, {queues.__name__}")

@@ -332,7 +332,7 @@ def _make_pool(kind: str) -> Executor:
     if kind == "threads":
         return ThreadPoolExecutor(WORKERS, thread_name_prefix="pylab-ipc")
     if kind == INTERPRETERS:
-        return subinterpreters.pool_class()(WORKERS, thread_name_prefix="pylab-ipc-interp")
+        return subinterpreters.pool(WORKERS, "pylab-ipc-interp")
     return ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context(kind))
 
 

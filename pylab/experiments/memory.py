@@ -159,12 +159,11 @@ def _process_pool(method: str, workers: int) -> dict[str, int]:
 
 def _interpreter_pool(workers: int) -> dict[str, int]:
     """What W warm subinterpreter workers add to this process."""
-    pool_class = subinterpreters.pool_class()
     barrier = subinterpreters.PipeBarrier(workers)  # two pipes: a few bytes of the kernel's
     try:
         gc.collect()
         before = _usage()
-        with pool_class(workers, thread_name_prefix="pylab-memory") as pool:
+        with subinterpreters.pool(workers, "pylab-memory") as pool:
             futures = [pool.submit(_warm_interpreter, barrier) for _ in range(workers)]
             barrier.release(futures, BARRIER_TIMEOUT_S)
             threads = {future.result(BARRIER_TIMEOUT_S) for future in futures}
