@@ -17,7 +17,7 @@ $(PY):
 
 # Reinstalling rebuilds the kernels; do it when the build or a kernel changes.
 $(STAMP): $(PY) pyproject.toml setup.py $(wildcard ext/*.pyx ext/*.pxd)
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,dask]'
 	touch $@
 
 install: $(STAMP)
@@ -42,7 +42,7 @@ lint: install
 # Cython's annotated HTML in build/cython/ext/ (and ext/subinterpreters/: the twins that load in
 # subinterpreters): a `with nogil:` block should be white.
 annotate: install
-	PYLAB_ANNOTATE=1 $(PY) -m pip install --quiet -e '.[test]'
+	PYLAB_ANNOTATE=1 $(PY) -m pip install --quiet -e '.[test,dask]'
 	@ls build/cython/ext/*.html build/cython/ext/subinterpreters/*.html
 
 # dist/: the sdist (Cython sources) and a wheel built from it (kernels compiled in).

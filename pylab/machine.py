@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pylab
-from pylab import subinterpreters
+from pylab import dasking, subinterpreters
 from pylab.placement import allowed
 
 
@@ -71,6 +71,7 @@ def python_info() -> dict[str, Any]:
         "gil_enabled": gil_enabled(),
         "switch_interval_s": sys.getswitchinterval(),
         "subinterpreters": subinterpreters.describe(),
+        "dask": dasking.describe(),
     }
 
 
