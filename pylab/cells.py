@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 # executors as tables show them
-COLUMNS = ("threads", "fork", "forkserver", "spawn", "interpreters", "omp")
+COLUMNS = ("threads", "fork", "forkserver", "spawn", "interpreters", "omp", "dask-threads",
+           "dask-processes")  # fmt: skip
 
 
 def params_label(params: Mapping[str, Any]) -> str:

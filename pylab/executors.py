@@ -35,7 +35,16 @@ from pylab.worker import (
     run_part,
 )
 
-EXECUTORS = ("serial", "threads", "processes", "interpreters", "omp")
+EXECUTORS = (
+    "serial",
+    "threads",
+    "processes",
+    "interpreters",
+    "omp",
+    "dask-threads",
+    "dask-processes",
+)
+DASK = ("dask-threads", "dask-processes")  # pylab.dask_executors; only where Dask is installed
 START_METHODS = ("fork", "forkserver", "spawn")
 RESULT_TIMEOUT_S = 900.0  # no part of a sane cell runs this long; a hang fails the cell
 
@@ -324,9 +333,13 @@ _CLASSES = {
 
 def make_executor(kind: str, workers: int = 1, start_method: str | None = None) -> Executor:
     """An executor by name: `serial`, `threads`, `processes` (with a start method),
-    `interpreters`, `omp`."""
-    if kind not in _CLASSES:
+    `interpreters`, `omp`, `dask-threads`, `dask-processes`."""
+    if kind not in EXECUTORS:
         raise unknown_name("executor", kind, EXECUTORS)
     if kind == "processes":
         return ProcessExecutor(workers, start_method or "fork")
+    if kind in DASK:  # imported here: that module builds on this one
+        from pylab import dask_executors
+
+        return dask_executors.CLASSES[kind](workers)
     return _CLASSES[kind](workers)

@@ -10,7 +10,7 @@ from typing import Any
 
 from pylab import kernels
 from pylab.errors import UserError, unknown_name
-from pylab.executors import EXECUTORS, START_METHODS
+from pylab.executors import DASK, EXECUTORS, START_METHODS
 from pylab.kernels.base import OMP, openmp_built
 from pylab.presets import Preset, resolve_workers
 
@@ -99,7 +99,7 @@ def _executor_slots(
             yield executor, None, 1
         elif (executor == OMP) != (variant == OMP):
             continue
-        elif executor in ("threads", INTERPRETERS, OMP):
+        elif executor in ("threads", INTERPRETERS, OMP, *DASK):
             yield from ((executor, None, w) for w in workers)
         else:
             yield from ((executor, m, w) for m in methods for w in workers)
@@ -108,6 +108,9 @@ def _executor_slots(
 def _skip(spec: CellSpec, python: Mapping[str, Any]) -> tuple[str, str] | None:
     """(what is skipped, why) when an interpreter (its results `python` block) cannot run
     a cell, or None."""
+    if spec.executor in DASK:
+        dask = python.get("dask") or {}
+        return None if dask.get("available", True) else ("Dask cells", str(dask.get("reason")))
     if spec.executor != INTERPRETERS:
         return None
     support = python.get("subinterpreters") or {}
@@ -122,7 +125,8 @@ def runnable(
 ) -> tuple[list[CellSpec], list[dict[str, Any]]]:
     """The cells an interpreter can run, and the others as skips {what, cells, reason}:
     the `interpreters` executor where there are no subinterpreters, a kernel that cannot
-    run in one. Skipped cells are not failures; the results say why they are absent."""
+    run in one, the Dask executors where Dask is not installed. Skipped cells are not
+    failures; the results say why they are absent."""
     keep: list[CellSpec] = []
     skips: dict[tuple[str, str], dict[str, Any]] = {}
     for spec in cells:

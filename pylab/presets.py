@@ -29,6 +29,12 @@ class Preset:
 
 
 ALL_KERNELS = ("compute", "stream", "amdahl", "objects", "io")  # never faults
+EVERY_EXECUTOR = (
+    "serial", "threads", "processes", "interpreters", "omp", "dask-threads", "dask-processes"
+)  # fmt: skip
+# Dask's own advice is tasks of 100 ms or more (its overhead is ~1 ms a task on a quiet
+# machine); runs this long keep a run of W tasks' scheduling a small part of it.
+DASK_MIN_TIME_S = 0.5
 
 PRESETS = {
     p.name: p
@@ -44,14 +50,28 @@ PRESETS = {
         ),
         Preset(
             "default",
-            "every kernel, variant, executor and start method, W 1, 2, 4 and the usable cores",
+            "every kernel, variant, executor (Dask's in presets dask and full) and start method, "
+            "W 1, 2, 4 and the usable cores",
             kernels=ALL_KERNELS,
             param_grid={"amdahl": {"gil_share": (0.0, 0.5, 1.0)}},
         ),
         Preset(
+            "dask",
+            "Dask's two layouts beside bare pools (spawn, as Dask's workers): compute, amdahl "
+            "and io, W 1, 2 and the usable cores, runs of 0.5 s or more; short claims",
+            kernels=("compute", "amdahl", "io"),
+            executors=("serial", "threads", "processes", "dask-threads", "dask-processes"),
+            start_methods=("spawn",),
+            workers=(1, 2, "cores"),
+            param_grid={"amdahl": {"gil_share": (0.0, 0.5, 1.0)}},
+            settings=Settings(level="quick", min_time_s=DASK_MIN_TIME_S, max_time_s=8.0),
+        ),
+        Preset(
             "full",
-            "denser W (to 2x cores), gil_share sweep, stream triad too; 12 repeats of 0.3 s",
+            "denser W (to 2x cores), gil_share sweep, stream triad too, Dask's layouts too; "
+            "12 repeats of 0.3 s",
             kernels=ALL_KERNELS,
+            executors=EVERY_EXECUTOR,
             workers=(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, "cores", "2cores"),
             param_grid={
                 "amdahl": {"gil_share": tuple(i / 8 for i in range(9))},

@@ -70,23 +70,30 @@ def speedup_text(
     return text + (f" {cell['start_method']}" if with_method else "")
 
 
+# Columns shown only when some row was measured there: (title, Row field).
+_OPTIONAL = (
+    ("subinterpreters", "interpreters"),
+    ("dask threads", "dask_threads"),
+    ("dask processes", "dask_processes"),
+    ("inside the kernel", "inside"),
+)
+
+
 def format_table(results: dict[str, Any]) -> str:
     """The compact table: speed-up [interval] in threads, in processes, in subinterpreters
-    (when measured), inside the kernel (the omp variant), and the verdict in the file."""
+    and on Dask's two layouts (when measured), inside the kernel (the omp variant), and
+    the verdict in the file."""
     table = rows(results)
     if not table:
         return ""
-    inside = any(r.inside for r in table)
-    subs = any(r.interpreters for r in table)
-    extra = (("subinterpreters",) if subs else ()) + (("inside the kernel",) if inside else ())
-    header = ("kernel/variant", "threads", "processes", *extra)
+    optional = [(title, key) for title, key in _OPTIONAL if any(getattr(r, key) for r in table)]
+    header = ("kernel/variant", "threads", "processes", *(title for title, _ in optional))
     lines = [
         (
             r.label,
             speedup_text(r.threads),
             speedup_text(r.processes, True),
-            *((speedup_text(r.interpreters),) if subs else ()),
-            *((speedup_text(r.inside),) if inside else ()),
+            *(speedup_text(getattr(r, key)) for _, key in optional),
             r.verdict,
         )
         for r in table

@@ -33,6 +33,8 @@ class Row:
     verdict: str
     inside: dict[str, Any] | None = None  # the omp variant: W OpenMP threads in one call
     interpreters: dict[str, Any] | None = None  # W subinterpreters, each with its own GIL
+    dask_threads: dict[str, Any] | None = None  # Dask: one worker process of W threads
+    dask_processes: dict[str, Any] | None = None  # Dask: W worker processes of one thread
 
 
 _INSIDE = {"scales": "scales inside the kernel", "partly": "scales partly inside the kernel"}
@@ -98,7 +100,8 @@ def select(results: dict[str, Any]) -> list[tuple[Row, int]]:
             return largest_w([c for c in good if c["executor"] == executor])
 
         row = Row(label(cells[0]), cells[0]["unit"], top("threads"), top("processes"), "",
-                  top("omp"), top("interpreters"))  # fmt: skip
+                  top("omp"), top("interpreters"), top("dask-threads"),
+                  top("dask-processes"))  # fmt: skip
         out.append((row, len(cells) - len(good)))
     return out
 

@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pylab import kernels, subinterpreters
+    from pylab import dasking, kernels, subinterpreters
     from pylab.cells import params_label
     from pylab.executors import EXECUTORS, START_METHODS
     from pylab.presets import PRESETS
@@ -36,6 +36,10 @@ def main(args: argparse.Namespace) -> int:
     alone = [n for n in kernels.names() if kernels.get(n).not_in_subinterpreters]
     if alone:
         print(f"  kernels that cannot run in a subinterpreter: {', '.join(alone)}")
+    why = dasking.reason()
+    where = "available here" if why is None else f"not here: {why}"
+    print(f"  dask-threads, dask-processes: a Dask LocalCluster, 1 worker x W threads or W x 1; "
+          f"{where}")  # fmt: skip
     available = set(multiprocessing.get_all_start_methods())
     methods = [m if m in available else f"{m} (not available here)" for m in START_METHODS]
     print(f"start methods (processes): {', '.join(methods)}")

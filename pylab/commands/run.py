@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--preset", help="quick, default or full (default: default)")
+    p.add_argument("--preset", help="quick, default, dask or full (default: default)")
     p.add_argument("--kernels", type=args.names, help="e.g. compute,io (see `pylab list`)")
     p.add_argument("--variants", type=args.names, help="e.g. gil,nogil,py")
     p.add_argument(

@@ -17,7 +17,7 @@ from pylab import CLAIMS_DOC, summary
 from pylab import results as results_io
 from pylab.interference import is_busy
 from pylab.quality import quality_line
-from pylab.report import costs
+from pylab.report import costs, dask
 from pylab.report.answer import answer
 from pylab.report.figures import save_png
 from pylab.report.model import model_section
@@ -141,13 +141,28 @@ def _costs_section(results: dict[str, Any]) -> Section | None:
     return Section("What a worker costs", notes, table=costs.table(rows))
 
 
+def _dask_section(results: dict[str, Any]) -> Section | None:
+    found = dask.rows(results)
+    if not found:
+        return None
+    notes = [
+        "A bare pool beside Dask's two layouts at the largest W (pylab.report.dask): "
+        "dask threads is one worker process of W threads, dask processes W worker "
+        f"processes of one thread. {dask.agreement(found)}."
+    ]
+    line = dask.dispatch_line(results)
+    if line:
+        notes.append(f"W empty tasks through the start barrier and back (median): {line}.")
+    return Section("What Dask costs over a bare pool", notes, table=dask.table(found))
+
+
 def _sections(results: dict[str, Any], images: list, problems: list[str]) -> list[Section]:
     """One interpreter's report (a view): the answer, claims, speed-ups, model, costs,
     plots."""
     first, rest = images[:1], images[1:]
     sections = [Section("The answer", answer(results), images=first)]
     found = (_claims_section(results), _scaling_section(results), model_section(results),
-             _costs_section(results))  # fmt: skip
+             _costs_section(results), _dask_section(results))  # fmt: skip
     for section in found:
         if section:
             sections.append(section)

@@ -26,6 +26,8 @@ EXECUTOR_COLORS = {
     "processes": "#d62728",
     "interpreters": "#17becf",
     "omp": "#2ca02c",
+    "dask-threads": "#8c564b",  # Dask's own pools: brown, darker for its threads
+    "dask-processes": "#c49c94",
 }
 
 

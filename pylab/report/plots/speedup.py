@@ -19,6 +19,8 @@ EXECUTOR_STYLE = {
     "spawn": {"ls": ":", "lw": 1.5, "marker": "D"},
     "interpreters": {"ls": (0, (5, 1, 1, 1)), "lw": 1.8, "marker": "P"},
     "omp": {"ls": "-", "lw": 2.4, "marker": "*"},  # inside the kernel: as thick as threads
+    "dask-threads": {"ls": (0, (1, 1)), "lw": 2.0, "marker": "v"},  # dotted, as Dask's
+    "dask-processes": {"ls": (0, (3, 1, 1, 1, 1, 1)), "lw": 1.5, "marker": "X"},
 }
 
 

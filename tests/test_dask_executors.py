@@ -1,0 +1,102 @@
+"""The Dask executors on a real LocalCluster: layouts, checked results, crashes contained,
+the skip where Dask is absent, and the report's Dask section."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from pylab import dasking, results
+from pylab.errors import UserError
+from pylab.executors import make_executor
+from pylab.measure import expected
+from pylab.plan import CellSpec, runnable
+from pylab.worker import Job
+
+needs_dask = pytest.mark.skipif(dasking.reason() is not None, reason=str(dasking.reason()))
+TINY = ["--preset", "quick", "--only", "scaling", "--workers", "2", "--repeats", "2",
+        "--min-time", "0.02", "--max-time", "0", "-q"]  # fmt: skip
+
+
+def _wait(barrier) -> int:
+    barrier.wait(30)
+    return multiprocessing.current_process().pid
+
+
+@needs_dask
+def test_a_fifo_barrier_starts_spawned_processes_together() -> None:
+    from pylab.dask_executors import FifoBarrier
+
+    barrier = FifoBarrier(2)
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(2, mp_context=context) as pool:
+            waiting = [pool.submit(_wait, barrier) for _ in range(2)]
+            barrier.release(waiting, 30)
+            assert len({w.result(30) for w in waiting}) == 2
+        with pytest.raises(TimeoutError):  # nobody opens it: a worker waits, then says so
+            barrier.wait(0.2)
+    finally:
+        barrier.close()
+
+
+@needs_dask
+@pytest.mark.parametrize(("kind", "pids"), [("dask-threads", 1), ("dask-processes", 2)])
+def test_each_layout_runs_its_workers_and_checks_their_results(kind: str, pids: int) -> None:
+    with make_executor(kind, 2) as executor:
+        seen = executor.identify()
+        assert len({w.pid for w in seen}) == pids
+        assert len({(w.pid, w.thread_id) for w in seen}) == 2
+        for variant in ("gil", "nogil"):
+            run = executor.run(Job("compute", variant, 100_000))
+            assert run.value == expected("compute", 100_000, ())
+            assert len({(p.pid, p.thread_id) for p in run.parts}) == 2
+            assert run.cpu_s > 0  # the workers' CPU, reported by each part
+
+
+@needs_dask
+def test_a_segfault_in_a_dask_worker_fails_its_cell_with_the_signal(cli, tmp_path: Path) -> None:
+    done = cli("run", *TINY, "--kernels", "faults", "--variants", "segfault,raise",
+               "--param", "when=parallel", "--executors", "dask-processes",
+               "--no-report", "--out", str(tmp_path))  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    cells = {c["variant"]: c for c in results.load(Path(done.stdout.splitlines()[-1]))["cells"]}
+    assert not cells["segfault"]["ok"] and "SIGSEGV" in cells["segfault"]["error"]
+    assert not cells["raise"]["ok"] and "a deliberate exception" in cells["raise"]["error"]
+
+
+@needs_dask
+def test_a_run_reports_what_dask_costs_over_the_bare_pools(cli, tmp_path: Path) -> None:
+    done = cli("run", *TINY, "--kernels", "compute", "--variants", "nogil",
+               "--executors", "serial,threads,processes,dask-threads,dask-processes",
+               "--start-methods", "spawn", "--out", str(tmp_path))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "dask threads" in done.stdout and "dask processes" in done.stdout  # the table
+    path = Path(done.stdout.splitlines()[-1])
+    data = results.load(path)
+    dask = [c for c in data["cells"] if c["executor"].startswith("dask-")]
+    assert {(c["executor"], c["workers_seen"]["pids"]) for c in dask} == {
+        ("dask-threads", 1), ("dask-processes", 2)}  # fmt: skip
+    assert all(c["dispatch_s"] > 0 and c["pool_start_s"] > 0 for c in dask)
+    report = (path.with_suffix("") / "report.md").read_text()
+    section = report.split("## What Dask costs over a bare pool", 1)[1].split("\n## ", 1)[0]
+    assert "| compute/nogil |" in section and "dask-processes" in section
+
+
+def test_without_dask_its_executors_say_why(monkeypatch) -> None:
+    monkeypatch.setattr(dasking, "reason", lambda: "dask.distributed is not installed (x)")
+    with pytest.raises(UserError, match="dask-threads executor is unavailable: dask"):
+        make_executor("dask-threads", 2)
+
+
+def test_without_dask_its_cells_are_skipped_with_the_reason() -> None:
+    cells = [CellSpec("compute", "gil", e, None, 2) for e in ("threads", "dask-threads",
+                                                              "dask-processes")]  # fmt: skip
+    python = {"dask": {"available": False, "reason": "not installed here"}}
+    keep, skipped = runnable(cells, python)
+    assert [c.executor for c in keep] == ["threads"]
+    assert skipped == [{"what": "Dask cells", "cells": 2, "reason": "not installed here"}]
+    assert runnable(cells, {"dask": {"available": True}})[0] == cells
