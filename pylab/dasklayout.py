@@ -16,7 +16,7 @@ memory, start-up and its own copy of the data. So the layout is the LARGEST T (t
 fewest processes) whose prediction keeps at least KEEP of the best. s = 0 gives 1 x N,
 s = 1 gives N x 1, a small share something in between (s = 0.05 on 16 cores: 8 x 2,
 15.24x against 16x). The share's interval (low, high) gives a layout at each end; where
-they differ from the median's, the reason names the range.
+they differ, the reason names the range (`between 2x8 and 4x4`).
 
 Overrides, from the probe's measurements, never from a guess:
   memory-bound (pylab.probing.memory_bound)  1 x N: processes share the memory bus and
