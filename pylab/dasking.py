@@ -3,7 +3,8 @@ part of pylab that starts or joins a Dask cluster uses.
 
 `distributed` is optional (`pip install pylab-cext-lab[dask]`). Without it the Dask
 executors are listed as unavailable with `reason()`, their cells are skipped, and the
-commands that need it (`probe --dask`, `run --scheduler`) say so in one line.
+commands that need it (`run --scheduler`) say so in one line. `probe` advises a Dask worker
+layout where it is installed (or with `--dask`: the advice is arithmetic, pylab.dasklayout).
 """
 
 from __future__ import annotations

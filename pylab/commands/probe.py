@@ -6,6 +6,10 @@ share of the statement's run time that holds the GIL, the speed-up of W copies i
 threads and in processes, Amdahl's prediction from the GIL share, and recommends
 threads, processes, either or neither, with the numbers. The processes run the
 statement in a fresh process: the setup must make it work there.
+
+With --dask, or wherever dask.distributed is installed, it also advises a Dask worker
+layout (worker processes x threads each) from the GIL share on this machine's cores:
+arithmetic on the probe's numbers, which needs no Dask (pylab.dasklayout).
 """
 
 from __future__ import annotations
@@ -34,6 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--repeats", type=args.number(int, 1, 1000), default=5, help="pairs per W")
     p.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
+    p.add_argument(
+        "--dask",
+        action="store_true",
+        help="advise a Dask worker layout (default: where dask.distributed is installed)",
+    )
     interpreters.add_options(p)
     p.set_defaults(func=main)
 
@@ -68,6 +77,8 @@ def format_probe(data: dict[str, Any]) -> str:
     if data.get("bandwidth"):
         lines.append(_bandwidth_line(data["bandwidth"]))
     lines.append(f"recommendation: {data['recommendation']}: {data['reason']}")
+    if data.get("dask_layout"):
+        lines += _dask_lines(data["dask_layout"])
     lines += [f"warning: {text}" for text in data["warnings"]]
     m = data["machine"]
     lines.append(
@@ -81,6 +92,23 @@ def _in_threads(data: dict[str, Any]) -> str:
     """`; 1.96 in 2 threads`: near W when the threads all run, near 1 when the GIL serializes."""
     busy = data.get("thread_cpu_per_wall") or {}
     return "".join(f"; {cpu:.2f} in {w} threads" for w, cpu in busy.items())
+
+
+def _dask_lines(layout: dict[str, Any]) -> list[str]:
+    """The layout as `dask worker` and `LocalCluster` take it, its prediction, and why."""
+    from pylab.dasklayout import name
+    from pylab.fmt import fmt_speedup
+
+    p, t, n = layout["nworkers"], layout["nthreads"], layout["cores"]
+    return [
+        f"dask layout   {p} worker{'s' if p != 1 else ''} x {t} thread{'s' if t != 1 else ''}, "
+        f"predicted {fmt_speedup(layout['predicted_speedup'])} on {n} cores (all threads "
+        f"{name(1, n)}: {fmt_speedup(layout['all_threads_speedup'])}, all processes "
+        f"{name(n, 1)}: {fmt_speedup(layout['all_processes_speedup'])})",
+        f"              {layout['command']}",
+        f"              {layout['local_cluster']}",
+        f"dask reason   {layout['reason']}",
+    ]
 
 
 def _bandwidth_line(bw: dict[str, Any]) -> str:
@@ -103,6 +131,9 @@ def _bandwidth_line(bw: dict[str, Any]) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from pylab import dasking, dasklayout
     from pylab.errors import unknown_name
     from pylab.executors import START_METHODS
     from pylab.probing import probe_target, statement_target
@@ -114,6 +145,8 @@ def main(args: argparse.Namespace) -> int:
     target, call = statement_target(args.statement, args.setup)
     data = probe_target(target, call, args.workers, args.start_method, args.repeats)
     data = {"statement": args.statement, "setup": args.setup, **data}
+    if args.dask or dasking.reason() is None:
+        data["dask_layout"] = asdict(dasklayout.advise(data, data["cores"]))
     if args.json:
         _write_json(args.json, data)
     print(format_probe(data))
@@ -135,6 +168,8 @@ def _child_args(args: argparse.Namespace, json_path: Path) -> list[str]:
              "--repeats", str(args.repeats), "--json", str(json_path)]  # fmt: skip
     if args.workers:
         child += ["--workers", ",".join(map(str, args.workers))]
+    if args.dask:  # without it, each child advises a layout where it has Dask
+        child.append("--dask")
     return child
 
 
