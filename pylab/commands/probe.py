@@ -115,12 +115,12 @@ def main(args: argparse.Namespace) -> int:
     data = probe_target(target, call, args.workers, args.start_method, args.repeats)
     data = {"statement": args.statement, "setup": args.setup, **data}
     if args.json:
-        _write_json(args.json, data)
+        write_json(args.json, data)
     print(format_probe(data))
     return 0
 
 
-def _write_json(path: Path, data: Any) -> None:
+def write_json(path: Path, data: Any) -> None:
     from pylab.errors import UserError
 
     try:
@@ -163,5 +163,5 @@ def _elsewhere(args: argparse.Namespace) -> int:
                 records.append({"python": target.python.as_dict(), **json.loads(out.read_text())})
         sys.stdout.flush()
     if args.json:
-        _write_json(args.json, records)
+        write_json(args.json, records)
     return status
