@@ -14,6 +14,10 @@ Both are medians with an order-statistic interval (pylab.stats). They agree when
 medians differ by at most AGREE. A cross-check of the measure: no verdict,
 recommendation or claim of pylab uses it.
 
+Neither figure belongs to the call alone: each reads how long a newcomer thread finds the
+GIL taken, by anyone. `busy_threads` Python threads looping pure Python beside the call
+(while both figures are measured) show how much other threads that want the GIL move them.
+
 `in_worker` repeats the contention in a real LocalCluster worker (one process, one
 thread, the GIL monitor on): the readings its own system monitor took while a task
 looped the call.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -230,12 +235,38 @@ def contention(
     return {**summarize(readings), "readings": readings}
 
 
+@contextmanager
+def _busy(threads: int) -> Iterator[None]:
+    """`threads` Python threads looping pure Python (compute/py, in short calls) until the
+    block ends: other threads that want the GIL."""
+    from pylab.kernels.hashing import hash_sum_py
+
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            hash_sum_py(0, 1000)
+
+    spinning = [threading.Thread(target=spin, daemon=True) for _ in range(threads)]
+    for thread in spinning:
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for thread in spinning:
+            thread.join()
+
+
 def agree(share: dict[str, float], knocked: dict[str, float]) -> bool:
     return abs(share["median"] - knocked["median"]) <= AGREE
 
 
-def check(target: Target, seconds: float, settings: dict[str, Any]) -> dict[str, Any]:
-    """Both figures for one call, and the other work the machine did meanwhile."""
+def check(
+    target: Target, seconds: float, settings: dict[str, Any], busy_threads: int = 0
+) -> dict[str, Any]:
+    """Both figures for one call (beside `busy_threads` pure-Python threads), and the other
+    work the machine did meanwhile. The call's time is its own, measured alone."""
     from pylab.interference import Background
     from pylab.probing import time_call
 
@@ -243,10 +274,11 @@ def check(target: Target, seconds: float, settings: dict[str, Any]) -> dict[str,
     call = target.build(size)
     with Background() as seen:
         call_s = time_call(call)
-        share = pylab_share(call, seconds)
-        knocked = contention(
-            call, seconds, settings["polling_interval_us"], settings["monitor_interval_s"]
-        )
+        with _busy(busy_threads):
+            share = pylab_share(call, seconds)
+            knocked = contention(
+                call, seconds, settings["polling_interval_us"], settings["monitor_interval_s"]
+            )
     return {
         "call": target.name,
         "size": size,
@@ -329,6 +361,7 @@ def run(
     seconds: float = 1.0,
     polling_us: int | None = None,
     worker: bool = False,
+    busy_threads: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """The check of every call named (all by default): the JSON the command writes."""
@@ -337,6 +370,8 @@ def run(
     from pylab.pinning import pools_pinned
     from pylab.probing import NO_GIL
 
+    if worker and busy_threads:
+        raise UserError("--worker reads a worker as Dask runs it: without --busy-threads")
     require()
     if not gil_enabled():
         raise UserError(f"nothing to cross-check: {NO_GIL}")
@@ -350,13 +385,14 @@ def run(
         for target in chosen:
             if progress:
                 progress(target.name)
-            rows.append(check(target, seconds, settings))
+            rows.append(check(target, seconds, settings, busy_threads))
     if worker:
         in_worker(rows, seconds, settings)
     return {
         "format": FORMAT,
         "version": VERSION,
         "seconds": seconds,
+        "busy_threads": busy_threads,
         "agree_within": AGREE,
         "dask": settings,
         "rows": rows,

@@ -72,13 +72,14 @@ def test_a_sleep_barely_holds_the_gil_a_builtin_loop_nearly_always(checked: tupl
 
 
 @measures
-def test_calls_and_polling_interval_can_be_chosen(cli, tmp_path: Path) -> None:
+def test_calls_polling_interval_and_busy_threads_can_be_chosen(cli, tmp_path: Path) -> None:
     done = cli("gilcheck", "--seconds", "0.05", "--calls", "sleep", "--polling-us", "100",
-               "--json", "one.json")  # fmt: skip
+               "--busy-threads", "2", "--json", "one.json")  # fmt: skip
     assert done.returncode == 0, done.stderr
     data = json.loads((tmp_path / "one.json").read_text())
     assert [row["call"] for row in data["rows"]] == [SLEEP]
-    assert data["dask"]["polling_interval_us"] == 100
+    assert data["dask"]["polling_interval_us"] == 100 and data["busy_threads"] == 2
+    assert "beside 2 busy Python threads" in done.stdout
 
 
 @measures
@@ -97,6 +98,8 @@ def test_the_worker_column_comes_from_a_real_dask_worker(cli, tmp_path: Path) ->
         (["--seconds", "0"], "0: choose 0.001 to 600"),
         (["--seconds", "-1"], "-1: choose 0.001 to 600"),
         (["--seconds", "soon"], "'soon' is not a number"),
+        (["--busy-threads", "-1"], "-1: choose 0 to 64"),
+        (["--worker", "--busy-threads", "1"], "without --busy-threads"),
         pytest.param(["--calls", "no-such-call"], "no call named like 'no-such-call'",
                      marks=measures),
         pytest.param(["--calls", "compute/"], "3 calls named like 'compute/'", marks=measures),

@@ -44,6 +44,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="also read the contention in a LocalCluster worker's own system monitor",
     )
+    p.add_argument(
+        "--busy-threads",
+        type=args.number(int, 0, 64),
+        default=0,
+        metavar="N",
+        help="N Python threads looping pure Python beside the call while both figures are "
+        "measured (default: 0)",
+    )
     p.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
     p.set_defaults(func=main)
 
@@ -69,7 +77,7 @@ def format_check(data: dict[str, Any]) -> str:
     m = data["machine"]
     lines += [f"warning: {text}" for text in data["warnings"]]
     lines += [
-        f"each call looped {data['seconds']:g} s per figure; they agree within "
+        f"each call looped {data['seconds']:g} s per figure{_beside(data)}; they agree within "
         f"{data['agree_within']:g}; gilknocker {d['gilknocker']} polling every "
         f"{d['polling_interval_us']} us, read every {d['monitor_interval_s']:g} s "
         f"(distributed {d['distributed']})",
@@ -77,6 +85,11 @@ def format_check(data: dict[str, Any]) -> str:
         f"{m['python']['implementation']} {m['python']['version']}",
     ]
     return "\n".join(lines)
+
+
+def _beside(data: dict[str, Any]) -> str:
+    n = data.get("busy_threads", 0)
+    return f", beside {n} busy Python thread{'s' if n != 1 else ''}" if n else ""
 
 
 def main(args: argparse.Namespace) -> int:
@@ -87,7 +100,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"checking {name}", file=sys.stderr, flush=True)
 
     shown = progress if sys.stderr.isatty() else None
-    data = run(args.calls, args.seconds, args.polling_us, args.worker, shown)
+    data = run(args.calls, args.seconds, args.polling_us, args.worker, args.busy_threads, shown)
     if args.json:
         write_json(args.json, data)
     print(format_check(data))
