@@ -63,7 +63,7 @@ def format_check(data: dict[str, Any]) -> str:
     worker = any("worker_contention" in row for row in data["rows"])
     head = f"{'call':<42}{'one call':>10}  {'pylab GIL share':<20}{'gilknocker':<20}"
     lines = [f"warning: {text}" for text in data.get("machine_warnings", [])]
-    lines.append(head + ("in a worker         " if worker else "") + "agree")
+    lines.append(head + ("in a worker         " if worker else "") + "agree  other work")
     for row in data["rows"]:
         line = (
             f"{row['call']:<42}{fmt_seconds(row['call_s']):>10}  "
@@ -73,7 +73,9 @@ def format_check(data: dict[str, Any]) -> str:
         if worker:
             w = row.get("worker_contention")
             line += f"{fmt_interval(w, '') if w else '-':<20}"
-        lines.append(line + ("yes" if row["agree"] else "no"))
+        # the rest of the machine's CPU meanwhile: the heartbeat needs a free core
+        load = f"{row['background_cores']:.2f} cores"
+        lines.append(line + f"{'yes' if row['agree'] else 'no':<7}{load}")
     m = data["machine"]
     lines += [f"warning: {text}" for text in data["warnings"]]
     lines += [
