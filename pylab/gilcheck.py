@@ -14,9 +14,9 @@ Both are medians with an order-statistic interval (pylab.stats). They agree when
 medians differ by at most AGREE. A cross-check of the measure: no verdict,
 recommendation or claim of pylab uses it.
 
-Neither figure belongs to the call alone: each reads how long a newcomer thread finds the
-GIL taken, by anyone. `busy_threads` Python threads looping pure Python beside the call
-(while both figures are measured) show how much other threads that want the GIL move them.
+The knocker counts whoever holds the GIL; the heartbeat's share is against its own rate
+just before, in the same company, so it is what the call adds. `busy_threads` Python
+threads looping pure Python beside the call (while both figures are measured) show it.
 
 `in_worker` repeats the contention in a real LocalCluster worker (one process, one
 thread, the GIL monitor on): the readings its own system monitor took while a task
@@ -193,8 +193,8 @@ def dask_settings() -> dict[str, Any]:
 
 
 def pylab_share(call: Callable[[], Any], seconds: float) -> dict[str, float]:
-    """The probe's GIL share of `call`, looping for `seconds` in samples of at most
-    the probe's own length (heartbeat.SHARE_S)."""
+    """The probe's GIL share of `call`, looping for `seconds` in samples of about the
+    probe's own length (heartbeat.SHARE_S)."""
     from pylab.heartbeat import SHARE_S
     from pylab.probing import gil_share
 
