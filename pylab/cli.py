@@ -1,5 +1,5 @@
-"""The command line: `python -m pylab {run,probe,report,compare,export,list,info,pythons}`,
-one module per command.
+"""The command line: `python -m pylab {run,probe,gilcheck,report,compare,export,list,info,
+pythons}`, one module per command.
 
 Exit status: 0 every cell and experiment measured; 1 some failed (the run is
 still complete and reported); 2 usage error (one line on stderr); 70 a bug in pylab
@@ -19,7 +19,7 @@ from pathlib import Path
 import pylab
 from pylab.errors import UserError
 
-COMMANDS = ("run", "probe", "report", "compare", "export", "list", "info", "pythons")
+COMMANDS = ("run", "probe", "gilcheck", "report", "compare", "export", "list", "info", "pythons")
 
 EPILOG = """\
 exit status: 0 all measured, 1 some cells or experiments failed (results written),

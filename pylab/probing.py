@@ -133,7 +133,7 @@ def _calls(call: Callable[[], Any], n: int) -> None:
         raise StatementError(f"the statement raised {type(exc).__name__}{detail}") from None
 
 
-def _time_call(call: Callable[[], Any]) -> float:
+def time_call(call: Callable[[], Any]) -> float:
     """Seconds per call (best of a few batches)."""
     _calls(call, 1)  # the first call: imports, caches
     batch, best = 1, math.inf
@@ -158,10 +158,15 @@ def _cpu_fraction(call: Callable[[], Any], calls: int) -> float:
     return (time.thread_time() - c0) / max(time.perf_counter() - t0, 1e-9)
 
 
-def _gil_share(call: Callable[[], Any], calls: int, repeats: int) -> dict[str, float]:
+def gil_share(
+    call: Callable[[], Any], calls: int, repeats: int, seconds: float = SHARE_S
+) -> dict[str, float]:
+    """The share of its run time that `call` holds the GIL, by the ticking heartbeat:
+    {median, low, high, confidence} of `repeats` samples, each batches of `calls` calls
+    run again and again for `seconds` (pylab.heartbeat)."""
     batch = partial(_calls, call, calls)
     with Heartbeat(tick_s=TICK_S) as beat:
-        return summarize([beat.held_share(batch, SHARE_S) for _ in range(repeats)])
+        return summarize([beat.held_share(batch, seconds) for _ in range(repeats)])
 
 
 def _thread_speedup(call: Callable[[], Any], calls: int, w: int, repeats: int) -> tuple:
@@ -441,7 +446,7 @@ def _measure(
     workers = sorted(set(workers or {2, cores}))
     if workers[-1] < 2:  # W=1 measures the dispatch alone: nothing to recommend from
         raise UserError("--workers needs a count of 2 or more (1 alone runs nothing in parallel)")
-    call_s = _time_call(call)
+    call_s = time_call(call)
     if call_s < MIN_CALL_S:
         raise UserError(
             f"too fast to measure: one call takes {fmt_seconds(call_s)}; pylab probes calls "
@@ -458,7 +463,7 @@ def _measure(
     data["cpu_per_wall"] = round(_cpu_fraction(call, calls), 4)
     # A free-threaded build with the GIL off has no GIL to hold: nothing to measure, and
     # the heartbeat would read 0 for any call (None says so instead).
-    data["gil_share"] = _gil_share(call, calls, repeats) if gil_enabled() else None
+    data["gil_share"] = gil_share(call, calls, repeats) if gil_enabled() else None
     with Background() as seen:  # what the rest of the machine took meanwhile
         threads = {str(w): _thread_speedup(call, calls, w, repeats) for w in workers}
         data["thread_speedup"] = {w: speedup for w, (speedup, _) in threads.items()}

@@ -148,12 +148,12 @@ def main(args: argparse.Namespace) -> int:
     if args.dask or dasking.reason() is None:
         data["dask_layout"] = asdict(dasklayout.advise(data, data["cores"]))
     if args.json:
-        _write_json(args.json, data)
+        write_json(args.json, data)
     print(format_probe(data))
     return 0
 
 
-def _write_json(path: Path, data: Any) -> None:
+def write_json(path: Path, data: Any) -> None:
     from pylab.errors import UserError
 
     try:
@@ -198,5 +198,5 @@ def _elsewhere(args: argparse.Namespace) -> int:
                 records.append({"python": target.python.as_dict(), **json.loads(out.read_text())})
         sys.stdout.flush()
     if args.json:
-        _write_json(args.json, records)
+        write_json(args.json, records)
     return status
