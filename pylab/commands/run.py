@@ -148,6 +148,8 @@ def _fleet(opts: argparse.Namespace) -> int:
     if opts.resume:
         raise UserError("--scheduler starts a new run on every machine; resume a machine's "
                         "file there, with `python -m pylab run --resume FILE`")  # fmt: skip
+    if opts.force:
+        raise UserError("--force only goes with --resume")
     given = [f"--{n.replace('_', '-')}" for n in INTERPRETER_OPTIONS if getattr(opts, n)]
     if given:
         raise UserError(f"--scheduler runs each machine's lab under the Python of its Dask "
