@@ -128,19 +128,20 @@ def format_table(
             for row in cells
             for lab, ex, w in [row.key]
         ]
-        lines += _aligned(("cell", *columns, ""), body)
+        lines += aligned(("cell", *columns, ""), body)
     for title, rows in (("verdict", verdicts), ("claim", claims)):
         if rows:
             body = [(key, *[v or "-" for v in vs], agreement(vs), DIFFERS if d else "")
                     for key, vs, d in rows]  # fmt: skip
-            lines += [""] + _aligned((title, *columns, "agree", ""), body)
+            lines += [""] + aligned((title, *columns, "agree", ""), body)
     marked = sum(r.differs for r in cells) + sum(d for *_, d in claims + verdicts)
     lines += ["", f"{DIFFERS} marks {marked} difference(s): intervals that do not overlap, "
               "or verdicts that differ"]  # fmt: skip
     return "\n".join(lines)
 
 
-def _aligned(header: tuple, rows: list[tuple]) -> list[str]:
+def aligned(header: tuple, rows: list[tuple]) -> list[str]:
+    """A plain-text table: each column as wide as its widest entry, two spaces apart."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     return ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
             for r in [header, *rows]]  # fmt: skip

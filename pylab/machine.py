@@ -53,6 +53,15 @@ def last_level_cache_bytes() -> int | None:
     return best[1] if best else None
 
 
+HOST_VARIABLE = "PYLAB_HOST"
+
+
+def hostname() -> str:
+    """The machine's name in results: $PYLAB_HOST if set (a container's random hostname, or
+    several Dask workers on one box standing for several machines), else the hostname."""
+    return os.environ.get(HOST_VARIABLE) or socket.gethostname()
+
+
 def load_average() -> list[float] | None:
     try:
         return [round(x, 2) for x in os.getloadavg()]
@@ -79,7 +88,7 @@ def machine_info() -> dict[str, Any]:
     import psutil
 
     return {
-        "hostname": socket.gethostname(),
+        "hostname": hostname(),
         "cpu_model": cpu_model(),
         "logical_cores": os.cpu_count(),
         "physical_cores": psutil.cpu_count(logical=False),

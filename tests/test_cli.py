@@ -48,6 +48,19 @@ def test_info_json_names_the_machine_and_build(cli) -> None:
     assert info["pinning"]["env"]["OMP_NUM_THREADS"] == "1"
 
 
+def test_pylab_host_names_the_machine(tmp_path: Path) -> None:
+    # Containers with random hostnames, or Dask workers on one box standing for machines.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYLAB_HOST": "machine-a"}
+    done = subprocess.run([sys.executable, "-m", "pylab", "info", "--json"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    assert json.loads(done.stdout)["machine"]["hostname"] == "machine-a"
+
+
 def test_run_writes_a_valid_results_file(cli, tmp_path: Path) -> None:
     done = cli(
         "run", "--only", "scaling", "--preset", "quick", "--kernels", "compute,io",

@@ -2,7 +2,9 @@
 
 Lists are comma-separated. Explicit options narrow or override the preset. The
 results go to OUT/<UTC time>-<host>.json with a CSV beside it, rewritten after
-every cell; stdout ends with a table of speed-ups and the results path.
+every cell; stdout ends with a table of speed-ups and the results path. With
+--scheduler ADDRESS the lab runs once on every machine of that Dask cluster, and each
+machine's file comes back to OUT, with a fleet summary (fleet-<UTC time>.md).
 """
 
 from __future__ import annotations
@@ -21,6 +23,17 @@ PLAN_OPTIONS = (
     "preset", "kernels", "variants", "executors", "start_methods", "workers", "params",
     "repeats", "min_time", "precision", "max_time", "out", "only", "level", "python",
 )  # fmt: skip
+
+
+# The options each machine's lab gets again under --scheduler (not --out: each lab writes
+# into a folder of its own, and its file comes back to --out here).
+LAB_OPTIONS = (
+    "preset", "kernels", "variants", "executors", "start_methods", "workers", "params",
+    "only", "level", "repeats", "precision", "max_time", "min_time", "timeout",
+)  # fmt: skip
+# Options that name interpreters on this machine: a fleet's labs run under each worker's.
+INTERPRETER_OPTIONS = ("python", "envs", "rebuild_envs")
+SCHEDULER_TIMEOUT_S = 10.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -84,6 +97,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", type=Path, help=f"directory for the results (default: {DEFAULT_OUT})")
     p.add_argument("--resume", type=Path, metavar="FILE", help="finish an interrupted run")
+    p.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="run the lab once on every machine of this Dask cluster (e.g. tcp://host:8786)",
+    )  # fmt: skip
+    p.add_argument(
+        "--scheduler-timeout", type=args.number(float, 0.1, 3600), metavar="SECONDS",
+        help=f"seconds to reach the Dask scheduler (default: {SCHEDULER_TIMEOUT_S:g})",
+    )  # fmt: skip
     p.add_argument("--force", action="store_true", help="resume a run of another machine/build")
     interpreters.add_options(p)
     p.add_argument("--no-report", action="store_true", help="do not write the HTML/MD report")
@@ -101,6 +122,10 @@ def main(opts: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _raise_terminated)
     from pylab import runner
 
+    if opts.scheduler:
+        return _fleet(opts)
+    if opts.scheduler_timeout is not None:
+        raise UserError("--scheduler-timeout only goes with --scheduler")
     if opts.resume:
         given = [f"--{name.replace('_', '-')}" for name in PLAN_OPTIONS if getattr(opts, name)]
         if given:
@@ -116,6 +141,46 @@ def main(opts: argparse.Namespace) -> int:
     selection, overrides = _selection(opts), _overrides(opts)  # bad input fails before a build
     targets = _targets(opts)
     return _execute(runner.start(opts.preset, selection, overrides, opts.out, targets), opts)
+
+
+def _fleet(opts: argparse.Namespace) -> int:
+    """The lab on every machine of a Dask cluster (pylab.fleet)."""
+    if opts.resume:
+        raise UserError("--scheduler starts a new run on every machine; resume a machine's "
+                        "file there, with `python -m pylab run --resume FILE`")  # fmt: skip
+    if opts.force:
+        raise UserError("--force only goes with --resume")
+    given = [f"--{n.replace('_', '-')}" for n in INTERPRETER_OPTIONS if getattr(opts, n)]
+    if given:
+        raise UserError(f"--scheduler runs each machine's lab under the Python of its Dask "
+                        f"worker; drop {', '.join(given)}")  # fmt: skip
+    from pylab import dasking
+    from pylab.runner.start import plan_run
+    from pylab.settings import DEFAULT_OUT
+
+    dasking.require()
+    plan_run(opts.preset, _selection(opts), _overrides(opts))  # bad input fails here, once
+    from pylab.fleet.main import run_fleet
+
+    timeout = opts.scheduler_timeout or SCHEDULER_TIMEOUT_S
+    return run_fleet(opts.scheduler, timeout, lab_args(opts), opts.out or DEFAULT_OUT,
+                     not opts.no_report)  # fmt: skip
+
+
+def lab_args(opts: argparse.Namespace) -> list[str]:
+    """The options of LAB_OPTIONS that were given, spelt again for `pylab run`."""
+    found: list[str] = []
+    for name in LAB_OPTIONS:
+        value = getattr(opts, name)
+        if value is None:
+            continue
+        if name == "params":
+            found += [arg for key, val in value for arg in ("--param", f"{key}={val}")]
+        elif isinstance(value, list):
+            found += [f"--{name.replace('_', '-')}", ",".join(map(str, value))]
+        else:
+            found += [f"--{name.replace('_', '-')}", str(value)]
+    return found
 
 
 def _targets(opts: argparse.Namespace) -> Any:

@@ -6,7 +6,16 @@ versions as the current one; pylab.results.views shows a file of several
 interpreters one interpreter at a time.
 """
 
-from pylab.results.files import default_path, flatten, load, save, to_csv, utc_now
+from pylab.results.files import (
+    atomic_write,
+    default_path,
+    flatten,
+    free_path,
+    load,
+    save,
+    to_csv,
+    utc_now,
+)
 from pylab.results.schema import (
     FORMAT,
     FORMAT_VERSION,
@@ -23,11 +32,13 @@ from pylab.results.views import python_id, view, views
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
+    "atomic_write",
     "claim_record",
     "default_path",
     "experiment_record",
     "failed_cell",
     "flatten",
+    "free_path",
     "header",
     "load",
     "measured_cell",

@@ -31,14 +31,19 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def free_path(out_dir: Path, stem: str, suffix: str = ".json") -> Path:
+    """OUT/<stem><suffix>, with -2, -3... if another file (a run in the same second) took it."""
+    path, n = out_dir / f"{stem}{suffix}", 1
+    while path.exists():
+        n += 1
+        path = out_dir / f"{stem}-{n}{suffix}"
+    return path
+
+
 def default_path(out_dir: Path, hostname: str, when: datetime) -> Path:
     """OUT/<UTC time>-<host>.json, with -2, -3... if a run in the same second took it."""
     stem = f"{when:%Y%m%dT%H%M%SZ}-{re.sub(r'[^A-Za-z0-9.-]+', '-', hostname) or 'host'}"
-    path, n = out_dir / f"{stem}.json", 1
-    while path.exists():
-        n += 1
-        path = out_dir / f"{stem}-{n}.json"
-    return path
+    return free_path(out_dir, stem)
 
 
 def _umask() -> int:

@@ -17,7 +17,7 @@ from pylab.machine import build_info, load_average, machine_info, usable_cores
 from pylab.machinestate import check as check_machine
 from pylab.pinning import pin_thread_pools
 from pylab.plan import CellSpec, Selection, build_plan, parts, runnable
-from pylab.presets import get_preset
+from pylab.presets import Preset, get_preset
 from pylab.runner import overhead
 from pylab.runner.isolation import describe_python
 from pylab.runner.lab import LabRun, Part
@@ -137,6 +137,19 @@ def say_skips(records: dict[str, dict[str, Any]]) -> None:
                   f"{skip['reason']}", file=sys.stderr)  # fmt: skip
 
 
+def plan_run(
+    preset_name: str | None, selection: Selection, overrides: Mapping[str, Any]
+) -> tuple[Preset, list[CellSpec], Settings]:
+    """The preset, its cells on this machine and the settings; a bad name or value is a
+    UserError, raised before anything starts."""
+    preset = get_preset(preset_name or "default")
+    cells = build_plan(preset, selection, usable_cores())
+    given = {k: v for k, v in overrides.items() if v is not None}
+    settings = replace(preset.settings, **given)
+    check_level(settings.level)
+    return preset, cells, settings
+
+
 def start(
     preset_name: str | None,
     selection: Selection,
@@ -149,11 +162,7 @@ def start(
     results file written once."""
     from pylab.interpreters import current
 
-    preset = get_preset(preset_name or "default")
-    cells = build_plan(preset, selection, usable_cores())
-    given = {k: v for k, v in overrides.items() if v is not None}
-    settings = replace(preset.settings, **given)
-    check_level(settings.level)
+    preset, cells, settings = plan_run(preset_name, selection, overrides)
     state, warnings = check_machine()  # before this run starts anything of its own
     pinning = pin_thread_pools()  # before any child starts: they inherit the pins
     targets = targets or [current()]
