@@ -96,7 +96,8 @@ def _executor_slots(
     nothing else does (OpenMP threads on top of pool workers would oversubscribe)."""
     for executor in executors:
         if executor == "serial":
-            yield executor, None, 1
+            if variant != OMP or OMP in executors:  # alone, a serial cell answers nothing
+                yield executor, None, 1
         elif (executor == OMP) != (variant == OMP):
             continue
         elif executor in ("threads", INTERPRETERS, OMP, *DASK):

@@ -105,3 +105,10 @@ def test_a_kernel_that_cannot_run_in_a_subinterpreter_is_skipped_there_only() ->
     assert "numpy cannot load in a subinterpreter" in skip["reason"]
     # a file from before subinterpreters were recorded: nothing is skipped for want of them
     assert runnable([c for c in cells if c.kernel == "compute"], {})[1] == []
+
+
+def test_without_the_omp_executor_the_omp_variant_gets_no_lone_serial_cell() -> None:
+    cells = build_plan(PRESETS["dask"], Selection(kernels=["compute"]), cores=2)
+    assert {c.variant for c in cells} == {"gil", "nogil", "py"}
+    with_omp = build_plan(PRESETS["quick"], Selection(kernels=["compute"]), cores=2)
+    assert ("omp", "serial") in {(c.variant, c.executor) for c in with_omp}
