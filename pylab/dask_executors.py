@@ -24,7 +24,6 @@ import select
 import shutil
 import tempfile
 import time
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -141,20 +140,12 @@ class DaskExecutor(Executor):
         raise NotImplementedError
 
     def _start(self) -> None:
-        import dask
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
-        processes, threads = self._layout()
         logging.getLogger("distributed.nanny").addHandler(self._deaths)
-        with dask.config.set(CONFIG), warnings.catch_warnings():
-            # No dashboard, but the scheduler's HTTP server still tries port 8787 first
-            # and warns when another cluster has it; it then takes a free one.
-            warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
-            self._cluster = LocalCluster(
-                n_workers=processes, threads_per_worker=threads, processes=True,
-                host="127.0.0.1", dashboard_address=None, worker_dashboard_address=None,
-                memory_limit=0, silence_logs=logging.CRITICAL,
-            )  # fmt: skip
+        self._cluster = dasking.local_cluster(
+            *self._layout(), CONFIG, memory_limit=0, silence_logs=logging.CRITICAL
+        )
         self._client = Client(self._cluster, set_as_default=False)
         self._addresses = sorted(self._client.scheduler_info()["workers"])
         self._barrier = FifoBarrier(self.workers)

@@ -10,6 +10,8 @@ layout where it is installed (or with `--dask`: the advice is arithmetic, pylab.
 from __future__ import annotations
 
 import importlib.util
+import warnings
+from collections.abc import Mapping
 from typing import Any
 
 EXTRA = "pylab-cext-lab[dask]"
@@ -39,3 +41,20 @@ def require() -> None:
     why = reason()
     if why is not None:
         raise UserError(why)
+
+
+def local_cluster(processes: int, threads: int, config: Mapping[str, Any], **more: Any) -> Any:
+    """A LocalCluster of `processes` worker processes (started by nannies) of `threads`
+    threads each, on 127.0.0.1, with no dashboard; `config` set while it starts (the
+    nannies hand it to their workers), `more` to LocalCluster."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set(dict(config)), warnings.catch_warnings():
+        # No dashboard, but the scheduler's HTTP server still tries port 8787 first and
+        # warns when another cluster has it; it then takes a free one.
+        warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+        return LocalCluster(
+            n_workers=processes, threads_per_worker=threads, processes=True,
+            host="127.0.0.1", dashboard_address=None, worker_dashboard_address=None, **more,
+        )  # fmt: skip

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from pylab import dasking
 from pylab.cells import label
 from pylab.errors import UserError
 from pylab.fmt import fmt_bytes
@@ -43,7 +44,6 @@ from pylab.fmt import fmt_bytes
 FORMAT = "pylab-gilcheck"
 # History of the JSON format: 1 (2026-12) the first.
 VERSION = 1
-EXTRA = "pylab-cext-lab[dask]"
 CALL_S = 0.02  # the kernels are sized so that one call lasts about this long
 AGREE = 0.15  # two medians closer than this agree
 # gilknocker 0.4 (by its defaults, which distributed keeps) knocks for a sample of 10
@@ -169,7 +169,7 @@ def require() -> None:
         import gilknocker  # noqa: F401
     except ImportError:
         raise UserError(
-            f"gilcheck needs gilknocker and dask.distributed: pip install '{EXTRA}'"
+            f"gilcheck needs gilknocker and dask.distributed: pip install '{dasking.EXTRA}'"
         ) from None
 
 
@@ -313,20 +313,14 @@ def in_worker(rows: list[dict[str, Any]], seconds: float, settings: dict[str, An
     """Add `worker_contention` to each row: the GIL contention a LocalCluster worker's own
     system monitor read (polling as `settings` says) while a task looped the row's call
     for `seconds`; the readings whose whole interval lies inside the loop."""
-    import dask.config
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
+    from pylab.dasking import local_cluster
     from pylab.stats import summarize
 
     every = settings["monitor_interval_s"]
     gil = {f"{GIL}.enabled": True, f"{GIL}.interval": f"{settings['polling_interval_us']}us"}
-    with (
-        dask.config.set(gil),
-        # dashboard_address=None would still serve HTTP on 8787: any free port instead
-        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                     dashboard_address=":0") as cluster,
-        Client(cluster) as client,
-    ):  # fmt: skip
+    with local_cluster(1, 1, gil) as cluster, Client(cluster) as client:
         for row in rows:
             t0, t1 = client.submit(_loop_in_worker, row["call"], row["size"], seconds,
                                    pure=False).result()  # fmt: skip

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pylab.cells import measured
+from pylab.cells import column, measured
 from pylab.fmt import fmt_seconds
 from pylab.stats import median
 from pylab.summary import speedup_text
@@ -98,8 +98,7 @@ def dispatch(results: dict[str, Any]) -> dict[tuple[str, int], float]:
     for cell in measured(results):
         if cell["executor"] == "serial" or cell.get("dispatch_s") is None:
             continue
-        where = cell["start_method"] if cell["executor"] == "processes" else cell["executor"]
-        seen.setdefault((where, cell["workers"]), []).append(cell["dispatch_s"])
+        seen.setdefault((column(cell), cell["workers"]), []).append(cell["dispatch_s"])
     return {key: median(values) for key, values in seen.items()}
 
 
