@@ -35,8 +35,10 @@ test: install
 timing: install
 	$(PY) -m pytest -m timing $(ARGS)
 
+# ruff, cython-lint, and import-linter's layer contract (pyproject.toml [tool.importlinter]).
 lint: install
 	$(VENV)/bin/ruff check pylab tests setup.py
+	$(VENV)/bin/lint-imports
 	PATH="$(abspath $(VENV))/bin:$$PATH" cython-lint ext  # it runs pycodestyle from PATH
 
 # Cython's annotated HTML in build/cython/ext/ (and ext/subinterpreters/: the twins that load in
@@ -50,4 +52,4 @@ wheel: install
 	$(PY) -m build --outdir dist
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info pylab/_ext/*.so
+	rm -rf $(VENV) build dist *.egg-info pylab/kernels/_ext/*.so

@@ -42,7 +42,7 @@ DIRECTIVES = {
 CFLAGS = ["-O0", "-g"] if DEBUG else ["-O3"]
 
 # A second build of the modules the subinterpreter workers import, as
-# pylab._ext.own_gil.<name> from ext/subinterpreters/<name>.pyx (which includes
+# pylab.kernels._ext.own_gil.<name> from ext/subinterpreters/<name>.pyx (which includes
 # ext/<name>.pyx; a file of its own because Cython caches a source's build options by
 # its path). For PEP 684 (the `interpreters` executor) Cython keeps module state per
 # interpreter only with CYTHON_USE_MODULE_STATE=1 (the directive alone does nothing, and
@@ -58,7 +58,7 @@ def _c_string(value: object) -> str:
     return '"' + str(value).replace("\\", "/").replace('"', "'") + '"'
 
 
-# Every kernel is told how it was built; pylab._ext._build reports it.
+# Every kernel is told how it was built; pylab.kernels._ext._build reports it.
 BUILD_MACROS = [
     ("PYLAB_CFLAGS", _c_string(" ".join(CFLAGS))),
     ("PYLAB_DIRECTIVES", _c_string(",".join(f"{k}={v}" for k, v in DIRECTIVES.items()))),
@@ -69,10 +69,10 @@ BUILD_MACROS = [
 
 
 def extensions(own_gil: bool = False) -> list[Extension]:
-    """One extension module pylab._ext.<name> per ext/<name>.pyx; with `own_gil`, the
-    twins pylab._ext.own_gil.<name>, one per ext/subinterpreters/<name>.pyx."""
+    """One extension module pylab.kernels._ext.<name> per ext/<name>.pyx; with `own_gil`, the
+    twins pylab.kernels._ext.own_gil.<name>, one per ext/subinterpreters/<name>.pyx."""
     folder = HERE / "ext" / ("subinterpreters" if own_gil else "")
-    package = "pylab._ext.own_gil" if own_gil else "pylab._ext"
+    package = "pylab.kernels._ext.own_gil" if own_gil else "pylab.kernels._ext"
     return [
         Extension(
             f"{package}.{pyx.stem}",
@@ -108,7 +108,7 @@ class BuildExt(build_ext):
     """Adds OpenMP to every kernel when the compiler can build with it (and not told otherwise).
 
     Kernels report what they got: `_OPENMP` is defined exactly when it is in
-    (pylab._ext._openmp.version(), shown by `python -m pylab info`).
+    (pylab.kernels._ext._openmp.version(), shown by `python -m pylab info`).
     """
 
     def build_extensions(self) -> None:

@@ -83,11 +83,11 @@ def two_pythons(tmp_path: Path) -> tuple[Path, str]:
 def subinterpreter_python(tmp_path_factory) -> Path:
     """An environment's python (3.13, GIL build) whose pylab has subinterpreters, built once
     per session (a minute or two); the test skips, saying why, where there is none."""
-    from pylab import envs, pythons
-    from pylab.errors import UserError
+    from pylab.base.errors import UserError
+    from pylab.pythons import discovery, envs
 
     try:
-        (python,) = pythons.resolve_all(["3.13"])
+        (python,) = discovery.resolve_all(["3.13"])
     except UserError as exc:
         pytest.skip(f"no CPython 3.13 here for subinterpreters: {exc}")
     if python.free_threaded:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pylab import bandwidth
-from pylab.cachedir import cache_dir
+from pylab.base.cachedir import cache_dir
+from pylab.probing import bandwidth
 
 TINY = 1 << 20  # 1 MiB: in cache, so fast; the test checks the plumbing, not the figure
 
@@ -84,7 +84,7 @@ def test_a_busy_machines_figure_is_not_kept(cache: Path, monkeypatch) -> None:
 
 
 def test_the_cache_folder_follows_xdg_cache_home(tmp_path: Path, monkeypatch) -> None:
-    from pylab.envs import default_root
+    from pylab.pythons.envs import default_root
 
     monkeypatch.delenv("PYLAB_ENVS", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))

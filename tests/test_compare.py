@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pylab.compare import agreement, claim_rows, format_table, table_rows
+from pylab.report.compare import agreement, claim_rows, format_table, table_rows
 
 
 def _run(rows: dict[str, str], claims: dict[str, str]) -> dict:

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from pylab import dasking, results
-from pylab.errors import UserError
+from pylab import results
+from pylab.base import extras
+from pylab.base.errors import UserError
 from pylab.executors import make_executor
-from pylab.measure import expected
-from pylab.plan import CellSpec, runnable
-from pylab.worker import Job
+from pylab.executors.worker import Job
+from pylab.measure.cell import expected
+from pylab.measure.plan import CellSpec, runnable
 
-needs_dask = pytest.mark.skipif(dasking.reason() is not None, reason=str(dasking.reason()))
+needs_dask = pytest.mark.skipif(extras.why_no_dask() is not None, reason=str(extras.why_no_dask()))
 TINY = ["--preset", "quick", "--only", "scaling", "--workers", "2", "--repeats", "2",
         "--min-time", "0.02", "--max-time", "0", "-q"]  # fmt: skip
 
@@ -28,7 +29,7 @@ def _wait(barrier) -> int:
 
 @needs_dask
 def test_a_fifo_barrier_starts_spawned_processes_together() -> None:
-    from pylab.dask_executors import FifoBarrier
+    from pylab.executors.barriers import FifoBarrier
 
     barrier = FifoBarrier(2)
     context = multiprocessing.get_context("spawn")
@@ -87,7 +88,7 @@ def test_a_run_reports_what_dask_costs_over_the_bare_pools(cli, tmp_path: Path) 
 
 
 def test_without_dask_its_executors_say_why(monkeypatch) -> None:
-    monkeypatch.setattr(dasking, "reason", lambda: "dask.distributed is not installed (x)")
+    monkeypatch.setattr(extras, "why_no_dask", lambda: "dask.distributed is not installed (x)")
     with pytest.raises(UserError, match="dask-threads executor is unavailable: dask"):
         make_executor("dask-threads", 2)
 

@@ -1,4 +1,5 @@
-"""The Dask worker layout rule (pylab.dasklayout) on synthetic probe data, and `probe --dask`."""
+"""The Dask worker layout rule (pylab.probing.dasklayout) on synthetic probe data, and
+`probe --dask`."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pylab.dasklayout import KEEP, advise, choose, layouts, name, predict
-from pylab.gilmodel import amdahl, gil_bound
-from pylab.probing import NO_GIL, memory_bound, recommend
+from pylab.base.gilmodel import amdahl, gil_bound
+from pylab.probing.calls import NO_GIL, memory_bound, recommend
+from pylab.probing.dasklayout import KEEP, advise, choose, layouts, name, predict
 
 
 def _data(share: float | None, low: float | None = None, high: float | None = None,
@@ -119,7 +120,7 @@ def test_the_cli_prints_the_layout_and_writes_it_to_json(cli, tmp_path: Path) ->
 def test_a_probe_under_another_python_passes_dask_on() -> None:
     from argparse import Namespace
 
-    from pylab.commands.probe import _child_args
+    from pylab.cli.probe import _child_args
 
     args = Namespace(statement="x", setup="pass", start_method="fork", repeats=1, workers=None)
     assert "--dask" in _child_args(Namespace(**vars(args), dask=True), Path("p.json"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pylab import envs, pythons
+from pylab.pythons import discovery, envs
 
 
 def _tree(root: Path) -> Path:
@@ -23,7 +23,7 @@ def _tree(root: Path) -> Path:
 
 def test_the_key_follows_the_source_and_the_interpreter(tmp_path: Path) -> None:
     root = _tree(tmp_path / "src")
-    here = pythons.inspect(sys.executable, "current")
+    here = discovery.inspect(sys.executable, "current")
     first = envs.key(here, root)
     assert envs.key(here, root) == first
     (root / "pylab" / "__pycache__").mkdir()
@@ -31,7 +31,7 @@ def test_the_key_follows_the_source_and_the_interpreter(tmp_path: Path) -> None:
     assert envs.key(here, root) == first
     (root / "ext" / "k.pyx").write_text("def f(): return 1\n")
     assert envs.key(here, root) != first
-    other = pythons.Python(sys.executable, "given", "3.99.0", True, True)
+    other = discovery.Python(sys.executable, "given", "3.99.0", True, True)
     assert envs.key(other, root) != envs.key(here, root)
 
 
@@ -69,7 +69,7 @@ def test_a_failed_build_names_the_interpreter_and_log_and_the_others_run(
 def test_an_environment_is_built_once_and_then_reused(cli, tmp_path: Path) -> None:
     """Another GIL build from pyenv (3.12 or 3.13): built, then reused."""
     this = "{}.{}.".format(*sys.version_info[:2])
-    found = [p for p in pythons.discover()
+    found = [p for p in discovery.discover()
              if p.usable and not p.free_threaded and not p.version.startswith(this)]  # fmt: skip
     if not found:
         pytest.skip("no other usable CPython on this machine (pyenv, uv or PATH)")

@@ -9,14 +9,14 @@ import time
 
 import pytest
 
-from pylab import placement
-from pylab.errors import UserError
+from pylab.base.errors import UserError
 from pylab.executors import SerialExecutor, make_executor
-from pylab.machine import gil_enabled
-from pylab.measure import expected, measure_cell
-from pylab.plan import CellSpec
-from pylab.settings import Settings
-from pylab.worker import Job
+from pylab.executors.worker import Job
+from pylab.host import affinity
+from pylab.host.machine import gil_enabled
+from pylab.measure.cell import expected, measure_cell
+from pylab.measure.plan import CellSpec
+from pylab.measure.settings import Settings
 
 JOB = Job("compute", "nogil", 100_003)
 METHODS = [
@@ -70,7 +70,7 @@ def test_measure_cell_records_samples_and_intervals() -> None:
 
 
 def test_a_wrong_result_fails_the_cell(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pylab.measure.expected", lambda *key: -1)
+    monkeypatch.setattr("pylab.measure.cell.expected", lambda *key: -1)
     spec = CellSpec("compute", "nogil", "threads", None, 2)
     cell = measure_cell(spec, 10_000, Settings(repeats=2, max_time_s=0))
     assert not cell["ok"]
@@ -89,7 +89,7 @@ def test_a_failing_calibration_fails_its_cells_and_the_run_goes_on(
         return 1_000
 
     # Each work is measured in a forked child, which inherits this patch.
-    monkeypatch.setattr("pylab.runner.isolation.calibrate", calibrate)
+    monkeypatch.setattr("pylab.runner.child.calibrate", calibrate)
     cells = [
         CellSpec("io", "nogil", "threads", None, 2),
         CellSpec("compute", "nogil", "threads", None, 2),
@@ -121,15 +121,15 @@ def test_a_serial_baseline_in_a_thread_of_its_own() -> None:
     assert SerialExecutor().run(JOB).parts[0].thread_id == threading.get_native_id()
 
 
-@pytest.mark.skipif(len(placement.allowed()) < 2, reason="needs two CPUs to choose from")
+@pytest.mark.skipif(len(affinity.allowed()) < 2, reason="needs two CPUs to choose from")
 @pytest.mark.parametrize("kind", ["serial", "threads", "processes"])
 def test_a_run_given_a_cpu_runs_there(kind: str) -> None:
-    before = placement.allowed()
-    cpu = placement.cpu_for(1, before)
+    before = affinity.allowed()
+    cpu = affinity.cpu_for(1, before)
     with make_executor(kind, 1, "fork" if kind == "processes" else None) as executor:
         executor.run(JOB, cpu)
         if kind == "serial":  # the calling thread, given back all its CPUs after
-            assert placement.allowed() == before != cpu
+            assert affinity.allowed() == before != cpu
         else:  # the worker stays there until its next run
             where = executor._map(_affinity, [()])[0]
             assert where == cpu
@@ -146,7 +146,7 @@ def test_a_cell_beside_a_busy_machine_records_it_and_sets_its_pairs_aside() -> N
     import subprocess
 
     spin = "import time; end = time.time() + 30\nwhile time.time() < end: pass"
-    count = len(placement.allowed()) or 1
+    count = len(affinity.allowed()) or 1
     started = subprocess.run(["sh", "-c", f"for i in $(seq {count}); do "
                               f"{sys.executable} -c '{spin}' >/dev/null 2>&1 & echo $!; done"],
                              capture_output=True, text=True, check=True)  # fmt: skip
@@ -169,9 +169,9 @@ def test_a_cell_beside_a_busy_machine_records_it_and_sets_its_pairs_aside() -> N
 def test_w1_cells_of_a_quiet_run_read_one(kind: str, method: str | None) -> None:
     """One worker measures the executor's overhead only: a W=1 cell's interval must hold
     1.0, give or take that overhead. It read 1.6x when the serial run and the worker sat
-    on CPUs of different speed (pylab.placement) and 1.04x when pure Python ran in the
+    on CPUs of different speed (pylab.host.affinity) and 1.04x when pure Python ran in the
     main thread against a worker thread (SerialExecutor)."""
-    from pylab.measure import calibrate
+    from pylab.measure.cell import calibrate
 
     settings = Settings(min_time_s=0.05, max_time_s=4.0)
     size = calibrate("compute", "py", (), settings.min_time_s)

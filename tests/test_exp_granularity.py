@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from pylab.base.stats import summarize
 from pylab.experiments import granularity as exp
 from pylab.experiments.base import LEVELS, VERDICTS
-from pylab.stats import summarize
 
 
 def _point(chunk: int, speedups: dict[str, float]) -> dict:

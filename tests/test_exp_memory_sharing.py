@@ -112,7 +112,7 @@ def test_memory_takes_no_growth_as_zero() -> None:
 
 
 def test_fmt_bytes() -> None:
-    from pylab.fmt import fmt_bytes
+    from pylab.base.fmt import fmt_bytes
 
     assert fmt_bytes(850) == "850 B"
     assert fmt_bytes(120 * KIB) == "120 KiB"

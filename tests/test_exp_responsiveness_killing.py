@@ -8,10 +8,10 @@ import signal
 
 import pytest
 
+from pylab.base.stats import percentile
 from pylab.experiments import killing, responsiveness
 from pylab.experiments.base import LEVELS, VERDICTS
 from pylab.experiments.claims import PUBLISHED
-from pylab.stats import percentile
 
 MS = 1e-3
 

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from pylab import subinterpreters
+from pylab.base import extras
+from pylab.base.fmt import fmt_bytes, fmt_place, fmt_seconds
 from pylab.experiments import memory, startup
-from pylab.fmt import fmt_bytes, fmt_place, fmt_seconds
 from pylab.report.plots import memory as memory_plot
 from pylab.report.plots import startup as startup_plot
 from pylab.runner.isolation import run_experiment
 
-HAS_THEM = subinterpreters.reason() is None
+HAS_THEM = extras.why_no_subinterpreters() is None
 FIXTURE = Path(__file__).resolve().parent / "data" / "full_small.json"
 MIB = 1 << 20
 
@@ -168,7 +168,7 @@ def _measured_in_a_child(name: str) -> dict[str, Any]:
 @pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
 def test_without_subinterpreters_startup_records_why_and_measures_the_rest() -> None:
     data = _measured_in_a_child("startup")
-    why = subinterpreters.reason()
+    why = extras.why_no_subinterpreters()
     assert data["subinterpreters"] == {"available": False, "pool": None, "reason": why}
     assert "interpreter" not in data["start_join"] and "interpreter" not in data["repeats"]
     assert set(data["start_join"]) == {"thread", *data["start_methods"]}
@@ -179,7 +179,7 @@ def test_without_subinterpreters_startup_records_why_and_measures_the_rest() -> 
 @pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
 def test_without_subinterpreters_memory_records_why_and_measures_the_rest() -> None:
     data = _measured_in_a_child("memory")
-    why = subinterpreters.reason()
+    why = extras.why_no_subinterpreters()
     assert data["interpreter_pool"] == {"available": False, "reason": why}
     assert data["process_pools"] and data["thread_pool"]["samples"]
     for verdict in memory.judge(data):

@@ -18,14 +18,14 @@ from typing import Any
 
 import pytest
 
-from pylab import subinterpreters
+from pylab.base import extras
 from pylab.experiments import ipc, responsiveness, sharing
 from pylab.report.plots import ipc as ipc_plot
 from pylab.report.plots import responsiveness as responsiveness_plot
 from pylab.report.plots import sharing as sharing_plot
 from pylab.runner.isolation import run_experiment
 
-HAS_THEM = subinterpreters.reason() is None
+HAS_THEM = extras.why_no_subinterpreters() is None
 EXPERIMENTS = {"ipc": ipc, "sharing": sharing, "responsiveness": responsiveness}
 PLOTS = {"ipc": ipc_plot, "sharing": sharing_plot, "responsiveness": responsiveness_plot}
 DATA = Path(__file__).resolve().parent / "data"
@@ -165,7 +165,7 @@ def without() -> dict[str, dict[str, Any]]:
 def test_without_subinterpreters_each_experiment_records_why_and_its_reason_says_so(
     without: dict[str, dict[str, Any]],
 ) -> None:
-    why = subinterpreters.reason()
+    why = extras.why_no_subinterpreters()
     for name, record in without.items():
         data = record["data"]
         assert data["subinterpreters"] == {"available": False, "reason": why}, name

@@ -11,7 +11,7 @@ import pytest
 from conftest import DATA, two_pythons
 
 from pylab import results
-from pylab.export import named_cells, select, suite
+from pylab.results.export import named_cells, select, suite
 
 pyperf = pytest.importorskip("pyperf")
 
@@ -96,7 +96,7 @@ def test_bad_input_is_one_line_and_exit_2(cli, tmp_path: Path, args: list, messa
 
 def test_without_pyperf_it_says_how_to_install_it(tmp_path: Path) -> None:
     # a None in sys.modules makes `import pyperf` fail as if it were not installed
-    code = ("import sys; sys.modules['pyperf'] = None; from pylab.cli import main; "
+    code = ("import sys; sys.modules['pyperf'] = None; from pylab.cli.main import main; "
             f"sys.exit(main(['export', '--pyperf', 'o.json', {str(DATA)!r}]))")  # fmt: skip
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=tmp_path, timeout=60)  # fmt: skip

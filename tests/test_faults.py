@@ -18,9 +18,9 @@ import pytest
 
 import pylab
 from pylab import results
-from pylab.machine import machine_info, usable_cores
-from pylab.plan import Selection, build_plan, runnable
-from pylab.presets import get_preset
+from pylab.host.machine import machine_info, usable_cores
+from pylab.measure.plan import Selection, build_plan, runnable
+from pylab.measure.presets import get_preset
 
 QUICK = ["--only", "scaling", "--repeats", "2", "--min-time", "0.02", "--max-time", "0", "-q"]
 
@@ -175,8 +175,9 @@ def test_a_parent_killed_outright_takes_its_measuring_child_along(start, tmp_pat
 
 def _edited(tmp_path: Path, edit) -> Path:
     """A real interrupted results file, edited."""
-    from pylab.interpreters import current
-    from pylab.machine import build_info, machine_info
+    from pylab.host.machine import machine_info
+    from pylab.kernels.build import build_info
+    from pylab.pythons.targets import current
     from pylab.runner.start import python_records
 
     path = tmp_path / "run.json"

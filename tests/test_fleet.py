@@ -17,16 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from pylab import dasking
 from pylab import results as results_io
+from pylab.base import extras
 
-if dasking.reason():
-    pytest.skip(dasking.reason(), allow_module_level=True)
+if extras.why_no_dask():
+    pytest.skip(extras.why_no_dask(), allow_module_level=True)
 
 import psutil  # noqa: E402
 
-from pylab.errors import UserError  # noqa: E402
-from pylab.fleet import discover  # noqa: E402
+from pylab.base.errors import UserError  # noqa: E402
+from pylab.runner.fleet import discover  # noqa: E402
 
 TINY_LAB = (
     "--preset", "quick", "--kernels", "compute", "--variants", "nogil",
@@ -157,12 +157,12 @@ def test_a_worker_of_another_pylab_version_is_skipped(fleet_run) -> None:
 
 
 def lab_processes(proc: subprocess.Popen) -> list[psutil.Process]:
-    """The labs a worker process runs (pylab.fleet.remote children)."""
+    """The labs a worker process runs (pylab.runner.fleet.remote children)."""
     try:
         children = psutil.Process(proc.pid).children(recursive=True)
     except psutil.NoSuchProcess:
         return []
-    return [c for c in children if "pylab.fleet.remote" in " ".join(_cmdline(c))]
+    return [c for c in children if "pylab.runner.fleet.remote" in " ".join(_cmdline(c))]
 
 
 def _cmdline(proc: psutil.Process) -> list[str]:
@@ -271,7 +271,7 @@ def test_options_that_cannot_go_with_scheduler(cli, more: list[str], expected: s
 
 
 def test_without_distributed_run_scheduler_says_so(tmp_path) -> None:
-    hide = ("import sys; sys.modules['distributed'] = None; from pylab.cli import main; "
+    hide = ("import sys; sys.modules['distributed'] = None; from pylab.cli.main import main; "
             "raise SystemExit(main())")  # fmt: skip
     done = subprocess.run([sys.executable, "-c", hide, "run", "--scheduler", "127.0.0.1:9"],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)  # fmt: skip
@@ -292,8 +292,8 @@ def test_another_distributed_release_on_the_scheduler_is_refused() -> None:
 
 
 def test_lab_args_give_each_machine_the_same_run(tmp_path) -> None:
-    from pylab.cli import build_parser
-    from pylab.commands.run import lab_args
+    from pylab.cli.main import build_parser
+    from pylab.cli.run import lab_args
 
     given = ["run", *TINY_LAB, "--param", "gil_share=0.3", "--timeout", "5", "--out", "x"]
     opts = build_parser().parse_args(given)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from pylab import kernels
-from pylab.heartbeat import Heartbeat
+from pylab.measure.heartbeat import Heartbeat
 
 # (kernel, variant, size, params), each call about 0.3 s. After a GIL-holding call
 # returns, the waiting heartbeat gets one switch interval (5 ms) before the count

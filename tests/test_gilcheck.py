@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from pylab import gilcheck
-from pylab.machine import gil_enabled
+from pylab.host.machine import gil_enabled
+from pylab.probing import gilcheck
 
 MISSING = [name for name in ("gilknocker", "distributed") if importlib.util.find_spec(name) is None]
 # what measures (and what reaches the measuring: --calls is read after the check for them)
@@ -113,7 +113,7 @@ def test_bad_input_is_one_line_and_exit_2(cli, args: list, message: str) -> None
 
 def test_without_gilknocker_it_says_how_to_install_it(tmp_path: Path) -> None:
     # a None in sys.modules makes `import gilknocker` fail as if it were not installed
-    code = ("import sys; sys.modules['gilknocker'] = None; from pylab.cli import main; "
+    code = ("import sys; sys.modules['gilknocker'] = None; from pylab.cli.main import main; "
             "sys.exit(main(['gilcheck', '--seconds', '0.05']))")  # fmt: skip
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=tmp_path, timeout=60)  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pylab import kernels
-from pylab.errors import UserError
+from pylab.base.errors import UserError
 from pylab.kernels.hashing import hash_sum_numpy, hash_sum_py
 
 # Small sizes, including the empty and one-element edge cases; stream sizes are bytes.
@@ -54,7 +54,7 @@ def test_amdahl_rejects_a_share_outside_0_1() -> None:
 
 
 def test_hash_sum_agrees_across_implementations_at_large_offsets() -> None:
-    from pylab._ext import compute
+    from pylab.kernels._ext import compute
 
     lo = 2**63 - 500
     assert hash_sum_py(lo, lo + 1_000) == hash_sum_numpy(lo, lo + 1_000)

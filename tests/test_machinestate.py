@@ -12,8 +12,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from pylab import machinestate
-from pylab.machinestate import NOT_EXPOSED, check, cpu_list, parse_cpu_list, warnings
+from pylab.host import state
+from pylab.host.state import NOT_EXPOSED, check, cpu_list, parse_cpu_list, warnings
 
 # A loop that ends by itself after 30 s, should the test's own clean-up never run.
 BUSY_LOOP = "import time\nend = time.monotonic() + 30\nwhile time.monotonic() < end: pass"
@@ -59,7 +59,7 @@ def test_missing_files_are_not_exposed_not_errors(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("boost", "turbo"), [("1", "on"), ("0", "off")])
 def test_turbo_from_cpufreq_boost(tmp_path: Path, boost: str, turbo: str) -> None:
     _write(tmp_path, "sys/devices/system/cpu/cpufreq/boost", boost)
-    assert machinestate.turbo(tmp_path) == turbo
+    assert state.turbo(tmp_path) == turbo
 
 
 def test_cpu_lists_round_trip() -> None:
@@ -112,7 +112,7 @@ def test_another_busy_process_is_named() -> None:
     busy = _spinning()
     try:
         done = subprocess.run(
-            [sys.executable, "-c", "import json; from pylab.machinestate import check; "
+            [sys.executable, "-c", "import json; from pylab.host.state import check; "
              "print(json.dumps(check(sample_s=0.4)))"],
             capture_output=True, text=True, timeout=60, check=True,
         )  # fmt: skip

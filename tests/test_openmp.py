@@ -11,13 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from pylab import kernels, summary, verdicts
+from pylab import kernels
 from pylab.executors import make_executor
+from pylab.executors.worker import Job
 from pylab.kernels.base import OMP, openmp_built
-from pylab.measure import expected
-from pylab.plan import Selection, build_plan
-from pylab.presets import get_preset
-from pylab.worker import Job
+from pylab.measure.cell import expected
+from pylab.measure.plan import Selection, build_plan
+from pylab.measure.presets import get_preset
+from pylab.report import summary
+from pylab.results import verdicts
 
 REPO = Path(__file__).resolve().parents[1]
 needs_openmp = pytest.mark.skipif(not openmp_built(), reason="kernels built without OpenMP")
@@ -32,7 +34,7 @@ CASES = [
 
 @pytest.fixture
 def omp_threads():
-    from pylab._ext import _openmp
+    from pylab.kernels._ext import _openmp
 
     yield _openmp.set_threads
     _openmp.set_threads(1)
@@ -50,7 +52,7 @@ def test_omp_returns_the_reference(omp_threads, threads: int, name, size, params
 
 @needs_openmp
 def test_the_omp_executor_sets_w_threads_only_for_its_own_run() -> None:
-    from pylab._ext import _openmp
+    from pylab.kernels._ext import _openmp
 
     job = Job("compute", OMP, 200_003)
     _openmp.set_threads(1)

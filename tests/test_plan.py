@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pylab.errors import UserError
-from pylab.plan import Selection, build_plan, runnable
-from pylab.presets import PRESETS, get_preset, resolve_workers
+from pylab.base.errors import UserError
+from pylab.measure.plan import Selection, build_plan, runnable
+from pylab.measure.presets import PRESETS, get_preset, resolve_workers
 
 
 def test_quick_preset_cells() -> None:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from pylab._ext import compute
-from pylab.gilmodel import amdahl, bounded, gil_bound, predicted
+from pylab.base.gilmodel import amdahl, bounded, gil_bound, predicted
+from pylab.host.pools import pools_pinned
+from pylab.kernels._ext import compute
 from pylab.kernels.hashing import hash_sum_py
-from pylab.pinning import pools_pinned
-from pylab.probing import beyond_ideal, memory_bound, probe_target, recommend
+from pylab.probing.calls import beyond_ideal, memory_bound, probe_target, recommend
 
 
 def _probe(fn, *args, expect: Callable[[dict], bool]) -> dict:
@@ -181,17 +181,17 @@ def test_memory_bound_needs_busy_threads_a_low_share_and_a_clear_shortfall() -> 
 
 
 def test_the_probe_fetches_the_bandwidth_only_for_a_memory_bound_call(monkeypatch) -> None:
-    from pylab import bandwidth, probing
+    from pylab.probing import bandwidth, calls
 
     asked = []
     monkeypatch.setattr(bandwidth, "machine_bandwidth", lambda w: asked.append(w) or BANDWIDTH)
     data = _probed((1.28, 1.22, 1.37), (1.30, 1.26, 1.34))
     del data["bandwidth"]
-    probing._with_bandwidth(data)
+    calls._with_bandwidth(data)
     assert asked == [2] and data["bandwidth"] == BANDWIDTH
     quiet = _probed((1.9, 1.8, 1.95), (1.9, 1.8, 1.95))
     del quiet["bandwidth"]
-    probing._with_bandwidth(quiet)
+    calls._with_bandwidth(quiet)
     assert asked == [2] and "bandwidth" not in quiet
 
 
@@ -215,7 +215,7 @@ def test_the_background_load_beside_a_region_is_counted_in_cores() -> None:
     import subprocess
     import sys
 
-    from pylab.interference import Background
+    from pylab.host.load import Background
 
     spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     sleeper = subprocess.Popen(["sleep", "5"])
@@ -392,8 +392,8 @@ def test_the_python_api_takes_the_call_and_its_arguments() -> None:
 
 
 def test_without_a_gil_the_share_is_said_not_printed_as_zero() -> None:
-    from pylab.commands.probe import format_probe
-    from pylab.probing import NO_GIL
+    from pylab.cli.probe import format_probe
+    from pylab.probing.calls import NO_GIL
 
     data = _data(1.9, 1.9, share=0.0) | {"gil_share": None}
     recommendation, reason = recommend(data)
@@ -406,7 +406,7 @@ def test_without_a_gil_the_share_is_said_not_printed_as_zero() -> None:
 
 
 def test_the_output_shows_the_threads_cpu_and_the_bandwidth() -> None:
-    from pylab.commands.probe import format_probe
+    from pylab.cli.probe import format_probe
 
     data = _probed((1.28, 1.22, 1.37), (1.30, 1.26, 1.34))
     data |= dict(zip(("recommendation", "reason"), recommend(data), strict=True))

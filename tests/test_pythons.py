@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pylab import pythons
-from pylab.errors import UserError
+from pylab.base.errors import UserError
+from pylab.pythons import discovery
 
 
 def _fake(tmp_path: Path, name: str, answer: dict | None, code: int = 0) -> Path:
@@ -28,7 +28,7 @@ def _answer(version: str = "3.12.4", **changes) -> dict:
 
 
 def test_this_interpreter_is_found_first_and_usable() -> None:
-    found = pythons.discover()
+    found = discovery.discover()
     assert found[0].source == "current" and found[0].usable
     assert found[0].version == ".".join(map(str, sys.version_info[:3]))
     assert len({os.path.realpath(p.path) for p in found}) == len(found)
@@ -45,34 +45,34 @@ def test_this_interpreter_is_found_first_and_usable() -> None:
 )
 def test_an_unusable_interpreter_says_why(tmp_path: Path, answer, why: str) -> None:
     path = _fake(tmp_path, "python3", answer)
-    found = pythons.inspect(str(path), "given")
+    found = discovery.inspect(str(path), "given")
     assert not found.usable and found.why_not.startswith(why)
     with pytest.raises(UserError, match="python3: " + why.split(" (")[0]):
-        pythons.resolve(str(path))
+        discovery.resolve(str(path))
 
 
 def test_a_version_picks_the_newest_usable_build_of_that_kind(tmp_path: Path) -> None:
     found = [
-        pythons.Python("/a", "pyenv", "3.13.0", False, True),
-        pythons.Python("/b", "pyenv", "3.13.5", False, True),
-        pythons.Python("/c", "pyenv", "3.13.5", True, True),
-        pythons.Python("/d", "pyenv", "3.9.18", False, False, "too old"),
+        discovery.Python("/a", "pyenv", "3.13.0", False, True),
+        discovery.Python("/b", "pyenv", "3.13.5", False, True),
+        discovery.Python("/c", "pyenv", "3.13.5", True, True),
+        discovery.Python("/d", "pyenv", "3.9.18", False, False, "too old"),
     ]
-    assert pythons.resolve("3.13", found).path == "/b"
-    assert pythons.resolve("3.13t", found).path == "/c"
-    assert pythons.resolve("3.13.0", found).path == "/a"
+    assert discovery.resolve("3.13", found).path == "/b"
+    assert discovery.resolve("3.13t", found).path == "/c"
+    assert discovery.resolve("3.13.0", found).path == "/a"
     with pytest.raises(UserError, match="no Python 3.12t found"):
-        pythons.resolve("3.12t", found)
+        discovery.resolve("3.12t", found)
     with pytest.raises(UserError, match="3.9 at /d: too old"):
-        pythons.resolve("3.9", found)
+        discovery.resolve("3.9", found)
 
 
 def test_paths_commands_and_nonsense(tmp_path: Path) -> None:
-    assert pythons.resolve(sys.executable).usable
+    assert discovery.resolve(sys.executable).usable
     with pytest.raises(UserError, match="neither a file, a command on PATH nor a version"):
-        pythons.resolve("no-such-python-anywhere")
+        discovery.resolve("no-such-python-anywhere")
     with pytest.raises(UserError, match="not a Python interpreter"):
-        pythons.resolve(str(_fake(tmp_path, "true", None, code=1)))
+        discovery.resolve(str(_fake(tmp_path, "true", None, code=1)))
 
 
 def test_pythons_command_lists_this_one(cli) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pylab.quality import quality, quality_line
+from pylab.report.quality import quality, quality_line
 
 
 def _cell(width: float, precise: bool, taken: int | None = 8, disturbed: int = 2) -> dict:

@@ -132,7 +132,7 @@ def test_compare_bad_files_is_one_line_and_exit_2(cli, tmp_path: Path, second, m
 
 
 def test_a_run_over_two_interpreters_reports_them_side_by_side(tmp_path: Path) -> None:
-    from pylab import summary
+    from pylab.report import summary
 
     path, pid = two_pythons(tmp_path)
     data = results.load(path)

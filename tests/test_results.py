@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pylab import results
-from pylab.errors import UserError
+from pylab.base.errors import UserError
 
 
 def _sample() -> dict:
@@ -107,7 +107,7 @@ def test_default_path_never_overwrites_a_run(tmp_path: Path) -> None:
     "path", sorted((Path(__file__).parents[1] / "results/reference").glob("*.json"))
 )
 def test_committed_reference_runs_still_load_and_summarize(path: Path) -> None:
-    from pylab import summary
+    from pylab.report import summary
 
     data = results.load(path)
     assert data["status"] == "complete" and data["cells"]
@@ -118,7 +118,7 @@ REFERENCE = Path(__file__).parents[1] / "results/reference"
 
 
 def test_a_version_1_file_is_upgraded_in_memory_and_left_as_it_was() -> None:
-    from pylab.gilmodel import predicted
+    from pylab.base.gilmodel import predicted
 
     path = REFERENCE / "20261202T052939Z-vm.json"
     before = path.read_bytes()

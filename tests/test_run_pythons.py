@@ -13,16 +13,17 @@ import pytest
 from conftest import REPO
 from test_envs import _fake_python
 
-from pylab import pythons, results
+from pylab import results
+from pylab.pythons import discovery
 
 TINY = ["--preset", "quick", "--kernels", "compute", "--executors", "serial,threads",
         "--workers", "2", "--only", "scaling", "--repeats", "2", "--min-time", "0.02",
         "--max-time", "0", "-q"]  # fmt: skip
 
 
-def _found(free_threaded: bool) -> list[pythons.Python]:
+def _found(free_threaded: bool) -> list[discovery.Python]:
     this = "{}.{}.".format(*sys.version_info[:2])
-    return [p for p in pythons.discover() if p.usable and p.free_threaded == free_threaded
+    return [p for p in discovery.discover() if p.usable and p.free_threaded == free_threaded
             and not (not free_threaded and p.version.startswith(this))]  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""How many pairs a cell takes and which it trusts (pylab.sampling), on synthetic runs."""
+"""How many pairs a cell takes and which it trusts (pylab.measure.sampling), on synthetic runs."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from pylab.interference import Reading
-from pylab.sampling import MAX_PAIRS, Policy, Timed, disturbance, precise, take
+from pylab.host.load import Reading
+from pylab.measure.sampling import MAX_PAIRS, Policy, Timed, disturbance, precise, take
 
 QUIET = Reading(0.2, 0.0, 0.0)
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from pylab.stats import median_interval
+from pylab.base.stats import median_interval
 
 
 def test_six_samples_give_min_max_at_97_percent() -> None:

@@ -16,26 +16,28 @@ from typing import Any
 
 import pytest
 
-from pylab import envs, results, subinterpreters
-from pylab.errors import UserError
-from pylab.executors import make_executor
+from pylab import results
+from pylab.base import extras
+from pylab.base.errors import UserError
+from pylab.executors import barriers, make_executor
+from pylab.pythons import envs
 
-HAS_THEM = subinterpreters.reason() is None
+HAS_THEM = extras.why_no_subinterpreters() is None
 TINY = ["--preset", "quick", "--only", "scaling", "--workers", "2", "--repeats", "2",
         "--min-time", "0.02", "--max-time", "0", "-q", "--no-report"]  # fmt: skip
 
 
 @pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
 def test_without_subinterpreters_the_executor_says_why_and_where_they_are() -> None:
-    why = subinterpreters.reason()
+    why = extras.why_no_subinterpreters()
     assert "--python 3.13" in why or "backport" in why
-    assert subinterpreters.describe() == {"available": False, "pool": None, "reason": why}
+    assert extras.subinterpreters_info() == {"available": False, "pool": None, "reason": why}
     with pytest.raises(UserError, match="interpreters executor is unavailable"):
         make_executor("interpreters", 2)
 
 
 def test_the_pipe_barrier_starts_every_worker_together_and_survives_a_failure() -> None:
-    barrier = subinterpreters.PipeBarrier(3)
+    barrier = barriers.PipeBarrier(3)
     passed = []
 
     def worker(fail: bool) -> None:
@@ -85,10 +87,10 @@ def test_a_mixed_run_skips_the_subinterpreter_cells_with_the_reason(cli, tmp_pat
 
 PROBE = """
 import json
-from pylab import subinterpreters
+from pylab.executors import subinterpreters
 from pylab.executors import make_executor
-from pylab.measure import expected
-from pylab.worker import Job
+from pylab.measure.cell import expected
+from pylab.executors.worker import Job
 out = {}
 with make_executor("interpreters", 2) as pool:
     seen = pool.identify()
@@ -109,15 +111,15 @@ with make_executor("interpreters", 2) as pool:
         out["stream"] = type(exc).__name__
 interpreters = subinterpreters.create()
 try:  # the main interpreter's build is refused; the kernels pick the own-GIL twin
-    interpreters.exec("import pylab._ext.objects")
+    interpreters.exec("import pylab.kernels._ext.objects")
     out["main_build_in_sub"] = "loaded"
 except Exception as exc:
     out["main_build_in_sub"] = str(exc)
 interpreters.exec("from pylab.kernels.base import ext\\n"
-                  "assert ext('objects').__name__ == 'pylab._ext.own_gil.objects'")
+                  "assert ext('objects').__name__ == 'pylab.kernels._ext.own_gil.objects'")
 interpreters.close()
-import pylab._ext.objects
-out["main_build_here"] = pylab._ext.objects.__name__
+import pylab.kernels._ext.objects
+out["main_build_here"] = pylab.kernels._ext.objects.__name__
 print(json.dumps(out))
 """
 
@@ -147,7 +149,7 @@ def test_subinterpreters_run_the_kernels_and_return_their_results_checked(
     assert out["compute/gil"][1]  # an int above 2**63 came back (the backport pool hangs on it)
     assert out["stream"] == "ImportError"  # numpy refuses to load in a subinterpreter
     assert "does not support loading in subinterpreters" in out["main_build_in_sub"]
-    assert out["main_build_here"] == "pylab._ext.objects"
+    assert out["main_build_here"] == "pylab.kernels._ext.objects"
 
 
 def test_a_run_on_3_13_measures_subinterpreter_cells_and_skips_stream(
@@ -190,7 +192,7 @@ def test_a_crash_in_a_subinterpreter_fails_its_cell_and_the_run_goes_on(
 
 def test_list_and_info_say_whether_subinterpreters_run_here(cli) -> None:
     listed = cli("list").stdout
-    why = subinterpreters.reason()
+    why = extras.why_no_subinterpreters()
     assert ("available here" if why is None else f"not here: {why}") in listed
     assert "cannot run in a subinterpreter: stream" in listed
     info = json.loads(cli("info", "--json").stdout)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from pylab import rules, summary, verdicts
+from pylab.base import rules
+from pylab.report import summary
+from pylab.results import verdicts
 
 
 def _judged(results: dict) -> dict:

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from pylab.timing import interleaved, paired_ratios, run_threads, threaded
+from pylab.measure.timing import interleaved, paired_ratios, run_threads, threaded
 
 
 def test_threads_start_together_and_return_in_order() -> None:

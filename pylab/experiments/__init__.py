@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
-from pylab.errors import unknown_name
+from pylab.base.errors import unknown_name
 from pylab.experiments.claims import CLAIMS, PUBLISHED
 from pylab.results import claim_record
 

@@ -106,7 +106,7 @@ def _only(pair: dict[str, Any], side: str) -> list[str]:
     return pair["members"][side] + [f"{p}=" for p in pair["init_params"][side]]
 
 
-def _describe(pair: dict[str, Any]) -> str:
+def _pair_text(pair: dict[str, Any]) -> str:
     thread_name, process_name = pair["label"].split("/")
     text = f"{pair['label']} share {pair['shared']} of {pair['union']} names ({pair['parity']:.0%})"
     sides = ((process_name, "only_process"), (thread_name, "only_thread"))
@@ -124,7 +124,7 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         verdict = "fails"
     else:
         verdict = "partly"
-    reason = "; ".join(_describe(pair) for pair in pairs.values())
+    reason = "; ".join(_pair_text(pair) for pair in pairs.values())
     left_out = sorted({n for names in data["excluded_deprecated"].values() for n in names})
     if left_out:
         reason += f" (deprecated {', '.join(left_out)} left out)"

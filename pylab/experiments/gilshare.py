@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from pylab import kernels
-from pylab.cells import by_key, label
+from pylab.base.stats import summarize
 from pylab.experiments.base import Level, Verdict
-from pylab.heartbeat import SHARE_S, TICK_S, Heartbeat
-from pylab.stats import summarize
+from pylab.measure.heartbeat import SHARE_S, TICK_S, Heartbeat
+from pylab.results.cells import by_key, label
 
 NAME = "gilshare"
 CLAIMS: tuple[str, ...] = ()
@@ -26,7 +26,7 @@ CALL_S = 0.05  # each call of a kernel lasts about this long
 def _share(
     beat: Heartbeat, kernel: str, variant: str, params: dict[str, Any], level: Level
 ) -> dict[str, Any]:
-    from pylab.measure import calibrate
+    from pylab.measure.cell import calibrate
 
     family = kernels.get(kernel)
     size = calibrate(kernel, variant, tuple(sorted(params.items())), CALL_S * max(level.scale, 0.2))

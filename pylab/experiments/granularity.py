@@ -10,7 +10,7 @@ pieces of work cannot scale beyond a few threads. Two measurements:
    barrier) over one thread doing the whole range. Each repeat times the serial
    and the parallel runs back to back, alternating which goes first, and the
    speed-up is the median of the per-repeat ratios with its interval, as in
-   pylab.measure. Every sum is checked against compute.hash_sum_nogil. Small
+   pylab.measure.cell. Every sum is checked against compute.hash_sum_nogil. Small
    chunks are slow (each release costs tens of ns alone, more contended), so a
    sizing run per chunk (the warm-up, discarded) sizes the work to keep each run
    under a time cap; the work used is recorded per chunk. The most work, and the
@@ -20,7 +20,7 @@ pieces of work cannot scale beyond a few threads. Two measurements:
 2. The round trip. granularity.release_roundtrips(n) in one thread (uncontended)
    and in each of W threads at once (contended), in ns per release/re-acquire.
 
-Rule (on W = 2, the speed-up medians, judged by the lab's rule, pylab.rules,
+Rule (on W = 2, the speed-up medians, judged by the lab's rule, pylab.base.rules,
 against the ideal min(2, cores)): holds when the smallest chunk is flat (no real
 parallelism left) while the best chunk scales (normally the largest; the best, so
 that one disturbed reading at the largest, 1.30x in one of five quick runs on the
@@ -39,14 +39,14 @@ from collections.abc import Callable
 from functools import lru_cache, partial
 from typing import Any
 
-from pylab.errors import WrongResult
+from pylab.base.errors import WrongResult
+from pylab.base.fmt import fmt_seconds, fmt_speedup
+from pylab.base.rules import bounds as rule_bounds
+from pylab.base.rules import ideal, partly_at, scales_at
+from pylab.base.stats import median, summarize
 from pylab.experiments.base import Level, Verdict
-from pylab.fmt import fmt_seconds, fmt_speedup
-from pylab.machine import usable_cores
-from pylab.rules import bounds as rule_bounds
-from pylab.rules import ideal, partly_at, scales_at
-from pylab.stats import median, summarize
-from pylab.timing import interleaved, run_threads, seconds_per_unit, units_for
+from pylab.host.machine import usable_cores
+from pylab.measure.timing import interleaved, run_threads, seconds_per_unit, units_for
 
 NAME = "granularity"
 CLAIMS = ("C21",)
@@ -87,14 +87,14 @@ def _chunked_run(work: int, threads: int, chunk: int, want: int) -> float:
 
 
 def _chunked_kernel() -> Callable[[int, int, int], int]:
-    from pylab._ext.granularity import hash_sum_chunked
+    from pylab.kernels._ext.granularity import hash_sum_chunked
 
     return hash_sum_chunked
 
 
 @lru_cache(maxsize=32)
 def _reference(work: int) -> int:
-    from pylab._ext.compute import hash_sum_nogil
+    from pylab.kernels._ext.compute import hash_sum_nogil
 
     return hash_sum_nogil(0, work)
 
@@ -143,7 +143,7 @@ def _sweep_point(
 
 def _roundtrips(n: int, widths: list[int], repeats: int) -> dict[str, Any]:
     """ns per release/re-acquire, alone (key "1") and in each of W threads at once."""
-    from pylab._ext.granularity import release_roundtrips
+    from pylab.kernels._ext.granularity import release_roundtrips
 
     samples: dict[int, list[float]] = {w: [] for w in (1, *widths)}
     for i in range(repeats):

@@ -51,13 +51,14 @@ from contextlib import ExitStack, contextmanager
 from functools import partial
 from typing import Any
 
-from pylab import subinterpreters
+from pylab.base import extras
+from pylab.base.fmt import KIB, MIB, fmt_bytes, fmt_rate, fmt_seconds, fmt_times
+from pylab.base.stats import median, ratio, summarize
+from pylab.executors import subinterpreters
 from pylab.experiments import _subinterp
 from pylab.experiments.base import Level, Verdict
-from pylab.fmt import KIB, MIB, fmt_bytes, fmt_rate, fmt_seconds, fmt_times
 from pylab.kernels.base import ext  # this module is imported in subinterpreters too
-from pylab.stats import median, ratio, summarize
-from pylab.timing import interleaved, seconds_per_unit, units_for
+from pylab.measure.timing import interleaved, seconds_per_unit, units_for
 
 NAME = "ipc"
 CLAIMS = ("C10",)
@@ -249,7 +250,7 @@ def _channel_names(level: Level) -> list[str]:
     methods = ["fork", "spawn"] if level.scale >= 1 else ["fork"]
     available = multiprocessing.get_all_start_methods()
     names = [f"{m}_{kind}" for m in methods if m in available for kind in ("queue", "pipe")]
-    interp = [INTERP] if subinterpreters.reason() is None else []
+    interp = [INTERP] if extras.why_no_subinterpreters() is None else []
     return names + [THREADS] + interp
 
 
@@ -408,7 +409,7 @@ def _first_win(sizes: list[int], thread_over_process: dict[int, float]) -> int |
 
 def _executor_runs(level: Level) -> dict[str, Any]:
     available = multiprocessing.get_all_start_methods()
-    if subinterpreters.reason() is None:
+    if extras.why_no_subinterpreters() is None:
         available.append(INTERPRETERS)
     kinds = [k for k in POOLS if k == "threads" or k in available]
     with ExitStack() as stack:

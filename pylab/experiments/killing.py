@@ -52,10 +52,10 @@ import threading
 import time
 from typing import Any
 
+from pylab.base.fmt import fmt_seconds
+from pylab.base.stats import median, summarize
 from pylab.experiments.base import Level, Verdict
-from pylab.fmt import fmt_seconds
-from pylab.stats import median, summarize
-from pylab.timing import seconds_per_unit, timings, units_for
+from pylab.measure.timing import seconds_per_unit, timings, units_for
 
 NAME = "killing"
 CLAIMS = ("C07", "C18")
@@ -90,7 +90,7 @@ WAIT_SHARE = 0.25
 
 
 def _kernel(name: str) -> Any:
-    from pylab._ext import compute
+    from pylab.kernels._ext import compute
 
     return compute.hash_sum_gil if name == "gil" else compute.hash_sum_nogil
 

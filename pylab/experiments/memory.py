@@ -54,13 +54,13 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
-from pylab import subinterpreters
-from pylab.executors import START_METHODS
+from pylab.base import extras
+from pylab.base.fmt import MIB, fmt_bytes, fmt_place, fmt_times
+from pylab.base.stats import median, summarize
+from pylab.executors import START_METHODS, barriers, subinterpreters
+from pylab.executors.barriers import BARRIER_TIMEOUT_S
+from pylab.executors.worker import init_process, rendezvous
 from pylab.experiments.base import Level, Verdict
-from pylab.fmt import MIB, fmt_bytes, fmt_place, fmt_times
-from pylab.stats import median, summarize
-from pylab.timing import BARRIER_TIMEOUT_S
-from pylab.worker import init_process, rendezvous
 
 NAME = "memory"
 CLAIMS = ("C11", "C12")
@@ -96,7 +96,7 @@ def _warm_worker(barrier: Any = None) -> int:
     return os.getpid()
 
 
-def _warm_interpreter(barrier: subinterpreters.PipeBarrier) -> int:
+def _warm_interpreter(barrier: barriers.PipeBarrier) -> int:
     """load_kernels in a subinterpreter, as far as it runs there: no numpy, no stream."""
     from pylab import kernels
 
@@ -159,7 +159,7 @@ def _process_pool(method: str, workers: int) -> dict[str, int]:
 
 def _interpreter_pool(workers: int) -> dict[str, int]:
     """What W warm subinterpreter workers add to this process."""
-    barrier = subinterpreters.PipeBarrier(workers)  # two pipes: a few bytes of the kernel's
+    barrier = barriers.PipeBarrier(workers)  # two pipes: a few bytes of the kernel's
     try:
         gc.collect()
         before = _usage()
@@ -176,7 +176,7 @@ def _interpreter_pool(workers: int) -> dict[str, int]:
 
 
 def _interpreter_pools(workers: int, repeats: int) -> dict[str, Any]:
-    why = subinterpreters.reason()
+    why = extras.why_no_subinterpreters()
     if why is not None:
         return {"available": False, "reason": why}
     samples = [_interpreter_pool(workers) for _ in range(repeats)]

@@ -47,11 +47,11 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from pylab.base.fmt import fmt_span, fmt_times
+from pylab.base.stats import ratio, summarize
 from pylab.executors import exit_reason
 from pylab.experiments.base import Level, Verdict
-from pylab.fmt import fmt_span, fmt_times
-from pylab.stats import ratio, summarize
-from pylab.timing import run_threads
+from pylab.measure.timing import run_threads
 
 NAME = "races"
 CLAIMS = ("C06", "C19", "C20")
@@ -147,7 +147,7 @@ def lost_threads_nogil(workers: int, n: int) -> int:
     """Threads each calling add_nogil(counter, n) on one shared counter."""
     import numpy as np
 
-    from pylab._ext.races import add_nogil
+    from pylab.kernels._ext.races import add_nogil
 
     counter = np.zeros(1, dtype=np.int64)
     _together(lambda: add_nogil(counter, n), workers)
@@ -188,7 +188,7 @@ def _shared_worker(shm: Any, n: int, lock: Any, barrier: Any) -> None:
     """In a worker process: add n to the int64 in shm, by add_nogil or under `lock`."""
     import numpy as np
 
-    from pylab._ext.races import add_nogil
+    from pylab.kernels._ext.races import add_nogil
 
     counter = np.ndarray((1,), dtype=np.int64, buffer=shm.buf)
     barrier.wait(WAIT_S)
@@ -204,7 +204,7 @@ def _private_worker(n: int, results: Any, barrier: Any) -> None:
     """In a worker process: count to n on a counter of its own and send the count back."""
     import numpy as np
 
-    from pylab._ext.races import add_nogil
+    from pylab.kernels._ext.races import add_nogil
 
     counter = np.zeros(1, dtype=np.int64)
     barrier.wait(WAIT_S)

@@ -31,12 +31,12 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
 
+from pylab.base.fmt import fmt_seconds
+from pylab.base.stats import percentile, summarize
 from pylab.experiments import _subinterp
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
-from pylab.fmt import fmt_seconds
-from pylab.stats import percentile, summarize
-from pylab.timing import seconds_per_unit, units_for
+from pylab.measure.timing import seconds_per_unit, units_for
 
 NAME = "responsiveness"
 CLAIMS = ("C14",)
@@ -89,7 +89,7 @@ _SPIN = (
 def chunk_sizes() -> dict[str, int]:
     """Iterations per background call, from the loops' time per iteration measured here:
     a call lasts CHUNK_S (Cython) or PY_CHUNK_S (pure Python) on any CPU."""
-    from pylab._ext import compute
+    from pylab.kernels._ext import compute
     from pylab.kernels.hashing import hash_sum_py
 
     c_iter = seconds_per_unit(lambda n: compute.hash_sum_gil(0, n))
@@ -99,7 +99,7 @@ def chunk_sizes() -> dict[str, int]:
 
 def _work(scenario: str, sizes: dict[str, int]) -> Callable[[], Any] | None:
     """One chunk of a background thread's work; None for idle threads."""
-    from pylab._ext import compute, io
+    from pylab.kernels._ext import compute, io
     from pylab.kernels.hashing import hash_sum_py
 
     kind = scenario.removesuffix("_short_switch")
@@ -177,7 +177,9 @@ def _round(scenario: str, duration_s: float, sizes: dict[str, int]) -> list[floa
     return lateness
 
 
-def _describe(pooled: list[float], rounds: list[list[float]], switch_s: float) -> dict[str, Any]:
+def _latency_summary(
+    pooled: list[float], rounds: list[list[float]], switch_s: float
+) -> dict[str, Any]:
     return {
         "beats": len(pooled),
         "p50_s": round(percentile(pooled, 0.50), 6),
@@ -205,7 +207,7 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
                     beats[name].append(_round(name, per_round_s, sizes))
     default_switch = sys.getswitchinterval()
     scenarios = {
-        name: _describe(
+        name: _latency_summary(
             [x for r in per_round for x in r],
             per_round,
             SHORT_SWITCH_S if name.endswith("_short_switch") else default_switch,

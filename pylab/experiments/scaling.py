@@ -2,13 +2,13 @@
 
 They come from the run's own scaling cells where it has them (the core sweep).
 What a run lacks (`--only claims`, or a narrow selection) this experiment
-measures itself with the same method (pylab.measure), smaller. C15 also needs
+measures itself with the same method (pylab.measure.cell), smaller. C15 also needs
 C extensions nobody here wrote: hashlib.sha256 (4 MiB), zlib.compress (4 MiB)
 and numpy.sin (into a buffer, so no allocation is timed), timed as interleaved
 pairs of a serial run and a threaded run, with enough calls per run that
 starting the threads does not count.
 
-Rules. A speed-up S at W workers is judged by pylab.rules.scaling_level against the
+Rules. A speed-up S at W workers is judged by pylab.base.rules.scaling_level against the
 ideal min(W, usable cores): it scales at S >= 0.7 x ideal, gains partly at
 S >= 1 + 0.25 x (ideal - 1), else is flat.
   C04 holds when one compute/nogil worker does the same work per second in a
@@ -41,15 +41,15 @@ from dataclasses import replace
 from typing import Any
 
 from pylab import kernels
-from pylab.cells import largest_w
+from pylab.base.fmt import fmt_interval, fmt_speedup
+from pylab.base.rules import SCALES, bounds, ideal, partly_at, scales_at, scaling_level
+from pylab.base.stats import summarize
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
-from pylab.fmt import fmt_interval, fmt_speedup
-from pylab.machine import usable_cores
-from pylab.rules import SCALES, bounds, ideal, partly_at, scales_at, scaling_level
-from pylab.settings import Settings
-from pylab.stats import summarize
-from pylab.timing import paired_ratios, threaded
+from pylab.host.machine import usable_cores
+from pylab.measure.settings import Settings
+from pylab.measure.timing import paired_ratios, threaded
+from pylab.results.cells import largest_w
 
 NAME = "scaling"
 CLAIMS = ("C04", "C05", "C09", "C15", "C16", "C17")
@@ -104,8 +104,8 @@ def _one_worker(cells: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _own_cells(name: str, level: Level, workers: int) -> list[dict[str, Any]]:
-    from pylab.measure import calibrate, measure_cell
-    from pylab.plan import CellSpec
+    from pylab.measure.cell import calibrate, measure_cell
+    from pylab.measure.plan import CellSpec
 
     kernel, variant = name.split("/")
     params = tuple(sorted(kernels.get(kernel).resolve_params().items()))

@@ -49,12 +49,12 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
+from pylab.base.fmt import KIB, MIB, fmt_bytes, fmt_seconds, fmt_times
+from pylab.base.stats import ratio, summarize
+from pylab.executors.worker import init_process, rendezvous
 from pylab.experiments import _subinterp
 from pylab.experiments.base import Level, Verdict
-from pylab.fmt import KIB, MIB, fmt_bytes, fmt_seconds, fmt_times
-from pylab.stats import ratio, summarize
-from pylab.timing import timings
-from pylab.worker import init_process, rendezvous
+from pylab.measure.timing import timings
 
 NAME = "sharing"
 CLAIMS = ("C02", "C13")

@@ -42,12 +42,12 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
-from pylab import subinterpreters
+from pylab.base import extras
+from pylab.base.fmt import fmt_place, fmt_seconds, fmt_span, fmt_times
+from pylab.base.stats import ratio, summarize
 from pylab.experiments import subinterpreter_costs
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
-from pylab.fmt import fmt_place, fmt_seconds, fmt_span, fmt_times
-from pylab.stats import ratio, summarize
 
 NAME = "startup"
 CLAIMS = ("C03",)
@@ -268,14 +268,14 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _measure_interpreter(repeats: int) -> dict[str, Any] | None:
-    if subinterpreters.reason() is not None:
+    if extras.why_no_subinterpreters() is not None:
         return None
     return subinterpreter_costs.startup_costs(repeats, POOL_WORKERS, TIMEOUT_S)
 
 
 def _subinterpreter_record(measured: dict[str, Any] | None) -> dict[str, Any]:
     """Whether a subinterpreter was measured (why not, if not); its kernel imports."""
-    record = subinterpreters.describe()
+    record = extras.subinterpreters_info()
     if measured is not None:
         record["kernel_import"] = summarize(measured["samples"]["kernel_import"])
         record["kernels"] = measured["kernels"]

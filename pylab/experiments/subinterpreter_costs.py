@@ -9,10 +9,10 @@ each timed in the calling (main) interpreter's thread, one round after another:
                      reads time.perf_counter() and writes it to a pipe (one clock for
                      every interpreter of the process);
   pool               creating an InterpreterPoolExecutor of W workers until W tasks,
-                     held at a pylab.subinterpreters.PipeBarrier (a threading.Barrier
+                     held at a pylab.executors.barriers.PipeBarrier (a threading.Barrier
                      belongs to one interpreter), have all returned. The task is the
                      barrier's own wait(), so each interpreter imports only
-                     pylab.subinterpreters, not this lab's experiments;
+                     pylab.executors.subinterpreters, not this lab's experiments;
   kernel_import      in a fresh interpreter, `import pylab.kernels` and every kernel
                      family that loads there (those that refuse, needing numpy or
                      a single-interpreter extension, are found in the warm-up round and
@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from pylab import subinterpreters
+from pylab.executors import barriers, subinterpreters
 
 READ_BYTES = 4096  # more than any message below
 # Run inside a new interpreter: `fd` is the write end of a pipe of this process.
@@ -101,7 +101,7 @@ def first_instruction() -> float:
 
 def pool(workers: int, timeout: float) -> float:
     # The barrier is made before the clock starts: it is not part of the pool.
-    barrier = subinterpreters.PipeBarrier(workers)
+    barrier = barriers.PipeBarrier(workers)
     try:
         t0 = time.perf_counter()
         executor = subinterpreters.pool(workers)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-from pylab.errors import unknown_name
+from pylab.base.errors import unknown_name
 from pylab.kernels.base import Kernel
 
 FAMILIES = ("compute", "stream", "amdahl", "objects", "io", "faults")

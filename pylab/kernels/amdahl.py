@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pylab.errors import UserError
-from pylab.gilmodel import predicted
+from pylab.base.errors import UserError
+from pylab.base.gilmodel import predicted
 from pylab.kernels.base import Kernel, ext, split_bounds, with_openmp
 from pylab.kernels.hashing import combine_mod64, hash_sum_numpy
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from pylab.errors import UserError, unknown_name
+from pylab.base.errors import UserError, unknown_name
 
 
 @dataclass(frozen=True)
@@ -63,14 +63,14 @@ class Kernel:
 
 
 def ext(name: str) -> ModuleType:
-    """The compiled module pylab._ext.<name>; in a subinterpreter with its own GIL, which
-    refuses it, its twin pylab._ext.own_gil.<name> (built with per-interpreter module
+    """The compiled module pylab.kernels._ext.<name>; in a subinterpreter with its own GIL, which
+    refuses it, its twin pylab.kernels._ext.own_gil.<name> (built with per-interpreter module
     state, which costs the main interpreter: see setup.py)."""
     try:
-        return importlib.import_module(f"pylab._ext.{name}")
+        return importlib.import_module(f"pylab.kernels._ext.{name}")
     except ImportError as refused:
         try:  # the refusal's wording varies (a fresh environment read "No module named")
-            return importlib.import_module(f"pylab._ext.own_gil.{name}")
+            return importlib.import_module(f"pylab.kernels._ext.own_gil.{name}")
         except ImportError:
             raise refused from None  # not built, or broken: the main module's error
 

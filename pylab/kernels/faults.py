@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pylab.errors import UserError
+from pylab.base.errors import UserError
 from pylab.kernels.base import Kernel, ext
 
 _ext = ext("faults")  # in a subinterpreter, its own-GIL twin

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pylab.errors import UserError
+from pylab.base.errors import UserError
 from pylab.kernels.base import Kernel, ext, split_bounds
 
 _ext = ext("io")  # in a subinterpreter, its own-GIL twin

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from pylab._ext import stream as _ext
-from pylab.errors import UserError
+from pylab.base.errors import UserError
+from pylab.host.machine import last_level_cache_bytes
+from pylab.kernels._ext import stream as _ext
 from pylab.kernels.base import Kernel, split_bounds, with_openmp
-from pylab.machine import last_level_cache_bytes
 
 _MIB = 1 << 20
 OPS = {"sum": 1, "triad": 3}  # arrays per op, each moving 8 bytes per element

@@ -13,16 +13,17 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from pylab import CLAIMS_DOC, summary
+from pylab import CLAIMS_DOC
 from pylab import results as results_io
-from pylab.interference import is_busy
-from pylab.quality import quality_line
-from pylab.report import costs, dask
+from pylab.base.errors import UserError
+from pylab.host.load import is_busy
+from pylab.report import costs, dask, summary
 from pylab.report.answer import answer
 from pylab.report.figures import save_png
 from pylab.report.model import model_section
 from pylab.report.plots import make_plots
 from pylab.report.pythons import claims_section, overhead_section, side_by_side, summary_figure
+from pylab.report.quality import quality_line
 from pylab.report.render import Section, markdown, page
 from pylab.results.views import heading, views
 
@@ -210,12 +211,16 @@ def _all_sections(results: dict[str, Any], folder: Path) -> list[Section]:
 
 
 def write_report(path: Path) -> Path:
-    """Write the report of the results file at `path`; return report.html's path."""
+    """Write the report of the results file at `path`; return report.html's path. An
+    unwritable folder is a user error."""
     results = results_io.load(path)
     folder = report_dir(Path(path))
-    (folder / "plots").mkdir(parents=True, exist_ok=True)
-    title = f"pylab report: {results['machine'].get('hostname')}, {results.get('started')}"
-    sections = _all_sections(results, folder)
-    (folder / "report.md").write_text(markdown(title, sections, folder), encoding="utf-8")
-    (folder / "report.html").write_text(page(title, sections), encoding="utf-8")
+    try:
+        (folder / "plots").mkdir(parents=True, exist_ok=True)
+        title = f"pylab report: {results['machine'].get('hostname')}, {results.get('started')}"
+        sections = _all_sections(results, folder)
+        (folder / "report.md").write_text(markdown(title, sections, folder), encoding="utf-8")
+        (folder / "report.html").write_text(page(title, sections), encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write the report of {path}: {exc.strerror or exc}") from None
     return folder / "report.html"

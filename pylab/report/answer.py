@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pylab import summary
+from pylab.report import summary
 from pylab.report.figures import machine_line
 
 # Claims whose verdicts and reasons answer the main question most directly.

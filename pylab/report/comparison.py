@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pylab.cells import by_key, column, label, parallel_cells
 from pylab.report.figures import Plot, new_figure, save_png
 from pylab.report.render import Section, page
+from pylab.results.cells import by_key, column, label, parallel_cells
 
 RUN_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pylab.fmt import fmt_bytes, fmt_seconds
+from pylab.base.fmt import fmt_bytes, fmt_seconds
 
 THREAD, INTERPRETER = "thread", "interpreter"
 KINDS = (THREAD, INTERPRETER, "fork", "forkserver", "spawn")

@@ -9,7 +9,7 @@ Per kernel, variant and params, from the cells at the largest W of each executor
                                 time on Dask less the bare pool's, for the same work
   processes / dask processes    the same for the best bare process pool and W Dask worker
                                 processes of one thread
-  verdict / on Dask             the file's rule (pylab.verdicts) applied to the bare pools
+  verdict / on Dask             the file's rule (pylab.results.verdicts) applied to the bare pools
                                 and to Dask's two layouts; `same` when they agree
 
 The dispatch figures beside the table are the cells' own: W empty tasks sent through
@@ -21,11 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pylab.cells import column, measured
-from pylab.fmt import fmt_seconds
-from pylab.stats import median
-from pylab.summary import speedup_text
-from pylab.verdicts import Row, select, verdict
+from pylab.base.fmt import fmt_seconds
+from pylab.base.stats import median
+from pylab.report.summary import speedup_text
+from pylab.results.cells import column, measured
+from pylab.results.verdicts import Row, select, verdict
 
 HEADER = ("kernel/variant", "threads", "dask threads", "added per run", "processes",
           "dask processes", "added per run", "verdict", "on Dask")  # fmt: skip

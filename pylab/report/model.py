@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pylab.cells import label, largest_w, parallel_cells
-from pylab.fmt import fmt_interval
-from pylab.gilmodel import bounded, predicted
+from pylab.base.fmt import fmt_interval
+from pylab.base.gilmodel import bounded, predicted
+from pylab.base.stats import median
 from pylab.report.plots._common import experiment_data
 from pylab.report.render import Section
-from pylab.stats import median
+from pylab.results.cells import label, largest_w, parallel_cells
 
 
 def _cpu_fraction(cells: list[dict[str, Any]]) -> float:

@@ -12,11 +12,12 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from pylab import CLAIMS_DOC, summary
-from pylab.fmt import fmt_confidence
+from pylab import CLAIMS_DOC
+from pylab.base.fmt import fmt_confidence
+from pylab.report import summary
 from pylab.report.figures import DPI, Plot
 from pylab.report.render import Section
-from pylab.results.views import describe, views
+from pylab.results.views import python_name, views
 
 
 def side_by_side(results: dict[str, Any]) -> Section | None:
@@ -42,7 +43,7 @@ def side_by_side(results: dict[str, Any]) -> Section | None:
             pair = (row.threads, row.processes)
             line += [*(summary.speedup_text(c, with_model=False) for c in pair), row.verdict]
         lines.append(line)
-    names = ", ".join(describe(view["machine"]["python"]) for _, view in seen)
+    names = ", ".join(python_name(view["machine"]["python"]) for _, view in seen)
     note = (
         f"Speed-up [{summary.interval_note(seen[0][1])}] at the largest W, processes at their "
         f"best start method, on each interpreter ({names}). {summary.bounds_note(seen[0][1])}"
@@ -109,7 +110,7 @@ def summary_figure(results: dict[str, Any]) -> Plot | None:
         ax.set_xticks(range(len(columns)), labels=columns)
         ax.set_yticks(range(len(rows)), labels=rows, fontsize=8)
         ax.xaxis.tick_top()
-        ax.set_title(f"Python {describe(results['pythons'][pid]['python'])}", fontsize=9)
+        ax.set_title(f"Python {python_name(results['pythons'][pid]['python'])}", fontsize=9)
         for i, line in enumerate(texts):
             for j, text in enumerate(line):
                 ax.text(j, i, text, ha="center", va="center", fontsize=8)

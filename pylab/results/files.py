@@ -15,10 +15,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from pylab.errors import UserError
+from pylab.base.errors import UserError
+from pylab.base.stats import median
 from pylab.results import schema
 from pylab.results.upgrade import upgrade
-from pylab.stats import median
 
 CSV_COLUMNS = (
     "kernel", "variant", "executor", "start_method", "workers", "params", "size", "unit",

@@ -46,7 +46,7 @@ file is upgraded in memory on load, see pylab.results.upgrade):
     steal_cores_max) and noise.precision and noise.precise; load.background_cores and
     load.background_cpu_s (the rest of the machine during the run); each experiment's
     background_cores; machine.state, the machine's state at the start
-    (pylab.machinestate: governor, turbo, isolated CPUs, load, other busy processes).
+    (pylab.host.state: governor, turbo, isolated CPUs, load, other busy processes).
 
 The file is rewritten after every cell by atomic replace, so a run killed at any
 moment leaves a valid file holding every finished cell. Reading it parses JSON and
@@ -59,8 +59,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pylab.errors import UserError
-from pylab.stats import Interval, median
+from pylab.base.errors import UserError
+from pylab.base.stats import Interval, median
 
 FORMAT = "pylab-results"
 FORMAT_VERSION = 3

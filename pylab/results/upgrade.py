@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pylab.gilmodel import predicted
+from pylab.base.gilmodel import predicted
 
 # What format 1's code used, as facts about the files it wrote (not today's settings).
 V1_NOISY_ABOVE = 0.30
@@ -50,7 +50,7 @@ def _v1_experiments(results: dict[str, Any]) -> None:
 
 
 def _from_1(results: dict[str, Any]) -> list[str]:
-    from pylab.verdicts import judge  # reads cells and rules, which read this package
+    from pylab.results.verdicts import judge  # reads cells and rules, which read this package
 
     changed = _v1_model_speedups(results)
     _v1_experiments(results)

@@ -49,7 +49,7 @@ def views(results: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [(pid, view(results, pid)) for pid in ids(results)]
 
 
-def describe(python: dict[str, Any]) -> str:
+def python_name(python: dict[str, Any]) -> str:
     """`3.13.5t (free-threaded, GIL off)`, `3.11.7 (GIL)`: an interpreter and its GIL."""
     if not python.get("free_threaded_build"):
         return f"{python.get('version')} (GIL build)"
@@ -59,4 +59,4 @@ def describe(python: dict[str, Any]) -> str:
 
 def heading(results: dict[str, Any], pid: str) -> str:
     """`Python 3.13.5t (free-threaded, GIL off)`: how tables and sections name one."""
-    return f"Python {describe(results['pythons'][pid]['python'])}"
+    return f"Python {python_name(results['pythons'][pid]['python'])}"

@@ -3,7 +3,7 @@
 
 Every child is given one job, a JSON object, and does it by `run_job(job, send)`: a
 forked child gets it as an argument (pylab.runner.isolation), a child under another
-interpreter (`run --python`, started from its environment, pylab.envs) as one line
+interpreter (`run --python`, started from its environment, pylab.pythons.envs) as one line
 on its stdin, and reports the same messages, one JSON object per line, on the stdout
 it was given. Anything the work itself prints goes to stderr, so it cannot corrupt a
 message.
@@ -27,8 +27,12 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from pylab.plan import CellSpec
-from pylab.settings import Settings
+from pylab import experiments
+from pylab.experiments.base import LEVELS
+from pylab.host.load import Background
+from pylab.measure.cell import calibrate, error_text, measure_cell
+from pylab.measure.plan import CellSpec
+from pylab.measure.settings import Settings
 
 
 def cells_job(cells: list[CellSpec], size: int | None, settings: Settings) -> dict[str, Any]:
@@ -47,10 +51,11 @@ def cell_spec(record: dict[str, Any]) -> CellSpec:
     return CellSpec(*(record[k] for k in keys), tuple(record["params"].items()))
 
 
-def describe(send: Callable[[dict[str, Any]], None]) -> None:
+def interpreter_blocks(send: Callable[[dict[str, Any]], None]) -> None:
     """This interpreter's python and build blocks, after importing every kernel."""
     from pylab import kernels
-    from pylab.machine import build_info, python_info
+    from pylab.host.machine import python_info
+    from pylab.kernels.build import build_info
 
     for name in kernels.names():
         kernels.get(name)
@@ -60,7 +65,7 @@ def describe(send: Callable[[dict[str, Any]], None]) -> None:
 def serve(send: Callable[[dict[str, Any]], None]) -> None:
     """Serial runs on request, each checked against the kernel's reference, until EOF."""
     from pylab.executors import Job, SerialExecutor
-    from pylab.measure import checked_run, describe
+    from pylab.measure.cell import checked_run
 
     serial = SerialExecutor()
     for line in sys.stdin:
@@ -70,21 +75,48 @@ def serve(send: Callable[[dict[str, Any]], None]) -> None:
         try:
             send({"wall_s": checked_run(serial, job, "serial")().wall_s})
         except Exception as exc:  # a wrong result or an error: that work fails, say why
-            send({"error": describe(exc)})
+            send({"error": error_text(exc)})
+
+
+Send = Callable[[dict[str, Any]], None]
+
+
+def measure_cells(send: Send, cells: list[CellSpec], size: int | None, settings: Settings) -> None:
+    """In a child: calibrate if needed, then measure each cell, reporting as it goes."""
+    if size is None:
+        try:
+            size = calibrate(*cells[0].work, settings.min_time_s)
+        except Exception as exc:
+            send({"calibration_error": error_text(exc)})
+            return
+        send({"size": size})
+    for index, spec in enumerate(cells):
+        send({"start": index})
+        send({"cell": measure_cell(spec, size, settings)})
+
+
+def measure_experiment(send: Send, name: str, level: str, cells: list[dict[str, Any]]) -> None:
+    """In a child: run one claim experiment's measurement and report its data, and the
+    rest of the machine's load meanwhile (its timings are not re-measured: the reader
+    is told)."""
+    try:
+        with Background() as seen:
+            data = experiments.get(name).measure(LEVELS[level], cells)
+        send({"data": data, "background_cores": seen.reading.background_cores})
+    except Exception as exc:  # includes data that is not JSON: the experiment failed
+        send({"error": error_text(exc)})
 
 
 def run_job(job: dict[str, Any], send: Callable[[dict[str, Any]], None]) -> None:
     """Do `job`, reporting by `send`: the one dispatcher of forked and remote children."""
-    from pylab.runner import isolation
-
     kind = job.get("job")
     if kind == "cells":
         cells = [cell_spec(c) for c in job["cells"]]
-        isolation.measure_cells(send, cells, job["size"], Settings(**job["settings"]))
+        measure_cells(send, cells, job["size"], Settings(**job["settings"]))
     elif kind == "experiment":
-        isolation.measure_experiment(send, job["name"], job["level"], job["cells"])
+        measure_experiment(send, job["name"], job["level"], job["cells"])
     elif kind == "describe":
-        describe(send)
+        interpreter_blocks(send)
     elif kind == "serve":
         serve(send)
     else:

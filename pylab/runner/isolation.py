@@ -34,14 +34,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from pylab import envs
 from pylab import results as results_io
 from pylab.executors import exit_reason
-from pylab.measure import calibrate, describe, failed_cell, measure_cell
-from pylab.plan import CellSpec
+from pylab.executors.worker import die_with_parent
+from pylab.measure.cell import failed_cell
+from pylab.measure.plan import CellSpec
+from pylab.measure.settings import Settings
+from pylab.pythons import envs
 from pylab.runner.child import cells_job, experiment_job, run_job
-from pylab.settings import Settings
-from pylab.worker import die_with_parent
 
 POLL_S = 0.2  # how often the parent wakes while waiting: bounds its Ctrl-C latency
 
@@ -87,39 +87,6 @@ def _forget_parents_forkserver() -> None:
     if alive_fd is not None:
         os.close(alive_fd)  # the parent's copy keeps its server alive
     server.__init__()
-
-
-Send = Callable[[dict[str, Any]], None]
-
-
-def measure_cells(send: Send, cells: list[CellSpec], size: int | None, settings: Settings) -> None:
-    """In a child: calibrate if needed, then measure each cell, reporting as it goes."""
-    if size is None:
-        try:
-            size = calibrate(*cells[0].work, settings.min_time_s)
-        except Exception as exc:
-            send({"calibration_error": describe(exc)})
-            return
-        send({"size": size})
-    for index, spec in enumerate(cells):
-        send({"start": index})
-        send({"cell": measure_cell(spec, size, settings)})
-
-
-def measure_experiment(send: Send, name: str, level: str, cells: list[dict[str, Any]]) -> None:
-    """In a child: run one claim experiment's measurement and report its data, and the
-    rest of the machine's load meanwhile (its timings are not re-measured: the reader
-    is told)."""
-    from pylab import experiments
-    from pylab.experiments.base import LEVELS
-    from pylab.interference import Background
-
-    try:
-        with Background() as seen:
-            data = experiments.get(name).measure(LEVELS[level], cells)
-        send({"data": data, "background_cores": seen.reading.background_cores})
-    except Exception as exc:  # includes data that is not JSON: the experiment failed
-        send({"error": describe(exc)})
 
 
 def _forked(conn: Any, job: dict[str, Any]) -> None:

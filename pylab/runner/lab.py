@@ -10,17 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from pylab import results as results_io
-from pylab.cells import params_label
-from pylab.errors import Terminated
+from pylab.base.errors import Terminated
 from pylab.experiments import judge_all
-from pylab.interference import Background
-from pylab.machine import load_average
-from pylab.measure import failed_cell
-from pylab.plan import CellSpec
+from pylab.host.load import Background
+from pylab.host.machine import load_average
+from pylab.measure.cell import failed_cell
+from pylab.measure.plan import CellSpec
+from pylab.measure.settings import Settings
+from pylab.results.cells import params_label
+from pylab.results.verdicts import judge
 from pylab.runner import overhead
 from pylab.runner.isolation import measure_group, run_experiment
-from pylab.settings import Settings
-from pylab.verdicts import judge
 
 # Called with (index, label) before each cell or experiment, for progress display.
 Progress = Callable[[int, str], None]

@@ -14,11 +14,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from pylab.cells import work_key
+from pylab.base.stats import median_interval
+from pylab.measure.settings import Settings
+from pylab.results.cells import work_key
 from pylab.results.views import view
 from pylab.runner.isolation import ChildTimeout, Remote
-from pylab.settings import Settings
-from pylab.stats import median_interval
 
 
 def twins(results: dict[str, Any]) -> list[tuple[str, str]]:

@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from pylab import results as results_io
-from pylab.cells import cell_key, work_key
-from pylab.errors import UserError
-from pylab.machine import machine_info
-from pylab.machinestate import check as check_machine
-from pylab.pinning import pin_thread_pools
-from pylab.plan import CellSpec, Selection, build_plan, runnable
-from pylab.presets import get_preset
+from pylab.base.errors import UserError
+from pylab.host.machine import machine_info
+from pylab.host.pools import pin_thread_pools
+from pylab.host.state import check as check_machine
+from pylab.measure.plan import CellSpec, Selection, build_plan, runnable
+from pylab.measure.presets import get_preset
+from pylab.measure.settings import Settings
+from pylab.results.cells import cell_key, work_key
 from pylab.runner import overhead
 from pylab.runner.lab import LabRun, Part
 from pylab.runner.start import planned_experiments, warn, writable
-from pylab.settings import Settings
 
 MACHINE_KEYS = ("hostname", "cpu_model", "logical_cores", "usable_cores")
 PYTHON_KEYS = ("version", "implementation", "executable", "gil_enabled")
@@ -97,8 +97,8 @@ def plan_resume(
 
 def _setups(results: Mapping[str, Any], envs_root: Path | None) -> dict[str, dict]:
     """Each interpreter of the file as it is now: its executable, machine and build."""
-    from pylab.interpreters import targets
-    from pylab.runner.start import describe
+    from pylab.pythons.targets import targets
+    from pylab.runner.start import read_interpreter
 
     machine = machine_info()
     found = {}
@@ -108,7 +108,7 @@ def _setups(results: Mapping[str, Any], envs_root: Path | None) -> dict[str, dic
             (target,) = targets([path], envs_root, False)
         except UserError as exc:
             raise UserError(f"cannot resume Python {pid}: {exc}") from None
-        python, build, error = describe(target)
+        python, build, error = read_interpreter(target)
         if error:  # its environment fails to build or start: its cells fail, not the run
             found[pid] = {"executable": None, "error": error}
             continue

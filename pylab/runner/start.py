@@ -10,21 +10,22 @@ from typing import TYPE_CHECKING, Any
 
 import pylab
 from pylab import results as results_io
-from pylab.errors import UserError, unknown_name
+from pylab.base.errors import UserError, unknown_name
 from pylab.experiments import MODULES
 from pylab.experiments.base import LEVELS
-from pylab.machine import build_info, load_average, machine_info, usable_cores
-from pylab.machinestate import check as check_machine
-from pylab.pinning import pin_thread_pools
-from pylab.plan import CellSpec, Selection, build_plan, parts, runnable
-from pylab.presets import Preset, get_preset
+from pylab.host.machine import load_average, machine_info, usable_cores
+from pylab.host.pools import pin_thread_pools
+from pylab.host.state import check as check_machine
+from pylab.kernels.build import build_info
+from pylab.measure.plan import CellSpec, Selection, build_plan, parts, runnable
+from pylab.measure.presets import Preset, get_preset
+from pylab.measure.settings import DEFAULT_OUT, Settings
 from pylab.runner import overhead
 from pylab.runner.isolation import describe_python
 from pylab.runner.lab import LabRun, Part
-from pylab.settings import DEFAULT_OUT, Settings
 
 if TYPE_CHECKING:
-    from pylab.interpreters import Target
+    from pylab.pythons.targets import Target
 
 DESCRIBE_TIMEOUT_S = 120.0  # importing numpy and the kernels in a cold interpreter
 
@@ -40,11 +41,11 @@ def check_level(name: str) -> str:
     return name
 
 
-def describe(target: Target) -> tuple[dict[str, Any], dict[str, Any], str | None]:
+def read_interpreter(target: Target) -> tuple[dict[str, Any], dict[str, Any], str | None]:
     """An interpreter's python and build blocks, and why it cannot run (or None)."""
     if target.here:
         return machine_info()["python"], build_info(), None
-    # what pylab.pythons learnt of it, when it cannot say more itself
+    # what pylab.pythons.discovery learnt of it, when it cannot say more itself
     known = {"version": target.python.version, "free_threaded_build": target.python.free_threaded}
     if target.executable is None:
         return known, {}, target.error
@@ -66,7 +67,7 @@ def python_records(targets: list[Target]) -> dict[str, dict[str, Any]]:
     """Each interpreter's record by its id, in the order given."""
     records: dict[str, dict[str, Any]] = {}
     for target in targets:
-        python, build, error = describe(target)
+        python, build, error = read_interpreter(target)
         pid = results_io.python_id(python, set(records))
         records[pid] = results_io.python_record(python, build, target.as_dict(), error)
     return records
@@ -81,7 +82,7 @@ def new_results(
     state: dict[str, Any],
 ) -> dict[str, Any]:
     """The header of a new run's file, on this machine (in `state`, as
-    pylab.machinestate records it), for these interpreters."""
+    pylab.host.state records it), for these interpreters."""
     return results_io.header(
         pylab_version=pylab.__version__,
         command=[Path(sys.executable).name, "-m", "pylab", *sys.argv[1:]],
@@ -160,7 +161,7 @@ def start(
     """A new run of a preset narrowed by `selection`, its settings changed by `overrides`
     (None keeps the preset's), on each of `targets` (None: this interpreter), with its
     results file written once."""
-    from pylab.interpreters import current
+    from pylab.pythons.targets import current
 
     preset, cells, settings = plan_run(preset_name, selection, overrides)
     state, warnings = check_machine()  # before this run starts anything of its own

@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter, NullLocator
 
-from pylab.fmt import fmt_seconds
+from pylab.base.fmt import fmt_seconds
 
 ERRORBAR = {"capsize": 3, "elinewidth": 1, "markersize": 5}
 # A bar's value label, on a white box so that a reference line crossing it does not strike

@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from pylab.cells import parallel_cells
-from pylab.gilmodel import predicted
+from pylab.base.gilmodel import predicted
 from pylab.report.figures import Plot, new_figure
+from pylab.results.cells import parallel_cells
 
 COLORS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from matplotlib.axes import Axes
 
-from pylab.fmt import fmt_bytes
+from pylab.base.fmt import fmt_bytes
 from pylab.report.costs import COLUMNS, INTERPRETER, Cost, costs
 from pylab.report.figures import Plot, new_figure, worker_color
 from pylab.report.plots._common import log_labels

@@ -14,7 +14,7 @@ from typing import Any
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
-from pylab.fmt import fmt_seconds
+from pylab.base.fmt import fmt_seconds
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import experiment_data
 

@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from pylab.fmt import fmt_seconds
+from pylab.base.fmt import fmt_seconds
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import experiment_data, interval_bar, legend_below
 

@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-from pylab.fmt import fmt_bytes
+from pylab.base.fmt import fmt_bytes
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import experiment_data, interval_bar, legend_below
 

@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from pylab.fmt import fmt_seconds
+from pylab.base.fmt import fmt_seconds
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import experiment_data
 
@@ -68,7 +68,7 @@ class Run:
         return cls(data["scenarios"], releasing, bound, published, own_gil)
 
 
-def _describe(name: str, point: dict[str, Any], run: Run) -> str:
+def _scenario_text(name: str, point: dict[str, Any], run: Run) -> str:
     """What runs beside the heartbeat, with the switch interval where it matters (not in
     subinterpreters: this interpreter's interval is not theirs)."""
     what = _WHAT.get(name.removesuffix("_short_switch"), name)
@@ -80,7 +80,8 @@ def _describe(name: str, point: dict[str, Any], run: Run) -> str:
 
 def _label(name: str, point: dict[str, Any], run: Run) -> str:
     """Row label: the description on two lines at most, then the beat count."""
-    what = _describe(name, point, run).replace(" at a ", "\nat a ").replace(" in sub", "\nin sub")
+    what = _scenario_text(name, point, run)
+    what = what.replace(" at a ", "\nat a ").replace(" in sub", "\nin sub")
     beats = point.get("beats", "?")
     return f"{what}\n{beats} beat{'' if beats == 1 else 's'}"
 
@@ -161,11 +162,11 @@ def _caption(data: dict[str, Any], run: Run) -> str:
     if held:
         worst = max(held, key=lambda n: scenarios[n]["p99_s"])
         p99 = fmt_seconds(scenarios[worst]["p99_s"])
-        parts.append(f"up to {p99} {_describe(worst, scenarios[worst], run)}")
+        parts.append(f"up to {p99} {_scenario_text(worst, scenarios[worst], run)}")
     text = f"A {beat} heartbeat's p99 lateness was {', but '.join(parts)}"
     for name in sorted(run.own_gil):
         p99 = fmt_seconds(scenarios[name]["p99_s"])
-        text += f", and {p99} {_describe(name, scenarios[name], run)}"
+        text += f", and {p99} {_scenario_text(name, scenarios[name], run)}"
     if run.published.get("ping_latency_s"):
         idle, *busy = run.published["ping_latency_s"]
         source = run.published.get("source", "a published source")

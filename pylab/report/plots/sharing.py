@@ -15,7 +15,8 @@ from typing import Any
 
 from matplotlib.axes import Axes
 
-from pylab.fmt import fmt_bytes, fmt_seconds, fmt_times
+from pylab.base.fmt import fmt_bytes, fmt_seconds, fmt_times
+from pylab.base.stats import ratio
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import (
     experiment_data,
@@ -24,7 +25,6 @@ from pylab.report.plots._common import (
     log_labels,
     verdicts,
 )
-from pylab.stats import ratio
 
 NAME = "sharing"
 # Every process method runs on fork pools: fork's colour would not tell them apart,

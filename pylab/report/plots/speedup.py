@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pylab.cells import by_key, column, label, parallel_cells
 from pylab.report.figures import Plot, new_figure
+from pylab.results.cells import by_key, column, label, parallel_cells
 
 # Colour tells the variant, line style the executor: threads solid and thick,
 # process start methods thinner, each with a dash pattern and marker of its own.

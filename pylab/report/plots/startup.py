@@ -17,10 +17,10 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from pylab.fmt import fmt_seconds
+from pylab.base.fmt import fmt_seconds
+from pylab.base.stats import ratio
 from pylab.report.figures import Plot, new_figure, worker_color
 from pylab.report.plots._common import experiment_data, interval_bar, legend_below
-from pylab.stats import ratio
 
 NAME = "startup"
 THREAD = "thread"

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from pylab.cells import COLUMNS, by_key, column, label, parallel_cells
 from pylab.report.figures import Plot, new_figure
+from pylab.results.cells import COLUMNS, by_key, column, label, parallel_cells
 
 
 def matrix(results: dict[str, Any]) -> tuple[list[str], list[str], np.ndarray, list[list[str]]]:

@@ -1,0 +1,171 @@
+"""A virtual environment per interpreter, with this pylab and its kernels built for it.
+
+As asv does, pylab measures another interpreter from an environment of its own: a venv
+made by that interpreter, with this pylab installed from its source (so the kernels are
+compiled for that interpreter and its ABI, free-threaded or not). An environment is
+reused while the interpreter and the source are unchanged: its folder is named by a key
+of both, so a change builds a new one beside it. Building one takes a minute or two
+(pip's cache makes the next faster); its log stays next to it.
+
+On a free-threaded interpreter every dependency comes from wheels only: newer numpy and
+matplotlib releases have no wheel for some free-threaded versions, and building them
+from source takes ten minutes (numpy) or fails offline (matplotlib downloads its
+FreeType); pip then picks the newest release that has one. pylab itself is still built
+from its source, for that interpreter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pylab
+from pylab.base.cachedir import cache_dir
+from pylab.base.errors import UserError
+from pylab.pythons.discovery import Python
+
+READY = ".pylab-env.json"  # written last: an environment without it was never finished
+BUILD_TIMEOUT_S = 1800.0  # a build that has not ended by then is stuck, not slow
+SOURCE_FILES = ("setup.py", "pyproject.toml", "README.md", "LICENSE", "MANIFEST.in")
+
+
+class EnvError(Exception):
+    """One interpreter's environment could not be built: its runs fail, the others go on."""
+
+
+@dataclass(frozen=True)
+class Env:
+    python: Python
+    path: Path
+    log: Path
+    reused: bool
+
+    @property
+    def executable(self) -> Path:
+        return self.path / "bin" / "python"
+
+
+# `python -m MODULE` puts the working directory first on sys.path, where a checkout of
+# pylab (its kernels built for another interpreter) would hide the environment's own, in
+# the child and in every spawn or forkserver worker it starts (they inherit sys.path).
+# The launcher moves it to the end: the user's modules there (probe's setup) still import.
+_LAUNCH = """import runpy, sys
+if sys.path[:1] == [""]:
+    sys.path.append(sys.path.pop(0))
+runpy.run_module({module!r}, run_name="__main__", alter_sys=True)
+"""
+
+
+def command(executable: str | os.PathLike, module: str, *args: str) -> list[str]:
+    """`python -m module args` under an environment's python, pylab the environment's own
+    whatever the working directory holds."""
+    return [str(executable), "-c", _LAUNCH.format(module=module), *args]
+
+
+def default_root() -> Path:
+    """$PYLAB_ENVS, else pylab/envs under the user's cache folder (XDG_CACHE_HOME)."""
+    if os.environ.get("PYLAB_ENVS"):
+        return Path(os.environ["PYLAB_ENVS"])
+    return cache_dir() / "envs"
+
+
+def source_root() -> Path:
+    """The checkout (or unpacked sdist) this pylab runs from."""
+    root = Path(pylab.__file__).resolve().parents[1]
+    if not (root / "setup.py").is_file() or not (root / "ext").is_dir():
+        raise UserError(
+            f"pylab at {root} has no source to build other interpreters' environments from; "
+            "run it from a checkout or an unpacked sdist"
+        )
+    return root
+
+
+def _source_files(root: Path) -> list[Path]:
+    files = [root / name for name in SOURCE_FILES if (root / name).is_file()]
+    files += sorted((root / "ext").rglob("*.p[xy][dx]"))  # the twins in ext/subinterpreters/ too
+    files += sorted(p for p in (root / "pylab").rglob("*.py") if "__pycache__" not in p.parts)
+    return files
+
+
+def key(python: Python, root: Path) -> str:
+    """What the environment depends on: the interpreter's binary and pylab's source."""
+    digest = hashlib.sha256()
+    binary = Path(os.path.realpath(python.path))
+    stat = binary.stat()
+    digest.update(f"{binary}\0{python.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    for path in _source_files(root):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _copy_source(root: Path, into: Path) -> Path:
+    """The source without built modules or caches, so pip builds it fresh and never
+    writes into the checkout."""
+    target = into / "src"
+    target.mkdir()
+    for name in SOURCE_FILES:
+        if (root / name).is_file():
+            shutil.copy2(root / name, target / name)
+    skip = shutil.ignore_patterns("*.so", "*.pyd", "__pycache__", "*.c", "*.html")
+    for folder in ("ext", "pylab"):
+        shutil.copytree(root / folder, target / folder, ignore=skip)
+    return target
+
+
+def _install_command(python: Python, venv: Path, source: Path) -> list[str]:
+    command = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
+    if python.free_threaded:  # every dependency from wheels; pylab itself still builds
+        command.append("--only-binary=:all:")
+    return [*command, f"{source}[interpreters]"]  # the extra is empty where it has no use
+
+
+def _run_logged(command: list[str], log: Path) -> None:
+    with log.open("a", encoding="utf-8") as out:
+        out.write(f"$ {' '.join(command)}\n")
+        out.flush()
+        done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT,
+                              timeout=BUILD_TIMEOUT_S, stdin=subprocess.DEVNULL)  # fmt: skip
+    if done.returncode != 0:
+        raise EnvError(
+            f"`{Path(command[0]).name} {' '.join(command[1:3])}` exited {done.returncode}"
+        )
+
+
+def _build(python: Python, path: Path, log: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    log.write_text(f"pylab {pylab.__version__}: environment for Python {python.name} at "
+                   f"{python.path}\n", encoding="utf-8")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="pylab-src-") as tmp:
+        source = _copy_source(source_root(), Path(tmp))
+        _run_logged([python.path, "-m", "venv", str(path)], log)
+        _run_logged(_install_command(python, path, source), log)
+
+
+def ensure(python: Python, root: Path | None = None, rebuild: bool = False) -> Env:
+    """The environment for `python`, built now unless a finished one is there."""
+    root = root or default_root()
+    name = f"{python.name}-{key(python, source_root())}"
+    path, log = root / name, root / f"{name}.log"
+    if (path / READY).is_file() and not rebuild:
+        return Env(python, path, log, reused=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        _build(python, path, log)
+    except (OSError, subprocess.SubprocessError, EnvError) as exc:
+        raise EnvError(f"Python {python.name}: building its environment failed ({exc}); "
+                       f"see {log}") from None  # fmt: skip
+    (path / READY).write_text(json.dumps(python.as_dict() | {"pylab": pylab.__version__}))
+    return Env(python, path, log, reused=False)
+
+
+def announce(env: Env) -> None:
+    """Say where an environment is, and whether it was built now."""
+    how = "reused" if env.reused else "built"
+    print(f"pylab: Python {env.python.name}: environment {how} at {env.path}", file=sys.stderr)
