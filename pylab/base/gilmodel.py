@@ -15,15 +15,12 @@ s = 0.25 at W=4; the lab measured 1.51x, against 1.6x with N = 2).
 
 from __future__ import annotations
 
+from pylab.base.rules import ideal
+
 
 def amdahl(share: float, workers: float) -> float:
     """Amdahl's law with the GIL-held share as the serial fraction."""
     return 1.0 / (share + (1.0 - share) / workers)
-
-
-def ideal(workers: int, cores: int, cpu_fraction: float) -> float:
-    """The most W copies can gain: W, unless the cores cannot hold their CPU use."""
-    return min(float(workers), cores / max(cpu_fraction, 1e-3))
 
 
 def gil_bound(share: float, workers: float) -> float:

@@ -16,12 +16,16 @@ SCALES = 0.7
 PARTLY_GAIN = 0.25
 # CPU time per wall second, per ideal worker, of workers that all compute: a `bytes`
 # kernel this busy that does not scale is capped by memory bandwidth.
-BUSY = 0.7
+FULL_CPU_SHARE = 0.7  # stored in verdicts as "busy"
 
 
-def ideal(workers: int, cores: int) -> int:
-    """The most W workers can gain on these cores, for work that computes."""
-    return min(workers, cores)
+def ideal(workers: int, cores: int, cpu_fraction: float | None = None) -> float:
+    """The most W workers can gain on these cores. Work that computes (no `cpu_fraction`):
+    min(W, cores), a whole number. Copies of a call that each use `cpu_fraction` of a core
+    (the probe, the GIL model): W, unless the cores cannot hold the copies' CPU use."""
+    if cpu_fraction is None:
+        return min(workers, cores)
+    return min(float(workers), cores / max(cpu_fraction, 1e-3))
 
 
 def scales_at(ideal_speedup: float) -> float:
@@ -43,4 +47,4 @@ def scaling_level(speedup: float, ideal_speedup: float) -> str:
 
 def bounds() -> dict[str, Any]:
     """The bounds as a verdict stores them, so that a reader knows what it meant."""
-    return {"scales": SCALES, "partly_gain": PARTLY_GAIN, "busy": BUSY}
+    return {"scales": SCALES, "partly_gain": PARTLY_GAIN, "busy": FULL_CPU_SHARE}

@@ -26,7 +26,8 @@ from typing import Any
 
 from pylab.base import extras
 from pylab.base.errors import UserError
-from pylab.executors import RESULT_TIMEOUT_S, Executor, exit_reason
+from pylab.base.names import DASK_PROCESSES, DASK_THREADS
+from pylab.executors.base import PART_TIMEOUT_S, Executor, exit_reason
 from pylab.executors.barriers import BARRIER_TIMEOUT_S, FifoBarrier
 from pylab.executors.worker import PartResult
 
@@ -132,7 +133,7 @@ class DaskExecutor(Executor):
         ]
         try:
             self._barrier.release(futures, BARRIER_TIMEOUT_S)
-            return [f.result(timeout=RESULT_TIMEOUT_S) for f in futures]
+            return [f.result(timeout=PART_TIMEOUT_S) for f in futures]
         except Exception as exc:
             raise self._explained(exc) from None
         finally:
@@ -158,7 +159,7 @@ class DaskExecutor(Executor):
 class DaskThreadsExecutor(DaskExecutor):
     """One Dask worker process running W threads (`--nworkers 1 --nthreads W`)."""
 
-    kind = "dask-threads"
+    kind = DASK_THREADS
 
     def _layout(self) -> tuple[int, int]:
         return 1, self.workers
@@ -167,7 +168,7 @@ class DaskThreadsExecutor(DaskExecutor):
 class DaskProcessesExecutor(DaskExecutor):
     """W Dask worker processes of one thread each (`--nworkers W --nthreads 1`)."""
 
-    kind = "dask-processes"
+    kind = DASK_PROCESSES
 
     def _layout(self) -> tuple[int, int]:
         return self.workers, 1

@@ -19,7 +19,13 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
+from pylab.base import extras
+from pylab.base.errors import UserError
 from pylab.base.extras import interpreter_pool
+from pylab.base.names import INTERPRETERS
+from pylab.executors.barriers import BARRIER_TIMEOUT_S, PipeBarrier
+from pylab.executors.base import PART_TIMEOUT_S
+from pylab.executors.pools import PoolExecutor
 
 # Beside each pool's module: the PEP 734 `interpreters` module and its queues.
 API = {
@@ -70,3 +76,35 @@ def create() -> Any:
 def call(fn: Callable[..., Any], args: tuple) -> bytes:
     """Run in a subinterpreter: `fn(*args)`, its result pickled (see the module's note)."""
     return pickle.dumps(fn(*args))
+
+
+class InterpreterExecutor(PoolExecutor):
+    """W subinterpreters in this process, each with its own GIL, each driven by a thread.
+
+    The pool is InterpreterPoolExecutor (pylab.executors.subinterpreters says which, and where
+    there is none). Each worker imports pylab and the kernels in its own interpreter;
+    numpy cannot load there, so only kernels whose inputs need none run (the others'
+    cells fail with the import error). The thread that dispatches only waits, so the
+    main interpreter's GIL is never in the way. Its workers' CPU time is this process's.
+    """
+
+    kind = INTERPRETERS
+
+    def __init__(self, workers: int = 1, start_method: str | None = None) -> None:
+        why = extras.why_no_subinterpreters()
+        if why is not None:
+            raise UserError(f"the interpreters executor is unavailable: {why}")
+        super().__init__(workers, None)
+
+    def _start(self) -> None:
+        self._pool = pool(self.workers, "pylab-interpreter")
+
+    def _map(self, fn: Callable[..., Any], args: list[tuple]) -> list[Any]:
+        assert self._pool is not None, "start() the executor first"
+        barrier = PipeBarrier(len(args))
+        try:
+            futures = [self._pool.submit(call, fn, (*a, barrier)) for a in args]
+            barrier.release(futures, BARRIER_TIMEOUT_S)
+            return [pickle.loads(f.result(timeout=PART_TIMEOUT_S)) for f in futures]
+        finally:
+            barrier.close()

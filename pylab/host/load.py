@@ -18,14 +18,14 @@ from dataclasses import dataclass
 
 import psutil
 
-BUSY_CORES = 0.3  # background above this, on average, makes a measurement suspect
+BACKGROUND_BOUND_CORES = 0.3  # background above this, on average, makes a measurement suspect
 
 
 def is_busy(background_cores: float | None) -> bool:
     """Whether this much other work (in cores; None: not measured) makes a measurement
-    suspect: the one test of BUSY_CORES for the cells, the probe, the bandwidth cache and
-    the report."""
-    return background_cores is not None and background_cores > BUSY_CORES
+    suspect: the one test of BACKGROUND_BOUND_CORES for the cells, the probe, the bandwidth
+    cache and the report."""
+    return background_cores is not None and background_cores > BACKGROUND_BOUND_CORES
 
 
 def _busy_s() -> tuple[float, float]:

@@ -27,8 +27,8 @@ CPU_DIR = "sys/devices/system/cpu"
 STEADY_GOVERNORS = ("performance",)  # every other governor moves the clock with the load
 CMDLINE_KEYS = ("isolcpus", "nohz_full")
 SAMPLE_S = 0.3  # how long other processes' CPU use is watched
-BUSY_PERCENT = 10.0  # another process above this share of a core is named
-LOAD_BUSY = 0.5  # a 1-minute load average above this means other work ran meanwhile
+OTHER_PROCESS_BOUND_PERCENT = 10.0  # another process above this share of a core is named
+LOAD_AVERAGE_BOUND = 0.5  # a 1-minute load average above this means other work ran meanwhile
 
 
 def cpu_list(cpus: Iterable[int]) -> str:
@@ -111,7 +111,7 @@ def _cpu_s(process: psutil.Process) -> float:
 
 def busy_processes(sample_s: float = SAMPLE_S, own_pid: int | None = None) -> list[dict]:
     """Processes outside `own_pid`'s tree (default: this one) that used more than
-    BUSY_PERCENT of a core over `sample_s`, busiest first."""
+    OTHER_PROCESS_BOUND_PERCENT of a core over `sample_s`, busiest first."""
     own_pid = own_pid or os.getpid()
     own, before = _tree(own_pid), {}
     for process in psutil.process_iter(["name"]):
@@ -129,7 +129,7 @@ def busy_processes(sample_s: float = SAMPLE_S, own_pid: int | None = None) -> li
             percent = 100 * (_cpu_s(process) - cpu0) / wall
         except psutil.Error:
             continue
-        if pid not in own and percent > BUSY_PERCENT:
+        if pid not in own and percent > OTHER_PROCESS_BOUND_PERCENT:
             found.append({"name": process.info["name"], "pid": pid, "cpu_percent": round(percent)})
     return sorted(found, key=lambda p: -p["cpu_percent"])
 
@@ -156,7 +156,7 @@ def state(
         "load_average": load_average(),
         "busy_processes": busy_processes(sample_s, own_pid),
         "busy_sample_s": sample_s,
-        "busy_above_percent": BUSY_PERCENT,
+        "busy_above_percent": OTHER_PROCESS_BOUND_PERCENT,
     }
 
 
@@ -185,7 +185,7 @@ def warnings(record: dict[str, Any]) -> list[str]:
             "does not spread work onto them, so workers may share a core"
         )
     load = record.get("load_average")
-    if load and load[0] > LOAD_BUSY:
+    if load and load[0] > LOAD_AVERAGE_BOUND:
         lines.append(
             f"load average {load[0]:.2f} on {record.get('usable_cores')} usable cores: "
             "other work is running"

@@ -9,6 +9,7 @@ from types import ModuleType
 from typing import Any
 
 from pylab.base.errors import UserError, unknown_name
+from pylab.base.names import OMP
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ def ext(name: str) -> ModuleType:
             raise refused from None  # not built, or broken: the main module's error
 
 
-OMP = "omp"  # the variant that parallelizes inside the kernel (OpenMP), run by executor "omp"
+# OMP (pylab.base.names): the variant that parallelizes inside the kernel (OpenMP), run by
+# the executor of the same name.
 
 
 def openmp_built() -> bool:

@@ -10,12 +10,12 @@ from typing import Any
 
 from pylab import kernels
 from pylab.base.errors import UserError, unknown_name
+from pylab.base.names import INTERPRETERS, THREADS
 from pylab.executors import DASK, EXECUTORS, START_METHODS
 from pylab.kernels.base import OMP, openmp_built
 from pylab.measure.presets import Preset, resolve_workers
 
 Params = tuple[tuple[str, Any], ...]
-INTERPRETERS = "interpreters"  # the executor that only some interpreters have
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def _executor_slots(
                 yield executor, None, 1
         elif (executor == OMP) != (variant == OMP):
             continue
-        elif executor in ("threads", INTERPRETERS, OMP, *DASK):
+        elif executor in (THREADS, INTERPRETERS, OMP, *DASK):
             yield from ((executor, None, w) for w in workers)
         else:
             yield from ((executor, m, w) for m in methods for w in workers)

@@ -6,6 +6,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pylab.base.errors import unknown_name
+from pylab.base.names import (
+    DASK,
+    EXECUTORS,
+    FORK,
+    INTERPRETERS,
+    OMP,
+    PROCESSES,
+    SERIAL,
+    SPAWN,
+    START_METHODS,
+    THREADS,
+)
 from pylab.measure.settings import Settings
 
 # Worker counts are numbers, or "cores" (usable cores) and "2cores" (oversubscribed).
@@ -21,17 +33,15 @@ class Preset:
     summary: str
     kernels: tuple[str, ...]
     # interpreters: only where the interpreter has them (--python 3.13); skipped elsewhere
-    executors: tuple[str, ...] = ("serial", "threads", "processes", "interpreters", "omp")
-    start_methods: tuple[str, ...] = ("fork", "forkserver", "spawn")
+    executors: tuple[str, ...] = (SERIAL, THREADS, PROCESSES, INTERPRETERS, OMP)
+    start_methods: tuple[str, ...] = START_METHODS
     workers: tuple[WorkerToken, ...] = (1, 2, 4, "cores")
     param_grid: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)
     settings: Settings = Settings()
 
 
 ALL_KERNELS = ("compute", "stream", "amdahl", "objects", "io")  # never faults
-EVERY_EXECUTOR = (
-    "serial", "threads", "processes", "interpreters", "omp", "dask-threads", "dask-processes"
-)  # fmt: skip
+EVERY_EXECUTOR = EXECUTORS
 # Dask's own advice is tasks of 100 ms or more (its overhead is ~1 ms a task on a quiet
 # machine); runs this long keep a run of W tasks' scheduling a small part of it.
 DASK_MIN_TIME_S = 0.5
@@ -44,7 +54,7 @@ PRESETS = {
             "compute and io; every variant; threads, fork processes, subinterpreters, OpenMP; "
             "W 1, 2; short claims",
             kernels=("compute", "io"),
-            start_methods=("fork",),
+            start_methods=(FORK,),
             workers=(1, 2),
             settings=Settings(level="quick", max_time_s=3.0),
         ),
@@ -60,8 +70,8 @@ PRESETS = {
             "Dask's two layouts beside bare pools (spawn, as Dask's workers): compute, amdahl "
             "and io, W 1, 2 and the usable cores, runs of 0.5 s or more; short claims",
             kernels=("compute", "amdahl", "io"),
-            executors=("serial", "threads", "processes", "dask-threads", "dask-processes"),
-            start_methods=("spawn",),
+            executors=(SERIAL, THREADS, PROCESSES, *DASK),
+            start_methods=(SPAWN,),
             workers=(1, 2, "cores"),
             param_grid={"amdahl": {"gil_share": (0.0, 0.5, 1.0)}},
             settings=Settings(level="quick", min_time_s=DASK_MIN_TIME_S, max_time_s=8.0),

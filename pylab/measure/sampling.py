@@ -5,8 +5,8 @@ cell keeps taking interleaved serial/parallel pairs until the interval of its
 speed-up is narrower than `precision` (a share of the median, full width) or its
 time is spent, and never trusts a pair that something else disturbed:
 
-- background: the rest of the machine used more than interference.BUSY_CORES while
-  the pair was timed (seen inside this machine, pylab.host.load);
+- background: the rest of the machine used more than BACKGROUND_BOUND_CORES while the pair
+  was timed (seen inside this machine, pylab.host.load);
 - an unevenly slowed CPU: one run used clearly more CPU time for the same work,
   against the typical (median) run of its side, than the other did. A VM's neighbours slow it
   from outside the guest, where no load shows; the run's threads then still do full

@@ -11,8 +11,8 @@ is a ceiling, and noise only lowers it.
 Measured once per machine and W, then read back: `bandwidth.json` in pylab's cache folder
 (pylab.base.cachedir) holds one entry per machine, keyed by hostname, CPU model and usable
 cores, with one record per W. A measurement disturbed by other work (background above
-pylab.host.load.BUSY_CORES) is returned but not cached, so a busy spell never becomes
-the machine's figure. A cache that cannot be read is measured over; one that cannot be
+pylab.host.load.BACKGROUND_BOUND_CORES) is returned but not cached, so a busy spell never
+becomes the machine's figure. A cache that cannot be read is measured over; one that cannot be
 written leaves the figures uncached.
 """
 

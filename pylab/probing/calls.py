@@ -43,8 +43,8 @@ from typing import Any
 
 from pylab.base.errors import UserError
 from pylab.base.fmt import fmt_interval, fmt_rate, fmt_seconds, fmt_speedup, fmt_times
-from pylab.base.gilmodel import bounded, ideal, predicted
-from pylab.base.rules import BUSY, partly_at, scales_at
+from pylab.base.gilmodel import bounded, predicted
+from pylab.base.rules import FULL_CPU_SHARE, ideal, partly_at, scales_at
 from pylab.base.stats import summarize
 from pylab.executors.barriers import BARRIER_TIMEOUT_S
 from pylab.host.load import Background, is_busy
@@ -278,8 +278,8 @@ def _by_gil_share(data: dict[str, Any]) -> tuple[str, str] | None:
 def memory_bound(data: dict[str, Any]) -> bool:
     """Threads all busy, the GIL no reason to fall short, yet well short of W: a resource
     every core shares caps the call, most often memory bandwidth. At the largest W:
-    the threads' CPU per wall is at least BUSY x the parallelism (they run, or stall on
-    memory, rather than wait for the GIL); Amdahl's prediction from the GIL share
+    the threads' CPU per wall is at least FULL_CPU_SHARE x the parallelism (they run, or stall
+    on memory, rather than wait for the GIL); Amdahl's prediction from the GIL share
     scales; and the threads' whole interval is below both the scaling mark and that
     prediction. Processes must not clearly beat threads (their whole interval above the
     threads'): then the cap is inside the process, which processes do not share.
@@ -291,7 +291,7 @@ def memory_bound(data: dict[str, Any]) -> bool:
     mark, amdahl = scales_at(n), data["predicted_thread_speedup"][w]
     t, p = data["thread_speedup"][w], data["process_speedup"].get(w)
     short = t["high"] < mark <= amdahl
-    return busy >= BUSY * n and short and (p is None or p["low"] <= t["high"])
+    return busy >= FULL_CPU_SHARE * n and short and (p is None or p["low"] <= t["high"])
 
 
 def _memory_bound(data: dict[str, Any], numbers: str) -> tuple[str, str]:

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from pylab.base.fmt import fmt_bytes, fmt_seconds
+from pylab.base.names import START_METHODS
 
 THREAD, INTERPRETER = "thread", "interpreter"
-KINDS = (THREAD, INTERPRETER, "fork", "forkserver", "spawn")
+KINDS = (THREAD, INTERPRETER, *START_METHODS)
 LABELS = {THREAD: "thread", INTERPRETER: "subinterpreter"}
 # The ipc experiment's names for each kind: its pools (dispatch) and its channels.
 DISPATCH_POOL = {THREAD: "threads", INTERPRETER: "interpreters"}

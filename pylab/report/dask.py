@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pylab.base.fmt import fmt_seconds
+from pylab.base.names import DASK_PROCESSES, DASK_THREADS, START_METHODS, THREADS
 from pylab.base.stats import median
 from pylab.report.summary import speedup_text
 from pylab.results.cells import column, measured
@@ -110,7 +111,7 @@ def dispatch_line(results: dict[str, Any]) -> str | None:
     if not dask_ws:
         return None
     w = max(dask_ws)
-    order = ("threads", "dask-threads", "fork", "forkserver", "spawn", "dask-processes")
+    order = (THREADS, DASK_THREADS, *START_METHODS, DASK_PROCESSES)
     parts = [f"{where} {fmt_seconds(found[where, w])}" for where in order if (where, w) in found]
     return f"W={w}: " + ", ".join(parts)
 

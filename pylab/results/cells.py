@@ -10,9 +10,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-# executors as tables show them
-COLUMNS = ("threads", "fork", "forkserver", "spawn", "interpreters", "omp", "dask-threads",
-           "dask-processes")  # fmt: skip
+from pylab.base.names import COLUMNS  # noqa: F401 (the tables' columns, read from here)
 
 
 def params_label(params: Mapping[str, Any]) -> str:

@@ -7,7 +7,7 @@ the verdicts it was judged by. In order: threads scale: `scales in threads`;
 processes scale: `needs processes` (`needs processes or subinterpreters` when
 subinterpreters with their own GIL scale too; `scales in subinterpreters` when only
 they were measured to); a `bytes` kernel whose workers are busy (CPU per
-wall >= BUSY x ideal) without scaling: `capped by memory bandwidth`; some gain:
+wall >= FULL_CPU_SHARE x ideal) without scaling: `capped by memory bandwidth`; some gain:
 `scales partly in threads/processes`; otherwise `does not scale`. The omp variant,
 measured only inside the kernel, gets `scales inside the kernel` by the same rule. A
 verdict is "(uncertain)" when the ends of the cells' intervals would give another.
@@ -19,7 +19,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from pylab.base.rules import BUSY, bounds, ideal, scaling_level
+from pylab.base.rules import FULL_CPU_SHARE, bounds, ideal, scaling_level
 from pylab.results.cells import by_key, label, largest_w
 from pylab.results.schema import verdicts_record
 
@@ -50,7 +50,8 @@ def _inside_verdict(cell: dict[str, Any], cores: int) -> str:
 
 
 def _busy(cell: dict[str, Any] | None, cores: int) -> bool:
-    return cell is not None and cell["cpu_per_wall"]["median"] >= BUSY * _ideal(cell, cores)
+    full = FULL_CPU_SHARE * _ideal(cell, cores) if cell is not None else None
+    return full is not None and cell["cpu_per_wall"]["median"] >= full
 
 
 def _ideal(cell: dict[str, Any], cores: int) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 
 from matplotlib.axes import Axes
 
+from pylab.base import names
 from pylab.base.fmt import fmt_bytes, fmt_rate, fmt_seconds, fmt_times
 from pylab.base.stats import ratio
 from pylab.report.figures import Plot, executor_color, new_figure
@@ -29,9 +30,8 @@ from pylab.report.plots._common import (
 NAME = "ipc"
 THREADS = "thread_queue"
 INTERP = "interp_queue"  # files from before subinterpreters were measured lack it
-INTERPRETERS = "interpreters"
 # Executors in the order drawn: threads first, as the baseline the others are read against.
-POOLS = ("threads", INTERPRETERS, "fork", "forkserver", "spawn")
+POOLS = (names.THREADS, names.INTERPRETERS, *names.START_METHODS)
 DODGE = 0.03  # decades between neighbouring channels' points at one size
 LEGEND = {"fontsize": 8, "framealpha": 0.9}
 
@@ -41,7 +41,7 @@ def _channel_style(name: str) -> dict[str, Any]:
     queue or pipe."""
     if name == INTERP:
         label = "interpreters queues, subinterpreter (bytes shared)"
-        return {"label": label, "color": executor_color(INTERPRETERS), "marker": "^"}
+        return {"label": label, "color": executor_color(names.INTERPRETERS), "marker": "^"}
     start, _, kind = name.partition("_")
     executor = "threads" if start == "thread" else "processes"
     pipe = kind == "pipe"
@@ -143,13 +143,14 @@ def _ipc_plot(results: dict[str, Any], data: dict[str, Any]) -> Plot:
 
 
 def _pool_color(kind: str) -> str:
-    if kind in ("threads", INTERPRETERS):
+    if kind in (names.THREADS, names.INTERPRETERS):
         return executor_color(kind)
     return executor_color("processes", kind)
 
 
 def _pool_label(kind: str) -> str:
-    return {"threads": "threads", INTERPRETERS: "subinterpreters"}.get(kind, f"{kind} processes")
+    words = {names.THREADS: "threads", names.INTERPRETERS: "subinterpreters"}
+    return words.get(kind, f"{kind} processes")
 
 
 def _draw_dispatch(ax: Axes, dispatch: dict[str, Any], tasks: int | None) -> None:
@@ -209,7 +210,8 @@ def _draw_crossover(ax: Axes, crossover: dict[str, Any], workers: int) -> None:
 
 
 def _dispatch_caption(dispatch: dict[str, Any], crossover: dict[str, Any] | None) -> str:
-    processes = {k: v["median"] for k, v in dispatch.items() if k not in ("threads", INTERPRETERS)}
+    pools = (names.THREADS, names.INTERPRETERS)
+    processes = {k: v["median"] for k, v in dispatch.items() if k not in pools}
     parts = []
     if "threads" in dispatch and processes:
         cheapest = min(processes, key=processes.get)
@@ -222,8 +224,8 @@ def _dispatch_caption(dispatch: dict[str, Any], crossover: dict[str, Any] | None
     else:
         each = ", ".join(f"{k} {fmt_seconds(v['median'] * 1e-6)}" for k, v in dispatch.items())
         parts.append(f"Dispatching a no-op task cost {each}")
-    if INTERPRETERS in dispatch and "threads" in dispatch and processes:
-        interp_us = dispatch[INTERPRETERS]["median"]
+    if names.INTERPRETERS in dispatch and names.THREADS in dispatch and processes:
+        interp_us = dispatch[names.INTERPRETERS]["median"]
         parts[-1] += f", {fmt_seconds(interp_us * 1e-6)} on a subinterpreter pool"
     if crossover:
         first = crossover.get("crossover_iterations")
@@ -234,7 +236,7 @@ def _dispatch_caption(dispatch: dict[str, Any], crossover: dict[str, Any] | None
 
 def _dispatch_plot(results: dict[str, Any], data: dict[str, Any]) -> Plot:
     crossover = data.get("crossover")
-    pools = "thread, subinterpreter" if INTERPRETERS in data["dispatch_us"] else "thread"
+    pools = "thread, subinterpreter" if names.INTERPRETERS in data["dispatch_us"] else "thread"
     title = f"Per-task overhead of {pools} and process pools"
     cols = 2 if crossover else 1
     figure, axes = new_figure(results, title, cols=cols, width=12.0 if crossover else 8.0)

@@ -19,12 +19,11 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from pylab.base.fmt import fmt_bytes
+from pylab.base.names import INTERPRETERS, THREADS
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import experiment_data, interval_bar, legend_below
 
 NAME = "memory"
-THREADS = "threads"
-INTERPRETERS = "interpreters"
 BAR_WIDTH = 0.26
 
 Figures = tuple[float, float, float]  # per worker: value, interval low, interval high
