@@ -27,8 +27,8 @@ from typing import Any
 from pylab.base import extras
 from pylab.base.errors import UserError
 from pylab.base.names import DASK_PROCESSES, DASK_THREADS
-from pylab.executors.base import PART_TIMEOUT_S, Executor, exit_reason
 from pylab.executors.barriers import BARRIER_TIMEOUT_S, FifoBarrier
+from pylab.executors.base import PART_TIMEOUT_S, Executor, exit_reason
 from pylab.executors.worker import PartResult
 
 CONFIG = {
