@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from pylab.base.gilmodel import amdahl, gil_bound
-from pylab.probing.calls import NO_GIL, memory_bound, recommend
 from pylab.probing.dasklayout import KEEP, advise, choose, layouts, name, predict
+from pylab.probing.recommend import NO_GIL, memory_bound, recommend
 
 
 def _data(share: float | None, low: float | None = None, high: float | None = None,

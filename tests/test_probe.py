@@ -13,7 +13,8 @@ from pylab.base.gilmodel import amdahl, bounded, gil_bound, predicted
 from pylab.host.pools import pools_pinned
 from pylab.kernels._ext import compute
 from pylab.kernels.hashing import hash_sum_py
-from pylab.probing.calls import beyond_ideal, memory_bound, probe_target, recommend
+from pylab.probing.calls import probe_target
+from pylab.probing.recommend import beyond_ideal, memory_bound, recommend
 
 
 def _probe(fn, *args, expect: Callable[[dict], bool]) -> dict:
@@ -393,7 +394,7 @@ def test_the_python_api_takes_the_call_and_its_arguments() -> None:
 
 def test_without_a_gil_the_share_is_said_not_printed_as_zero() -> None:
     from pylab.cli.probe import format_probe
-    from pylab.probing.calls import NO_GIL
+    from pylab.probing.recommend import NO_GIL
 
     data = _data(1.9, 1.9, share=0.0) | {"gil_share": None}
     recommendation, reason = recommend(data)

@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def format_probe(data: dict[str, Any]) -> str:
     from pylab.base.fmt import fmt_interval, fmt_seconds
-    from pylab.probing.calls import NO_GIL
+    from pylab.probing.recommend import NO_GIL
 
     g = data["gil_share"]
     held = f"{fmt_interval(g, '')} of its run time" if g else NO_GIL

@@ -2,7 +2,7 @@
 
 Dask's own advice is many threads per worker for code that releases the GIL, many
 single-threaded worker processes for code that holds it. This puts the probe's numbers
-on it: the GIL share s (pylab.probing.calls.model_share: 0 where there is no GIL) on N usable
+on it: the GIL share s (pylab.probing.recommend.model_share: 0 where there is no GIL) on N usable
 cores.
 
 The rule. A layout of P processes x T threads, T a divisor of N and P = N / T (every
@@ -19,7 +19,7 @@ s = 1 gives N x 1, a small share something in between (s = 0.05 on 16 cores: 8 x
 they differ, the reason names the range (`between 2x8 and 4x4`).
 
 Overrides, from the probe's measurements, never from a guess:
-  memory-bound (pylab.probing.calls.memory_bound)  1 x N: processes share the memory bus and
+  memory-bound (pylab.probing.recommend.memory_bound)  1 x N: processes share the memory bus and
       gain no more than threads, which are the cheaper
   recommendation `neither`   the layout stands, and the reason says the measurements
       show no gain from parallelism on this machine
@@ -36,7 +36,7 @@ from typing import Any
 from pylab.base.fmt import fmt_interval, fmt_speedup
 from pylab.base.gilmodel import amdahl
 from pylab.host.load import is_busy
-from pylab.probing.calls import NO_GIL, memory_bound, model_share
+from pylab.probing.recommend import NO_GIL, largest, memory_bound, model_share
 
 # A choice, not a measurement: the share of the best prediction worth giving up for
 # fewer processes (each one memory, start-up and a copy of the data).
@@ -144,7 +144,7 @@ def _rule_reason(
 
 
 def _memory_reason(data: dict[str, Any], cores: int, by_share: tuple[int, int]) -> str:
-    w = _largest(data)
+    w, _ = largest(data)
     text = (
         f"memory-bound: the {w} threads are busy ({data['thread_cpu_per_wall'][w]:.2f} CPU "
         f"per wall) yet gain {fmt_interval(data['thread_speedup'][w])}, and processes share "
@@ -183,13 +183,9 @@ def _notes(data: dict[str, Any], cores: int, chosen: tuple[int, int]) -> str:
     return "".join(f"; {note}" for note in notes)
 
 
-def _largest(data: dict[str, Any]) -> str:
-    return max(data["thread_speedup"], key=int)
-
-
 def _measured(data: dict[str, Any]) -> str:
     """`threads 1.05x, processes 1.92x at W=2`: the medians at the largest W."""
-    w = _largest(data)
+    w, _ = largest(data)
     p = data["process_speedup"].get(w)
     return (
         f"threads {fmt_speedup(data['thread_speedup'][w]['median'])}"

@@ -362,7 +362,7 @@ def run(
     from pylab.host.machine import gil_enabled, machine_info
     from pylab.host.pools import pools_pinned
     from pylab.host.state import check as check_machine
-    from pylab.probing.calls import NO_GIL
+    from pylab.probing.recommend import NO_GIL
 
     if worker and busy_threads:
         raise UserError("--worker reads a worker as Dask runs it: without --busy-threads")
