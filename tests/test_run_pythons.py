@@ -112,7 +112,8 @@ def free_threaded(tmp_path_factory, shared_envs: Path) -> tuple[object, dict]:
     found = _found(free_threaded=True)
     if not found:
         pytest.skip("no free-threaded CPython here (`pyenv install 3.13t` or "
-                    "`uv python install 3.14t`; README: Getting interpreters)")  # fmt: skip
+                    "`uv python install 3.14t`; "
+                    "docs/interpreters.md: Getting interpreters)")  # fmt: skip
     ft = found[-1]
     twins = [p for p in _found(free_threaded=False) if p.version == ft.version]
     chosen = ",".join(p.path for p in [ft, *twins[:1]])
