@@ -6,7 +6,7 @@ processes started by nannies), so the scheduler's and the workers' own costs are
 figures, as they are in a user's. Against the bare pools the difference is what Dask's
 scheduling costs: every task goes client -> scheduler -> worker -> scheduler -> client.
 
-Settings chosen here, the same for every cell (and recorded in the README):
+Settings chosen here, the same for every cell (and recorded in docs/dask.md):
 - the worker processes are started with `spawn`, named (the trap of platform defaults);
 - no task is retried (`allowed-failures` 0): a worker that dies fails its cell at once,
   with the signal its nanny saw, instead of taking the task to another worker;

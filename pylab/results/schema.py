@@ -2,7 +2,7 @@
 
 Other modules hand this one values; it builds the header, the cells, the experiment
 records, the claims and the verdicts, so that every record of a kind has the same
-fields. README.md ("The results file") documents every field.
+fields. docs/results-format.md documents every field.
 
 Format history (bump FORMAT_VERSION on any change a reader must know about; an older
 file is upgraded in memory on load, see pylab.results.upgrade):
