@@ -20,6 +20,7 @@ import sysconfig
 from typing import Any
 
 from pylab import DISTRIBUTION
+from pylab.base.errors import UserError
 
 DASK_EXTRA = f"{DISTRIBUTION}[dask]"
 SUBINTERPRETERS_EXTRA = f"{DISTRIBUTION}[interpreters]"
@@ -49,8 +50,6 @@ def dask_info() -> dict[str, Any]:
 
 def require_dask() -> None:
     """Raise UserError (one line) where Dask is not installed."""
-    from pylab.base.errors import UserError
-
     why = why_no_dask()
     if why is not None:
         raise UserError(why)

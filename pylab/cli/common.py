@@ -18,6 +18,7 @@ from typing import Any
 
 import pylab
 from pylab.base.errors import Exit, UserError
+from pylab.pythons import envs
 
 MAX_WORKERS = max(64, 8 * (os.cpu_count() or 1))
 
@@ -84,8 +85,6 @@ def version_text() -> str:
 
 def add_python_options(parser: argparse.ArgumentParser) -> None:
     """--python, --envs and --rebuild-envs, as every command that takes them spells them."""
-    from pylab.pythons import envs
-
     parser.add_argument(
         "--python",
         type=names,

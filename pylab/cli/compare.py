@@ -12,6 +12,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pylab import results as results_io
+from pylab.base.errors import UserError
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("compare", help="compare runs side by side", description=__doc__)
@@ -21,8 +24,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pylab import results as results_io
-    from pylab.base.errors import UserError
     from pylab.report import compare
 
     loaded = [results_io.load(path) for path in args.files]

@@ -13,6 +13,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pylab import results as results_io
+from pylab.base.errors import UserError
+from pylab.results.export import named_cells, select, suite
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -36,10 +40,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pylab import results as results_io
-    from pylab.base.errors import UserError
-    from pylab.results.export import named_cells, select, suite
-
     try:
         import pyperf  # noqa: F401  (only to say so before reading anything)
     except ImportError:

@@ -17,10 +17,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pylab.base.fmt import fmt_interval, fmt_seconds
+from pylab.cli import common
+from pylab.cli.common import write_json
+from pylab.probing.gilcheck import run
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from pylab.cli import common as args
-
     p = sub.add_parser(
         "gilcheck",
         help="set pylab's GIL share beside Dask's GIL contention (gilknocker) for the same calls",
@@ -29,14 +32,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--seconds",
-        type=args.number(float, 0.001, 600),
+        type=common.number(float, 0.001, 600),
         default=1.0,
         help="how long each call loops for each figure (default: 1)",
     )
-    p.add_argument("--calls", type=args.names, help="only the calls whose names contain these")
+    p.add_argument("--calls", type=common.names, help="only the calls whose names contain these")
     p.add_argument(
         "--polling-us",
-        type=args.number(int, 1, 10**6),
+        type=common.number(int, 1, 10**6),
         help="gilknocker's polling interval (default: distributed's, from Dask's configuration)",
     )
     p.add_argument(
@@ -46,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--busy-threads",
-        type=args.number(int, 0, 64),
+        type=common.number(int, 0, 64),
         default=0,
         metavar="N",
         help="N Python threads looping pure Python beside the call while both figures are "
@@ -57,8 +60,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def format_check(data: dict[str, Any]) -> str:
-    from pylab.base.fmt import fmt_interval, fmt_seconds
-
     d = data["dask"]
     worker = any("worker_contention" in row for row in data["rows"])
     head = f"{'call':<42}{'one call':>10}  {'pylab GIL share':<20}{'gilknocker':<20}"
@@ -95,9 +96,6 @@ def _beside(data: dict[str, Any]) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pylab.cli.common import write_json
-    from pylab.probing.gilcheck import run
-
     def progress(name: str) -> None:  # only for a reader at a terminal
         print(f"checking {name}", file=sys.stderr, flush=True)
 

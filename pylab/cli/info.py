@@ -5,6 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 
+from pylab.cli.common import version_text
+from pylab.host.machine import machine_info
+from pylab.host.pools import pin_thread_pools
+from pylab.kernels.build import build_info
+from pylab.results import flatten
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("info", help="show the machine and build", description=__doc__)
@@ -13,12 +19,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pylab.cli.common import version_text
-    from pylab.host.machine import machine_info
-    from pylab.host.pools import pin_thread_pools
-    from pylab.kernels.build import build_info
-    from pylab.results import flatten
-
     info = {"machine": machine_info(), "build": build_info(), "pinning": pin_thread_pools()}
     if args.json:
         print(json.dumps(info, indent=1))

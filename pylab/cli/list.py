@@ -5,6 +5,13 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 
+from pylab import kernels
+from pylab.base import extras
+from pylab.executors import EXECUTORS, START_METHODS
+from pylab.kernels.base import openmp_built
+from pylab.measure.presets import PRESETS
+from pylab.results.cells import params_label
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -14,19 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pylab import kernels
-    from pylab.base import extras
-    from pylab.executors import EXECUTORS, START_METHODS
-    from pylab.measure.presets import PRESETS
-    from pylab.results.cells import params_label
-
     print("kernels (variants; work unit; parameters):")
     for name in kernels.names():
         k = kernels.get(name)
         params = params_label(k.params) or "-"
         print(f"  {name:<9} {', '.join(k.variants):<20} {k.unit:<11} {params}")
         print(f"  {'':<9} {k.summary}" + (" (never in a preset)" if k.harness_test else ""))
-    from pylab.kernels.base import openmp_built
 
     print(f"executors: {', '.join(EXECUTORS)} (omp: W OpenMP threads inside one kernel call)")
     if not openmp_built():

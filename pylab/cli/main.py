@@ -15,12 +15,12 @@ import traceback
 import pylab
 from pylab.base.errors import Exit, UserError
 from pylab.cli.common import EPILOG, version_text
+from pylab.host.pools import pin_environment
 
 COMMANDS = ("run", "probe", "gilcheck", "report", "compare", "export", "list", "info", "pythons")
 
 class Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line instead of usage text."""
-
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UserError(f"{self.prog}: {message}")
 
@@ -41,10 +41,7 @@ def build_parser() -> Parser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # Pool sizes of BLAS/OpenMP must be pinned before numpy loads (pylab.host.pools).
-    from pylab.host.pools import pin_environment
-
-    pin_environment()
+    pin_environment()  # pool sizes of BLAS/OpenMP, before numpy loads (pylab.host.pools)
     try:
         args = build_parser().parse_args(argv)
         return args.func(args)

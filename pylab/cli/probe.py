@@ -19,10 +19,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pylab.base import extras
+from pylab.base.errors import unknown_name
+from pylab.base.fmt import fmt_interval, fmt_rate, fmt_seconds, fmt_speedup
+from pylab.cli import common
+from pylab.cli.common import write_json
+from pylab.executors import START_METHODS
+from pylab.pythons.envs import command as env_command
+from pylab.pythons.targets import targets
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from pylab.cli import common as args
-
     p = sub.add_parser(
         "probe",
         help="measure a statement's GIL share and speed-ups; recommend threads or processes",
@@ -31,23 +38,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("statement", metavar="STMT")
     p.add_argument("-s", "--setup", default="pass", help="run once first (default: pass)")
-    p.add_argument("--workers", type=args.workers, help="worker counts (default: 2 and the cores)")
+    p.add_argument(
+        "--workers", type=common.workers, help="worker counts (default: 2 and the cores)"
+    )
     p.add_argument(
         "--start-method", default="fork", help="for the processes: fork, forkserver, spawn"
     )
-    p.add_argument("--repeats", type=args.number(int, 1, 1000), default=5, help="pairs per W")
+    p.add_argument("--repeats", type=common.number(int, 1, 1000), default=5, help="pairs per W")
     p.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
     p.add_argument(
         "--dask",
         action="store_true",
         help="advise a Dask worker layout (default: where dask.distributed is installed)",
     )
-    args.add_python_options(p)
+    common.add_python_options(p)
     p.set_defaults(func=main)
 
 
 def format_probe(data: dict[str, Any]) -> str:
-    from pylab.base.fmt import fmt_interval, fmt_seconds
     from pylab.probing.recommend import NO_GIL
 
     g = data["gil_share"]
@@ -95,7 +103,6 @@ def _in_threads(data: dict[str, Any]) -> str:
 
 def _dask_lines(layout: dict[str, Any]) -> list[str]:
     """The layout as `dask worker` and `LocalCluster` take it, its prediction, and why."""
-    from pylab.base.fmt import fmt_speedup
     from pylab.probing.dasklayout import name
 
     p, t, n = layout["nworkers"], layout["nthreads"], layout["cores"]
@@ -111,7 +118,6 @@ def _dask_lines(layout: dict[str, Any]) -> list[str]:
 
 
 def _bandwidth_line(bw: dict[str, Any]) -> str:
-    from pylab.base.fmt import fmt_rate
     from pylab.host.load import is_busy
 
     if bw["cached"]:
@@ -132,10 +138,6 @@ def _bandwidth_line(bw: dict[str, Any]) -> str:
 def main(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from pylab.base import extras
-    from pylab.base.errors import unknown_name
-    from pylab.cli.common import write_json
-    from pylab.executors import START_METHODS
     from pylab.probing import dasklayout
     from pylab.probing.calls import probe_target, statement_target
 
@@ -172,9 +174,6 @@ def _elsewhere(args: argparse.Namespace) -> int:
     import sys
     import tempfile
 
-    from pylab.cli.common import write_json
-    from pylab.pythons.envs import command as env_command
-    from pylab.pythons.targets import targets
 
     records, status = [], 0
     for target in targets(args.python, args.envs, args.rebuild_envs):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from pylab.pythons.discovery import discover
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -35,8 +37,6 @@ def format_table(found: list) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pylab.pythons.discovery import discover
-
     found = discover()
     if args.json:
         print(json.dumps([p.as_dict() for p in found], indent=1))

@@ -15,8 +15,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pylab.base.errors import UserError, stopped_status
+from pylab import results as results_io
+from pylab.base import extras
+from pylab.base.errors import Terminated, UserError, stopped_status
 from pylab.cli import common as args
+from pylab.measure.plan import Selection
+from pylab.measure.settings import DEFAULT_OUT, Settings
+from pylab.pythons.targets import targets
 
 # Options that choose what to measure: a resumed run takes them from its file.
 PLAN_OPTIONS = (
@@ -37,8 +42,6 @@ SCHEDULER_TIMEOUT_S = 10.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from pylab.measure.settings import DEFAULT_OUT, Settings
-
     p = sub.add_parser(
         "run",
         help="measure kernels serially, in threads and in processes",
@@ -111,8 +114,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
-    from pylab.base.errors import Terminated
-
     raise Terminated
 
 
@@ -130,8 +131,6 @@ def main(opts: argparse.Namespace) -> int:
             raise UserError(f"--resume continues the run as planned; drop {', '.join(given)}")
         run = runner.resume(opts.resume, opts.force, opts.timeout, opts.envs)
         if run is None:  # complete already
-            from pylab import results as results_io
-
             return _tables(results_io.load(opts.resume), opts.resume)
         return _execute(run, opts)
     if opts.force:
@@ -152,8 +151,6 @@ def _fleet(opts: argparse.Namespace) -> int:
     if given:
         raise UserError(f"--scheduler runs each machine's lab under the Python of its Dask "
                         f"worker; drop {', '.join(given)}")  # fmt: skip
-    from pylab.base import extras
-    from pylab.measure.settings import DEFAULT_OUT
     from pylab.runner.start import plan_run
 
     extras.require_dask()
@@ -185,14 +182,11 @@ def _targets(opts: argparse.Namespace) -> Any:
     """The interpreters --python names, their environments built; None: this one."""
     if not opts.python:
         return None
-    from pylab.pythons.targets import targets
 
     return targets(opts.python, opts.envs, opts.rebuild_envs)
 
 
 def _selection(opts: argparse.Namespace) -> Any:
-    from pylab.measure.plan import Selection
-
     params = dict(opts.params) if opts.params else None
     return Selection(
         opts.kernels, opts.variants, opts.executors, opts.start_methods, opts.workers, params,
@@ -214,7 +208,6 @@ def _overrides(opts: argparse.Namespace) -> dict[str, Any]:
 
 def _execute(run: Any, opts: argparse.Namespace) -> int:
     """Measure, write the report, print the tables and the path; the exit status says how."""
-    from pylab.base.errors import Terminated
     from pylab.runner import run_lab
 
     todo = f"{len(run.cells)} cells and {len(run.experiments)} claim experiments"
@@ -239,7 +232,6 @@ def _execute(run: Any, opts: argparse.Namespace) -> int:
 
 def _tables(results: dict, path: Path) -> int:
     """The tables, then the results path as the last line; 1 if anything failed."""
-    from pylab import results as results_io
     from pylab.report import summary
 
     tables = (*summary.format_tables(results), summary.format_overhead(results),
@@ -266,7 +258,6 @@ def _tables(results: dict, path: Path) -> int:
 
 class ProgressBar:
     """A tqdm bar on stderr, only when stderr is a terminal and not --quiet."""
-
     def __init__(self, total: int, quiet: bool) -> None:
         import tqdm
 

@@ -16,6 +16,7 @@ from pylab import CLAIMS_DOC
 from pylab.base.fmt import fmt_confidence
 from pylab.report import summary
 from pylab.report.figures import DPI, Plot
+from pylab.report.plots.summary import matrix
 from pylab.report.render import Section
 from pylab.results.views import python_name, views
 
@@ -89,8 +90,6 @@ def _confidence(results: dict[str, Any]) -> str:
 
 def summary_figure(results: dict[str, Any]) -> Plot | None:
     """The summary matrix with one panel per interpreter, side by side."""
-    from pylab.report.plots.summary import matrix
-
     seen = [(pid, matrix(view)) for pid, view in views(results)]
     seen = [(pid, m) for pid, m in seen if m[0]]
     if len(seen) < 2:

@@ -20,6 +20,9 @@ from __future__ import annotations
 from typing import Any
 
 from pylab.base.gilmodel import predicted
+from pylab.results.schema import FORMAT_VERSION, python_record
+from pylab.results.verdicts import judge
+from pylab.results.views import PER_PYTHON, python_id
 
 # What format 1's code used, as facts about the files it wrote (not today's settings).
 V1_NOISY_ABOVE = 0.30
@@ -50,7 +53,6 @@ def _v1_experiments(results: dict[str, Any]) -> None:
 
 
 def _from_1(results: dict[str, Any]) -> list[str]:
-    from pylab.results.verdicts import judge  # reads cells and rules, which read this package
 
     changed = _v1_model_speedups(results)
     _v1_experiments(results)
@@ -63,8 +65,6 @@ def _from_1(results: dict[str, Any]) -> list[str]:
 
 
 def _from_2(results: dict[str, Any]) -> list[str]:
-    from pylab.results.schema import python_record
-    from pylab.results.views import PER_PYTHON, python_id
 
     python = results["machine"].get("python") or {}
     pid = python_id(python)
@@ -84,8 +84,6 @@ STEPS = {1: _from_1, 2: _from_2}
 
 def upgrade(results: dict[str, Any], version: int) -> dict[str, Any]:
     """`results`, read as version `version`, brought to the current format in place."""
-    from pylab.results.schema import FORMAT_VERSION
-
     notes: list[str] = []
     while version < FORMAT_VERSION:
         notes += STEPS[version](results)

@@ -27,10 +27,14 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from pylab import experiments
+from pylab import experiments, kernels
+from pylab.executors import SerialExecutor
+from pylab.executors.worker import Job
 from pylab.experiments.base import LEVELS
 from pylab.host.load import Background
-from pylab.measure.cell import calibrate, error_text, measure_cell
+from pylab.host.machine import python_info
+from pylab.kernels.build import build_info
+from pylab.measure.cell import calibrate, checked_run, error_text, measure_cell
 from pylab.measure.plan import CellSpec
 from pylab.measure.settings import Settings
 
@@ -53,10 +57,6 @@ def cell_spec(record: dict[str, Any]) -> CellSpec:
 
 def interpreter_blocks(send: Callable[[dict[str, Any]], None]) -> None:
     """This interpreter's python and build blocks, after importing every kernel."""
-    from pylab import kernels
-    from pylab.host.machine import python_info
-    from pylab.kernels.build import build_info
-
     for name in kernels.names():
         kernels.get(name)
     send({"python": python_info(), "build": build_info()})
@@ -64,9 +64,6 @@ def interpreter_blocks(send: Callable[[dict[str, Any]], None]) -> None:
 
 def serve(send: Callable[[dict[str, Any]], None]) -> None:
     """Serial runs on request, each checked against the kernel's reference, until EOF."""
-    from pylab.executors import Job, SerialExecutor
-    from pylab.measure.cell import checked_run
-
     serial = SerialExecutor()
     for line in sys.stdin:
         request = json.loads(line)

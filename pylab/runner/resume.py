@@ -22,10 +22,11 @@ from pylab.host.state import check as check_machine
 from pylab.measure.plan import CellSpec, Selection, build_plan, runnable
 from pylab.measure.presets import get_preset
 from pylab.measure.settings import Settings
+from pylab.pythons.targets import targets
 from pylab.results.cells import cell_key, work_key
 from pylab.runner import overhead
 from pylab.runner.lab import LabRun, Part
-from pylab.runner.start import planned_experiments, warn, writable
+from pylab.runner.start import planned_experiments, read_interpreter, warn, writable
 
 MACHINE_KEYS = ("hostname", "cpu_model", "logical_cores", "usable_cores")
 PYTHON_KEYS = ("version", "implementation", "executable", "gil_enabled")
@@ -97,9 +98,6 @@ def plan_resume(
 
 def _setups(results: Mapping[str, Any], envs_root: Path | None) -> dict[str, dict]:
     """Each interpreter of the file as it is now: its executable, machine and build."""
-    from pylab.pythons.targets import targets
-    from pylab.runner.start import read_interpreter
-
     machine = machine_info()
     found = {}
     for pid, record in results["pythons"].items():

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pylab
 from pylab import results as results_io
@@ -20,12 +20,10 @@ from pylab.kernels.build import build_info
 from pylab.measure.plan import CellSpec, Selection, build_plan, parts, runnable
 from pylab.measure.presets import Preset, get_preset
 from pylab.measure.settings import DEFAULT_OUT, Settings
+from pylab.pythons.targets import Target, current
 from pylab.runner import overhead
 from pylab.runner.isolation import describe_python
 from pylab.runner.lab import LabRun, Part
-
-if TYPE_CHECKING:
-    from pylab.pythons.targets import Target
 
 DESCRIBE_TIMEOUT_S = 120.0  # importing numpy and the kernels in a cold interpreter
 
@@ -161,8 +159,6 @@ def start(
     """A new run of a preset narrowed by `selection`, its settings changed by `overrides`
     (None keeps the preset's), on each of `targets` (None: this interpreter), with its
     results file written once."""
-    from pylab.pythons.targets import current
-
     preset, cells, settings = plan_run(preset_name, selection, overrides)
     state, warnings = check_machine()  # before this run starts anything of its own
     pinning = pin_thread_pools()  # before any child starts: they inherit the pins
