@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pylab import DISTRIBUTION
 from pylab import results as results_io
 from pylab.base.errors import UserError
 from pylab.results.export import named_cells, select, suite
@@ -45,7 +46,7 @@ def main(args: argparse.Namespace) -> int:
     except ImportError:
         raise UserError(
             "export --pyperf needs pyperf: pip install pyperf (or the pyperf extra: "
-            "pip install 'pylab-cext-lab[pyperf]')"
+            f"pip install '{DISTRIBUTION}[pyperf]')"
         ) from None
     results = results_io.load(args.results)
     cells = select(named_cells(results), args.cell, args.results)
