@@ -21,6 +21,7 @@ COMMANDS = ("run", "probe", "gilcheck", "report", "compare", "export", "list", "
 
 class Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line instead of usage text."""
+
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UserError(f"{self.prog}: {message}")
 

@@ -26,7 +26,8 @@ from pylab.pythons.targets import targets
 # Options that choose what to measure: a resumed run takes them from its file.
 PLAN_OPTIONS = (
     "preset", "kernels", "variants", "executors", "start_methods", "workers", "params",
-    "repeats", "min_time", "precision", "max_time", "out", "only", "level", "python",
+    "repeats", "min_time", "precision", "max_time", "retake_share", "out", "only", "level",
+    "python",
 )  # fmt: skip
 
 
@@ -34,7 +35,7 @@ PLAN_OPTIONS = (
 # into a folder of its own, and its file comes back to --out here).
 LAB_OPTIONS = (
     "preset", "kernels", "variants", "executors", "start_methods", "workers", "params",
-    "only", "level", "repeats", "precision", "max_time", "min_time", "timeout",
+    "only", "level", "repeats", "precision", "max_time", "min_time", "retake_share", "timeout",
 )  # fmt: skip
 # Options that name interpreters on this machine: a fleet's labs run under each worker's.
 INTERPRETER_OPTIONS = ("python", "envs", "rebuild_envs")
@@ -89,6 +90,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--min-time", type=args.number(float, 0.001, 3600), help="least seconds per serial run"
+    )
+    p.add_argument(
+        "--retake-share",
+        type=args.number(float, 0, 10),
+        help="retake cells still disturbed at the end of their time, within this share of the "
+        f"time the cells took (default: {Settings.retake_share:g}; 0, or --max-time 0: none)",
     )
     p.add_argument(
         "--timeout",
@@ -201,6 +208,7 @@ def _overrides(opts: argparse.Namespace) -> dict[str, Any]:
         "min_time_s": opts.min_time,
         "precision": opts.precision,
         "max_time_s": opts.max_time,
+        "retake_share": opts.retake_share,
         "timeout_s": opts.timeout,
         "level": opts.level,
     }
@@ -258,6 +266,7 @@ def _tables(results: dict, path: Path) -> int:
 
 class ProgressBar:
     """A tqdm bar on stderr, only when stderr is a terminal and not --quiet."""
+
     def __init__(self, total: int, quiet: bool) -> None:
         import tqdm
 

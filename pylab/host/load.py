@@ -14,6 +14,7 @@ accounting is the main signal.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import psutil
@@ -89,3 +90,19 @@ class Background:
         background = max(0.0, busy - self._busy0 - own) / wall
         return Reading(round(wall, 6), round(background, 3),
                        round((steal - self._steal0) / wall, 3))  # fmt: skip
+
+
+def wait_quiet(
+    window_s: float, most_s: float, sleep: Callable[[float], None] = time.sleep
+) -> float:
+    """Wait until a `window_s` window passes with the rest of the machine under the bound
+    (`is_busy` false), for at most `most_s`; return the background of the last window in
+    cores. A retake after a spell of other work starts once the spell is over."""
+    deadline = time.perf_counter() + most_s
+    while True:
+        with Background() as seen:
+            sleep(window_s)
+        assert seen.reading is not None
+        cores = seen.reading.background_cores
+        if not is_busy(cores) or time.perf_counter() >= deadline:
+            return cores

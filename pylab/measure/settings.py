@@ -18,5 +18,7 @@ class Settings:
     min_time_s: float = 0.08  # the serial run of every cell lasts at least this long: short runs
     # give more pairs in the same time, and on a noisy VM many pairs narrow an interval more
     # than long runs do
+    retake_share: float = 0.15  # cells still disturbed at the end of their time are retaken
+    # later in the run, within this share of the time the cells took (pylab.runner.lab)
     timeout_s: float = 300.0  # a cell (or a calibration) running longer is stopped and failed
     level: str = "default"  # how much the claim experiments measure (experiments.base.LEVELS)

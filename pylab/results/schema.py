@@ -47,6 +47,9 @@ file is upgraded in memory on load, see pylab.results.upgrade):
     load.background_cpu_s (the rest of the machine during the run); each experiment's
     background_cores; machine.state, the machine's state at the start
     (pylab.host.state: governor, turbo, isolated CPUs, load, other busy processes).
+    Added 2026-12-05 under the same version, optional (issue 23): settings.retake_share; a
+    retaken cell's `attempts` (the records it replaced, oldest first, each as it was);
+    load.retakes (spoiled, retaken, spent_s, budget_s, quiet_cores).
 
 The file is rewritten after every cell by atomic replace, so a run killed at any
 moment leaves a valid file holding every finished cell. Reading it parses JSON and

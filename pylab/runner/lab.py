@@ -1,4 +1,11 @@
-"""A whole lab run: calibrate each piece of work, measure every cell, save as it goes."""
+"""A whole lab run: calibrate each piece of work, measure every cell, save as it goes.
+
+A cell that ends its time still disturbed (too few clean pairs: it had to use disturbed
+ones) is retaken once its interpreter's other cells are done, after a quiet window, within
+the settings' retake_share of the time the cells took; the retake replaces it in the file
+and keeps the earlier attempt under `attempts`. Only a cell still disturbed after its
+retake stays so. With `max_time_s` 0 (exactly `repeats` pairs a cell) nothing is retaken.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +19,7 @@ from typing import Any
 from pylab import results as results_io
 from pylab.base.errors import Terminated
 from pylab.experiments import judge_all
-from pylab.host.load import Background
+from pylab.host.load import Background, wait_quiet
 from pylab.host.machine import load_average
 from pylab.measure.cell import failed_cell
 from pylab.measure.plan import CellSpec
@@ -20,10 +27,14 @@ from pylab.measure.settings import Settings
 from pylab.results.cells import params_label
 from pylab.results.verdicts import judge
 from pylab.runner import overhead
+from pylab.runner.child import cell_spec
 from pylab.runner.isolation import measure_group, run_experiment
 
 # Called with (index, label) before each cell or experiment, for progress display.
 Progress = Callable[[int, str], None]
+
+QUIET_WINDOW_S = 1.0  # a retake waits for a window this long under the background bound,
+# for at most half the retakes' time; then it retakes anyway (its flags then say so)
 
 
 @dataclass
@@ -113,8 +124,9 @@ def run_lab(run: LabRun, progress: Progress | None = None) -> dict[str, Any]:
     named = len(results["pythons"]) > 1
 
     def announce(pid: str, text: str) -> None:
-        if progress:
-            progress(next(steps), f"{pid} {text}" if named else text)
+        step = next(steps, None)  # retakes are steps the plan did not count
+        if progress and step is not None:
+            progress(step, f"{pid} {text}" if named else text)
 
     results["status"] = "running"
     results_io.save(results, path)
@@ -172,7 +184,14 @@ def _run_part(
             on_start(spec)
             on_cell(failed_cell(spec, None, part.error))
     else:
+        t0 = time.perf_counter()
         _measure_cells(part, settings, on_start, on_cell)
+        budget_s = settings.retake_share * (time.perf_counter() - t0)
+
+        def on_retake(spec: CellSpec) -> None:
+            announce(part.pid, f"retake {cell_label(spec)}")
+
+        _retake(results, part, settings, budget_s, on_retake, path)
     for name in part.experiments:
         announce(part.pid, f"experiment {name}")
         _run_experiment(results, part, name, settings)
@@ -196,6 +215,55 @@ def _measure_cells(
             on_cell(cell)
 
         measure_group(group, size, given, on_start, spent, part.executable)
+
+
+def spoiled(cell: dict[str, Any]) -> bool:
+    """A measured cell that ended its time still disturbed: too few clean pairs, so it used
+    disturbed ones."""
+    return bool(cell.get("ok") and (cell.get("interference") or {}).get("used_disturbed"))
+
+
+def _retake(
+    results: dict[str, Any],
+    part: Part,
+    settings: Settings,
+    budget_s: float,
+    on_start: Callable[[CellSpec], None],
+    path: Path,
+) -> None:
+    """Retake the part's spoiled cells after a quiet window, as long as `budget_s` lasts;
+    the file's `load.retakes` says how it went."""
+    if settings.max_time_s <= 0:  # exactly --repeats pairs a cell: nothing is retaken
+        return
+    at = [i for i, cell in enumerate(results["cells"])
+          if cell.get("python") == part.pid and spoiled(cell)]  # fmt: skip
+    record = results["load"].setdefault("retakes", {"spoiled": 0, "retaken": 0, "spent_s": 0.0})
+    record["spoiled"] += len(at)
+    if not at:
+        return
+    t0 = time.perf_counter()
+    record["quiet_cores"] = round(wait_quiet(QUIET_WINDOW_S, budget_s / 2), 3)
+    for i in at:
+        left = budget_s - (time.perf_counter() - t0)
+        if left <= 0:
+            break
+        old = results["cells"][i]
+        given = replace(settings, max_time_s=min(settings.max_time_s, left))
+
+        def retaken(cell: dict[str, Any], i: int = i, old: dict[str, Any] = old) -> None:
+            earlier = old.get("attempts", [])
+            if cell.get("ok"):  # the retake stands; the attempt before it is kept
+                earlier = [*earlier, {k: v for k, v in old.items() if k != "attempts"}]
+                results["cells"][i] = {"python": part.pid, **cell, "attempts": earlier}
+                record["retaken"] += 1
+            else:  # a retake that failed leaves the measured cell, and says so
+                old["attempts"] = [*earlier, {"python": part.pid, **cell}]
+            results["pythons"][part.pid]["verdicts"] = judge(results_io.view(results, part.pid))
+            results_io.save(results, path)
+
+        measure_group([cell_spec(old)], old["size"], given, on_start, retaken, part.executable)
+    record["spent_s"] = round(record["spent_s"] + time.perf_counter() - t0, 3)
+    record["budget_s"] = round(record.get("budget_s", 0.0) + budget_s, 3)
 
 
 def _run_experiment(results: dict[str, Any], part: Part, name: str, settings: Settings) -> None:
