@@ -102,7 +102,7 @@ def test_compare_marks_intervals_that_do_not_overlap(cli, tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].split()[:3] == ["cell", "vm/2c", "big/2c"]
-    compute = [line for line in lines if line.startswith("compute/") and " threads " in line]
+    compute = [line for line in lines if line.startswith("compute/") and " threads W=" in line]
     assert compute and all(line.endswith("*") for line in compute)
     assert any(line.startswith("C15") and line.endswith("*") for line in lines)
     assert not any(line.startswith("C01") and line.endswith("*") for line in lines)
@@ -159,7 +159,7 @@ def test_compare_takes_the_interpreters_of_one_file(cli, tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].split()[:5] == ["cell", "vm/2c", pid, "vm/2c", "3.13.5t"]
-    compute = [line for line in lines if line.startswith("compute/") and " threads " in line]
+    compute = [line for line in lines if line.startswith("compute/") and " threads W=" in line]
     assert compute and all(line.endswith("*") for line in compute)
     assert any(line.startswith("C15") and line.endswith("*") for line in lines)
 

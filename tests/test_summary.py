@@ -50,9 +50,37 @@ def test_verdict_rules(threads, processes, unit, expected) -> None:
     assert _verdict(threads, processes, unit) == expected
 
 
-def test_an_interval_across_a_threshold_makes_the_verdict_uncertain() -> None:
+def test_an_interval_across_a_mark_leaves_the_row_undecided_between_its_sides() -> None:
+    # threads 1.5x [1.1-1.9] straddle the 1.4x mark: the median's side is not a verdict
     verdict = _verdict((2, 1.5, 1.1, 1.9, 1.5), (2, 1.9, 1.8, 1.95, 2.0))
-    assert verdict == "scales in threads (uncertain)"
+    assert verdict == "undecided: scales in threads or needs processes"
+
+
+def test_intervals_clear_of_every_mark_decide_on_both_sides() -> None:
+    above = _verdict((2, 1.9, 1.85, 1.95, 1.9), (2, 1.9, 1.8, 1.95, 2.0))
+    below = _verdict((2, 1.0, 0.95, 1.05, 1.0), (2, 1.9, 1.8, 1.95, 2.0))
+    assert (above, below) == ("scales in threads", "needs processes")
+
+
+def test_a_disturbed_or_noisy_cell_flags_its_row_uncertain_and_says_which() -> None:
+    threads = _cell("threads", 2, 1.9, 1.85, 1.95, 1.9)
+    threads["interference"] = {"used_disturbed": True, "background_cores_max": 0.88}
+    processes = _cell("processes", 2, 1.9, 1.8, 1.95, 2.0) | {
+        "noisy": True, "noise": {"speedup_relative_width": 0.37}}
+    results = _judged({"machine": {"usable_cores": 2}, "cells": [threads, processes]})
+    assert results["verdicts"]["uncertain"] == {
+        "k/v": "threads W=2 disturbed (0.88 background cores); processes W=2 noisy (37% wide)"
+    }
+    assert summary.rows(results)[0].verdict == "scales in threads (uncertain)"
+    assert summary.format_table(results).splitlines()[-1] == (
+        "uncertain: k/v: threads W=2 disturbed (0.88 background cores); "
+        "processes W=2 noisy (37% wide)"
+    )
+
+
+def test_a_quiet_row_is_not_flagged() -> None:
+    cells = [_cell("threads", 2, 1.9, 1.85, 1.95, 1.9), _cell("processes", 2, 1.9, 1.8, 1.95, 2)]
+    assert _judged({"machine": {"usable_cores": 2}, "cells": cells})["verdicts"]["uncertain"] == {}
 
 
 def test_failed_cells_are_counted_and_w1_only_says_so() -> None:

@@ -3,6 +3,12 @@
 A difference is marked when two runs' intervals for a speed-up do not
 overlap, or their verdicts for a claim differ: the main use is one machine
 against another (2 cores vs 16), or one Python against another.
+
+Stability is counted honestly: a verdict is confident unless it is undecided (an interval
+across a mark) or flagged uncertain (noisy or disturbed inputs). Per row and claim,
+`confident` counts the confident verdicts that agree with the most common confident one,
+those that disagree with it, and the uncertain ones; a confident disagreement is a verdict
+that was sure and wrong in one of the runs, which the lab means never to give.
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ from typing import Any
 
 from pylab.base.errors import UserError
 from pylab.base.fmt import fmt_interval
+from pylab.report.summary import UNCERTAIN
 from pylab.results.cells import column, label, parallel_cells
+from pylab.results.verdicts import UNDECIDED
 from pylab.results.views import views
 
 DIFFERS = "*"
@@ -64,15 +72,29 @@ def _verdict_rows(tables: list[dict[str, str]], keys: list[str]) -> list[Verdict
     return rows
 
 
+def _claims(run: dict[str, Any]) -> dict[str, str]:
+    """Each claim's verdict, `(uncertain)` where the run flagged it."""
+    return {cid: c.get("verdict") + (UNCERTAIN if c.get("uncertain") else "")
+            for cid, c in (run.get("claims") or {}).items()}  # fmt: skip
+
+
 def claim_rows(runs: list[dict[str, Any]]) -> list[VerdictRow]:
     """Each claim's verdict in each run."""
-    tables = [{cid: c.get("verdict") for cid, c in (r.get("claims") or {}).items()} for r in runs]
+    tables = [_claims(r) for r in runs]
     return _verdict_rows(tables, sorted({cid for table in tables for cid in table}))
+
+
+def _verdicts(run: dict[str, Any]) -> dict[str, str]:
+    """Each row's stored verdict, `(uncertain)` where the run flagged it."""
+    stored = run.get("verdicts") or {}
+    flagged = stored.get("uncertain") or {}
+    return {row: v + (UNCERTAIN if row in flagged else "")
+            for row, v in (stored.get("rows") or {}).items()}  # fmt: skip
 
 
 def table_rows(runs: list[dict[str, Any]]) -> list[VerdictRow]:
     """Each kernel/variant's verdict in the speed-up table of each run (as stored)."""
-    tables = [dict((r.get("verdicts") or {}).get("rows") or {}) for r in runs]
+    tables = [_verdicts(r) for r in runs]
     keys: dict[str, None] = {}
     for table in tables:
         keys |= dict.fromkeys(table)
@@ -83,6 +105,23 @@ def agreement(verdicts: list[str | None]) -> str:
     """`4/5`: how many runs give the most common verdict, of those that judged it."""
     present = [v for v in verdicts if v is not None]
     return f"{max(present.count(v) for v in present)}/{len(present)}"
+
+
+def confident(verdict: str) -> bool:
+    """Neither undecided (an interval across a mark) nor flagged uncertain."""
+    return not verdict.startswith(UNDECIDED) and not verdict.endswith(UNCERTAIN)
+
+
+def stability(verdicts: list[str | None]) -> tuple[int, int, int]:
+    """(confident agreements, confident disagreements, uncertain): the confident verdicts
+    that give the most common confident one, those that give another, and the rest."""
+    present = [v for v in verdicts if v is not None]
+    sure = [v for v in present if confident(v)]
+    if not sure:
+        return 0, 0, len(present)
+    common = max(sure, key=sure.count)
+    agree = sure.count(common)
+    return agree, len(sure) - agree, len(present) - len(sure)
 
 
 def names(paths: list[Path], runs: list[dict[str, Any]]) -> list[str]:
@@ -131,13 +170,33 @@ def format_table(
         lines += aligned(("cell", *columns, ""), body)
     for title, rows in (("verdict", verdicts), ("claim", claims)):
         if rows:
-            body = [(key, *[v or "-" for v in vs], agreement(vs), DIFFERS if d else "")
+            body = [(key, *[v or "-" for v in vs], agreement(vs),
+                     "/".join(map(str, stability(vs))), DIFFERS if d else "")
                     for key, vs, d in rows]  # fmt: skip
-            lines += [""] + aligned((title, *columns, "agree", ""), body)
+            lines += [""] + aligned((title, *columns, "agree", "sure +/-/?", ""), body)
     marked = sum(r.differs for r in cells) + sum(d for *_, d in claims + verdicts)
     lines += ["", f"{DIFFERS} marks {marked} difference(s): intervals that do not overlap, "
               "or verdicts that differ"]  # fmt: skip
+    if claims or verdicts:
+        lines.append(stability_line(verdicts, claims))
     return "\n".join(lines)
+
+
+def stability_line(verdicts: list[VerdictRow], claims: list[VerdictRow]) -> str:
+    """How many rows and claims every run judged confidently and alike, how many have a
+    confident disagreement, and how many an uncertain verdict: `sure +/-/?` per row counts
+    the confident agreements, confident disagreements and uncertain verdicts."""
+    parts = []
+    for title, rows in (("verdict rows", verdicts), ("claims", claims)):
+        counts = [stability(vs) for _, vs, _ in rows]
+        same = sum(1 for a, d, u in counts if d == 0 and u == 0)
+        split = sum(1 for _, d, _ in counts if d)
+        unsure = sum(1 for _, d, u in counts if u and not d)
+        parts.append(
+            f"{title}: {same} of {len(rows)} confident and the same in every run, "
+            f"{split} with a confident disagreement, {unsure} with uncertain ones"
+        )
+    return "; ".join(parts)
 
 
 def aligned(header: tuple, rows: list[tuple]) -> list[str]:

@@ -16,12 +16,26 @@ from pylab.results.verdicts import Row, select
 from pylab.results.views import heading, views
 
 NOT_JUDGED = "not judged"  # a row whose cells the file's verdicts do not cover
+UNCERTAIN = " (uncertain)"  # after a verdict whose cells were noisy or disturbed
 
 
 def rows(results: dict[str, Any]) -> list[Row]:
-    """Each row with the verdict the file stores for it."""
-    stored = (results.get("verdicts") or {}).get("rows") or {}
-    return [replace(row, verdict=stored.get(row.label, NOT_JUDGED)) for row, _ in select(results)]
+    """Each row with the verdict the file stores for it, `(uncertain)` where the file
+    flags it (`doubts` says why)."""
+    stored = results.get("verdicts") or {}
+    flagged = stored.get("uncertain") or {}
+    return [
+        replace(row, verdict=(stored.get("rows") or {}).get(row.label, NOT_JUDGED)
+                + (UNCERTAIN if row.label in flagged else ""))
+        for row, _ in select(results)
+    ]  # fmt: skip
+
+
+def doubts(results: dict[str, Any]) -> list[str]:
+    """`compute/nogil: threads W=2 disturbed (0.88 background cores)`: each uncertain row
+    and why, as the file stores it."""
+    flagged = (results.get("verdicts") or {}).get("uncertain") or {}
+    return [f"{label}: {why}" for label, why in flagged.items()]
 
 
 def interval_note(results: dict[str, Any]) -> str:
@@ -101,7 +115,8 @@ def format_table(results: dict[str, Any]) -> str:
     header += ("verdict",)
     widths = [max(len(x[i]) for x in [header, *lines]) for i in range(len(header) - 1)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths) + "  {}"
-    return "\n".join(fmt.format(*line) for line in [header, *lines])
+    notes = [f"uncertain: {text}" for text in doubts(results)]
+    return "\n".join([*(fmt.format(*line) for line in [header, *lines]), *notes])
 
 
 def format_tables(results: dict[str, Any]) -> list[str]:

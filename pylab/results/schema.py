@@ -49,7 +49,9 @@ file is upgraded in memory on load, see pylab.results.upgrade):
     (pylab.host.state: governor, turbo, isolated CPUs, load, other busy processes).
     Added 2026-12-05 under the same version, optional (issue 23): settings.retake_share; a
     retaken cell's `attempts` (the records it replaced, oldest first, each as it was);
-    load.retakes (spoiled, retaken, spent_s, budget_s, quiet_cores).
+    load.retakes (spoiled, retaken, spent_s, budget_s, quiet_cores); verdicts.uncertain
+    (why a row is uncertain: its noisy or disturbed cells); a row whose intervals cross a
+    mark is `undecided: A or B` (before: `A (uncertain)`).
 
 The file is rewritten after every cell by atomic replace, so a run killed at any
 moment leaves a valid file holding every finished cell. Reading it parses JSON and
@@ -126,7 +128,7 @@ def python_record(
         "skipped": [],
         "experiments": {},
         "claims": {},
-        "verdicts": verdicts_record({}, {}),
+        "verdicts": verdicts_record({}, {}, {}),
     }
 
 
@@ -213,9 +215,12 @@ def claim_record(
     return record | ({"published": dict(published)} if published else {})
 
 
-def verdicts_record(bounds: Mapping[str, Any], rows: Mapping[str, str]) -> dict[str, Any]:
-    """The scaling table's verdicts by row label, and the bounds of the rule that made them."""
-    return {"bounds": dict(bounds), "rows": dict(rows)}
+def verdicts_record(
+    bounds: Mapping[str, Any], rows: Mapping[str, str], uncertain: Mapping[str, str]
+) -> dict[str, Any]:
+    """The scaling table's verdicts by row label, the bounds of the rule that made them, and
+    why each uncertain row is so (its noisy or disturbed cells)."""
+    return {"bounds": dict(bounds), "rows": dict(rows), "uncertain": dict(uncertain)}
 
 
 # --- checking a file -------------------------------------------------------------------

@@ -9,8 +9,13 @@ subinterpreters with their own GIL scale too; `scales in subinterpreters` when o
 they were measured to); a `bytes` kernel whose workers are busy (CPU per
 wall >= FULL_CPU_SHARE x ideal) without scaling: `capped by memory bandwidth`; some gain:
 `scales partly in threads/processes`; otherwise `does not scale`. The omp variant,
-measured only inside the kernel, gets `scales inside the kernel` by the same rule. A
-verdict is "(uncertain)" when the ends of the cells' intervals would give another.
+measured only inside the kernel, gets `scales inside the kernel` by the same rule.
+
+Decided from intervals: the verdict is the one every end of the cells' intervals gives;
+where the ends give different ones (an interval across a mark), the row is
+`undecided: A or B`, never whichever side the median fell on. A row whose cells were
+noisy or ended their time still disturbed is flagged uncertain, with which cells and why
+(`doubts`); the file stores the flags beside the verdicts.
 """
 
 from __future__ import annotations
@@ -38,6 +43,14 @@ class Row:
 
 
 _INSIDE = {"scales": "scales inside the kernel", "partly": "scales partly inside the kernel"}
+UNDECIDED = "undecided"
+
+
+def _decided(seen: list[str]) -> str:
+    """The verdict every end of the intervals gives, else `undecided: A or B` (the
+    median's first)."""
+    distinct = list(dict.fromkeys(seen))
+    return distinct[0] if len(distinct) == 1 else f"{UNDECIDED}: " + " or ".join(distinct)
 
 
 def _inside_verdict(cell: dict[str, Any], cores: int) -> str:
@@ -45,8 +58,9 @@ def _inside_verdict(cell: dict[str, Any], cores: int) -> str:
     if cell["workers"] == 1:
         return "W=1 only: scaling not measured"
     ends = [cell["speedup"][k] for k in ("median", "low", "high")]
-    seen = [_INSIDE.get(scaling_level(s, _ideal(cell, cores)), "does not scale") for s in ends]
-    return seen[0] + ("" if len(set(seen)) == 1 else " (uncertain)")
+    return _decided(
+        [_INSIDE.get(scaling_level(s, _ideal(cell, cores)), "does not scale") for s in ends]
+    )
 
 
 def _busy(cell: dict[str, Any] | None, cores: int) -> bool:
@@ -79,15 +93,36 @@ def _verdict_at(t: float | None, p: float | None, i: float | None, row: Row, cor
 
 
 def verdict(row: Row, cores: int) -> str:
-    """The verdict from the medians, marked uncertain if the intervals allow another."""
+    """The verdict every end of the intervals gives, or `undecided: ...` (see above)."""
     cells = (row.threads, row.processes, row.interpreters)
     if all(c is None for c in cells):
         return _inside_verdict(row.inside, cores) if row.inside else "no parallel cell measured"
     if all(c is None or c["workers"] == 1 for c in cells):
         return "W=1 only: scaling not measured"
     ends = [[c["speedup"][k] for k in ("median", "low", "high")] if c else [None] for c in cells]
-    seen = [_verdict_at(t, p, i, row, cores) for t, p, i in itertools.product(*ends)]
-    return seen[0] + ("" if len(set(seen)) == 1 else " (uncertain)")
+    return _decided([_verdict_at(t, p, i, row, cores) for t, p, i in itertools.product(*ends)])
+
+
+def doubts(row: Row) -> str | None:
+    """Why the row's verdict is uncertain: its cells that were noisy (an interval wider
+    than the cell's noisy_above) or ended their time still disturbed; None if none were."""
+    found = []
+    for name, cell in (("threads", row.threads), ("processes", row.processes),
+                       ("subinterpreters", row.interpreters), ("inside", row.inside)):  # fmt: skip
+        why = _cell_doubts(cell) if cell is not None else []
+        if why:
+            found.append(f"{name} W={cell['workers']} " + " and ".join(why))
+    return "; ".join(found) or None
+
+
+def _cell_doubts(cell: dict[str, Any]) -> list[str]:
+    why = []
+    if cell.get("noisy"):
+        why.append(f"noisy ({(cell.get('noise') or {}).get('speedup_relative_width', 0):.0%} wide)")
+    seen = cell.get("interference") or {}
+    if seen.get("used_disturbed"):
+        why.append(f"disturbed ({seen.get('background_cores_max', 0):.2f} background cores)")
+    return why
 
 
 def select(results: dict[str, Any]) -> list[tuple[Row, int]]:
@@ -110,8 +145,10 @@ def select(results: dict[str, Any]) -> list[tuple[Row, int]]:
 def judge(results: dict[str, Any]) -> dict[str, Any]:
     """The verdict of every row by today's rules, as the file stores it with the bounds."""
     cores = results["machine"]["usable_cores"]
-    by_label = {
-        row.label: verdict(row, cores) + (f"; {failed} cell(s) failed" if failed else "")
-        for row, failed in select(results)
-    }
-    return verdicts_record(bounds(), by_label)
+    by_label, uncertain = {}, {}
+    for row, failed in select(results):
+        by_label[row.label] = verdict(row, cores) + (f"; {failed} cell(s) failed" if failed else "")
+        why = doubts(row)
+        if why:
+            uncertain[row.label] = why
+    return verdicts_record(bounds(), by_label, uncertain)
