@@ -14,7 +14,8 @@ from typing import Any
 
 from pylab import kernels
 from pylab.base.stats import summarize
-from pylab.experiments.base import Level, Verdict
+from pylab.experiments._kit import judge_for
+from pylab.experiments.base import Level
 from pylab.measure.heartbeat import SHARE_S, TICK_S, Heartbeat
 from pylab.results.cells import by_key, label
 
@@ -59,5 +60,4 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
     return {"tick_s": TICK_S, "kernels": {label(entry): entry for entry in found}}
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
-    return []
+judge = judge_for(__name__, CLAIMS)  # no claim: no verdict

@@ -44,6 +44,7 @@ from pylab.base.fmt import fmt_seconds, fmt_speedup
 from pylab.base.rules import bounds as rule_bounds
 from pylab.base.rules import ideal, partly_at, scales_at
 from pylab.base.stats import median, summarize
+from pylab.experiments._kit import judge_for, judges
 from pylab.experiments.base import Level, Verdict
 from pylab.host.machine import usable_cores
 from pylab.measure.timing import interleaved, run_threads, seconds_per_unit, units_for
@@ -214,7 +215,8 @@ def _crossover(points: list[dict], width: str, mark: float) -> int | None:
     return found
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
+@judges("C21")
+def _judge_c21(data: dict[str, Any]) -> Verdict:
     points = sorted(data["sweep"], key=lambda p: p["chunk"])
     small, large = points[0], points[-1]
     best = max(points, key=lambda p: p["speedup"]["2"]["median"])
@@ -269,4 +271,7 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         "bounds": limits,
         "note": data.get("note"),
     }
-    return [Verdict("C21", verdict, reason, evidence)]
+    return Verdict("C21", verdict, reason, evidence)
+
+
+judge = judge_for(__name__, CLAIMS)

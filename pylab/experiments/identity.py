@@ -17,6 +17,7 @@ import os
 from typing import Any
 
 from pylab.executors import START_METHODS, make_executor
+from pylab.experiments._kit import judge_for, judges
 from pylab.experiments.base import Level, Verdict
 
 NAME = "identity"
@@ -71,7 +72,8 @@ def _process_problem(method: str, seen: dict[str, Any], workers: int) -> str | N
     return None
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
+@judges("C01")
+def _judge_c01(data: dict[str, Any]) -> Verdict:
     workers = data["workers"]
     methods = data["start_methods"]
     problems = [_thread_problem(data["threads"], workers)]
@@ -86,10 +88,13 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
     }
     if problems or not methods:
         reason = "; ".join(problems) or "no process start method could be tried"
-        return [Verdict("C01", "fails", reason, numbers)]
+        return Verdict("C01", "fails", reason, numbers)
     reason = (
         f"{workers} thread workers: 1 pid (the parent's), {workers} thread ids; "
         f"{workers} process workers under {', '.join(methods)}: "
         f"{workers} distinct pids each, none the parent's"
     )
-    return [Verdict("C01", "holds", reason, numbers)]
+    return Verdict("C01", "holds", reason, numbers)
+
+
+judge = judge_for(__name__, CLAIMS)

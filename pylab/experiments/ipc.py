@@ -56,6 +56,7 @@ from pylab.base.fmt import KIB, MIB, fmt_bytes, fmt_rate, fmt_seconds, fmt_times
 from pylab.base.stats import median, ratio, summarize
 from pylab.executors import subinterpreters
 from pylab.experiments import _subinterp
+from pylab.experiments._kit import judge_for, judges
 from pylab.experiments.base import Level, Verdict
 from pylab.kernels.base import ext  # this module is imported in subinterpreters too
 from pylab.measure.timing import interleaved, seconds_per_unit, units_for
@@ -571,7 +572,8 @@ def _partly_lead(wins: list[int], sizes: int, tput_win: bool, largest: int) -> s
     return f"threads win the round trip only at {where}{also}"
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
+@judges("C10")
+def _judge_c10(data: dict[str, Any]) -> Verdict:
     rows = _latency_rows(data)
     tput = _throughput_row(data)
     wins = [r["size"] for r in rows if r["process_over_thread"] >= LATENCY_MARGIN]
@@ -606,4 +608,7 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         "throughput_margin": THROUGHPUT_MARGIN,
         "subinterpreters": subs,
     }
-    return [Verdict("C10", verdict, reason + note, numbers)]
+    return Verdict("C10", verdict, reason + note, numbers)
+
+
+judge = judge_for(__name__, CLAIMS)

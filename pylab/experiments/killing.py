@@ -54,6 +54,7 @@ from typing import Any
 
 from pylab.base.fmt import fmt_seconds
 from pylab.base.stats import median, summarize
+from pylab.experiments._kit import judge_for, judges
 from pylab.experiments.base import Level, Verdict
 from pylab.measure.timing import seconds_per_unit, timings, units_for
 
@@ -325,8 +326,9 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
 # --- verdicts --------------------------------------------------------------
 
 
-def _judge_c07(processes: dict[str, Any]) -> Verdict:
-    cases = processes["cases"]
+@judges("C07")
+def _judge_c07(data: dict[str, Any]) -> Verdict:
+    cases = data["processes"]["cases"]
     worst = max(cases, key=lambda c: c["max_s"])
     unstopped = [c for c in cases if c["stopped"] < c["repeats"]]
     ok = not unstopped and worst["max_s"] <= KILL_BOUND_S
@@ -371,6 +373,7 @@ def _c18_verdict(
     return "holds"
 
 
+@judges("C18")
 def _judge_c18(data: dict[str, Any]) -> Verdict:
     thread_kill = data["kill_api"]["thread"]
     kernels = data["sigint"]["kernels"]
@@ -415,5 +418,4 @@ def _judge_c18(data: dict[str, Any]) -> Verdict:
     return Verdict("C18", verdict, reason, numbers)
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
-    return [_judge_c07(data["processes"]), _judge_c18(data)]
+judge = judge_for(__name__, CLAIMS)

@@ -60,6 +60,7 @@ from pylab.base.stats import median, summarize
 from pylab.executors import START_METHODS, barriers, subinterpreters
 from pylab.executors.barriers import BARRIER_TIMEOUT_S
 from pylab.executors.worker import init_process, rendezvous
+from pylab.experiments._kit import judge_for, judges
 from pylab.experiments.base import Level, Verdict
 
 NAME = "memory"
@@ -289,7 +290,8 @@ def _interpreter_text(data: dict[str, Any], others: dict[str, float], note: str 
     return f"; a subinterpreter worker {fmt_bytes(size)}{note}, {where}"
 
 
-def _judge_pools(data: dict[str, Any]) -> Verdict:
+@judges("C11")
+def _judge_c11(data: dict[str, Any]) -> Verdict:
     metric = data["metric"].upper()
     thread = max(0.0, data["thread_pool"]["per_worker_bytes"])
     per_worker = {m: data["process_pools"][m]["per_worker_bytes"] for m in data["start_methods"]}
@@ -329,7 +331,8 @@ def _judge_pools(data: dict[str, Any]) -> Verdict:
     return Verdict("C11", "fails", f"{reason}; no start method clearly larger", numbers)
 
 
-def _judge_threads(data: dict[str, Any]) -> Verdict:
+@judges("C12")
+def _judge_c12(data: dict[str, Any]) -> Verdict:
     per_thread = max(0.0, data["per_thread"]["per_thread_bytes"])
     per_worker = {m: data["process_pools"][m]["per_worker_bytes"] for m in data["start_methods"]}
     cheapest = min(per_worker, key=per_worker.get) if per_worker else None
@@ -366,5 +369,4 @@ def _judge_threads(data: dict[str, Any]) -> Verdict:
     return Verdict("C12", "partly" if small or light else "fails", reason, numbers)
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
-    return [_judge_pools(data), _judge_threads(data)]
+judge = judge_for(__name__, CLAIMS)

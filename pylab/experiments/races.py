@@ -50,6 +50,7 @@ from typing import Any
 from pylab.base.fmt import fmt_span, fmt_times
 from pylab.base.stats import ratio, summarize
 from pylab.executors import exit_reason
+from pylab.experiments._kit import judge_for, judges
 from pylab.experiments.base import Level, Verdict
 from pylab.measure.timing import run_threads
 
@@ -407,7 +408,9 @@ def _rates(variant: dict[str, Any]) -> str:
     return " / ".join(f"{_rate(variant, w):.1%}" for w in WORKERS)
 
 
-def _judge_c06(lost: dict[str, Any]) -> Verdict:
+@judges("C06")
+def _judge_c06(data: dict[str, Any]) -> Verdict:
+    lost = data["lost_updates"]
     private = _total_lost(lost["processes_private"])
     shared = _total_lost(lost["processes_shared"])
     shared_locked = _total_lost(lost["processes_shared_locked"])
@@ -426,7 +429,7 @@ def _judge_c06(lost: dict[str, Any]) -> Verdict:
         f"multiprocessing Lock {shared_locked} of {_total_updates(lost['processes_shared_locked'])}"
         f"; threads in a nogil kernel lost {_rates(lost['threads_nogil'])}"
     )
-    data = {
+    numbers = {
         "private_lost": private,
         "shared_lost": shared,
         "shared_locked_lost": shared_locked,
@@ -434,7 +437,7 @@ def _judge_c06(lost: dict[str, Any]) -> Verdict:
         "threads_nogil_rate": {str(w): _rate(lost["threads_nogil"], w) for w in WORKERS},
         "bounds": {"min_lost": MIN_LOST},
     }
-    return Verdict("C06", verdict, reason, data)
+    return Verdict("C06", verdict, reason, numbers)
 
 
 def _disjoint(a: dict[str, float], b: dict[str, float]) -> bool:
@@ -445,7 +448,9 @@ def _millions(rate: float) -> str:
     return f"{rate / 1e6:.2f}M"
 
 
-def _judge_c19(designs: dict[str, Any]) -> Verdict:
+@judges("C19")
+def _judge_c19(data: dict[str, Any]) -> Verdict:
+    designs = data["designs"]
     by = designs["designs"]
     speed = {name: by[name]["updates_per_s"]["median"] for name in ("coarse", "fine", "queue")}
     unlocked = sum(by["unlocked"]["lost"])
@@ -478,7 +483,7 @@ def _judge_c19(designs: dict[str, Any]) -> Verdict:
         f"{fmt_times(GRANULARITY_RATIO)} with intervals apart), queue "
         f"{_millions(speed['queue'])}; fastest {fastest} ({others})"
     )
-    data = {
+    numbers = {
         "unlocked_lost": unlocked,
         "unlocked_rate": unlocked_rate,
         "safe_lost": safe_lost,
@@ -488,10 +493,12 @@ def _judge_c19(designs: dict[str, Any]) -> Verdict:
         "fastest": fastest,
         "bounds": {"min_lost": MIN_LOST, "granularity_ratio": GRANULARITY_RATIO},
     }
-    return Verdict("C19", verdict, reason, data)
+    return Verdict("C19", verdict, reason, numbers)
 
 
-def _judge_c20(lost: dict[str, Any]) -> Verdict:
+@judges("C20")
+def _judge_c20(data: dict[str, Any]) -> Verdict:
+    lost = data["lost_updates"]
     unlocked = [name for name, variant in lost.items() if not variant["locked"]]
     unlocked.remove("processes_private")  # shares nothing: it cannot race
     rates = {name: {str(w): _rate(lost[name], w) for w in WORKERS} for name in unlocked}
@@ -505,6 +512,4 @@ def _judge_c20(lost: dict[str, Any]) -> Verdict:
     return Verdict("C20", "opinion", reason, {"lost_rate": rates})
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
-    lost = data["lost_updates"]
-    return [_judge_c06(lost), _judge_c19(data["designs"]), _judge_c20(lost)]
+judge = judge_for(__name__, CLAIMS)

@@ -34,6 +34,7 @@ from typing import Any
 from pylab.base.fmt import fmt_seconds
 from pylab.base.stats import percentile, summarize
 from pylab.experiments import _subinterp
+from pylab.experiments._kit import judge_for, judges
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
 from pylab.measure.timing import seconds_per_unit, units_for
@@ -277,7 +278,8 @@ def _reason(verdict: str, p99: dict[str, float], published: dict[str, Any]) -> s
     )
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
+@judges("C14")
+def _judge_c14(data: dict[str, Any]) -> Verdict:
     p99 = {name: data["scenarios"][name]["p99_s"] for name in SCENARIOS}
     verdict = _verdict(p99)
     reason = _reason(verdict, p99, data["published"])
@@ -289,7 +291,7 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         "published_ping_latency_s": data["published"]["ping_latency_s"],
         "subinterpreters": subs,
     }
-    return [Verdict("C14", verdict, reason + note, numbers)]
+    return Verdict("C14", verdict, reason + note, numbers)
 
 
 def _interp_note(data: dict[str, Any]) -> tuple[str, Any]:
@@ -307,3 +309,6 @@ def _interp_note(data: dict[str, Any]) -> tuple[str, Any]:
         f"against {fmt_seconds(threads['p99_s'])} in threads"
     )
     return note, figures | {"threads_p99_s": threads["p99_s"]}
+
+
+judge = judge_for(__name__, CLAIMS)

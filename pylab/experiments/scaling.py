@@ -44,6 +44,7 @@ from pylab import kernels
 from pylab.base.fmt import fmt_interval, fmt_speedup
 from pylab.base.rules import SCALES, bounds, ideal, partly_at, scales_at, scaling_level
 from pylab.base.stats import summarize
+from pylab.experiments._kit import judge_for, judges
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
 from pylab.host.machine import usable_cores
@@ -217,6 +218,7 @@ def _marks(
     return "scaling needs " + "; ".join(text)
 
 
+@judges("C04")
 def _judge_c04(data: dict[str, Any]) -> Verdict:
     t, p = data["one_worker"]["threads"]["speedup"], data["one_worker"]["processes"]["speedup"]
     r, low, high = t["median"] / p["median"], t["low"] / p["high"], t["high"] / p["low"]
@@ -234,6 +236,7 @@ def _judge_c04(data: dict[str, Any]) -> Verdict:
     return Verdict("C04", verdict, reason, numbers)
 
 
+@judges("C05")
 def _judge_c05(data: dict[str, Any]) -> Verdict:
     p = data["kernels"]["compute/gil"]["processes"]
     level = _level(p, data["cores"])
@@ -245,6 +248,7 @@ def _judge_c05(data: dict[str, Any]) -> Verdict:
     return Verdict("C05", verdict, reason, {"processes": p})
 
 
+@judges("C09")
 def _judge_c09(data: dict[str, Any]) -> Verdict:
     cpu = {k: v for k, v in sorted(data["kernels"].items()) if k in RELEASES + HOLDS}
     scales = {
@@ -283,6 +287,7 @@ def _judge_c09(data: dict[str, Any]) -> Verdict:
     return Verdict("C09", verdict, reason, numbers)
 
 
+@judges("C15")
 def _judge_c15(data: dict[str, Any]) -> Verdict:
     tested = {k: v["threads"] for k, v in data["kernels"].items() if k in RELEASES}
     tested |= data["external"]
@@ -302,6 +307,7 @@ def _judge_c15(data: dict[str, Any]) -> Verdict:
     return Verdict("C15", verdict, reason, {"threads": tested, "scales": scaling})
 
 
+@judges("C16")
 def _judge_c16(data: dict[str, Any]) -> Verdict:
     io = {k: v["threads"] for k, v in data["kernels"].items() if k in IO_FREE}
     scaling = [_level(v, data["cores"], io=True) == "scales" for v in io.values()]
@@ -315,6 +321,7 @@ def _judge_c16(data: dict[str, Any]) -> Verdict:
     return Verdict("C16", verdict, reason, {"threads": io})
 
 
+@judges("C17")
 def _judge_c17(data: dict[str, Any]) -> Verdict:
     held = {k: v["threads"] for k, v in data["kernels"].items() if k in HOLDS}
     levels = {k: _level(v, data["cores"]) for k, v in held.items()}
@@ -333,12 +340,11 @@ def _judge_c17(data: dict[str, Any]) -> Verdict:
     return Verdict("C17", verdict, reason, {"threads": held, "levels": levels})
 
 
+_judge_claims = judge_for(__name__, CLAIMS)
+
+
 def judge(data: dict[str, Any]) -> list[Verdict]:
     """C04 by its own tolerance; the others by the lab's scaling rule, whose bounds each
     verdict stores."""
     rule = {"bounds": bounds() | {"usable_cores": data["cores"]}}
-    return [_judge_c04(data)] + [
-        replace(v, data=v.data | rule)
-        for v in (judge_one(data) for judge_one in (_judge_c05, _judge_c09, _judge_c15,
-                                                   _judge_c16, _judge_c17))
-    ]  # fmt: skip
+    return [v if v.claim == "C04" else replace(v, data=v.data | rule) for v in _judge_claims(data)]

@@ -53,6 +53,7 @@ from pylab.base.fmt import KIB, MIB, fmt_bytes, fmt_seconds, fmt_times
 from pylab.base.stats import ratio, summarize
 from pylab.executors.worker import init_process, rendezvous
 from pylab.experiments import _subinterp
+from pylab.experiments._kit import judge_for, judges
 from pylab.experiments.base import Level, Verdict
 from pylab.measure.timing import timings
 
@@ -419,7 +420,8 @@ def _largest(data: dict[str, Any], method: str) -> dict[str, Any]:
     return data["methods"][method][-1]
 
 
-def _judge_sharing(data: dict[str, Any]) -> Verdict:
+@judges("C02")
+def _judge_c02(data: dict[str, Any]) -> Verdict:
     threads = _largest(data, "threads")["time_s"]["median"]
     costs = {m: _largest(data, m)["time_s"]["median"] for m in PROCESS_METHODS}
     costs["shared_memory_attached"] = _largest(data, "shared_memory")["attached_s"]["median"]
@@ -468,7 +470,8 @@ def _sharing_verdict(reason: str, close: list[str], ratios: dict[str, float]) ->
     return "partly", f"{reason}; within {CLEARLY_MORE:g}x: {', '.join(close)}"
 
 
-def _judge_read_back(data: dict[str, Any]) -> Verdict:
+@judges("C13")
+def _judge_c13(data: dict[str, Any]) -> Verdict:
     back = data["read_back"]
     threads = back["threads"]["time_s"]["median"]
     processes = back["processes"]["time_s"]["median"]
@@ -499,5 +502,4 @@ def _judge_read_back(data: dict[str, Any]) -> Verdict:
     return Verdict("C13", "fails", f"{reason}, under {NOTICEABLY:g}x", numbers)
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
-    return [_judge_sharing(data), _judge_read_back(data)]
+judge = judge_for(__name__, CLAIMS)

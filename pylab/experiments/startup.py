@@ -46,6 +46,7 @@ from pylab.base import extras
 from pylab.base.fmt import fmt_place, fmt_seconds, fmt_span, fmt_times
 from pylab.base.stats import ratio, summarize
 from pylab.experiments import subinterpreter_costs
+from pylab.experiments._kit import judge_for, judges
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
 
@@ -365,7 +366,8 @@ def _interpreter_numbers(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
+@judges("C03")
+def _judge_c03(data: dict[str, Any]) -> Verdict:
     section = data["start_join"]
     methods = data["start_methods"]
     thread = section[THREAD]
@@ -405,4 +407,7 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         "subinterpreter": _interpreter_numbers(data),
         "published": published,
     }
-    return [Verdict("C03", verdict, reason, numbers)]
+    return Verdict("C03", verdict, reason, numbers)
+
+
+judge = judge_for(__name__, CLAIMS)
