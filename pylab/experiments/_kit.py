@@ -1,5 +1,10 @@
 """The experiment kit: what the claim experiments share, instead of each keeping a copy.
 
+  levels              how sizes, counts and worker numbers follow the level of effort
+                      (scaled, scaled_count, tiny, full_size, pool_workers) and which
+                      start methods a run uses (start_methods, fork_and_spawn; FORK,
+                      FORKSERVER, SPAWN are pylab.executors.START_METHODS by name);
+  reap                making sure a child process is gone and its resources released;
   the judge registry  `@judges("C06")` on the function that judges one claim; the module's
                       `judge = judge_for(__name__, CLAIMS)` runs them in CLAIMS order and
                       refuses a module whose judges are not exactly its CLAIMS, so the
@@ -11,11 +16,73 @@ imports only the standard library and pylab modules that startup imports anyway.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from pylab.experiments.base import Verdict
+from pylab.executors import START_METHODS
+from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import CLAIMS as ALL_CLAIMS
+
+# --- levels ------------------------------------------------------------------------------
+
+FORK, FORKSERVER, SPAWN = START_METHODS
+
+
+def scaled(level: Level, base: float, least: float) -> float:
+    """`base` (seconds, most often) times the level's scale, never under `least`."""
+    return max(least, base * level.scale)
+
+
+def scaled_count(level: Level, base: float, least: float) -> int:
+    """`base` (a count) times the level's scale, never under `least`, rounded."""
+    return round(scaled(level, base, least))
+
+
+def tiny(level: Level) -> bool:
+    """The tests' level, where each experiment runs in a few seconds."""
+    return level.scale < 0.1
+
+
+def full_size(level: Level) -> bool:
+    """The default level and above: what is too slow for quick runs is measured too."""
+    return level.scale >= 1
+
+
+def pool_workers(level: Level) -> int:
+    """Workers in a pool: 4 at the default level and above, 2 below."""
+    return 4 if full_size(level) else 2
+
+
+def start_methods(among: Iterable[str] = START_METHODS) -> list[str]:
+    """The start methods of `among` this platform has, in order."""
+    available = multiprocessing.get_all_start_methods()
+    return [method for method in among if method in available]
+
+
+def fork_and_spawn(level: Level) -> list[str]:
+    """fork, and spawn too at the default level and above (each spawn starts a fresh
+    interpreter: slow where fork is cheap)."""
+    return [FORK, SPAWN] if full_size(level) else [FORK]
+
+
+# --- child processes ---------------------------------------------------------------------
+
+
+def reap(process: Any, timeout: float = 0.0) -> bool:
+    """Make sure a started multiprocessing.Process is gone and its resources released:
+    wait up to `timeout` seconds for it to end, kill it if it has not. True when it ended
+    by itself (or was never started)."""
+    if process.pid is None:  # never started
+        return True
+    process.join(timeout)
+    ended = not process.is_alive()
+    if not ended:
+        process.kill()
+    process.join()
+    process.close()
+    return ended
+
 
 # --- the judge registry ------------------------------------------------------------------
 

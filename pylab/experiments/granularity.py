@@ -44,7 +44,7 @@ from pylab.base.fmt import fmt_seconds, fmt_speedup
 from pylab.base.rules import bounds as rule_bounds
 from pylab.base.rules import ideal, partly_at, scales_at
 from pylab.base.stats import median, summarize
-from pylab.experiments._kit import judge_for, judges
+from pylab.experiments._kit import full_size, judge_for, judges, scaled_count, tiny
 from pylab.experiments.base import Level, Verdict
 from pylab.host.machine import usable_cores
 from pylab.measure.timing import interleaved, run_threads, seconds_per_unit, units_for
@@ -67,7 +67,7 @@ MASK64 = (1 << 64) - 1
 def thread_widths(level: Level, cores: int) -> list[int]:
     """The parallel thread counts: 2 always; 4 too where 4 threads can run at once."""
     widths = [2]
-    if cores > 2 and level.name in ("default", "full"):
+    if cores > 2 and full_size(level):
         widths.append(4)
     return widths
 
@@ -171,12 +171,12 @@ def _note(cores: int, widths: list[int]) -> str:
 def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
     cores = usable_cores()
     widths = thread_widths(level, cores)
-    chunks = TINY_CHUNKS if level.name == "tiny" else CHUNKS
+    chunks = TINY_CHUNKS if tiny(level) else CHUNKS
     t0 = time.perf_counter()
     iteration_s = seconds_per_unit(lambda n: _chunked_kernel()(0, n, n))
     base = units_for(BASE_S * level.scale, iteration_s)
     cap_s = MAX_RUN_S * level.scale
-    rt = _roundtrips(max(1000, int(ROUNDTRIPS * level.scale)), widths, level.repeats)
+    rt = _roundtrips(scaled_count(level, ROUNDTRIPS, 1000), widths, level.repeats)
     sweep = [_sweep_point(c, widths, base, cap_s, level.repeats, iteration_s) for c in chunks]
     return {
         "settings": {

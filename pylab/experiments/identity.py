@@ -12,20 +12,15 @@ says what was seen. There is no `partly`: identity is exact, not a timing.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from typing import Any
 
-from pylab.executors import START_METHODS, make_executor
-from pylab.experiments._kit import judge_for, judges
+from pylab.executors import make_executor
+from pylab.experiments._kit import judge_for, judges, pool_workers, start_methods
 from pylab.experiments.base import Level, Verdict
 
 NAME = "identity"
 CLAIMS = ("C01",)
-
-
-def _workers(level: Level) -> int:
-    return 4 if level.scale >= 1 else 2
 
 
 def _identify(kind: str, workers: int, start_method: str | None) -> dict[str, Any]:
@@ -45,8 +40,8 @@ def _identify(kind: str, workers: int, start_method: str | None) -> dict[str, An
 
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
-    workers = _workers(level)
-    methods = [m for m in START_METHODS if m in multiprocessing.get_all_start_methods()]
+    workers = pool_workers(level)
+    methods = start_methods()
     return {
         "workers": workers,
         "parent_pid": os.getpid(),

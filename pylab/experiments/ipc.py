@@ -56,7 +56,16 @@ from pylab.base.fmt import KIB, MIB, fmt_bytes, fmt_rate, fmt_seconds, fmt_times
 from pylab.base.stats import median, ratio, summarize
 from pylab.executors import subinterpreters
 from pylab.experiments import _subinterp
-from pylab.experiments._kit import judge_for, judges
+from pylab.experiments._kit import (
+    FORK,
+    fork_and_spawn,
+    judge_for,
+    judges,
+    reap,
+    scaled_count,
+    start_methods,
+    tiny,
+)
 from pylab.experiments.base import Level, Verdict
 from pylab.kernels.base import ext  # this module is imported in subinterpreters too
 from pylab.measure.timing import interleaved, seconds_per_unit, units_for
@@ -76,8 +85,6 @@ INTERP_HOW = (
 FAILED = "failed"  # a far end in a subinterpreter posts (FAILED, error) before it ends
 WORKERS = 2
 INTERPRETERS = "interpreters"
-# Start order: no fork once threads run (a subinterpreter pool's workers are threads).
-POOLS = ("fork", "forkserver", "spawn", "threads", INTERPRETERS)
 
 # Round trips per latency batch and messages per throughput sample at scale 1: about
 # 5-20 ms per batch on this machine, so a batch outlasts timer and scheduler jitter.
@@ -157,16 +164,6 @@ def _hash_task(iterations: int) -> int:
 # -- channels -------------------------------------------------------------------------
 
 
-def _stop(process: Any) -> bool:
-    """Join a worker process, killing it if it will not end; True if it ended by itself."""
-    process.join(JOIN_TIMEOUT_S)
-    clean = not process.is_alive()
-    if not clean:
-        process.kill()
-        process.join()
-    return clean
-
-
 @contextmanager
 def _thread_channel() -> Iterator[tuple[Send, Recv]]:
     to_worker: queue.Queue = queue.Queue()
@@ -192,7 +189,7 @@ def _queue_channel(method: str) -> Iterator[tuple[Send, Recv]]:
         yield to_worker.put, from_worker.get
     finally:
         to_worker.put(None)
-        if not _stop(worker):
+        if not reap(worker, JOIN_TIMEOUT_S):
             to_worker.cancel_join_thread()  # nobody will read what is still buffered
         for q in (to_worker, from_worker):
             q.close()
@@ -213,7 +210,7 @@ def _pipe_channel(method: str) -> Iterator[tuple[Send, Recv]]:
             here.send(None)
         except OSError:
             pass
-        _stop(worker)
+        reap(worker, JOIN_TIMEOUT_S)
         here.close()
 
 
@@ -248,9 +245,8 @@ def _interp_channel() -> Iterator[tuple[Send, Recv]]:
 
 
 def _channel_names(level: Level) -> list[str]:
-    methods = ["fork", "spawn"] if level.scale >= 1 else ["fork"]
-    available = multiprocessing.get_all_start_methods()
-    names = [f"{m}_{kind}" for m in methods if m in available for kind in ("queue", "pipe")]
+    methods = start_methods(fork_and_spawn(level))
+    names = [f"{m}_{kind}" for m in methods for kind in ("queue", "pipe")]
     interp = [INTERP] if extras.why_no_subinterpreters() is None else []
     return names + [THREADS] + interp
 
@@ -286,7 +282,7 @@ def _bytes_per_s(send: Send, recv: Recv, message: bytes, count: int) -> float:
 
 
 def _counts(table: dict[int, int], sizes: tuple[int, ...], level: Level) -> dict[int, int]:
-    return {size: max(3, round(table[size] * level.scale)) for size in sizes}
+    return {size: scaled_count(level, table[size], 3) for size in sizes}
 
 
 def _channel_runs(
@@ -358,7 +354,7 @@ def _open_pools(stack: ExitStack, kinds: list[str]) -> dict[str, Executor]:
 
 
 def _dispatch_us(pools: dict[str, Executor], level: Level) -> tuple[dict[str, Any], int]:
-    tasks = max(20, round(DISPATCH_TASKS * level.scale))
+    tasks = scaled_count(level, DISPATCH_TASKS, 20)
     samples: dict[str, list[float]] = {kind: [] for kind in pools}
     for repeat in range(level.repeats + 1):  # repeat 0 warms, discarded
         for kind, pool in pools.items() if repeat % 2 else reversed(pools.items()):
@@ -369,7 +365,7 @@ def _dispatch_us(pools: dict[str, Executor], level: Level) -> tuple[dict[str, An
 
 
 def _crossover_sizes(level: Level, iteration_s: float) -> list[int]:
-    durations = [t for t in CROSSOVER_TASK_S if level.scale >= 0.3 or t <= TINY_LONGEST_TASK_S]
+    durations = [t for t in CROSSOVER_TASK_S if not tiny(level) or t <= TINY_LONGEST_TASK_S]
     return sorted({units_for(t, iteration_s) for t in durations})
 
 
@@ -381,7 +377,7 @@ def _crossover(pools: dict[str, Executor], level: Level) -> dict[str, Any]:
     process_s: dict[int, list[float]] = {}
     for size in sizes:
         args = [(size,)] * (WORKERS * TASKS_PER_WORKER)
-        runs = [partial(_all_tasks_s, pools[k], _hash_task, args) for k in ("fork", "threads")]
+        runs = [partial(_all_tasks_s, pools[k], _hash_task, args) for k in (FORK, "threads")]
         pairs = interleaved(runs, level.repeats)
         process_s[size], thread_s[size] = [p for p, _ in pairs], [t for _, t in pairs]
     ratios = {
@@ -409,19 +405,18 @@ def _first_win(sizes: list[int], thread_over_process: dict[int, float]) -> int |
 
 
 def _executor_runs(level: Level) -> dict[str, Any]:
-    available = multiprocessing.get_all_start_methods()
-    if extras.why_no_subinterpreters() is None:
-        available.append(INTERPRETERS)
-    kinds = [k for k in POOLS if k == "threads" or k in available]
+    interpreters = [INTERPRETERS] if extras.why_no_subinterpreters() is None else []
+    # Start order: no fork once threads run (a subinterpreter pool's workers are threads).
+    kinds = [*start_methods(), "threads", *interpreters]
     with ExitStack() as stack:
         pools = _open_pools(stack, kinds)
         dispatch, tasks = _dispatch_us(pools, level)
-        crossover = _crossover(pools, level) if "fork" in pools else None
+        crossover = _crossover(pools, level) if FORK in pools else None
     return {"dispatch_us": dispatch, "dispatch_tasks": tasks, "crossover": crossover}
 
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
-    sizes = TINY_SIZES if level.scale < 0.1 else SIZES
+    sizes = TINY_SIZES if tiny(level) else SIZES
     names = _channel_names(level)
     latency, throughput, counts = _channel_runs(names, sizes, level)
     executors = _executor_runs(level)

@@ -54,7 +54,7 @@ from typing import Any
 
 from pylab.base.fmt import fmt_seconds
 from pylab.base.stats import median, summarize
-from pylab.experiments._kit import judge_for, judges
+from pylab.experiments._kit import FORK, fork_and_spawn, judge_for, judges, reap
 from pylab.experiments.base import Level, Verdict
 from pylab.measure.timing import seconds_per_unit, timings, units_for
 
@@ -130,9 +130,7 @@ def _stop_worker(ctx: Any, kernel: str, how: str) -> tuple[float, int | None]:
         process.join(JOIN_TIMEOUT_S)
         return time.perf_counter() - t0, process.exitcode
     finally:
-        if process.pid is not None:  # started
-            process.kill()
-            process.join()
+        reap(process)
         send.close()
         recv.close()
 
@@ -153,7 +151,7 @@ def _kill_case(ctx: Any, kernel: str, how: str, repeats: int) -> dict[str, Any]:
 
 
 def measure_processes(level: Level) -> dict[str, Any]:
-    methods = ["fork", "spawn"] if level.scale >= 1.0 else ["fork"]
+    methods = fork_and_spawn(level)
     cases = []
     for method in methods:
         ctx = multiprocessing.get_context(method)
@@ -266,7 +264,7 @@ def _sigint_kernel(conn: Any, kernel: str, seconds: float) -> dict[str, Any]:
 def measure_sigint(level: Level) -> dict[str, Any]:
     """Ctrl-C lateness per kernel. Must run in the main thread (signal handlers live there)."""
     seconds = SIGINT_CALL_S * min(level.scale, SIGINT_MAX_SCALE)
-    ctx = multiprocessing.get_context("fork")  # forked before any thread of ours runs
+    ctx = multiprocessing.get_context(FORK)  # forked before any thread of ours runs
     here, there = ctx.Pipe()
     sender = ctx.Process(target=sigint_sender, args=(there, os.getpid()), name="pylab-sigint")
     sender.start()
@@ -282,9 +280,7 @@ def measure_sigint(level: Level) -> dict[str, Any]:
             here.send(None)
         except OSError:  # the sender is already gone
             pass
-        sender.join(JOIN_TIMEOUT_S)
-        sender.kill()
-        sender.join()
+        reap(sender, JOIN_TIMEOUT_S)
         here.close()
     return {"call_s": seconds, "at": SIGINT_AT, "trials": SIGINT_TRIALS, "kernels": kernels}
 

@@ -57,10 +57,18 @@ from typing import Any
 from pylab.base import extras
 from pylab.base.fmt import MIB, fmt_bytes, fmt_place, fmt_times
 from pylab.base.stats import median, summarize
-from pylab.executors import START_METHODS, barriers, subinterpreters
+from pylab.executors import barriers, subinterpreters
 from pylab.executors.barriers import BARRIER_TIMEOUT_S
 from pylab.executors.worker import init_process, rendezvous
-from pylab.experiments._kit import judge_for, judges
+from pylab.experiments._kit import (
+    FORK,
+    judge_for,
+    judges,
+    pool_workers,
+    scaled_count,
+    start_methods,
+    tiny,
+)
 from pylab.experiments.base import Level, Verdict
 
 NAME = "memory"
@@ -205,13 +213,9 @@ def _idle_threads(count: int) -> dict[str, float]:
     return {key: (after[key] - before[key]) / count for key in ("pss", "rss")}
 
 
-def _workers(level: Level) -> int:
-    return 4 if level.scale >= 1 else 2
-
-
 def _pool_repeats(level: Level) -> int:
     # Page counts vary much less than times; a few pools per method are enough.
-    return 1 if level.scale < 0.1 else max(3, level.repeats // 2)
+    return 1 if tiny(level) else max(3, level.repeats // 2)
 
 
 def _summary(samples: list[dict[str, int]], key: str) -> dict[str, float]:
@@ -238,10 +242,10 @@ def _stack_info() -> dict[str, Any]:
 
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
-    workers = _workers(level)
+    workers = pool_workers(level)
     repeats = _pool_repeats(level)
-    thread_count = max(20, round(200 * level.scale))
-    methods = [m for m in START_METHODS if m in multiprocessing.get_all_start_methods()]
+    thread_count = scaled_count(level, 200, 20)
+    methods = start_methods()
     numpy_was_imported = "numpy" in sys.modules
     load_kernels()  # the baseline of the thread pool already has them
     # Threads first: while process pools live, the parent's PSS shrinks (shared pages).
@@ -312,7 +316,7 @@ def _judge_c11(data: dict[str, Any]) -> Verdict:
     }
     seen = ", ".join(f"{m} {fmt_bytes(size)}" for m, size in per_worker.items())
     reason = f"{metric} per worker: thread {fmt_bytes(thread)}; processes {seen}"
-    fork_uss = data["process_pools"].get("fork", {}).get("uss_bytes")
+    fork_uss = data["process_pools"].get(FORK, {}).get("uss_bytes")
     if fork_uss:  # PSS gives fork workers a share of the parent's pages; USS shows their own
         numbers["fork_uss_per_worker_bytes"] = fork_uss["median"] / data["workers"]
         reason += f" (fork's own pages, USS: {fmt_bytes(numbers['fork_uss_per_worker_bytes'])})"

@@ -50,7 +50,7 @@ from typing import Any
 from pylab.base.fmt import fmt_span, fmt_times
 from pylab.base.stats import ratio, summarize
 from pylab.executors import exit_reason
-from pylab.experiments._kit import judge_for, judges
+from pylab.experiments._kit import FORK, judge_for, judges, reap, scaled_count
 from pylab.experiments.base import Level, Verdict
 from pylab.measure.timing import run_threads
 
@@ -58,7 +58,7 @@ NAME = "races"
 CLAIMS = ("C06", "C19", "C20")
 
 WORKERS = (2, 4)
-START_METHOD = "fork"  # cheap, and hands the SharedMemory and the lock to the workers as is
+START_METHOD = FORK  # cheap, and hands the SharedMemory and the lock to the workers as is
 WAIT_S = 60.0  # a barrier, queue or join waiting longer than this means a worker died
 
 # Updates per worker at scale 1, and the floor at small scales. add_nogil does
@@ -99,11 +99,6 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context(START_METHOD)
 
 
-def _scaled(size: tuple[float, float], level: Level) -> int:
-    base, floor = size
-    return int(max(floor, base * level.scale))
-
-
 # --- running W workers together --------------------------------------------------------
 
 
@@ -134,11 +129,7 @@ def _run_processes(
             raise RuntimeError(f"races: a worker process {exit_reason(codes[0])}")
     finally:
         for process in processes:
-            if process.pid is None:  # never started
-                continue
-            if process.is_alive():
-                process.kill()
-            process.join()
+            reap(process)
 
 
 # --- lost updates: one function per worker kind, each returning W * n - final --------
@@ -256,7 +247,7 @@ VARIANTS: dict[str, tuple[Callable[[int, int], int], str, bool]] = {
 
 
 def _measure_lost(level: Level) -> dict[str, Any]:
-    sizes = {name: _scaled(SIZES[name], level) for name in VARIANTS}
+    sizes = {name: scaled_count(level, *SIZES[name]) for name in VARIANTS}
     lost: dict[str, dict[str, list[int]]] = {
         name: {str(w): [] for w in WORKERS} for name in VARIANTS
     }
@@ -352,7 +343,7 @@ def dict_updates(design: str, workers: int, n: int) -> tuple[int, float]:
 
 def _measure_designs(level: Level) -> dict[str, Any]:
     designs = list(DICT_SIZES)
-    sizes = {design: _scaled(DICT_SIZES[design], level) for design in designs}
+    sizes = {design: scaled_count(level, *DICT_SIZES[design]) for design in designs}
     lost: dict[str, list[int]] = {design: [] for design in designs}
     rates: dict[str, list[float]] = {design: [] for design in designs}
     for repeat in range(level.repeats):

@@ -34,7 +34,7 @@ from typing import Any
 from pylab.base.fmt import fmt_seconds
 from pylab.base.stats import percentile, summarize
 from pylab.experiments import _subinterp
-from pylab.experiments._kit import judge_for, judges
+from pylab.experiments._kit import judge_for, judges, scaled
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
 from pylab.measure.timing import seconds_per_unit, units_for
@@ -192,7 +192,7 @@ def _latency_summary(
 
 
 def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
-    duration_s = max(MIN_DURATION_S, DURATION_S * level.scale)
+    duration_s = scaled(level, DURATION_S, MIN_DURATION_S)
     rounds = max(1, min(ROUNDS, int(round(duration_s / MIN_ROUND_S, 6))))
     per_round_s = duration_s / rounds
     sizes = chunk_sizes()

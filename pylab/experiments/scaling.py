@@ -44,7 +44,7 @@ from pylab import kernels
 from pylab.base.fmt import fmt_interval, fmt_speedup
 from pylab.base.rules import SCALES, bounds, ideal, partly_at, scales_at, scaling_level
 from pylab.base.stats import summarize
-from pylab.experiments._kit import judge_for, judges
+from pylab.experiments._kit import FORK, judge_for, judges, pool_workers, scaled
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
 from pylab.host.machine import usable_cores
@@ -99,7 +99,7 @@ def _one_worker(cells: list[dict[str, Any]]) -> dict[str, Any] | None:
         c["executor"]: {"speedup": c["speedup"], "throughput_per_s": c["throughput_per_s"]}
         for c in cells
         if c.get("ok") and (c["kernel"], c["variant"], c["workers"]) == ("compute", "nogil", 1)
-        and (c["executor"] == "threads" or c.get("start_method") == "fork")
+        and (c["executor"] == "threads" or c.get("start_method") == FORK)
     }  # fmt: skip
     return one if len(one) == 2 else None
 
@@ -110,17 +110,17 @@ def _own_cells(name: str, level: Level, workers: int) -> list[dict[str, Any]]:
 
     kernel, variant = name.split("/")
     params = tuple(sorted(kernels.get(kernel).resolve_params().items()))
-    least = max(0.02, Settings.min_time_s * level.scale)
+    least = scaled(level, Settings.min_time_s, 0.02)
     settings = Settings(
         repeats=level.repeats, warmups=1, min_time_s=least,
         max_time_s=Settings.max_time_s * level.scale,
     )  # fmt: skip
     size = calibrate(kernel, variant, params, settings.min_time_s)
     specs = [CellSpec(kernel, variant, "threads", None, workers, params)]
-    specs.append(CellSpec(kernel, variant, "processes", "fork", workers, params))
+    specs.append(CellSpec(kernel, variant, "processes", FORK, workers, params))
     if name == "compute/nogil":
         specs += [CellSpec(kernel, variant, "threads", None, 1, params)]
-        specs += [CellSpec(kernel, variant, "processes", "fork", 1, params)]
+        specs += [CellSpec(kernel, variant, "processes", FORK, 1, params)]
     return [measure_cell(spec, size, settings) for spec in specs]
 
 
@@ -136,7 +136,7 @@ def _parts_for(call: Callable[[int], Any], workers: int, level: Level) -> int:
     t0 = time.perf_counter()
     call(0)
     one = max(time.perf_counter() - t0, 1e-6)
-    per_worker = math.ceil(max(0.03, 0.2 * level.scale) / one / workers)
+    per_worker = math.ceil(scaled(level, 0.2, 0.03) / one / workers)
     return workers * min(max(per_worker, 2), 256)
 
 
@@ -163,7 +163,7 @@ def _outside_extensions(level: Level, workers: int) -> dict[str, Any]:
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
     cores = usable_cores()
-    workers = 2 if level.scale < 1 else max(2, min(cores, 4))
+    workers = min(pool_workers(level), max(2, cores))  # the level's, as the cores allow
     found = _from_cells(cells)
     one_worker = _one_worker(cells)
     own: list[dict[str, Any]] = []

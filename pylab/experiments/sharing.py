@@ -53,7 +53,7 @@ from pylab.base.fmt import KIB, MIB, fmt_bytes, fmt_seconds, fmt_times
 from pylab.base.stats import ratio, summarize
 from pylab.executors.worker import init_process, rendezvous
 from pylab.experiments import _subinterp
-from pylab.experiments._kit import judge_for, judges
+from pylab.experiments._kit import FORK, full_size, judge_for, judges, tiny
 from pylab.experiments.base import Level, Verdict
 from pylab.measure.timing import timings
 
@@ -173,7 +173,7 @@ def _warm(pool: Executor, barrier: Any = None) -> None:
 
 
 def _fork_pool(workers: int) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context(FORK)
     return ProcessPoolExecutor(
         workers, mp_context=context, initializer=init_process, initargs=(context.Barrier(workers),)
     )
@@ -249,7 +249,7 @@ def _time_shared(pool: Executor, nbytes: int, expect: int, repeats: int) -> dict
 
 
 def _sizes(level: Level) -> list[int]:
-    largest = MIB if level.scale < 0.1 else 32 * MIB if level.scale < 0.5 else 256 * MIB
+    largest = MIB if tiny(level) else 256 * MIB if full_size(level) else 32 * MIB
     sizes = [MIN_BYTES]
     while sizes[-1] * STEP < largest:
         sizes.append(sizes[-1] * STEP)

@@ -45,21 +45,29 @@ from typing import Any
 from pylab.base import extras
 from pylab.base.fmt import fmt_place, fmt_seconds, fmt_span, fmt_times
 from pylab.base.stats import ratio, summarize
+from pylab.executors import START_METHODS
 from pylab.experiments import subinterpreter_costs
-from pylab.experiments._kit import judge_for, judges
+from pylab.experiments._kit import (
+    FORK,
+    FORKSERVER,
+    SPAWN,
+    judge_for,
+    judges,
+    reap,
+    start_methods,
+)
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
 
 NAME = "startup"
 CLAIMS = ("C03",)
 
-START_METHODS = ("fork", "forkserver", "spawn")
 THREAD = "thread"
 INTERPRETER = "interpreter"  # a subinterpreter with its own GIL, in this process
 POOL_WORKERS = 2
 # Starting a thread or forking costs microseconds to milliseconds: many repeats
 # are cheap. A spawn or forkserver start costs tens of milliseconds: fewer.
-CHEAP = (THREAD, "fork")
+CHEAP = (THREAD, FORK)
 CHEAP_REPEATS_FACTOR = 4
 TIMEOUT_S = 60.0  # no start takes this long; a child that hangs fails the experiment
 
@@ -103,17 +111,6 @@ def _report_imports(conn: Any) -> None:
 # --- One measurement each; `method` None is a thread.
 
 
-def _reap(process: Any) -> None:
-    """Make sure a started process is gone and its resources released."""
-    if process.pid is None:
-        return
-    process.join(TIMEOUT_S)
-    if process.is_alive():
-        process.kill()
-        process.join()
-    process.close()
-
-
 def _start_join(method: str | None) -> float:
     if method is None:
         thread = threading.Thread(target=_noop)
@@ -130,7 +127,7 @@ def _start_join(method: str | None) -> float:
         if process.exitcode != 0:
             raise RuntimeError(f"a {method} child did not exit cleanly: {process.exitcode}")
     finally:
-        _reap(process)
+        reap(process, TIMEOUT_S)
     return elapsed
 
 
@@ -149,7 +146,7 @@ def _from_child(method: str, target: Callable[[Any], None]) -> tuple[float, Any]
     finally:
         send.close()
         receive.close()
-        _reap(process)
+        reap(process, TIMEOUT_S)
 
 
 def _first_instruction(method: str | None) -> float:
@@ -230,7 +227,7 @@ def _measure_kind(method: str | None, repeats: int) -> dict[str, list[float]]:
 
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
-    methods = [m for m in START_METHODS if m in multiprocessing.get_all_start_methods()]
+    methods = start_methods()
     repeats = _repeats(level)
     results: dict[str, dict[str, list[float]]] = {}
     forkserver_first: dict[str, Any] = {}
@@ -239,14 +236,14 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
     # before the next kind starts, so no fork happens while other threads run.
     for method in [None, *methods]:
         kind = method or THREAD
-        if method == "forkserver":
+        if method == FORKSERVER:
             already = _forkserver_running()
             forkserver_first = {
                 "start_join_s": round(_start_join(method), 6),
                 "server_already_running": already,
             }
         results[kind] = _measure_kind(method, repeats[kind])
-        if method in ("forkserver", "spawn"):
+        if method in (FORKSERVER, SPAWN):
             child_imports[method] = _from_child(method, _report_imports)[1]
     # Last: no fork after an interpreter was created (and what CPython kept of it).
     interpreter = _measure_interpreter(repeats[INTERPRETER])
@@ -300,7 +297,7 @@ def _start_join_text(data: dict[str, Any]) -> str:
     for method in data["start_methods"]:
         text = f"{method} {fmt_seconds(section[method]['median'])}"
         first = data["forkserver_first"]
-        if method == "forkserver" and first:
+        if method == FORKSERVER and first:
             launch = "server already up" if first["server_already_running"] else "server launch"
             text += f" (first start {fmt_seconds(first['start_join_s'])}, {launch})"
         parts.append(text)
