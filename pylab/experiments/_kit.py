@@ -5,6 +5,9 @@
                       start methods a run uses (start_methods, fork_and_spawn; FORK,
                       FORKSERVER, SPAWN are pylab.executors.START_METHODS by name);
   reap                making sure a child process is gone and its resources released;
+  subinterpreters     the record the data keeps of them (subinterpreter_status()) and the part
+                      of a reason that speaks of them (subinterpreter_part), in one of the
+                      two wordings verdicts already carry (HERE, ON_THIS_INTERPRETER);
   the judge registry  `@judges("C06")` on the function that judges one claim; the module's
                       `judge = judge_for(__name__, CLAIMS)` runs them in CLAIMS order and
                       refuses a module whose judges are not exactly its CLAIMS, so the
@@ -18,8 +21,10 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from pylab.base import extras
 from pylab.executors import START_METHODS
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import CLAIMS as ALL_CLAIMS
@@ -82,6 +87,59 @@ def reap(process: Any, timeout: float = 0.0) -> bool:
     process.join()
     process.close()
     return ended
+
+
+# --- subinterpreters ---------------------------------------------------------------------
+
+SUBINTERPRETER_RECORD = "subinterpreters"  # the data's key for the record (memory's differs)
+
+
+def subinterpreter_status() -> dict[str, Any]:
+    """The record of subinterpreters with their own GIL on this interpreter, for the data:
+    {"available": True, "pool": the pool's module} or {"available": False, "reason": why}.
+    An experiment adds what it measured in them. (startup keeps all three keys of
+    extras.subinterpreters_info(), as its files always have.)"""
+    found = extras.subinterpreters_info()
+    if not found["available"]:
+        return {"available": False, "reason": found["reason"]}
+    return {"available": True, "pool": found["pool"]}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How a reason says subinterpreters were not measured, and the numbers of a file from
+    before they were: None, or {"available": False, "reason": missing}. Two stand in the
+    verdicts of files already judged, and a reason stays as it was judged."""
+
+    where: str
+    missing: str | None
+
+
+HERE = Wording("here", None)  # ipc, sharing, responsiveness
+ON_THIS_INTERPRETER = Wording("on this interpreter", "not in the data")  # startup, memory
+
+
+def subinterpreter_part(
+    record: dict[str, Any] | None,
+    measured: Callable[[dict[str, Any]], tuple[str, Any]],
+    wording: Wording = HERE,
+) -> tuple[str, Any]:
+    """The part of a reason on subinterpreters (from "; ", or "") and the numbers behind
+    it, from the data's record of them: nothing where the data has no record (a file from
+    before they were measured); why not where they were not measured; else what
+    `measured(record)` says of them."""
+    if not record:
+        missing = (
+            None if wording.missing is None else {"available": False, "reason": wording.missing}
+        )
+        return "", missing
+    if not record.get("available"):
+        why = record.get("reason")
+        return f"; subinterpreters not measured {wording.where}: {why}", {
+            "available": False,
+            "reason": why,
+        }
+    return measured(record)
 
 
 # --- the judge registry ------------------------------------------------------------------

@@ -58,12 +58,15 @@ from pylab.executors import subinterpreters
 from pylab.experiments import _subinterp
 from pylab.experiments._kit import (
     FORK,
+    SUBINTERPRETER_RECORD,
     fork_and_spawn,
     judge_for,
     judges,
     reap,
     scaled_count,
     start_methods,
+    subinterpreter_part,
+    subinterpreter_status,
     tiny,
 )
 from pylab.experiments.base import Level, Verdict
@@ -434,13 +437,13 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
         "throughput_bytes_per_s": throughput,
         "dispatch_us": executors["dispatch_us"],
         "crossover": executors["crossover"],
-        "subinterpreters": _subinterpreters(names),
+        SUBINTERPRETER_RECORD: _subinterpreters(names),
     }
 
 
 def _subinterpreters(names: list[str]) -> dict[str, Any]:
     """Whether subinterpreters were measured here, and through what; why not if not."""
-    found = _subinterp.status()
+    found = subinterpreter_status()
     return found | {"channel": INTERP, "how": INTERP_HOW} if INTERP in names else found
 
 
@@ -547,14 +550,16 @@ def _subinterpreter_note(figures: dict[str, Any]) -> str:
 
 
 def _subinterpreters_seen(data: dict[str, Any], rows: list[dict[str, Any]]) -> tuple[str, Any]:
-    """The reason's part on subinterpreters and its numbers ("" and None in older files)."""
-    found = data.get("subinterpreters")
-    if found is None:
-        return "", None
-    if not found.get("available") or INTERP not in data["latency_us"]:
-        return f"; subinterpreters not measured here: {found.get('reason')}", found
-    figures = _subinterpreter_figures(data, rows)
-    return f"; {_subinterpreter_note(figures)}", figures
+    """The reason's part on subinterpreters and its numbers."""
+    found = data.get(SUBINTERPRETER_RECORD)
+    if found and INTERP not in data["latency_us"]:  # said available, but no channel measured
+        found = {"available": False, "reason": found.get("reason")}
+
+    def measured(_found: dict[str, Any]) -> tuple[str, Any]:
+        figures = _subinterpreter_figures(data, rows)
+        return f"; {_subinterpreter_note(figures)}", figures
+
+    return subinterpreter_part(found, measured)
 
 
 def _partly_lead(wins: list[int], sizes: int, tput_win: bool, largest: int) -> str:

@@ -54,7 +54,6 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
-from pylab.base import extras
 from pylab.base.fmt import MIB, fmt_bytes, fmt_place, fmt_times
 from pylab.base.stats import median, summarize
 from pylab.executors import barriers, subinterpreters
@@ -62,11 +61,14 @@ from pylab.executors.barriers import BARRIER_TIMEOUT_S
 from pylab.executors.worker import init_process, rendezvous
 from pylab.experiments._kit import (
     FORK,
+    ON_THIS_INTERPRETER,
     judge_for,
     judges,
     pool_workers,
     scaled_count,
     start_methods,
+    subinterpreter_part,
+    subinterpreter_status,
     tiny,
 )
 from pylab.experiments.base import Level, Verdict
@@ -185,9 +187,9 @@ def _interpreter_pool(workers: int) -> dict[str, int]:
 
 
 def _interpreter_pools(workers: int, repeats: int) -> dict[str, Any]:
-    why = extras.why_no_subinterpreters()
-    if why is not None:
-        return {"available": False, "reason": why}
+    found = subinterpreter_status()
+    if not found["available"]:
+        return found
     samples = [_interpreter_pool(workers) for _ in range(repeats)]
     # The largest, as for threads: a later pool may reuse what an earlier one left.
     imported = {"imported": "pylab.experiments.memory, pylab.kernels.compute; not numpy"}
@@ -275,23 +277,17 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _interpreter_numbers(data: dict[str, Any]) -> dict[str, Any]:
-    pool = data.get("interpreter_pool") or {"available": False, "reason": "not in the data"}
-    if not pool["available"]:
-        return {"available": False, "reason": pool["reason"]}
-    return {"available": True, "per_worker_bytes": max(0.0, pool["per_worker_bytes"])}
+def _subinterpreter(data: dict[str, Any], others: dict[str, float], note: str = "") -> Any:
+    """A subinterpreter worker's footprint and where it sits among `others` (the reason's
+    part and its numbers), or why there is none."""
 
+    def measured(pool: dict[str, Any]) -> tuple[str, Any]:
+        size = max(0.0, pool["per_worker_bytes"])
+        where = fmt_place(size, others, fmt_bytes)
+        text = f"; a subinterpreter worker {fmt_bytes(size)}{note}, {where}"
+        return text, {"available": True, "per_worker_bytes": size}
 
-def _interpreter_text(data: dict[str, Any], others: dict[str, float], note: str = "") -> str:
-    """A subinterpreter worker's footprint and where it sits among `others`, or why none."""
-    if not data.get("interpreter_pool"):  # a file from before subinterpreters were measured
-        return ""
-    found = _interpreter_numbers(data)
-    if not found["available"]:
-        return f"; subinterpreters not measured on this interpreter: {found['reason']}"
-    size = found["per_worker_bytes"]
-    where = fmt_place(size, others, fmt_bytes)
-    return f"; a subinterpreter worker {fmt_bytes(size)}{note}, {where}"
+    return subinterpreter_part(data.get("interpreter_pool"), measured, ON_THIS_INTERPRETER)
 
 
 @judges("C11")
@@ -305,6 +301,8 @@ def _judge_c11(data: dict[str, Any]) -> Verdict:
         if size >= FOOTPRINT_RATIO * thread and size - thread >= FOOTPRINT_MARGIN
     ]
     smaller = [m for m in per_worker if m not in larger]
+    others = {"a thread": thread} | {f"a {m} process": size for m, size in per_worker.items()}
+    note, subinterpreter = _subinterpreter(data, others, NO_NUMPY)
     numbers = {
         "metric": data["metric"],
         "workers": data["workers"],
@@ -312,7 +310,7 @@ def _judge_c11(data: dict[str, Any]) -> Verdict:
         "process_per_worker_bytes": per_worker,
         "clearly_larger": larger,
         "bounds": {"footprint_ratio": FOOTPRINT_RATIO, "footprint_margin_bytes": FOOTPRINT_MARGIN},
-        "subinterpreter": _interpreter_numbers(data),
+        "subinterpreter": subinterpreter,
     }
     seen = ", ".join(f"{m} {fmt_bytes(size)}" for m, size in per_worker.items())
     reason = f"{metric} per worker: thread {fmt_bytes(thread)}; processes {seen}"
@@ -320,8 +318,7 @@ def _judge_c11(data: dict[str, Any]) -> Verdict:
     if fork_uss:  # PSS gives fork workers a share of the parent's pages; USS shows their own
         numbers["fork_uss_per_worker_bytes"] = fork_uss["median"] / data["workers"]
         reason += f" (fork's own pages, USS: {fmt_bytes(numbers['fork_uss_per_worker_bytes'])})"
-    others = {"a thread": thread} | {f"a {m} process": size for m, size in per_worker.items()}
-    reason += _interpreter_text(data, others, NO_NUMPY)
+    reason += note
     reason += (
         f"; clearly larger means {FOOTPRINT_RATIO:g}x the thread's and "
         f"{fmt_bytes(FOOTPRINT_MARGIN)} above it"
@@ -343,6 +340,10 @@ def _judge_c12(data: dict[str, Any]) -> Verdict:
     smallest = per_worker[cheapest] if cheapest else 0.0
     small = per_thread < THREAD_SMALL
     light = per_thread * LIGHT_RATIO <= smallest
+    others = {"an idle thread": per_thread}
+    if cheapest:
+        others[f"a {cheapest} process worker"] = smallest
+    note, subinterpreter = _subinterpreter(data, others)
     numbers = {
         "per_thread_bytes": per_thread,
         "threads": data["per_thread"]["threads"],
@@ -352,17 +353,14 @@ def _judge_c12(data: dict[str, Any]) -> Verdict:
         "threading_stack_size": data["per_thread"].get("threading_stack_size"),
         "rlimit_stack_soft": data["per_thread"].get("rlimit_stack_soft"),
         "bounds": {"thread_small_bytes": THREAD_SMALL, "light_ratio": LIGHT_RATIO},
-        "subinterpreter": _interpreter_numbers(data),
+        "subinterpreter": subinterpreter,
     }
     times = "no growth seen" if numbers["ratio"] is None else f"{fmt_times(numbers['ratio'])} less"
     reason = (
         f"an idle thread adds {fmt_bytes(per_thread)} {data['metric'].upper()} ({times}); "
         f"cheapest process worker: {cheapest}, {fmt_bytes(smallest)}"
     )
-    others = {"an idle thread": per_thread}
-    if cheapest:
-        others[f"a {cheapest} process worker"] = smallest
-    reason += _interpreter_text(data, others)
+    reason += note
     marks = (
         f"{'under' if small else 'not under'} {fmt_bytes(THREAD_SMALL)}, "
         f"{'at least' if light else 'not'} {LIGHT_RATIO:g}x less"

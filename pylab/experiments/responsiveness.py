@@ -34,7 +34,14 @@ from typing import Any
 from pylab.base.fmt import fmt_seconds
 from pylab.base.stats import percentile, summarize
 from pylab.experiments import _subinterp
-from pylab.experiments._kit import judge_for, judges, scaled
+from pylab.experiments._kit import (
+    SUBINTERPRETER_RECORD,
+    judge_for,
+    judges,
+    scaled,
+    subinterpreter_part,
+    subinterpreter_status,
+)
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
 from pylab.measure.timing import seconds_per_unit, units_for
@@ -196,7 +203,7 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
     rounds = max(1, min(ROUNDS, int(round(duration_s / MIN_ROUND_S, 6))))
     per_round_s = duration_s / rounds
     sizes = chunk_sizes()
-    found = _subinterp.status()
+    found = subinterpreter_status()
     names = [*SCENARIOS, SUBINTERPRETERS] if found["available"] else list(SCENARIOS)
     beats: dict[str, list[list[float]]] = {name: [] for name in names}
     with _interp_workers(found["available"]) as workers:
@@ -231,7 +238,7 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
             "releasing": list(RELEASING),
         },
         "scenarios": scenarios,
-        "subinterpreters": _interp_status(found),
+        SUBINTERPRETER_RECORD: _interp_status(found),
         "published": PUBLISHED["C14"],
     }
 
@@ -295,20 +302,19 @@ def _judge_c14(data: dict[str, Any]) -> Verdict:
 
 
 def _interp_note(data: dict[str, Any]) -> tuple[str, Any]:
-    """The reason's part on the subinterpreter scenario ("" in older files)."""
-    found = data.get("subinterpreters")
-    if found is None:
-        return "", None
-    if not found.get("available"):
-        return f"; subinterpreters not measured here: {found.get('reason')}", found
-    point, threads = data["scenarios"][SUBINTERPRETERS], data["scenarios"]["gil_c"]
-    figures = {k: point[k] for k in ("p50_s", "p99_s", "max_s")}
-    note = (
-        f"; GIL-holding C in {found.get('workers', BACKGROUND_THREADS)} subinterpreters "
-        f"(own GIL): p99 {fmt_seconds(point['p99_s'])}, max {fmt_seconds(point['max_s'])}, "
-        f"against {fmt_seconds(threads['p99_s'])} in threads"
-    )
-    return note, figures | {"threads_p99_s": threads["p99_s"]}
+    """The reason's part on the subinterpreter scenario, and its numbers."""
+
+    def measured(found: dict[str, Any]) -> tuple[str, Any]:
+        point, threads = data["scenarios"][SUBINTERPRETERS], data["scenarios"]["gil_c"]
+        figures = {k: point[k] for k in ("p50_s", "p99_s", "max_s")}
+        note = (
+            f"; GIL-holding C in {found.get('workers', BACKGROUND_THREADS)} subinterpreters "
+            f"(own GIL): p99 {fmt_seconds(point['p99_s'])}, max {fmt_seconds(point['max_s'])}, "
+            f"against {fmt_seconds(threads['p99_s'])} in threads"
+        )
+        return note, figures | {"threads_p99_s": threads["p99_s"]}
+
+    return subinterpreter_part(data.get(SUBINTERPRETER_RECORD), measured)
 
 
 judge = judge_for(__name__, CLAIMS)

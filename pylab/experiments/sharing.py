@@ -53,7 +53,16 @@ from pylab.base.fmt import KIB, MIB, fmt_bytes, fmt_seconds, fmt_times
 from pylab.base.stats import ratio, summarize
 from pylab.executors.worker import init_process, rendezvous
 from pylab.experiments import _subinterp
-from pylab.experiments._kit import FORK, full_size, judge_for, judges, tiny
+from pylab.experiments._kit import (
+    FORK,
+    SUBINTERPRETER_RECORD,
+    full_size,
+    judge_for,
+    judges,
+    subinterpreter_part,
+    subinterpreter_status,
+    tiny,
+)
 from pylab.experiments.base import Level, Verdict
 from pylab.measure.timing import timings
 
@@ -346,7 +355,7 @@ def _writes_through(worker: Any) -> bool:
 
 def _share_interp(sizes: list[int], level: Level) -> tuple[dict[str, list], dict[str, Any]]:
     """Rows of the subinterpreter methods, and what the data says about them."""
-    found = _subinterp.status()
+    found = subinterpreter_status()
     if not found["available"]:
         return {}, found
     rows: dict[str, list] = {m: [] for m in INTERP_METHODS}
@@ -410,7 +419,7 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
             "interp_pickled": "W warm subinterpreters each given the array's bytes pickled",
         },
         "methods": rows,
-        "subinterpreters": interp,
+        SUBINTERPRETER_RECORD: interp,
         "zero_copy_seen": all(row["same_buffer"] for row in rows["threads"]),
         "read_back": _read_backs(sizes[-1], _repeats(level, sizes[-1])),
     }
@@ -445,20 +454,19 @@ def _judge_c02(data: dict[str, Any]) -> Verdict:
 
 
 def _interp_note(data: dict[str, Any], threads: float) -> tuple[str, Any]:
-    """The reason's part on subinterpreters at the largest size ("" in older files)."""
-    found = data.get("subinterpreters")
-    if found is None:
-        return "", None
-    if not found.get("available"):
-        return f"; subinterpreters not measured here: {found.get('reason')}", found
-    costs = {m: _largest(data, m)["time_s"]["median"] for m in INTERP_METHODS}
-    seen = ", ".join(
-        f"{m.removeprefix('interp_')} {fmt_seconds(t)} ({fmt_times(ratio(t, threads))})"
-        for m, t in costs.items()
-    )
-    same = "no copy" if found.get("same_buffer") else "its writes not seen: a copy"
-    note = f"; to {data['workers']} subinterpreters (read by adler32): {seen}, the view {same}"
-    return note, {"time_s": costs, "same_buffer": found.get("same_buffer")}
+    """The reason's part on subinterpreters at the largest size, and its numbers."""
+
+    def measured(found: dict[str, Any]) -> tuple[str, Any]:
+        costs = {m: _largest(data, m)["time_s"]["median"] for m in INTERP_METHODS}
+        seen = ", ".join(
+            f"{m.removeprefix('interp_')} {fmt_seconds(t)} ({fmt_times(ratio(t, threads))})"
+            for m, t in costs.items()
+        )
+        same = "no copy" if found.get("same_buffer") else "its writes not seen: a copy"
+        note = f"; to {data['workers']} subinterpreters (read by adler32): {seen}, the view {same}"
+        return note, {"time_s": costs, "same_buffer": found.get("same_buffer")}
+
+    return subinterpreter_part(data.get(SUBINTERPRETER_RECORD), measured)
 
 
 def _sharing_verdict(reason: str, close: list[str], ratios: dict[str, float]) -> tuple[str, str]:

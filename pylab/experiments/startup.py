@@ -50,11 +50,14 @@ from pylab.experiments import subinterpreter_costs
 from pylab.experiments._kit import (
     FORK,
     FORKSERVER,
+    ON_THIS_INTERPRETER,
     SPAWN,
+    SUBINTERPRETER_RECORD,
     judge_for,
     judges,
     reap,
     start_methods,
+    subinterpreter_part,
 )
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
@@ -260,7 +263,7 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
         },
         "forkserver_first": forkserver_first,
         "child_imports": child_imports,
-        "subinterpreters": _subinterpreter_record(interpreter),
+        SUBINTERPRETER_RECORD: _subinterpreter_record(interpreter),
         "published": PUBLISHED["C03"],
     }
 
@@ -329,38 +332,32 @@ def _others(data: dict[str, Any], name: str) -> dict[str, float]:
     return others
 
 
-def _interpreter_text(data: dict[str, Any]) -> str:
-    """A subinterpreter's figures and where they sit, or why there are none."""
-    record = data.get("subinterpreters")
-    if not record:  # a file from before subinterpreters were measured
-        return ""
-    if not record["available"]:
-        return f"; subinterpreters not measured on this interpreter: {record['reason']}"
-    start, pool = data["start_join"][INTERPRETER], data["pool"][INTERPRETER]
-    first = data["first_instruction"][INTERPRETER]
-    kernels = ", ".join(record["kernels"]["loaded"])
-    return (
-        f"; a subinterpreter: create+exec+close {fmt_span(start)}, "
-        f"{fmt_place(start['median'], _others(data, 'start_join'), fmt_seconds)}; "
-        f"its first instruction {fmt_seconds(first['median'])}; "
-        f"pool of {data['pool_workers']} up {fmt_seconds(pool['median'])}, "
-        f"{fmt_place(pool['median'], _others(data, 'pool'), fmt_seconds)}; "
-        f"importing the kernels ({kernels}) in a fresh one "
-        f"{fmt_seconds(record['kernel_import']['median'])}"
-    )
+def _subinterpreter(data: dict[str, Any]) -> tuple[str, Any]:
+    """A subinterpreter's figures and where they sit (the reason's part and its numbers),
+    or why there are none."""
 
+    def measured(record: dict[str, Any]) -> tuple[str, Any]:
+        start, pool = data["start_join"][INTERPRETER], data["pool"][INTERPRETER]
+        first = data["first_instruction"][INTERPRETER]
+        kernels = ", ".join(record["kernels"]["loaded"])
+        text = (
+            f"; a subinterpreter: create+exec+close {fmt_span(start)}, "
+            f"{fmt_place(start['median'], _others(data, 'start_join'), fmt_seconds)}; "
+            f"its first instruction {fmt_seconds(first['median'])}; "
+            f"pool of {data['pool_workers']} up {fmt_seconds(pool['median'])}, "
+            f"{fmt_place(pool['median'], _others(data, 'pool'), fmt_seconds)}; "
+            f"importing the kernels ({kernels}) in a fresh one "
+            f"{fmt_seconds(record['kernel_import']['median'])}"
+        )
+        medians = {name: data[name][INTERPRETER]["median"] for name in MEASUREMENTS}
+        return text, {
+            "available": True,
+            **{f"{name}_median_s": value for name, value in medians.items()},
+            "kernel_import_median_s": record["kernel_import"]["median"],
+            "kernels": record["kernels"]["loaded"],
+        }
 
-def _interpreter_numbers(data: dict[str, Any]) -> dict[str, Any]:
-    record = data.get("subinterpreters") or {"available": False, "reason": "not in the data"}
-    if not record["available"]:
-        return {"available": False, "reason": record["reason"]}
-    medians = {name: data[name][INTERPRETER]["median"] for name in MEASUREMENTS}
-    return {
-        "available": True,
-        **{f"{name}_median_s": value for name, value in medians.items()},
-        "kernel_import_median_s": record["kernel_import"]["median"],
-        "kernels": record["kernels"]["loaded"],
-    }
+    return subinterpreter_part(data.get(SUBINTERPRETER_RECORD), measured, ON_THIS_INTERPRETER)
 
 
 @judges("C03")
@@ -383,6 +380,7 @@ def _judge_c03(data: dict[str, Any]) -> Verdict:
         slower = ratio(thread["median"], section[fastest]["median"])
         compared = f"{fmt_times(slower)} slower than {fastest}"
     pool_label = f"pool of {data['pool_workers']} up"
+    note, subinterpreter = _subinterpreter(data)
     reason = (
         f"thread start+join {fmt_span(thread)}; {_start_join_text(data)}: "
         f"{compared}{_intervals_text(verdict, section, methods)}; "
@@ -390,7 +388,7 @@ def _judge_c03(data: dict[str, Any]) -> Verdict:
         f"{_versus(data, 'pool', pool_label)} "
         f"({published['source']}: {fmt_seconds(published['thread_start_s'])} vs "
         f"{fmt_seconds(published['process_spawn_s'])})"
-        f"{_interpreter_text(data)}"
+        f"{note}"
     )
     numbers = {
         "start_join_median_s": {kind: s["median"] for kind, s in section.items()},
@@ -401,7 +399,7 @@ def _judge_c03(data: dict[str, Any]) -> Verdict:
         },
         "pool_median_s": {kind: s["median"] for kind, s in data["pool"].items()},
         "forkserver_first": data["forkserver_first"],
-        "subinterpreter": _interpreter_numbers(data),
+        "subinterpreter": subinterpreter,
         "published": published,
     }
     return Verdict("C03", verdict, reason, numbers)
