@@ -54,7 +54,7 @@ from typing import Any
 from pylab.base import extras
 from pylab.base.fmt import KIB, MIB, fmt_bytes, fmt_rate, fmt_seconds, fmt_times
 from pylab.base.stats import median, ratio, summarize
-from pylab.executors import subinterpreters
+from pylab.executors import START_METHODS, subinterpreters
 from pylab.experiments import _subinterp
 from pylab.experiments._kit import (
     FORK,
@@ -78,8 +78,16 @@ CLAIMS = ("C10",)
 
 SIZES = (8, KIB, 64 * KIB, MIB)
 TINY_SIZES = (8, 64 * KIB)  # tests: the smallest and a copy-dominated size only
+# The channels: queue.Queue between threads, interpreters queues to a subinterpreter, and
+# a multiprocessing Queue or Pipe to a process, by start method (fork_queue, fork_pipe, ...).
 THREADS = "thread_queue"
 INTERP = "interp_queue"
+PROCESS_CHANNELS = {method: (f"{method}_queue", f"{method}_pipe") for method in START_METHODS}
+# The pools, by executor name; a process pool is named by its start method.
+THREAD_POOL, INTERPRETERS = "threads", "interpreters"
+# The data's sections the report reads too (pylab.report.costs, the ipc plots).
+LATENCY, THROUGHPUT = "latency_us", "throughput_bytes_per_s"
+DISPATCH, CROSSOVER = "dispatch_us", "crossover"
 INTERP_HOW = (
     "two interpreters queues to a subinterpreter driven by a thread: bytes shared (copied "
     "once, not pickled), each message announced by a byte on an os.pipe the far end blocks "
@@ -87,7 +95,6 @@ INTERP_HOW = (
 )
 FAILED = "failed"  # a far end in a subinterpreter posts (FAILED, error) before it ends
 WORKERS = 2
-INTERPRETERS = "interpreters"
 
 # Round trips per latency batch and messages per throughput sample at scale 1: about
 # 5-20 ms per batch on this machine, so a batch outlasts timer and scheduler jitter.
@@ -249,7 +256,7 @@ def _interp_channel() -> Iterator[tuple[Send, Recv]]:
 
 def _channel_names(level: Level) -> list[str]:
     methods = start_methods(fork_and_spawn(level))
-    names = [f"{m}_{kind}" for m in methods for kind in ("queue", "pipe")]
+    names = [name for method in methods for name in PROCESS_CHANNELS[method]]
     interp = [INTERP] if extras.why_no_subinterpreters() is None else []
     return names + [THREADS] + interp
 
@@ -330,7 +337,7 @@ def _summaries(samples: dict[str, dict[int, list[float]]]) -> dict[str, Any]:
 
 
 def _make_pool(kind: str) -> Executor:
-    if kind == "threads":
+    if kind == THREAD_POOL:
         return ThreadPoolExecutor(WORKERS, thread_name_prefix="pylab-ipc")
     if kind == INTERPRETERS:
         return subinterpreters.pool(WORKERS, "pylab-ipc-interp")
@@ -380,7 +387,7 @@ def _crossover(pools: dict[str, Executor], level: Level) -> dict[str, Any]:
     process_s: dict[int, list[float]] = {}
     for size in sizes:
         args = [(size,)] * (WORKERS * TASKS_PER_WORKER)
-        runs = [partial(_all_tasks_s, pools[k], _hash_task, args) for k in (FORK, "threads")]
+        runs = [partial(_all_tasks_s, pools[k], _hash_task, args) for k in (FORK, THREAD_POOL)]
         pairs = interleaved(runs, level.repeats)
         process_s[size], thread_s[size] = [p for p, _ in pairs], [t for _, t in pairs]
     ratios = {
@@ -410,12 +417,12 @@ def _first_win(sizes: list[int], thread_over_process: dict[int, float]) -> int |
 def _executor_runs(level: Level) -> dict[str, Any]:
     interpreters = [INTERPRETERS] if extras.why_no_subinterpreters() is None else []
     # Start order: no fork once threads run (a subinterpreter pool's workers are threads).
-    kinds = [*start_methods(), "threads", *interpreters]
+    kinds = [*start_methods(), THREAD_POOL, *interpreters]
     with ExitStack() as stack:
         pools = _open_pools(stack, kinds)
         dispatch, tasks = _dispatch_us(pools, level)
         crossover = _crossover(pools, level) if FORK in pools else None
-    return {"dispatch_us": dispatch, "dispatch_tasks": tasks, "crossover": crossover}
+    return {DISPATCH: dispatch, "dispatch_tasks": tasks, CROSSOVER: crossover}
 
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
@@ -429,14 +436,14 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
             "channels": names,
             "batches": level.repeats,
             "workers": WORKERS,
-            "pools": list(executors["dispatch_us"]),
+            "pools": list(executors[DISPATCH]),
             "dispatch_tasks": executors["dispatch_tasks"],
             **counts,
         },
-        "latency_us": latency,
-        "throughput_bytes_per_s": throughput,
-        "dispatch_us": executors["dispatch_us"],
-        "crossover": executors["crossover"],
+        LATENCY: latency,
+        THROUGHPUT: throughput,
+        DISPATCH: executors[DISPATCH],
+        CROSSOVER: executors[CROSSOVER],
         SUBINTERPRETER_RECORD: _subinterpreters(names),
     }
 
@@ -457,7 +464,7 @@ def _best(by_channel: dict[str, Any], size: int, pick: Callable[..., str]) -> st
 
 
 def _latency_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    latency = data["latency_us"]
+    latency = data[LATENCY]
     rows = []
     for size in data["settings"]["sizes"]:
         best = _best(latency, size, min)
@@ -477,7 +484,7 @@ def _latency_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _throughput_row(data: dict[str, Any]) -> dict[str, Any]:
     size = max(data["settings"]["sizes"])
-    rates = data["throughput_bytes_per_s"]
+    rates = data[THROUGHPUT]
     best = _best(rates, size, max)
     thread_rate = rates[THREADS][str(size)]["median"]
     process_rate = rates[best][str(size)]["median"]
@@ -494,10 +501,10 @@ def _throughput_row(data: dict[str, Any]) -> dict[str, Any]:
 def _executor_note(data: dict[str, Any]) -> str:
     dispatch = ", ".join(
         f"{kind} {fmt_seconds(s['median'] * 1e-6)}"
-        for kind, s in data["dispatch_us"].items()
+        for kind, s in data[DISPATCH].items()
         if kind != INTERPRETERS  # the subinterpreter note gives it, placed
     )
-    crossover = (data.get("crossover") or {}).get("crossover_iterations")
+    crossover = (data.get(CROSSOVER) or {}).get("crossover_iterations")
     beat = f"from {crossover:.2g} iterations a task" if crossover else "never in range"
     return f"dispatch per task {dispatch}; fork beats threads on GIL-held tasks {beat}"
 
@@ -520,16 +527,16 @@ def _place(value: float, thread: float, process: float) -> dict[str, Any]:
 
 def _subinterpreter_figures(data: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Round trip per size and dispatch per task in a subinterpreter, each placed."""
-    latency = data["latency_us"][INTERP]
+    latency = data[LATENCY][INTERP]
     trips = {
         str(r["size"]): _place(latency[str(r["size"])]["median"], r["thread_us"], r["process_us"])
         for r in rows
     }
-    dispatch = {k: v["median"] for k, v in data["dispatch_us"].items()}
-    pools = [dispatch[k] for k in dispatch if k not in ("threads", INTERPRETERS)]
+    dispatch = {k: v["median"] for k, v in data[DISPATCH].items()}
+    pools = [dispatch[k] for k in dispatch if k not in (THREAD_POOL, INTERPRETERS)]
     placed = None
-    if INTERPRETERS in dispatch and "threads" in dispatch and pools:
-        placed = _place(dispatch[INTERPRETERS], dispatch["threads"], min(pools))
+    if INTERPRETERS in dispatch and THREAD_POOL in dispatch and pools:
+        placed = _place(dispatch[INTERPRETERS], dispatch[THREAD_POOL], min(pools))
     return {"round_trip_us": trips, "dispatch_us": placed}
 
 
@@ -552,7 +559,7 @@ def _subinterpreter_note(figures: dict[str, Any]) -> str:
 def _subinterpreters_seen(data: dict[str, Any], rows: list[dict[str, Any]]) -> tuple[str, Any]:
     """The reason's part on subinterpreters and its numbers."""
     found = data.get(SUBINTERPRETER_RECORD)
-    if found and INTERP not in data["latency_us"]:  # said available, but no channel measured
+    if found and INTERP not in data[LATENCY]:  # said available, but no channel measured
         found = {"available": False, "reason": found.get("reason")}
 
     def measured(_found: dict[str, Any]) -> tuple[str, Any]:
@@ -602,8 +609,8 @@ def _judge_c10(data: dict[str, Any]) -> Verdict:
         "latency": rows,
         "throughput_largest": tput,
         "thread_wins_latency_at": wins,
-        "dispatch_us": {k: v["median"] for k, v in data["dispatch_us"].items()},
-        "crossover_iterations": (data.get("crossover") or {}).get("crossover_iterations"),
+        "dispatch_us": {k: v["median"] for k, v in data[DISPATCH].items()},
+        "crossover_iterations": (data.get(CROSSOVER) or {}).get("crossover_iterations"),
         "latency_margin": LATENCY_MARGIN,
         "throughput_margin": THROUGHPUT_MARGIN,
         "subinterpreters": subs,

@@ -85,6 +85,11 @@ FOOTPRINT_MARGIN = 2 * MIB
 # thread state), and at least ten times less than the cheapest process worker.
 THREAD_SMALL = 1 * MIB
 LIGHT_RATIO = 10.0
+# The data's sections the report reads too (pylab.report.costs, the memory plot), and
+# what each pool's section gives per worker: the verdicts' figure.
+THREAD_POOL, PROCESS_POOLS, INTERPRETER_POOL = "thread_pool", "process_pools", "interpreter_pool"
+PER_THREAD = "per_thread"
+PER_WORKER = "per_worker_bytes"
 # Said beside a subinterpreter's figure: it is not the same load as a process worker's.
 NO_NUMPY = " (the kernels as in a process worker, but no numpy: it cannot load in one)"
 
@@ -229,7 +234,7 @@ def _pool_data(
 ) -> dict[str, Any]:
     keys = [k for k in ("pss", "uss", "rss", "added") if k in samples[0]]
     data: dict[str, Any] = {f"{k}_bytes": _summary(samples, k) for k in keys}
-    data["per_worker_bytes"] = pick([s["pss"] for s in samples]) / workers
+    data[PER_WORKER] = pick([s["pss"] for s in samples]) / workers
     data["samples"] = samples
     return data
 
@@ -263,10 +268,10 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
         "numpy_imported_before_measure": numpy_was_imported,
         # Threads: the largest seen (a first pool gets fresh stacks, later ones reuse
         # freed ones), so no cache flatters them; processes: the median.
-        "thread_pool": _pool_data(thread_pools, workers, max),
-        "process_pools": {m: _pool_data(s, workers, median) for m, s in process_pools.items()},
-        "interpreter_pool": interpreter_pool,
-        "per_thread": {
+        THREAD_POOL: _pool_data(thread_pools, workers, max),
+        PROCESS_POOLS: {m: _pool_data(s, workers, median) for m, s in process_pools.items()},
+        INTERPRETER_POOL: interpreter_pool,
+        PER_THREAD: {
             "threads": thread_count,
             "repeats": level.repeats,
             "pss_bytes": summarize([s["pss"] for s in idle]),
@@ -282,19 +287,19 @@ def _subinterpreter(data: dict[str, Any], others: dict[str, float], note: str = 
     part and its numbers), or why there is none."""
 
     def measured(pool: dict[str, Any]) -> tuple[str, Any]:
-        size = max(0.0, pool["per_worker_bytes"])
+        size = max(0.0, pool[PER_WORKER])
         where = fmt_place(size, others, fmt_bytes)
         text = f"; a subinterpreter worker {fmt_bytes(size)}{note}, {where}"
         return text, {"available": True, "per_worker_bytes": size}
 
-    return subinterpreter_part(data.get("interpreter_pool"), measured, ON_THIS_INTERPRETER)
+    return subinterpreter_part(data.get(INTERPRETER_POOL), measured, ON_THIS_INTERPRETER)
 
 
 @judges("C11")
 def _judge_c11(data: dict[str, Any]) -> Verdict:
     metric = data["metric"].upper()
-    thread = max(0.0, data["thread_pool"]["per_worker_bytes"])
-    per_worker = {m: data["process_pools"][m]["per_worker_bytes"] for m in data["start_methods"]}
+    thread = max(0.0, data[THREAD_POOL][PER_WORKER])
+    per_worker = {m: data[PROCESS_POOLS][m][PER_WORKER] for m in data["start_methods"]}
     larger = [
         m
         for m, size in per_worker.items()
@@ -314,7 +319,7 @@ def _judge_c11(data: dict[str, Any]) -> Verdict:
     }
     seen = ", ".join(f"{m} {fmt_bytes(size)}" for m, size in per_worker.items())
     reason = f"{metric} per worker: thread {fmt_bytes(thread)}; processes {seen}"
-    fork_uss = data["process_pools"].get(FORK, {}).get("uss_bytes")
+    fork_uss = data[PROCESS_POOLS].get(FORK, {}).get("uss_bytes")
     if fork_uss:  # PSS gives fork workers a share of the parent's pages; USS shows their own
         numbers["fork_uss_per_worker_bytes"] = fork_uss["median"] / data["workers"]
         reason += f" (fork's own pages, USS: {fmt_bytes(numbers['fork_uss_per_worker_bytes'])})"
@@ -334,8 +339,8 @@ def _judge_c11(data: dict[str, Any]) -> Verdict:
 
 @judges("C12")
 def _judge_c12(data: dict[str, Any]) -> Verdict:
-    per_thread = max(0.0, data["per_thread"]["per_thread_bytes"])
-    per_worker = {m: data["process_pools"][m]["per_worker_bytes"] for m in data["start_methods"]}
+    per_thread = max(0.0, data[PER_THREAD]["per_thread_bytes"])
+    per_worker = {m: data[PROCESS_POOLS][m][PER_WORKER] for m in data["start_methods"]}
     cheapest = min(per_worker, key=per_worker.get) if per_worker else None
     smallest = per_worker[cheapest] if cheapest else 0.0
     small = per_thread < THREAD_SMALL
@@ -346,12 +351,12 @@ def _judge_c12(data: dict[str, Any]) -> Verdict:
     note, subinterpreter = _subinterpreter(data, others)
     numbers = {
         "per_thread_bytes": per_thread,
-        "threads": data["per_thread"]["threads"],
+        "threads": data[PER_THREAD]["threads"],
         "smallest_process_per_worker_bytes": smallest,
         "smallest_start_method": cheapest,
         "ratio": smallest / per_thread if per_thread > 0 else None,  # None: no growth seen
-        "threading_stack_size": data["per_thread"].get("threading_stack_size"),
-        "rlimit_stack_soft": data["per_thread"].get("rlimit_stack_soft"),
+        "threading_stack_size": data[PER_THREAD].get("threading_stack_size"),
+        "rlimit_stack_soft": data[PER_THREAD].get("rlimit_stack_soft"),
         "bounds": {"thread_small_bytes": THREAD_SMALL, "light_ratio": LIGHT_RATIO},
         "subinterpreter": subinterpreter,
     }

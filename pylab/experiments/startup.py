@@ -61,12 +61,19 @@ from pylab.experiments._kit import (
 )
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
+from pylab.experiments.subinterpreter_costs import (
+    FIRST_INSTRUCTION,
+    KERNEL_IMPORT,
+    POOL,
+    START_JOIN,
+)
 
 NAME = "startup"
 CLAIMS = ("C03",)
 
 THREAD = "thread"
 INTERPRETER = "interpreter"  # a subinterpreter with its own GIL, in this process
+FORKSERVER_FIRST = "forkserver_first"  # the data's key for the first forkserver start
 POOL_WORKERS = 2
 # Starting a thread or forking costs microseconds to milliseconds: many repeats
 # are cheap. A spawn or forkserver start costs tens of milliseconds: fewer.
@@ -193,9 +200,9 @@ def _pool(method: str | None) -> float:
 
 
 MEASUREMENTS = {
-    "start_join": _start_join,
-    "first_instruction": _first_instruction,
-    "pool": _pool,
+    START_JOIN: _start_join,
+    FIRST_INSTRUCTION: _first_instruction,
+    POOL: _pool,
 }
 
 
@@ -261,7 +268,7 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
             name: {kind: summarize(samples[name]) for kind, samples in results.items()}
             for name in MEASUREMENTS
         },
-        "forkserver_first": forkserver_first,
+        FORKSERVER_FIRST: forkserver_first,
         "child_imports": child_imports,
         SUBINTERPRETER_RECORD: _subinterpreter_record(interpreter),
         "published": PUBLISHED["C03"],
@@ -278,7 +285,7 @@ def _subinterpreter_record(measured: dict[str, Any] | None) -> dict[str, Any]:
     """Whether a subinterpreter was measured (why not, if not); its kernel imports."""
     record = extras.subinterpreters_info()
     if measured is not None:
-        record["kernel_import"] = summarize(measured["samples"]["kernel_import"])
+        record[KERNEL_IMPORT] = summarize(measured["samples"][KERNEL_IMPORT])
         record["kernels"] = measured["kernels"]
     return record
 
@@ -295,11 +302,11 @@ def _versus(data: dict[str, Any], name: str, label: str) -> str:
 
 
 def _start_join_text(data: dict[str, Any]) -> str:
-    section = data["start_join"]
+    section = data[START_JOIN]
     parts = []
     for method in data["start_methods"]:
         text = f"{method} {fmt_seconds(section[method]['median'])}"
-        first = data["forkserver_first"]
+        first = data[FORKSERVER_FIRST]
         if method == FORKSERVER and first:
             launch = "server already up" if first["server_already_running"] else "server launch"
             text += f" (first start {fmt_seconds(first['start_join_s'])}, {launch})"
@@ -337,15 +344,15 @@ def _subinterpreter(data: dict[str, Any]) -> tuple[str, Any]:
     or why there are none."""
 
     def measured(record: dict[str, Any]) -> tuple[str, Any]:
-        start, pool = data["start_join"][INTERPRETER], data["pool"][INTERPRETER]
-        first = data["first_instruction"][INTERPRETER]
+        start, pool = data[START_JOIN][INTERPRETER], data[POOL][INTERPRETER]
+        first = data[FIRST_INSTRUCTION][INTERPRETER]
         kernels = ", ".join(record["kernels"]["loaded"])
         text = (
             f"; a subinterpreter: create+exec+close {fmt_span(start)}, "
-            f"{fmt_place(start['median'], _others(data, 'start_join'), fmt_seconds)}; "
+            f"{fmt_place(start['median'], _others(data, START_JOIN), fmt_seconds)}; "
             f"its first instruction {fmt_seconds(first['median'])}; "
             f"pool of {data['pool_workers']} up {fmt_seconds(pool['median'])}, "
-            f"{fmt_place(pool['median'], _others(data, 'pool'), fmt_seconds)}; "
+            f"{fmt_place(pool['median'], _others(data, POOL), fmt_seconds)}; "
             f"importing the kernels ({kernels}) in a fresh one "
             f"{fmt_seconds(record['kernel_import']['median'])}"
         )
@@ -353,7 +360,7 @@ def _subinterpreter(data: dict[str, Any]) -> tuple[str, Any]:
         return text, {
             "available": True,
             **{f"{name}_median_s": value for name, value in medians.items()},
-            "kernel_import_median_s": record["kernel_import"]["median"],
+            "kernel_import_median_s": record[KERNEL_IMPORT]["median"],
             "kernels": record["kernels"]["loaded"],
         }
 
@@ -362,7 +369,7 @@ def _subinterpreter(data: dict[str, Any]) -> tuple[str, Any]:
 
 @judges("C03")
 def _judge_c03(data: dict[str, Any]) -> Verdict:
-    section = data["start_join"]
+    section = data[START_JOIN]
     methods = data["start_methods"]
     thread = section[THREAD]
     fastest = _fastest(section, methods)
@@ -384,8 +391,8 @@ def _judge_c03(data: dict[str, Any]) -> Verdict:
     reason = (
         f"thread start+join {fmt_span(thread)}; {_start_join_text(data)}: "
         f"{compared}{_intervals_text(verdict, section, methods)}; "
-        f"{_versus(data, 'first_instruction', 'first instruction')}; "
-        f"{_versus(data, 'pool', pool_label)} "
+        f"{_versus(data, FIRST_INSTRUCTION, 'first instruction')}; "
+        f"{_versus(data, POOL, pool_label)} "
         f"({published['source']}: {fmt_seconds(published['thread_start_s'])} vs "
         f"{fmt_seconds(published['process_spawn_s'])})"
         f"{note}"
@@ -394,11 +401,9 @@ def _judge_c03(data: dict[str, Any]) -> Verdict:
         "start_join_median_s": {kind: s["median"] for kind, s in section.items()},
         "fastest_process": fastest,
         "ratio_to_fastest_process": round(speedup, 3),
-        "first_instruction_median_s": {
-            k: s["median"] for k, s in data["first_instruction"].items()
-        },
-        "pool_median_s": {kind: s["median"] for kind, s in data["pool"].items()},
-        "forkserver_first": data["forkserver_first"],
+        "first_instruction_median_s": {k: s["median"] for k, s in data[FIRST_INSTRUCTION].items()},
+        "pool_median_s": {kind: s["median"] for kind, s in data[POOL].items()},
+        "forkserver_first": data[FORKSERVER_FIRST],
         "subinterpreter": subinterpreter,
         "published": published,
     }

@@ -35,6 +35,10 @@ from typing import Any
 
 from pylab.executors import barriers, subinterpreters
 
+# The four costs, by the names the startup experiment's data gives them (its own three
+# measurements, for a thread and each process too, and the kernels' import).
+START_JOIN, FIRST_INSTRUCTION, POOL = "start_join", "first_instruction", "pool"
+KERNEL_IMPORT = "kernel_import"
 READ_BYTES = 4096  # more than any message below
 # Run inside a new interpreter: `fd` is the write end of a pipe of this process.
 STAMP_CODE = (
@@ -132,12 +136,12 @@ def startup_costs(repeats: int, workers: int, timeout: float) -> dict[str, Any]:
 
     _elapsed, loaded, refused = kernel_import(FAMILIES)
     measurements: dict[str, Callable[[], float]] = {
-        "start_join": start_join,
-        "first_instruction": first_instruction,
-        "pool": lambda: pool(workers, timeout),
-        "kernel_import": lambda: kernel_import(tuple(loaded))[0],
+        START_JOIN: start_join,
+        FIRST_INSTRUCTION: first_instruction,
+        POOL: lambda: pool(workers, timeout),
+        KERNEL_IMPORT: lambda: kernel_import(tuple(loaded))[0],
     }
-    for name in ("start_join", "first_instruction", "pool"):
+    for name in (START_JOIN, FIRST_INSTRUCTION, POOL):
         measurements[name]()
     samples: dict[str, list[float]] = {name: [] for name in measurements}
     for _ in range(repeats):
