@@ -52,6 +52,8 @@ from pylab.measure.timing import interleaved, run_threads, seconds_per_unit, uni
 NAME = "granularity"
 CLAIMS = ("C21",)
 
+# The data's sections the granularity plot reads too: the chunk sweep, the round trips.
+SWEEP, ROUNDTRIP = "sweep", "roundtrip"
 JUDGED_WIDTH = 2  # the rule reads the speed-up of 2 threads over 1
 
 CHUNKS = (10**6, 10**5, 10**4, 10**3, 10**2, 10, 1)
@@ -191,8 +193,8 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
             "results_checked": "every run's sum equals compute.hash_sum_nogil",
         },
         "note": _note(cores, widths),
-        "sweep": sweep,
-        "roundtrip": rt,
+        SWEEP: sweep,
+        ROUNDTRIP: rt,
         "elapsed_s": round(time.perf_counter() - t0, 3),
     }
 
@@ -217,7 +219,7 @@ def _crossover(points: list[dict], width: str, mark: float) -> int | None:
 
 @judges("C21")
 def _judge_c21(data: dict[str, Any]) -> Verdict:
-    points = sorted(data["sweep"], key=lambda p: p["chunk"])
+    points = sorted(data[SWEEP], key=lambda p: p["chunk"])
     small, large = points[0], points[-1]
     best = max(points, key=lambda p: p["speedup"]["2"]["median"])
     s_small = small["speedup"]["2"]["median"]
@@ -227,7 +229,7 @@ def _judge_c21(data: dict[str, Any]) -> Verdict:
     mark = limits["scales_at"]
     cross = _crossover(points, "2", mark)
     iter_s = large["serial_ns_per_iter"] * 1e-9
-    rt_ns = data["roundtrip"]["ns"]
+    rt_ns = data[ROUNDTRIP]["ns"]
     alone, contended = rt_ns["1"]["median"], rt_ns["2"]["median"]
     if s_small < limits["flat_below"] and s_best >= mark:
         verdict = "holds"

@@ -75,7 +75,10 @@ SIGINT_TRIALS = 3  # per kernel; each costs a whole long call
 CLEAN_CALLS = 2  # undisturbed calls per kernel, to time one
 KILL_NAMES = ("kill", "terminate", "stop", "cancel", "interrupt", "abort")
 KERNELS = ("gil", "nogil")
-_LABELS = {"gil": "GIL-holding", "nogil": "GIL-releasing"}
+KERNEL_LABELS = {"gil": "GIL-holding", "nogil": "GIL-releasing"}
+TERMINATE, KILL = "terminate", "kill"  # how a worker process is stopped: SIGTERM, SIGKILL
+# The data's sections the killing plot reads too.
+PROCESS_STOPS, FLAG_STOP, CTRL_C = "processes", "flag_stop", "sigint"
 
 # 200 ms: far above the few ms a signal and waitpid take, far below anything a
 # user would call "cannot be killed" (a GIL-holding call would run for hours).
@@ -156,7 +159,7 @@ def measure_processes(level: Level) -> dict[str, Any]:
     for method in methods:
         ctx = multiprocessing.get_context(method)
         for kernel in KERNELS:
-            for how in ("terminate", "kill"):
+            for how in (TERMINATE, KILL):
                 case = _kill_case(ctx, kernel, how, level.repeats)
                 cases.append({"start_method": method, "kernel": kernel, "how": how} | case)
     return {"start_methods": methods, "cases": cases}
@@ -312,10 +315,10 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
             "flag_chunk_s": FLAG_CHUNK_S,
             "flag_bound_chunks": FLAG_BOUND_CHUNKS,
         },
-        "processes": processes,
+        PROCESS_STOPS: processes,
         "kill_api": kill_api(),
-        "flag_stop": flag,
-        "sigint": sigint,
+        FLAG_STOP: flag,
+        CTRL_C: sigint,
     }
 
 
@@ -324,7 +327,7 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
 
 @judges("C07")
 def _judge_c07(data: dict[str, Any]) -> Verdict:
-    cases = data["processes"]["cases"]
+    cases = data[PROCESS_STOPS]["cases"]
     worst = max(cases, key=lambda c: c["max_s"])
     unstopped = [c for c in cases if c["stopped"] < c["repeats"]]
     ok = not unstopped and worst["max_s"] <= KILL_BOUND_S
@@ -334,11 +337,11 @@ def _judge_c07(data: dict[str, Any]) -> Verdict:
         return fmt_seconds(max(values))
 
     medians = ", ".join(
-        f"{how} {median_of(k, how)} in a {_LABELS[k]} loop"
+        f"{how} {median_of(k, how)} in a {KERNEL_LABELS[k]} loop"
         for k in KERNELS
-        for how in ("terminate", "kill")
+        for how in (TERMINATE, KILL)
     )
-    where = f"{worst['how']} of a {_LABELS[worst['kernel']]} loop ({worst['start_method']})"
+    where = f"{worst['how']} of a {KERNEL_LABELS[worst['kernel']]} loop ({worst['start_method']})"
     if ok:
         reason = (
             f"worker gone after {medians}; slowest {fmt_seconds(worst['max_s'])}, {where}, "
@@ -346,7 +349,8 @@ def _judge_c07(data: dict[str, Any]) -> Verdict:
         )
     elif unstopped:
         c = unstopped[0]
-        reason = f"{c['how']} left a {_LABELS[c['kernel']]} worker ({c['start_method']}) alive"
+        kernel = KERNEL_LABELS[c["kernel"]]
+        reason = f"{c['how']} left a {kernel} worker ({c['start_method']}) alive"
     else:
         reason = f"{where} took {fmt_seconds(worst['max_s'])} > {fmt_seconds(KILL_BOUND_S)}"
     numbers = {
@@ -372,10 +376,10 @@ def _c18_verdict(
 @judges("C18")
 def _judge_c18(data: dict[str, Any]) -> Verdict:
     thread_kill = data["kill_api"]["thread"]
-    kernels = data["sigint"]["kernels"]
+    kernels = data[CTRL_C]["kernels"]
     shares = {k: kernels[k]["share_of_left"] for k in KERNELS}
-    flag_s = data["flag_stop"]["seconds"]["median"]
-    bound_s = FLAG_BOUND_CHUNKS * data["flag_stop"]["chunk_s"]
+    flag_s = data[FLAG_STOP]["seconds"]["median"]
+    bound_s = FLAG_BOUND_CHUNKS * data[FLAG_STOP]["chunk_s"]
     verdict = _c18_verdict(thread_kill, shares, flag_s, bound_s)
     api = f"Thread has {', '.join(thread_kill)}" if thread_kill else "Thread has no kill/terminate"
 
@@ -384,11 +388,13 @@ def _judge_c18(data: dict[str, Any]) -> Verdict:
 
     ctrl_c = ", ".join(
         f"{fmt_seconds(kernels[k]['lateness_s']['median'])} late in a "
-        f"{fmt_seconds(kernels[k]['call_s'])} {_LABELS[k]} call "
+        f"{fmt_seconds(kernels[k]['call_s'])} {KERNEL_LABELS[k]} call "
         f"({fmt_seconds(kernels[k]['call_left_s']['median'])} left{share(k)})"
         for k in KERNELS
     )
-    interrupted = [_LABELS[k] for k in KERNELS if shares[k] is not None and shares[k] < WAIT_SHARE]
+    interrupted = [
+        KERNEL_LABELS[k] for k in KERNELS if shares[k] is not None and shares[k] < WAIT_SHARE
+    ]
     if thread_kill:
         tail = ""
     elif interrupted:
