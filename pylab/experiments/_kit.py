@@ -4,7 +4,9 @@
                       (scaled, scaled_count, tiny, full_size, pool_workers) and which
                       start methods a run uses (start_methods, fork_and_spawn; FORK,
                       FORKSERVER, SPAWN are pylab.executors.START_METHODS by name);
-  reap                making sure a child process is gone and its resources released;
+  rounds              repeated rounds of several measurements after a warm-up round;
+  reap, hang_up       making sure a child process is gone and its resources released,
+                      first telling one that serves a pipe to stop;
   subinterpreters     the record the data keeps of them (subinterpreter_status()) and the part
                       of a reason that speaks of them (subinterpreter_part), in one of the
                       two wordings verdicts already carry (HERE, ON_THIS_INTERPRETER);
@@ -20,7 +22,7 @@ imports only the standard library and pylab modules that startup imports anyway.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -71,6 +73,21 @@ def fork_and_spawn(level: Level) -> list[str]:
     return [FORK, SPAWN] if full_size(level) else [FORK]
 
 
+def rounds(
+    measurements: Mapping[str, Callable[[], float]], repeats: int, warmed: Iterable[str] = ()
+) -> dict[str, list[float]]:
+    """`repeats` rounds of every measurement, one after another in each round, after one
+    discarded warm-up round of those not `warmed` already: the samples, by name."""
+    for name, measure_once in measurements.items():
+        if name not in warmed:
+            measure_once()
+    samples: dict[str, list[float]] = {name: [] for name in measurements}
+    for _ in range(repeats):
+        for name, measure_once in measurements.items():
+            samples[name].append(measure_once())
+    return samples
+
+
 # --- child processes ---------------------------------------------------------------------
 
 
@@ -86,6 +103,18 @@ def reap(process: Any, timeout: float = 0.0) -> bool:
         process.kill()
     process.join()
     process.close()
+    return ended
+
+
+def hang_up(conn: Any, process: Any, timeout: float) -> bool:
+    """End a child that serves `conn` until it reads None: send it None (unless it has
+    gone already), reap it (see reap), close our end. True when it ended by itself."""
+    try:
+        conn.send(None)
+    except OSError:  # the child is already gone
+        pass
+    ended = reap(process, timeout)
+    conn.close()
     return ended
 
 

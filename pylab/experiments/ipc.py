@@ -60,6 +60,7 @@ from pylab.experiments._kit import (
     FORK,
     SUBINTERPRETER_RECORD,
     fork_and_spawn,
+    hang_up,
     judge_for,
     judges,
     reap,
@@ -216,12 +217,7 @@ def _pipe_channel(method: str) -> Iterator[tuple[Send, Recv]]:
     try:
         yield here.send, here.recv
     finally:
-        try:
-            here.send(None)
-        except OSError:
-            pass
-        reap(worker, JOIN_TIMEOUT_S)
-        here.close()
+        hang_up(here, worker, JOIN_TIMEOUT_S)
 
 
 # A far end that cannot even import its code posts why, as _serve_interp does for what
@@ -291,6 +287,13 @@ def _bytes_per_s(send: Send, recv: Recv, message: bytes, count: int) -> float:
     return count * len(message) / (time.perf_counter() - t0)
 
 
+def _turns(items: list[str], repeats: int) -> Iterator[tuple[bool, list[str]]]:
+    """A warm-up round (not kept), then `repeats` kept rounds, each over `items` backwards
+    and forwards in turn, so that drift favours none of them."""
+    for turn in range(repeats + 1):
+        yield turn > 0, items if turn % 2 else items[::-1]
+
+
 def _counts(table: dict[int, int], sizes: tuple[int, ...], level: Level) -> dict[int, int]:
     return {size: scaled_count(level, table[size], 3) for size in sizes}
 
@@ -307,13 +310,13 @@ def _channel_runs(
     # thread included): forking a process that runs threads is unsafe.
     with ExitStack() as stack:
         ends = {name: _open(stack, name) for name in names}
-        for batch in range(level.repeats + 1):  # batch 0 warms every channel, discarded
+        for kept, order in _turns(names, level.repeats):
             for size in sizes:
-                for name in names if batch % 2 else reversed(names):
+                for name in order:
                     send, recv = ends[name]
                     rtt = _round_trip_us(send, recv, payload[size], trips[size])
                     rate = _bytes_per_s(send, recv, payload[size], messages[size])
-                    if batch:
+                    if kept:
                         latency[name][size].append(rtt)
                         throughput[name][size].append(rate)
     settings = {"round_trips": _by_size(trips), "messages": _by_size(messages)}
@@ -366,10 +369,10 @@ def _open_pools(stack: ExitStack, kinds: list[str]) -> dict[str, Executor]:
 def _dispatch_us(pools: dict[str, Executor], level: Level) -> tuple[dict[str, Any], int]:
     tasks = scaled_count(level, DISPATCH_TASKS, 20)
     samples: dict[str, list[float]] = {kind: [] for kind in pools}
-    for repeat in range(level.repeats + 1):  # repeat 0 warms, discarded
-        for kind, pool in pools.items() if repeat % 2 else reversed(pools.items()):
-            per_task = _all_tasks_s(pool, _noop, [()] * tasks) / tasks
-            if repeat:
+    for kept, order in _turns(list(pools), level.repeats):
+        for kind in order:
+            per_task = _all_tasks_s(pools[kind], _noop, [()] * tasks) / tasks
+            if kept:
                 samples[kind].append(per_task * 1e6)
     return {kind: summarize(s) for kind, s in samples.items()}, tasks
 

@@ -54,7 +54,7 @@ from typing import Any
 
 from pylab.base.fmt import fmt_seconds
 from pylab.base.stats import median, summarize
-from pylab.experiments._kit import FORK, fork_and_spawn, judge_for, judges, reap
+from pylab.experiments._kit import FORK, fork_and_spawn, hang_up, judge_for, judges, reap
 from pylab.experiments.base import Level, Verdict
 from pylab.measure.timing import seconds_per_unit, timings, units_for
 
@@ -279,12 +279,7 @@ def measure_sigint(level: Level) -> dict[str, Any]:
         finally:
             signal.signal(signal.SIGINT, previous)
     finally:
-        try:
-            here.send(None)
-        except OSError:  # the sender is already gone
-            pass
-        reap(sender, JOIN_TIMEOUT_S)
-        here.close()
+        hang_up(here, sender, JOIN_TIMEOUT_S)
     return {"call_s": seconds, "at": SIGINT_AT, "trials": SIGINT_TRIALS, "kernels": kernels}
 
 

@@ -40,6 +40,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from pylab.base import extras
@@ -56,6 +57,7 @@ from pylab.experiments._kit import (
     judge_for,
     judges,
     reap,
+    rounds,
     start_methods,
     subinterpreter_part,
 )
@@ -225,17 +227,6 @@ def _repeats(level: Level) -> dict[str, int]:
     return {kind: max(3, level.repeats * factor[kind]) for kind in kinds}
 
 
-def _measure_kind(method: str | None, repeats: int) -> dict[str, list[float]]:
-    """`repeats` rounds of every measurement, after one discarded warm-up round."""
-    for measure_once in MEASUREMENTS.values():
-        measure_once(method)
-    samples: dict[str, list[float]] = {name: [] for name in MEASUREMENTS}
-    for _ in range(repeats):
-        for name, measure_once in MEASUREMENTS.items():
-            samples[name].append(measure_once(method))
-    return samples
-
-
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
     methods = start_methods()
     repeats = _repeats(level)
@@ -252,7 +243,11 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
                 "start_join_s": round(_start_join(method), 6),
                 "server_already_running": already,
             }
-        results[kind] = _measure_kind(method, repeats[kind])
+        # `repeats` rounds of every measurement, after one discarded warm-up round.
+        of_kind = {
+            name: partial(measure_once, method) for name, measure_once in MEASUREMENTS.items()
+        }
+        results[kind] = rounds(of_kind, repeats[kind])
         if method in (FORKSERVER, SPAWN):
             child_imports[method] = _from_child(method, _report_imports)[1]
     # Last: no fork after an interpreter was created (and what CPython kept of it).

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pylab.executors import barriers, subinterpreters
+from pylab.experiments._kit import rounds
 
 # The four costs, by the names the startup experiment's data gives them (its own three
 # measurements, for a thread and each process too, and the kernels' import).
@@ -141,10 +142,5 @@ def startup_costs(repeats: int, workers: int, timeout: float) -> dict[str, Any]:
         POOL: lambda: pool(workers, timeout),
         KERNEL_IMPORT: lambda: kernel_import(tuple(loaded))[0],
     }
-    for name in (START_JOIN, FIRST_INSTRUCTION, POOL):
-        measurements[name]()
-    samples: dict[str, list[float]] = {name: [] for name in measurements}
-    for _ in range(repeats):
-        for name, measure_once in measurements.items():
-            samples[name].append(measure_once())
+    samples = rounds(measurements, repeats, warmed=(KERNEL_IMPORT,))  # warmed above
     return {"samples": samples, "kernels": {"loaded": loaded, "refused": refused}}
