@@ -7,9 +7,9 @@
   rounds              repeated rounds of several measurements after a warm-up round;
   reap, hang_up       making sure a child process is gone and its resources released,
                       first telling one that serves a pipe to stop;
-  subinterpreters     the record the data keeps of them (subinterpreter_status()) and the part
-                      of a reason that speaks of them (subinterpreter_part), in one of the
-                      two wordings verdicts already carry (HERE, ON_THIS_INTERPRETER);
+  subinterpreters     the record the data keeps of them (subinterpreter_status) and the
+                      part of a reason that speaks of them (subinterpreter_part), in one of
+                      the two wordings verdicts already carry (HERE, ON_THIS_INTERPRETER);
   the judge registry  `@judges("C06")` on the function that judges one claim; the module's
                       `judge = judge_for(__name__, CLAIMS)` runs them in CLAIMS order and
                       refuses a module whose judges are not exactly its CLAIMS, so the
@@ -157,18 +157,16 @@ def subinterpreter_part(
     it, from the data's record of them: nothing where the data has no record (a file from
     before they were measured); why not where they were not measured; else what
     `measured(record)` says of them."""
-    if not record:
-        missing = (
-            None if wording.missing is None else {"available": False, "reason": wording.missing}
-        )
-        return "", missing
+    if not record:  # a file from before subinterpreters were measured
+        return "", None if wording.missing is None else _not_measured(wording.missing)
     if not record.get("available"):
         why = record.get("reason")
-        return f"; subinterpreters not measured {wording.where}: {why}", {
-            "available": False,
-            "reason": why,
-        }
+        return f"; subinterpreters not measured {wording.where}: {why}", _not_measured(why)
     return measured(record)
+
+
+def _not_measured(why: str | None) -> dict[str, Any]:
+    return {"available": False, "reason": why}
 
 
 # --- the judge registry ------------------------------------------------------------------
