@@ -4,7 +4,8 @@
                       (scaled, scaled_count, tiny, full_size, pool_workers) and which
                       start methods a run uses (start_methods, fork_and_spawn; FORK,
                       FORKSERVER, SPAWN are pylab.executors.START_METHODS by name);
-  rounds              repeated rounds of several measurements after a warm-up round;
+  rounds, pool_up_s   repeated rounds of several measurements after a warm-up round; the
+                      time a pool takes until all its workers are up;
   reap, hang_up       making sure a child process is gone and its resources released,
                       first telling one that serves a pipe to stop;
   subinterpreters     the record the data keeps of them (subinterpreter_status) and the
@@ -22,7 +23,9 @@ imports only the standard library and pylab modules that startup imports anyway.
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -86,6 +89,30 @@ def rounds(
         for name, measure_once in measurements.items():
             samples[name].append(measure_once())
     return samples
+
+
+def pool_up_s(
+    make_pool: Callable[[], Executor],
+    task: tuple[Any, ...],
+    workers: int,
+    timeout: float,
+    release: Callable[[list[Future]], None] | None = None,
+) -> float:
+    """Seconds from making a pool until `workers` tasks have all returned: `task` is a
+    function and its arguments, one that waits at a barrier so that each task reaches a
+    worker of its own; `release`, if any, opens the barrier given the futures. The pool is
+    shut down after the clock stops."""
+    t0 = time.perf_counter()
+    pool = make_pool()
+    try:
+        futures = [pool.submit(*task) for _ in range(workers)]
+        if release is not None:
+            release(futures)
+        for future in futures:
+            future.result(timeout=timeout)
+        return time.perf_counter() - t0
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --- child processes ---------------------------------------------------------------------

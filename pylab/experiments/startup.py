@@ -56,6 +56,7 @@ from pylab.experiments._kit import (
     SUBINTERPRETER_RECORD,
     judge_for,
     judges,
+    pool_up_s,
     reap,
     rounds,
     start_methods,
@@ -190,15 +191,7 @@ def _pool(method: str | None) -> float:
         barrier = threading.Barrier(POOL_WORKERS)
     else:
         barrier = multiprocessing.get_context(method).Barrier(POOL_WORKERS)
-    t0 = time.perf_counter()
-    pool = _make_pool(method, barrier)
-    try:
-        futures = [pool.submit(_meet) for _ in range(POOL_WORKERS)]
-        for future in futures:
-            future.result(timeout=TIMEOUT_S)
-        return time.perf_counter() - t0
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    return pool_up_s(partial(_make_pool, method, barrier), (_meet,), POOL_WORKERS, TIMEOUT_S)
 
 
 MEASUREMENTS = {

@@ -31,10 +31,11 @@ import ast
 import os
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from pylab.executors import barriers, subinterpreters
-from pylab.experiments._kit import rounds
+from pylab.experiments._kit import pool_up_s, rounds
 
 # The four costs, by the names the startup experiment's data gives them (its own three
 # measurements, for a thread and each process too, and the kernels' import).
@@ -108,16 +109,8 @@ def pool(workers: int, timeout: float) -> float:
     # The barrier is made before the clock starts: it is not part of the pool.
     barrier = barriers.PipeBarrier(workers)
     try:
-        t0 = time.perf_counter()
-        executor = subinterpreters.pool(workers)
-        try:
-            futures = [executor.submit(barrier.wait, timeout) for _ in range(workers)]
-            barrier.release(futures, timeout)
-            for future in futures:
-                future.result(timeout=timeout)
-            return time.perf_counter() - t0
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
+        task, release = (barrier.wait, timeout), partial(barrier.release, timeout=timeout)
+        return pool_up_s(partial(subinterpreters.pool, workers), task, workers, timeout, release)
     finally:
         barrier.close()
 
