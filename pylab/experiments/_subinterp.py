@@ -23,20 +23,11 @@ from contextlib import ExitStack, contextmanager
 from types import ModuleType
 from typing import Any
 
-from pylab.base import extras
 from pylab.executors import subinterpreters
 
 # The 3.13 backport's queue pickles what it is given unless told the object is shareable;
 # 3.14's shares whatever is shareable by itself and has no such flag.
 _SHARED = {"syncobj": True} if sys.version_info < (3, 14) else {}
-
-
-def status() -> dict[str, Any]:
-    """{"available": True, "pool": module} here, or {"available": False, "reason": why}."""
-    found = extras.subinterpreters_info()
-    if not found["available"]:
-        return {"available": False, "reason": found["reason"]}
-    return {"available": True, "pool": found["pool"]}
 
 
 def _modules() -> tuple[ModuleType, ModuleType]:

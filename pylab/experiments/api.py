@@ -27,6 +27,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
+from pylab.experiments._kit import judge_for, judges
 from pylab.experiments.base import Level, Verdict
 
 NAME = "api"
@@ -114,7 +115,8 @@ def _pair_text(pair: dict[str, Any]) -> str:
     return "; ".join([text, *extras])
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
+@judges("C08")
+def _judge_c08(data: dict[str, Any]) -> Verdict:
     pairs = data["pairs"]
     parity = {key: pair["parity"] for key, pair in pairs.items()}
     lowest = min(parity.values())
@@ -138,4 +140,7 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         "fails_parity": FAILS_PARITY,
         "excluded_deprecated": data["excluded_deprecated"],
     }
-    return [Verdict("C08", verdict, reason, numbers)]
+    return Verdict("C08", verdict, reason, numbers)
+
+
+judge = judge_for(__name__, CLAIMS)

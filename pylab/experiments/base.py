@@ -8,7 +8,10 @@ An experiment module under pylab/experiments/ defines:
       scaling cells (dicts, as in the results file), which most ignore
   judge(data) -> list[Verdict]
       one verdict per claim in CLAIMS, by a rule written next to it; pure,
-      so the rules are unit-tested on made-up data
+      so the rules are unit-tested on made-up data. Each claim's rule is a function
+      marked @judges("Cnn"), and `judge = judge_for(__name__, CLAIMS)` runs them
+      (both from _kit.py, with what else the experiments share: levels, child
+      processes, the subinterpreter record and note)
 Each experiment runs in a child process (pylab.runner.isolation), so it may crash,
 hang, start processes or signal itself without harming the run.
 """

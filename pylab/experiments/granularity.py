@@ -44,6 +44,7 @@ from pylab.base.fmt import fmt_seconds, fmt_speedup
 from pylab.base.rules import bounds as rule_bounds
 from pylab.base.rules import ideal, partly_at, scales_at
 from pylab.base.stats import median, summarize
+from pylab.experiments._kit import full_size, judge_for, judges, scaled_count, tiny
 from pylab.experiments.base import Level, Verdict
 from pylab.host.machine import usable_cores
 from pylab.measure.timing import interleaved, run_threads, seconds_per_unit, units_for
@@ -51,6 +52,8 @@ from pylab.measure.timing import interleaved, run_threads, seconds_per_unit, uni
 NAME = "granularity"
 CLAIMS = ("C21",)
 
+# The data's sections the granularity plot reads too: the chunk sweep, the round trips.
+SWEEP, ROUNDTRIP = "sweep", "roundtrip"
 JUDGED_WIDTH = 2  # the rule reads the speed-up of 2 threads over 1
 
 CHUNKS = (10**6, 10**5, 10**4, 10**3, 10**2, 10, 1)
@@ -66,7 +69,7 @@ MASK64 = (1 << 64) - 1
 def thread_widths(level: Level, cores: int) -> list[int]:
     """The parallel thread counts: 2 always; 4 too where 4 threads can run at once."""
     widths = [2]
-    if cores > 2 and level.name in ("default", "full"):
+    if cores > 2 and full_size(level):
         widths.append(4)
     return widths
 
@@ -170,12 +173,12 @@ def _note(cores: int, widths: list[int]) -> str:
 def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
     cores = usable_cores()
     widths = thread_widths(level, cores)
-    chunks = TINY_CHUNKS if level.name == "tiny" else CHUNKS
+    chunks = TINY_CHUNKS if tiny(level) else CHUNKS
     t0 = time.perf_counter()
     iteration_s = seconds_per_unit(lambda n: _chunked_kernel()(0, n, n))
     base = units_for(BASE_S * level.scale, iteration_s)
     cap_s = MAX_RUN_S * level.scale
-    rt = _roundtrips(max(1000, int(ROUNDTRIPS * level.scale)), widths, level.repeats)
+    rt = _roundtrips(scaled_count(level, ROUNDTRIPS, 1000), widths, level.repeats)
     sweep = [_sweep_point(c, widths, base, cap_s, level.repeats, iteration_s) for c in chunks]
     return {
         "settings": {
@@ -190,8 +193,8 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
             "results_checked": "every run's sum equals compute.hash_sum_nogil",
         },
         "note": _note(cores, widths),
-        "sweep": sweep,
-        "roundtrip": rt,
+        SWEEP: sweep,
+        ROUNDTRIP: rt,
         "elapsed_s": round(time.perf_counter() - t0, 3),
     }
 
@@ -214,8 +217,9 @@ def _crossover(points: list[dict], width: str, mark: float) -> int | None:
     return found
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
-    points = sorted(data["sweep"], key=lambda p: p["chunk"])
+@judges("C21")
+def _judge_c21(data: dict[str, Any]) -> Verdict:
+    points = sorted(data[SWEEP], key=lambda p: p["chunk"])
     small, large = points[0], points[-1]
     best = max(points, key=lambda p: p["speedup"]["2"]["median"])
     s_small = small["speedup"]["2"]["median"]
@@ -225,7 +229,7 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
     mark = limits["scales_at"]
     cross = _crossover(points, "2", mark)
     iter_s = large["serial_ns_per_iter"] * 1e-9
-    rt_ns = data["roundtrip"]["ns"]
+    rt_ns = data[ROUNDTRIP]["ns"]
     alone, contended = rt_ns["1"]["median"], rt_ns["2"]["median"]
     if s_small < limits["flat_below"] and s_best >= mark:
         verdict = "holds"
@@ -269,4 +273,7 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         "bounds": limits,
         "note": data.get("note"),
     }
-    return [Verdict("C21", verdict, reason, evidence)]
+    return Verdict("C21", verdict, reason, evidence)
+
+
+judge = judge_for(__name__, CLAIMS)

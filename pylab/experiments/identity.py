@@ -12,19 +12,15 @@ says what was seen. There is no `partly`: identity is exact, not a timing.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from typing import Any
 
-from pylab.executors import START_METHODS, make_executor
+from pylab.executors import make_executor
+from pylab.experiments._kit import judge_for, judges, pool_workers, start_methods
 from pylab.experiments.base import Level, Verdict
 
 NAME = "identity"
 CLAIMS = ("C01",)
-
-
-def _workers(level: Level) -> int:
-    return 4 if level.scale >= 1 else 2
 
 
 def _identify(kind: str, workers: int, start_method: str | None) -> dict[str, Any]:
@@ -44,8 +40,8 @@ def _identify(kind: str, workers: int, start_method: str | None) -> dict[str, An
 
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
-    workers = _workers(level)
-    methods = [m for m in START_METHODS if m in multiprocessing.get_all_start_methods()]
+    workers = pool_workers(level)
+    methods = start_methods()
     return {
         "workers": workers,
         "parent_pid": os.getpid(),
@@ -71,7 +67,8 @@ def _process_problem(method: str, seen: dict[str, Any], workers: int) -> str | N
     return None
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
+@judges("C01")
+def _judge_c01(data: dict[str, Any]) -> Verdict:
     workers = data["workers"]
     methods = data["start_methods"]
     problems = [_thread_problem(data["threads"], workers)]
@@ -86,10 +83,13 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
     }
     if problems or not methods:
         reason = "; ".join(problems) or "no process start method could be tried"
-        return [Verdict("C01", "fails", reason, numbers)]
+        return Verdict("C01", "fails", reason, numbers)
     reason = (
         f"{workers} thread workers: 1 pid (the parent's), {workers} thread ids; "
         f"{workers} process workers under {', '.join(methods)}: "
         f"{workers} distinct pids each, none the parent's"
     )
-    return [Verdict("C01", "holds", reason, numbers)]
+    return Verdict("C01", "holds", reason, numbers)
+
+
+judge = judge_for(__name__, CLAIMS)

@@ -51,11 +51,25 @@ from contextlib import ExitStack, contextmanager
 from functools import partial
 from typing import Any
 
-from pylab.base import extras
+from pylab.base import extras, names
 from pylab.base.fmt import KIB, MIB, fmt_bytes, fmt_rate, fmt_seconds, fmt_times
 from pylab.base.stats import median, ratio, summarize
-from pylab.executors import subinterpreters
+from pylab.executors import START_METHODS, subinterpreters
 from pylab.experiments import _subinterp
+from pylab.experiments._kit import (
+    FORK,
+    SUBINTERPRETER_RECORD,
+    fork_and_spawn,
+    hang_up,
+    judge_for,
+    judges,
+    reap,
+    scaled_count,
+    start_methods,
+    subinterpreter_part,
+    subinterpreter_status,
+    tiny,
+)
 from pylab.experiments.base import Level, Verdict
 from pylab.kernels.base import ext  # this module is imported in subinterpreters too
 from pylab.measure.timing import interleaved, seconds_per_unit, units_for
@@ -65,8 +79,16 @@ CLAIMS = ("C10",)
 
 SIZES = (8, KIB, 64 * KIB, MIB)
 TINY_SIZES = (8, 64 * KIB)  # tests: the smallest and a copy-dominated size only
+# The channels: queue.Queue between threads, interpreters queues to a subinterpreter, and
+# a multiprocessing Queue or Pipe to a process, by start method (fork_queue, fork_pipe, ...).
 THREADS = "thread_queue"
 INTERP = "interp_queue"
+PROCESS_CHANNELS = {method: (f"{method}_queue", f"{method}_pipe") for method in START_METHODS}
+# The pools, by executor name; a process pool is named by its start method.
+THREAD_POOL, INTERPRETERS = names.THREADS, names.INTERPRETERS
+# The data's sections the report reads too (pylab.report.costs, the ipc plots).
+LATENCY, THROUGHPUT = "latency_us", "throughput_bytes_per_s"
+DISPATCH, CROSSOVER = "dispatch_us", "crossover"
 INTERP_HOW = (
     "two interpreters queues to a subinterpreter driven by a thread: bytes shared (copied "
     "once, not pickled), each message announced by a byte on an os.pipe the far end blocks "
@@ -74,9 +96,6 @@ INTERP_HOW = (
 )
 FAILED = "failed"  # a far end in a subinterpreter posts (FAILED, error) before it ends
 WORKERS = 2
-INTERPRETERS = "interpreters"
-# Start order: no fork once threads run (a subinterpreter pool's workers are threads).
-POOLS = ("fork", "forkserver", "spawn", "threads", INTERPRETERS)
 
 # Round trips per latency batch and messages per throughput sample at scale 1: about
 # 5-20 ms per batch on this machine, so a batch outlasts timer and scheduler jitter.
@@ -87,7 +106,7 @@ TASKS_PER_WORKER = 4  # the crossover runs 2*k tasks on W = 2 workers
 CROSSOVER_TASK_S = tuple(10 ** (-6 + i / 2) for i in range(9))  # 1 us .. 10 ms a task
 TINY_LONGEST_TASK_S = 1e-3  # tiny stops at 1 ms a task to stay within a test's seconds
 JOIN_TIMEOUT_S = 10.0
-RESULT_TIMEOUT_S = 60.0  # no batch of tasks here takes a second; a hang fails the run
+BATCH_TIMEOUT_S = 60.0  # no batch of tasks here takes a second; a hang fails the run
 
 # One timing here spreads 20-50%; the medians of many batches much less. A channel is
 # called slower only when it is 20% slower than the other, so noise cannot decide it.
@@ -156,16 +175,6 @@ def _hash_task(iterations: int) -> int:
 # -- channels -------------------------------------------------------------------------
 
 
-def _stop(process: Any) -> bool:
-    """Join a worker process, killing it if it will not end; True if it ended by itself."""
-    process.join(JOIN_TIMEOUT_S)
-    clean = not process.is_alive()
-    if not clean:
-        process.kill()
-        process.join()
-    return clean
-
-
 @contextmanager
 def _thread_channel() -> Iterator[tuple[Send, Recv]]:
     to_worker: queue.Queue = queue.Queue()
@@ -191,7 +200,7 @@ def _queue_channel(method: str) -> Iterator[tuple[Send, Recv]]:
         yield to_worker.put, from_worker.get
     finally:
         to_worker.put(None)
-        if not _stop(worker):
+        if not reap(worker, JOIN_TIMEOUT_S):
             to_worker.cancel_join_thread()  # nobody will read what is still buffered
         for q in (to_worker, from_worker):
             q.close()
@@ -208,12 +217,7 @@ def _pipe_channel(method: str) -> Iterator[tuple[Send, Recv]]:
     try:
         yield here.send, here.recv
     finally:
-        try:
-            here.send(None)
-        except OSError:
-            pass
-        _stop(worker)
-        here.close()
+        hang_up(here, worker, JOIN_TIMEOUT_S)
 
 
 # A far end that cannot even import its code posts why, as _serve_interp does for what
@@ -247,9 +251,8 @@ def _interp_channel() -> Iterator[tuple[Send, Recv]]:
 
 
 def _channel_names(level: Level) -> list[str]:
-    methods = ["fork", "spawn"] if level.scale >= 1 else ["fork"]
-    available = multiprocessing.get_all_start_methods()
-    names = [f"{m}_{kind}" for m in methods if m in available for kind in ("queue", "pipe")]
+    methods = start_methods(fork_and_spawn(level))
+    names = [name for method in methods for name in PROCESS_CHANNELS[method]]
     interp = [INTERP] if extras.why_no_subinterpreters() is None else []
     return names + [THREADS] + interp
 
@@ -284,8 +287,15 @@ def _bytes_per_s(send: Send, recv: Recv, message: bytes, count: int) -> float:
     return count * len(message) / (time.perf_counter() - t0)
 
 
+def _turns(items: list[str], repeats: int) -> Iterator[tuple[bool, list[str]]]:
+    """A warm-up round (not kept), then `repeats` kept rounds, each over `items` backwards
+    and forwards in turn, so that drift favours none of them."""
+    for turn in range(repeats + 1):
+        yield turn > 0, items if turn % 2 else items[::-1]
+
+
 def _counts(table: dict[int, int], sizes: tuple[int, ...], level: Level) -> dict[int, int]:
-    return {size: max(3, round(table[size] * level.scale)) for size in sizes}
+    return {size: scaled_count(level, table[size], 3) for size in sizes}
 
 
 def _channel_runs(
@@ -300,13 +310,13 @@ def _channel_runs(
     # thread included): forking a process that runs threads is unsafe.
     with ExitStack() as stack:
         ends = {name: _open(stack, name) for name in names}
-        for batch in range(level.repeats + 1):  # batch 0 warms every channel, discarded
+        for kept, order in _turns(names, level.repeats):
             for size in sizes:
-                for name in names if batch % 2 else reversed(names):
+                for name in order:
                     send, recv = ends[name]
                     rtt = _round_trip_us(send, recv, payload[size], trips[size])
                     rate = _bytes_per_s(send, recv, payload[size], messages[size])
-                    if batch:
+                    if kept:
                         latency[name][size].append(rtt)
                         throughput[name][size].append(rate)
     settings = {"round_trips": _by_size(trips), "messages": _by_size(messages)}
@@ -330,7 +340,7 @@ def _summaries(samples: dict[str, dict[int, list[float]]]) -> dict[str, Any]:
 
 
 def _make_pool(kind: str) -> Executor:
-    if kind == "threads":
+    if kind == THREAD_POOL:
         return ThreadPoolExecutor(WORKERS, thread_name_prefix="pylab-ipc")
     if kind == INTERPRETERS:
         return subinterpreters.pool(WORKERS, "pylab-ipc-interp")
@@ -342,7 +352,7 @@ def _all_tasks_s(pool: Executor, fn: Callable[..., Any], args: list[tuple]) -> f
     t0 = time.perf_counter()
     futures = [pool.submit(fn, *a) for a in args]
     for future in futures:
-        future.result(timeout=RESULT_TIMEOUT_S)
+        future.result(timeout=BATCH_TIMEOUT_S)
     return time.perf_counter() - t0
 
 
@@ -357,18 +367,18 @@ def _open_pools(stack: ExitStack, kinds: list[str]) -> dict[str, Executor]:
 
 
 def _dispatch_us(pools: dict[str, Executor], level: Level) -> tuple[dict[str, Any], int]:
-    tasks = max(20, round(DISPATCH_TASKS * level.scale))
+    tasks = scaled_count(level, DISPATCH_TASKS, 20)
     samples: dict[str, list[float]] = {kind: [] for kind in pools}
-    for repeat in range(level.repeats + 1):  # repeat 0 warms, discarded
-        for kind, pool in pools.items() if repeat % 2 else reversed(pools.items()):
-            per_task = _all_tasks_s(pool, _noop, [()] * tasks) / tasks
-            if repeat:
+    for kept, order in _turns(list(pools), level.repeats):
+        for kind in order:
+            per_task = _all_tasks_s(pools[kind], _noop, [()] * tasks) / tasks
+            if kept:
                 samples[kind].append(per_task * 1e6)
     return {kind: summarize(s) for kind, s in samples.items()}, tasks
 
 
 def _crossover_sizes(level: Level, iteration_s: float) -> list[int]:
-    durations = [t for t in CROSSOVER_TASK_S if level.scale >= 0.3 or t <= TINY_LONGEST_TASK_S]
+    durations = [t for t in CROSSOVER_TASK_S if not tiny(level) or t <= TINY_LONGEST_TASK_S]
     return sorted({units_for(t, iteration_s) for t in durations})
 
 
@@ -380,7 +390,7 @@ def _crossover(pools: dict[str, Executor], level: Level) -> dict[str, Any]:
     process_s: dict[int, list[float]] = {}
     for size in sizes:
         args = [(size,)] * (WORKERS * TASKS_PER_WORKER)
-        runs = [partial(_all_tasks_s, pools[k], _hash_task, args) for k in ("fork", "threads")]
+        runs = [partial(_all_tasks_s, pools[k], _hash_task, args) for k in (FORK, THREAD_POOL)]
         pairs = interleaved(runs, level.repeats)
         process_s[size], thread_s[size] = [p for p, _ in pairs], [t for _, t in pairs]
     ratios = {
@@ -408,19 +418,18 @@ def _first_win(sizes: list[int], thread_over_process: dict[int, float]) -> int |
 
 
 def _executor_runs(level: Level) -> dict[str, Any]:
-    available = multiprocessing.get_all_start_methods()
-    if extras.why_no_subinterpreters() is None:
-        available.append(INTERPRETERS)
-    kinds = [k for k in POOLS if k == "threads" or k in available]
+    interpreters = [INTERPRETERS] if extras.why_no_subinterpreters() is None else []
+    # Start order: no fork once threads run (a subinterpreter pool's workers are threads).
+    kinds = [*start_methods(), THREAD_POOL, *interpreters]
     with ExitStack() as stack:
         pools = _open_pools(stack, kinds)
         dispatch, tasks = _dispatch_us(pools, level)
-        crossover = _crossover(pools, level) if "fork" in pools else None
-    return {"dispatch_us": dispatch, "dispatch_tasks": tasks, "crossover": crossover}
+        crossover = _crossover(pools, level) if FORK in pools else None
+    return {DISPATCH: dispatch, "dispatch_tasks": tasks, CROSSOVER: crossover}
 
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
-    sizes = TINY_SIZES if level.scale < 0.1 else SIZES
+    sizes = TINY_SIZES if tiny(level) else SIZES
     names = _channel_names(level)
     latency, throughput, counts = _channel_runs(names, sizes, level)
     executors = _executor_runs(level)
@@ -430,21 +439,21 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
             "channels": names,
             "batches": level.repeats,
             "workers": WORKERS,
-            "pools": list(executors["dispatch_us"]),
+            "pools": list(executors[DISPATCH]),
             "dispatch_tasks": executors["dispatch_tasks"],
             **counts,
         },
-        "latency_us": latency,
-        "throughput_bytes_per_s": throughput,
-        "dispatch_us": executors["dispatch_us"],
-        "crossover": executors["crossover"],
-        "subinterpreters": _subinterpreters(names),
+        LATENCY: latency,
+        THROUGHPUT: throughput,
+        DISPATCH: executors[DISPATCH],
+        CROSSOVER: executors[CROSSOVER],
+        SUBINTERPRETER_RECORD: _subinterpreters(names),
     }
 
 
 def _subinterpreters(names: list[str]) -> dict[str, Any]:
     """Whether subinterpreters were measured here, and through what; why not if not."""
-    found = _subinterp.status()
+    found = subinterpreter_status()
     return found | {"channel": INTERP, "how": INTERP_HOW} if INTERP in names else found
 
 
@@ -458,7 +467,7 @@ def _best(by_channel: dict[str, Any], size: int, pick: Callable[..., str]) -> st
 
 
 def _latency_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    latency = data["latency_us"]
+    latency = data[LATENCY]
     rows = []
     for size in data["settings"]["sizes"]:
         best = _best(latency, size, min)
@@ -478,7 +487,7 @@ def _latency_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _throughput_row(data: dict[str, Any]) -> dict[str, Any]:
     size = max(data["settings"]["sizes"])
-    rates = data["throughput_bytes_per_s"]
+    rates = data[THROUGHPUT]
     best = _best(rates, size, max)
     thread_rate = rates[THREADS][str(size)]["median"]
     process_rate = rates[best][str(size)]["median"]
@@ -495,10 +504,10 @@ def _throughput_row(data: dict[str, Any]) -> dict[str, Any]:
 def _executor_note(data: dict[str, Any]) -> str:
     dispatch = ", ".join(
         f"{kind} {fmt_seconds(s['median'] * 1e-6)}"
-        for kind, s in data["dispatch_us"].items()
+        for kind, s in data[DISPATCH].items()
         if kind != INTERPRETERS  # the subinterpreter note gives it, placed
     )
-    crossover = (data.get("crossover") or {}).get("crossover_iterations")
+    crossover = (data.get(CROSSOVER) or {}).get("crossover_iterations")
     beat = f"from {crossover:.2g} iterations a task" if crossover else "never in range"
     return f"dispatch per task {dispatch}; fork beats threads on GIL-held tasks {beat}"
 
@@ -521,16 +530,16 @@ def _place(value: float, thread: float, process: float) -> dict[str, Any]:
 
 def _subinterpreter_figures(data: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Round trip per size and dispatch per task in a subinterpreter, each placed."""
-    latency = data["latency_us"][INTERP]
+    latency = data[LATENCY][INTERP]
     trips = {
         str(r["size"]): _place(latency[str(r["size"])]["median"], r["thread_us"], r["process_us"])
         for r in rows
     }
-    dispatch = {k: v["median"] for k, v in data["dispatch_us"].items()}
-    pools = [dispatch[k] for k in dispatch if k not in ("threads", INTERPRETERS)]
+    dispatch = {k: v["median"] for k, v in data[DISPATCH].items()}
+    pools = [dispatch[k] for k in dispatch if k not in (THREAD_POOL, INTERPRETERS)]
     placed = None
-    if INTERPRETERS in dispatch and "threads" in dispatch and pools:
-        placed = _place(dispatch[INTERPRETERS], dispatch["threads"], min(pools))
+    if INTERPRETERS in dispatch and THREAD_POOL in dispatch and pools:
+        placed = _place(dispatch[INTERPRETERS], dispatch[THREAD_POOL], min(pools))
     return {"round_trip_us": trips, "dispatch_us": placed}
 
 
@@ -551,14 +560,16 @@ def _subinterpreter_note(figures: dict[str, Any]) -> str:
 
 
 def _subinterpreters_seen(data: dict[str, Any], rows: list[dict[str, Any]]) -> tuple[str, Any]:
-    """The reason's part on subinterpreters and its numbers ("" and None in older files)."""
-    found = data.get("subinterpreters")
-    if found is None:
-        return "", None
-    if not found.get("available") or INTERP not in data["latency_us"]:
-        return f"; subinterpreters not measured here: {found.get('reason')}", found
-    figures = _subinterpreter_figures(data, rows)
-    return f"; {_subinterpreter_note(figures)}", figures
+    """The reason's part on subinterpreters and its numbers."""
+    found = data.get(SUBINTERPRETER_RECORD)
+    if found and INTERP not in data[LATENCY]:  # said available, but no channel measured
+        found = {"available": False, "reason": found.get("reason")}
+
+    def measured(_found: dict[str, Any]) -> tuple[str, Any]:
+        figures = _subinterpreter_figures(data, rows)
+        return f"; {_subinterpreter_note(figures)}", figures
+
+    return subinterpreter_part(found, measured)
 
 
 def _partly_lead(wins: list[int], sizes: int, tput_win: bool, largest: int) -> str:
@@ -571,7 +582,8 @@ def _partly_lead(wins: list[int], sizes: int, tput_win: bool, largest: int) -> s
     return f"threads win the round trip only at {where}{also}"
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
+@judges("C10")
+def _judge_c10(data: dict[str, Any]) -> Verdict:
     rows = _latency_rows(data)
     tput = _throughput_row(data)
     wins = [r["size"] for r in rows if r["process_over_thread"] >= LATENCY_MARGIN]
@@ -600,10 +612,13 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         "latency": rows,
         "throughput_largest": tput,
         "thread_wins_latency_at": wins,
-        "dispatch_us": {k: v["median"] for k, v in data["dispatch_us"].items()},
-        "crossover_iterations": (data.get("crossover") or {}).get("crossover_iterations"),
+        "dispatch_us": {k: v["median"] for k, v in data[DISPATCH].items()},
+        "crossover_iterations": (data.get(CROSSOVER) or {}).get("crossover_iterations"),
         "latency_margin": LATENCY_MARGIN,
         "throughput_margin": THROUGHPUT_MARGIN,
         "subinterpreters": subs,
     }
-    return [Verdict("C10", verdict, reason + note, numbers)]
+    return Verdict("C10", verdict, reason + note, numbers)
+
+
+judge = judge_for(__name__, CLAIMS)

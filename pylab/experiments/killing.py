@@ -54,6 +54,7 @@ from typing import Any
 
 from pylab.base.fmt import fmt_seconds
 from pylab.base.stats import median, summarize
+from pylab.experiments._kit import FORK, fork_and_spawn, hang_up, judge_for, judges, reap
 from pylab.experiments.base import Level, Verdict
 from pylab.measure.timing import seconds_per_unit, timings, units_for
 
@@ -74,7 +75,10 @@ SIGINT_TRIALS = 3  # per kernel; each costs a whole long call
 CLEAN_CALLS = 2  # undisturbed calls per kernel, to time one
 KILL_NAMES = ("kill", "terminate", "stop", "cancel", "interrupt", "abort")
 KERNELS = ("gil", "nogil")
-_LABELS = {"gil": "GIL-holding", "nogil": "GIL-releasing"}
+KERNEL_LABELS = {"gil": "GIL-holding", "nogil": "GIL-releasing"}
+TERMINATE, KILL = "terminate", "kill"  # how a worker process is stopped: SIGTERM, SIGKILL
+# The data's sections the killing plot reads too.
+PROCESS_STOPS, FLAG_STOP, CTRL_C = "processes", "flag_stop", "sigint"
 
 # 200 ms: far above the few ms a signal and waitpid take, far below anything a
 # user would call "cannot be killed" (a GIL-holding call would run for hours).
@@ -129,9 +133,7 @@ def _stop_worker(ctx: Any, kernel: str, how: str) -> tuple[float, int | None]:
         process.join(JOIN_TIMEOUT_S)
         return time.perf_counter() - t0, process.exitcode
     finally:
-        if process.pid is not None:  # started
-            process.kill()
-            process.join()
+        reap(process)
         send.close()
         recv.close()
 
@@ -152,12 +154,12 @@ def _kill_case(ctx: Any, kernel: str, how: str, repeats: int) -> dict[str, Any]:
 
 
 def measure_processes(level: Level) -> dict[str, Any]:
-    methods = ["fork", "spawn"] if level.scale >= 1.0 else ["fork"]
+    methods = fork_and_spawn(level)
     cases = []
     for method in methods:
         ctx = multiprocessing.get_context(method)
         for kernel in KERNELS:
-            for how in ("terminate", "kill"):
+            for how in (TERMINATE, KILL):
                 case = _kill_case(ctx, kernel, how, level.repeats)
                 cases.append({"start_method": method, "kernel": kernel, "how": how} | case)
     return {"start_methods": methods, "cases": cases}
@@ -265,7 +267,7 @@ def _sigint_kernel(conn: Any, kernel: str, seconds: float) -> dict[str, Any]:
 def measure_sigint(level: Level) -> dict[str, Any]:
     """Ctrl-C lateness per kernel. Must run in the main thread (signal handlers live there)."""
     seconds = SIGINT_CALL_S * min(level.scale, SIGINT_MAX_SCALE)
-    ctx = multiprocessing.get_context("fork")  # forked before any thread of ours runs
+    ctx = multiprocessing.get_context(FORK)  # forked before any thread of ours runs
     here, there = ctx.Pipe()
     sender = ctx.Process(target=sigint_sender, args=(there, os.getpid()), name="pylab-sigint")
     sender.start()
@@ -277,14 +279,7 @@ def measure_sigint(level: Level) -> dict[str, Any]:
         finally:
             signal.signal(signal.SIGINT, previous)
     finally:
-        try:
-            here.send(None)
-        except OSError:  # the sender is already gone
-            pass
-        sender.join(JOIN_TIMEOUT_S)
-        sender.kill()
-        sender.join()
-        here.close()
+        hang_up(here, sender, JOIN_TIMEOUT_S)
     return {"call_s": seconds, "at": SIGINT_AT, "trials": SIGINT_TRIALS, "kernels": kernels}
 
 
@@ -315,18 +310,19 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
             "flag_chunk_s": FLAG_CHUNK_S,
             "flag_bound_chunks": FLAG_BOUND_CHUNKS,
         },
-        "processes": processes,
+        PROCESS_STOPS: processes,
         "kill_api": kill_api(),
-        "flag_stop": flag,
-        "sigint": sigint,
+        FLAG_STOP: flag,
+        CTRL_C: sigint,
     }
 
 
 # --- verdicts --------------------------------------------------------------
 
 
-def _judge_c07(processes: dict[str, Any]) -> Verdict:
-    cases = processes["cases"]
+@judges("C07")
+def _judge_c07(data: dict[str, Any]) -> Verdict:
+    cases = data[PROCESS_STOPS]["cases"]
     worst = max(cases, key=lambda c: c["max_s"])
     unstopped = [c for c in cases if c["stopped"] < c["repeats"]]
     ok = not unstopped and worst["max_s"] <= KILL_BOUND_S
@@ -336,11 +332,11 @@ def _judge_c07(processes: dict[str, Any]) -> Verdict:
         return fmt_seconds(max(values))
 
     medians = ", ".join(
-        f"{how} {median_of(k, how)} in a {_LABELS[k]} loop"
+        f"{how} {median_of(k, how)} in a {KERNEL_LABELS[k]} loop"
         for k in KERNELS
-        for how in ("terminate", "kill")
+        for how in (TERMINATE, KILL)
     )
-    where = f"{worst['how']} of a {_LABELS[worst['kernel']]} loop ({worst['start_method']})"
+    where = f"{worst['how']} of a {KERNEL_LABELS[worst['kernel']]} loop ({worst['start_method']})"
     if ok:
         reason = (
             f"worker gone after {medians}; slowest {fmt_seconds(worst['max_s'])}, {where}, "
@@ -348,7 +344,8 @@ def _judge_c07(processes: dict[str, Any]) -> Verdict:
         )
     elif unstopped:
         c = unstopped[0]
-        reason = f"{c['how']} left a {_LABELS[c['kernel']]} worker ({c['start_method']}) alive"
+        kernel = KERNEL_LABELS[c["kernel"]]
+        reason = f"{c['how']} left a {kernel} worker ({c['start_method']}) alive"
     else:
         reason = f"{where} took {fmt_seconds(worst['max_s'])} > {fmt_seconds(KILL_BOUND_S)}"
     numbers = {
@@ -371,12 +368,13 @@ def _c18_verdict(
     return "holds"
 
 
+@judges("C18")
 def _judge_c18(data: dict[str, Any]) -> Verdict:
     thread_kill = data["kill_api"]["thread"]
-    kernels = data["sigint"]["kernels"]
+    kernels = data[CTRL_C]["kernels"]
     shares = {k: kernels[k]["share_of_left"] for k in KERNELS}
-    flag_s = data["flag_stop"]["seconds"]["median"]
-    bound_s = FLAG_BOUND_CHUNKS * data["flag_stop"]["chunk_s"]
+    flag_s = data[FLAG_STOP]["seconds"]["median"]
+    bound_s = FLAG_BOUND_CHUNKS * data[FLAG_STOP]["chunk_s"]
     verdict = _c18_verdict(thread_kill, shares, flag_s, bound_s)
     api = f"Thread has {', '.join(thread_kill)}" if thread_kill else "Thread has no kill/terminate"
 
@@ -385,11 +383,13 @@ def _judge_c18(data: dict[str, Any]) -> Verdict:
 
     ctrl_c = ", ".join(
         f"{fmt_seconds(kernels[k]['lateness_s']['median'])} late in a "
-        f"{fmt_seconds(kernels[k]['call_s'])} {_LABELS[k]} call "
+        f"{fmt_seconds(kernels[k]['call_s'])} {KERNEL_LABELS[k]} call "
         f"({fmt_seconds(kernels[k]['call_left_s']['median'])} left{share(k)})"
         for k in KERNELS
     )
-    interrupted = [_LABELS[k] for k in KERNELS if shares[k] is not None and shares[k] < WAIT_SHARE]
+    interrupted = [
+        KERNEL_LABELS[k] for k in KERNELS if shares[k] is not None and shares[k] < WAIT_SHARE
+    ]
     if thread_kill:
         tail = ""
     elif interrupted:
@@ -415,5 +415,4 @@ def _judge_c18(data: dict[str, Any]) -> Verdict:
     return Verdict("C18", verdict, reason, numbers)
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
-    return [_judge_c07(data["processes"]), _judge_c18(data)]
+judge = judge_for(__name__, CLAIMS)

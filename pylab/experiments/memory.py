@@ -54,12 +54,23 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
-from pylab.base import extras
 from pylab.base.fmt import MIB, fmt_bytes, fmt_place, fmt_times
 from pylab.base.stats import median, summarize
-from pylab.executors import START_METHODS, barriers, subinterpreters
+from pylab.executors import barriers, subinterpreters
 from pylab.executors.barriers import BARRIER_TIMEOUT_S
 from pylab.executors.worker import init_process, rendezvous
+from pylab.experiments._kit import (
+    FORK,
+    ON_THIS_INTERPRETER,
+    judge_for,
+    judges,
+    pool_workers,
+    scaled_count,
+    start_methods,
+    subinterpreter_part,
+    subinterpreter_status,
+    tiny,
+)
 from pylab.experiments.base import Level, Verdict
 
 NAME = "memory"
@@ -74,6 +85,11 @@ FOOTPRINT_MARGIN = 2 * MIB
 # thread state), and at least ten times less than the cheapest process worker.
 THREAD_SMALL = 1 * MIB
 LIGHT_RATIO = 10.0
+# The data's sections the report reads too (pylab.report.costs, the memory plot), and
+# what each pool's section gives per worker: the verdicts' figure.
+THREAD_POOL, PROCESS_POOLS, INTERPRETER_POOL = "thread_pool", "process_pools", "interpreter_pool"
+PER_THREAD = "per_thread"
+PER_WORKER = "per_worker_bytes"
 # Said beside a subinterpreter's figure: it is not the same load as a process worker's.
 NO_NUMPY = " (the kernels as in a process worker, but no numpy: it cannot load in one)"
 
@@ -176,9 +192,9 @@ def _interpreter_pool(workers: int) -> dict[str, int]:
 
 
 def _interpreter_pools(workers: int, repeats: int) -> dict[str, Any]:
-    why = extras.why_no_subinterpreters()
-    if why is not None:
-        return {"available": False, "reason": why}
+    found = subinterpreter_status()
+    if not found["available"]:
+        return found
     samples = [_interpreter_pool(workers) for _ in range(repeats)]
     # The largest, as for threads: a later pool may reuse what an earlier one left.
     imported = {"imported": "pylab.experiments.memory, pylab.kernels.compute; not numpy"}
@@ -204,13 +220,9 @@ def _idle_threads(count: int) -> dict[str, float]:
     return {key: (after[key] - before[key]) / count for key in ("pss", "rss")}
 
 
-def _workers(level: Level) -> int:
-    return 4 if level.scale >= 1 else 2
-
-
 def _pool_repeats(level: Level) -> int:
     # Page counts vary much less than times; a few pools per method are enough.
-    return 1 if level.scale < 0.1 else max(3, level.repeats // 2)
+    return 1 if tiny(level) else max(3, level.repeats // 2)
 
 
 def _summary(samples: list[dict[str, int]], key: str) -> dict[str, float]:
@@ -222,7 +234,7 @@ def _pool_data(
 ) -> dict[str, Any]:
     keys = [k for k in ("pss", "uss", "rss", "added") if k in samples[0]]
     data: dict[str, Any] = {f"{k}_bytes": _summary(samples, k) for k in keys}
-    data["per_worker_bytes"] = pick([s["pss"] for s in samples]) / workers
+    data[PER_WORKER] = pick([s["pss"] for s in samples]) / workers
     data["samples"] = samples
     return data
 
@@ -237,10 +249,10 @@ def _stack_info() -> dict[str, Any]:
 
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
-    workers = _workers(level)
+    workers = pool_workers(level)
     repeats = _pool_repeats(level)
-    thread_count = max(20, round(200 * level.scale))
-    methods = [m for m in START_METHODS if m in multiprocessing.get_all_start_methods()]
+    thread_count = scaled_count(level, 200, 20)
+    methods = start_methods()
     numpy_was_imported = "numpy" in sys.modules
     load_kernels()  # the baseline of the thread pool already has them
     # Threads first: while process pools live, the parent's PSS shrinks (shared pages).
@@ -256,10 +268,10 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
         "numpy_imported_before_measure": numpy_was_imported,
         # Threads: the largest seen (a first pool gets fresh stacks, later ones reuse
         # freed ones), so no cache flatters them; processes: the median.
-        "thread_pool": _pool_data(thread_pools, workers, max),
-        "process_pools": {m: _pool_data(s, workers, median) for m, s in process_pools.items()},
-        "interpreter_pool": interpreter_pool,
-        "per_thread": {
+        THREAD_POOL: _pool_data(thread_pools, workers, max),
+        PROCESS_POOLS: {m: _pool_data(s, workers, median) for m, s in process_pools.items()},
+        INTERPRETER_POOL: interpreter_pool,
+        PER_THREAD: {
             "threads": thread_count,
             "repeats": level.repeats,
             "pss_bytes": summarize([s["pss"] for s in idle]),
@@ -270,35 +282,32 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _interpreter_numbers(data: dict[str, Any]) -> dict[str, Any]:
-    pool = data.get("interpreter_pool") or {"available": False, "reason": "not in the data"}
-    if not pool["available"]:
-        return {"available": False, "reason": pool["reason"]}
-    return {"available": True, "per_worker_bytes": max(0.0, pool["per_worker_bytes"])}
+def _subinterpreter(data: dict[str, Any], others: dict[str, float], note: str = "") -> Any:
+    """A subinterpreter worker's footprint and where it sits among `others` (the reason's
+    part and its numbers), or why there is none."""
+
+    def measured(pool: dict[str, Any]) -> tuple[str, Any]:
+        size = max(0.0, pool[PER_WORKER])
+        where = fmt_place(size, others, fmt_bytes)
+        text = f"; a subinterpreter worker {fmt_bytes(size)}{note}, {where}"
+        return text, {"available": True, "per_worker_bytes": size}
+
+    return subinterpreter_part(data.get(INTERPRETER_POOL), measured, ON_THIS_INTERPRETER)
 
 
-def _interpreter_text(data: dict[str, Any], others: dict[str, float], note: str = "") -> str:
-    """A subinterpreter worker's footprint and where it sits among `others`, or why none."""
-    if not data.get("interpreter_pool"):  # a file from before subinterpreters were measured
-        return ""
-    found = _interpreter_numbers(data)
-    if not found["available"]:
-        return f"; subinterpreters not measured on this interpreter: {found['reason']}"
-    size = found["per_worker_bytes"]
-    where = fmt_place(size, others, fmt_bytes)
-    return f"; a subinterpreter worker {fmt_bytes(size)}{note}, {where}"
-
-
-def _judge_pools(data: dict[str, Any]) -> Verdict:
+@judges("C11")
+def _judge_c11(data: dict[str, Any]) -> Verdict:
     metric = data["metric"].upper()
-    thread = max(0.0, data["thread_pool"]["per_worker_bytes"])
-    per_worker = {m: data["process_pools"][m]["per_worker_bytes"] for m in data["start_methods"]}
+    thread = max(0.0, data[THREAD_POOL][PER_WORKER])
+    per_worker = {m: data[PROCESS_POOLS][m][PER_WORKER] for m in data["start_methods"]}
     larger = [
         m
         for m, size in per_worker.items()
         if size >= FOOTPRINT_RATIO * thread and size - thread >= FOOTPRINT_MARGIN
     ]
     smaller = [m for m in per_worker if m not in larger]
+    others = {"a thread": thread} | {f"a {m} process": size for m, size in per_worker.items()}
+    note, subinterpreter = _subinterpreter(data, others, NO_NUMPY)
     numbers = {
         "metric": data["metric"],
         "workers": data["workers"],
@@ -306,16 +315,15 @@ def _judge_pools(data: dict[str, Any]) -> Verdict:
         "process_per_worker_bytes": per_worker,
         "clearly_larger": larger,
         "bounds": {"footprint_ratio": FOOTPRINT_RATIO, "footprint_margin_bytes": FOOTPRINT_MARGIN},
-        "subinterpreter": _interpreter_numbers(data),
+        "subinterpreter": subinterpreter,
     }
     seen = ", ".join(f"{m} {fmt_bytes(size)}" for m, size in per_worker.items())
     reason = f"{metric} per worker: thread {fmt_bytes(thread)}; processes {seen}"
-    fork_uss = data["process_pools"].get("fork", {}).get("uss_bytes")
+    fork_uss = data[PROCESS_POOLS].get(FORK, {}).get("uss_bytes")
     if fork_uss:  # PSS gives fork workers a share of the parent's pages; USS shows their own
         numbers["fork_uss_per_worker_bytes"] = fork_uss["median"] / data["workers"]
         reason += f" (fork's own pages, USS: {fmt_bytes(numbers['fork_uss_per_worker_bytes'])})"
-    others = {"a thread": thread} | {f"a {m} process": size for m, size in per_worker.items()}
-    reason += _interpreter_text(data, others, NO_NUMPY)
+    reason += note
     reason += (
         f"; clearly larger means {FOOTPRINT_RATIO:g}x the thread's and "
         f"{fmt_bytes(FOOTPRINT_MARGIN)} above it"
@@ -329,33 +337,35 @@ def _judge_pools(data: dict[str, Any]) -> Verdict:
     return Verdict("C11", "fails", f"{reason}; no start method clearly larger", numbers)
 
 
-def _judge_threads(data: dict[str, Any]) -> Verdict:
-    per_thread = max(0.0, data["per_thread"]["per_thread_bytes"])
-    per_worker = {m: data["process_pools"][m]["per_worker_bytes"] for m in data["start_methods"]}
+@judges("C12")
+def _judge_c12(data: dict[str, Any]) -> Verdict:
+    per_thread = max(0.0, data[PER_THREAD]["per_thread_bytes"])
+    per_worker = {m: data[PROCESS_POOLS][m][PER_WORKER] for m in data["start_methods"]}
     cheapest = min(per_worker, key=per_worker.get) if per_worker else None
     smallest = per_worker[cheapest] if cheapest else 0.0
     small = per_thread < THREAD_SMALL
     light = per_thread * LIGHT_RATIO <= smallest
+    others = {"an idle thread": per_thread}
+    if cheapest:
+        others[f"a {cheapest} process worker"] = smallest
+    note, subinterpreter = _subinterpreter(data, others)
     numbers = {
         "per_thread_bytes": per_thread,
-        "threads": data["per_thread"]["threads"],
+        "threads": data[PER_THREAD]["threads"],
         "smallest_process_per_worker_bytes": smallest,
         "smallest_start_method": cheapest,
         "ratio": smallest / per_thread if per_thread > 0 else None,  # None: no growth seen
-        "threading_stack_size": data["per_thread"].get("threading_stack_size"),
-        "rlimit_stack_soft": data["per_thread"].get("rlimit_stack_soft"),
+        "threading_stack_size": data[PER_THREAD].get("threading_stack_size"),
+        "rlimit_stack_soft": data[PER_THREAD].get("rlimit_stack_soft"),
         "bounds": {"thread_small_bytes": THREAD_SMALL, "light_ratio": LIGHT_RATIO},
-        "subinterpreter": _interpreter_numbers(data),
+        "subinterpreter": subinterpreter,
     }
     times = "no growth seen" if numbers["ratio"] is None else f"{fmt_times(numbers['ratio'])} less"
     reason = (
         f"an idle thread adds {fmt_bytes(per_thread)} {data['metric'].upper()} ({times}); "
         f"cheapest process worker: {cheapest}, {fmt_bytes(smallest)}"
     )
-    others = {"an idle thread": per_thread}
-    if cheapest:
-        others[f"a {cheapest} process worker"] = smallest
-    reason += _interpreter_text(data, others)
+    reason += note
     marks = (
         f"{'under' if small else 'not under'} {fmt_bytes(THREAD_SMALL)}, "
         f"{'at least' if light else 'not'} {LIGHT_RATIO:g}x less"
@@ -366,5 +376,4 @@ def _judge_threads(data: dict[str, Any]) -> Verdict:
     return Verdict("C12", "partly" if small or light else "fails", reason, numbers)
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
-    return [_judge_pools(data), _judge_threads(data)]
+judge = judge_for(__name__, CLAIMS)

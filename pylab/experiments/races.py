@@ -50,6 +50,7 @@ from typing import Any
 from pylab.base.fmt import fmt_span, fmt_times
 from pylab.base.stats import ratio, summarize
 from pylab.executors import exit_reason
+from pylab.experiments._kit import FORK, judge_for, judges, reap, scaled_count
 from pylab.experiments.base import Level, Verdict
 from pylab.measure.timing import run_threads
 
@@ -57,7 +58,7 @@ NAME = "races"
 CLAIMS = ("C06", "C19", "C20")
 
 WORKERS = (2, 4)
-START_METHOD = "fork"  # cheap, and hands the SharedMemory and the lock to the workers as is
+START_METHOD = FORK  # cheap, and hands the SharedMemory and the lock to the workers as is
 WAIT_S = 60.0  # a barrier, queue or join waiting longer than this means a worker died
 
 # Updates per worker at scale 1, and the floor at small scales. add_nogil does
@@ -98,11 +99,6 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context(START_METHOD)
 
 
-def _scaled(size: tuple[float, float], level: Level) -> int:
-    base, floor = size
-    return int(max(floor, base * level.scale))
-
-
 # --- running W workers together --------------------------------------------------------
 
 
@@ -133,11 +129,7 @@ def _run_processes(
             raise RuntimeError(f"races: a worker process {exit_reason(codes[0])}")
     finally:
         for process in processes:
-            if process.pid is None:  # never started
-                continue
-            if process.is_alive():
-                process.kill()
-            process.join()
+            reap(process)
 
 
 # --- lost updates: one function per worker kind, each returning W * n - final --------
@@ -255,7 +247,7 @@ VARIANTS: dict[str, tuple[Callable[[int, int], int], str, bool]] = {
 
 
 def _measure_lost(level: Level) -> dict[str, Any]:
-    sizes = {name: _scaled(SIZES[name], level) for name in VARIANTS}
+    sizes = {name: scaled_count(level, *SIZES[name]) for name in VARIANTS}
     lost: dict[str, dict[str, list[int]]] = {
         name: {str(w): [] for w in WORKERS} for name in VARIANTS
     }
@@ -351,7 +343,7 @@ def dict_updates(design: str, workers: int, n: int) -> tuple[int, float]:
 
 def _measure_designs(level: Level) -> dict[str, Any]:
     designs = list(DICT_SIZES)
-    sizes = {design: _scaled(DICT_SIZES[design], level) for design in designs}
+    sizes = {design: scaled_count(level, *DICT_SIZES[design]) for design in designs}
     lost: dict[str, list[int]] = {design: [] for design in designs}
     rates: dict[str, list[float]] = {design: [] for design in designs}
     for repeat in range(level.repeats):
@@ -407,7 +399,9 @@ def _rates(variant: dict[str, Any]) -> str:
     return " / ".join(f"{_rate(variant, w):.1%}" for w in WORKERS)
 
 
-def _judge_c06(lost: dict[str, Any]) -> Verdict:
+@judges("C06")
+def _judge_c06(data: dict[str, Any]) -> Verdict:
+    lost = data["lost_updates"]
     private = _total_lost(lost["processes_private"])
     shared = _total_lost(lost["processes_shared"])
     shared_locked = _total_lost(lost["processes_shared_locked"])
@@ -426,7 +420,7 @@ def _judge_c06(lost: dict[str, Any]) -> Verdict:
         f"multiprocessing Lock {shared_locked} of {_total_updates(lost['processes_shared_locked'])}"
         f"; threads in a nogil kernel lost {_rates(lost['threads_nogil'])}"
     )
-    data = {
+    numbers = {
         "private_lost": private,
         "shared_lost": shared,
         "shared_locked_lost": shared_locked,
@@ -434,7 +428,7 @@ def _judge_c06(lost: dict[str, Any]) -> Verdict:
         "threads_nogil_rate": {str(w): _rate(lost["threads_nogil"], w) for w in WORKERS},
         "bounds": {"min_lost": MIN_LOST},
     }
-    return Verdict("C06", verdict, reason, data)
+    return Verdict("C06", verdict, reason, numbers)
 
 
 def _disjoint(a: dict[str, float], b: dict[str, float]) -> bool:
@@ -445,7 +439,9 @@ def _millions(rate: float) -> str:
     return f"{rate / 1e6:.2f}M"
 
 
-def _judge_c19(designs: dict[str, Any]) -> Verdict:
+@judges("C19")
+def _judge_c19(data: dict[str, Any]) -> Verdict:
+    designs = data["designs"]
     by = designs["designs"]
     speed = {name: by[name]["updates_per_s"]["median"] for name in ("coarse", "fine", "queue")}
     unlocked = sum(by["unlocked"]["lost"])
@@ -478,7 +474,7 @@ def _judge_c19(designs: dict[str, Any]) -> Verdict:
         f"{fmt_times(GRANULARITY_RATIO)} with intervals apart), queue "
         f"{_millions(speed['queue'])}; fastest {fastest} ({others})"
     )
-    data = {
+    numbers = {
         "unlocked_lost": unlocked,
         "unlocked_rate": unlocked_rate,
         "safe_lost": safe_lost,
@@ -488,10 +484,12 @@ def _judge_c19(designs: dict[str, Any]) -> Verdict:
         "fastest": fastest,
         "bounds": {"min_lost": MIN_LOST, "granularity_ratio": GRANULARITY_RATIO},
     }
-    return Verdict("C19", verdict, reason, data)
+    return Verdict("C19", verdict, reason, numbers)
 
 
-def _judge_c20(lost: dict[str, Any]) -> Verdict:
+@judges("C20")
+def _judge_c20(data: dict[str, Any]) -> Verdict:
+    lost = data["lost_updates"]
     unlocked = [name for name, variant in lost.items() if not variant["locked"]]
     unlocked.remove("processes_private")  # shares nothing: it cannot race
     rates = {name: {str(w): _rate(lost[name], w) for w in WORKERS} for name in unlocked}
@@ -505,6 +503,4 @@ def _judge_c20(lost: dict[str, Any]) -> Verdict:
     return Verdict("C20", "opinion", reason, {"lost_rate": rates})
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
-    lost = data["lost_updates"]
-    return [_judge_c06(lost), _judge_c19(data["designs"]), _judge_c20(lost)]
+judge = judge_for(__name__, CLAIMS)

@@ -34,6 +34,14 @@ from typing import Any
 from pylab.base.fmt import fmt_seconds
 from pylab.base.stats import percentile, summarize
 from pylab.experiments import _subinterp
+from pylab.experiments._kit import (
+    SUBINTERPRETER_RECORD,
+    judge_for,
+    judges,
+    scaled,
+    subinterpreter_part,
+    subinterpreter_status,
+)
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
 from pylab.measure.timing import seconds_per_unit, units_for
@@ -62,18 +70,21 @@ RESPONSIVE_S = 10e-3
 STARVED_S = 20e-3
 
 # The scenarios judge() reads: the background releases the GIL in the first three.
-RELEASING = ("idle", "nogil_c", "io")
-HOLDING = ("gil_c", "python", "gil_c_short_switch", "python_short_switch")
+IDLE, NOGIL_C, IO, GIL_C, PYTHON = "idle", "nogil_c", "io", "gil_c", "python"
+SHORT_SWITCH = "_short_switch"  # ends the name of a scenario run at SHORT_SWITCH_S
+RELEASING = (IDLE, NOGIL_C, IO)
+HOLDING = (GIL_C, PYTHON, GIL_C + SHORT_SWITCH, PYTHON + SHORT_SWITCH)
 SCENARIOS = RELEASING + HOLDING
 SUBINTERPRETERS = "gil_c_subinterpreters"  # measured where there are subinterpreters
+BY_SCENARIO = "scenarios"  # the data's section of each scenario's lateness
 _LABELS = {
-    "idle": "idle",
-    "nogil_c": "beside nogil C",
-    "io": "beside I/O",
-    "gil_c": "beside GIL-holding C",
-    "python": "beside pure Python",
-    "gil_c_short_switch": f"beside GIL-holding C at {SHORT_SWITCH_S * 1e3:g} ms switch",
-    "python_short_switch": f"beside pure Python at {SHORT_SWITCH_S * 1e3:g} ms switch",
+    IDLE: "idle",
+    NOGIL_C: "beside nogil C",
+    IO: "beside I/O",
+    GIL_C: "beside GIL-holding C",
+    PYTHON: "beside pure Python",
+    GIL_C + SHORT_SWITCH: f"beside GIL-holding C at {SHORT_SWITCH_S * 1e3:g} ms switch",
+    PYTHON + SHORT_SWITCH: f"beside pure Python at {SHORT_SWITCH_S * 1e3:g} ms switch",
     SUBINTERPRETERS: "beside GIL-holding C in subinterpreters",
 }
 # What each subinterpreter runs: GIL-holding chunks until its stop queue has an item.
@@ -102,14 +113,14 @@ def _work(scenario: str, sizes: dict[str, int]) -> Callable[[], Any] | None:
     from pylab.kernels._ext import compute, io
     from pylab.kernels.hashing import hash_sum_py
 
-    kind = scenario.removesuffix("_short_switch")
+    kind = scenario.removesuffix(SHORT_SWITCH)
     c_iters, py_iters = sizes["c_iters"], sizes["py_iters"]
     return {
-        "idle": None,
-        "nogil_c": lambda: compute.hash_sum_nogil(0, c_iters),
-        "io": lambda: io.wait_nogil(*IO_WAITS),
-        "gil_c": lambda: compute.hash_sum_gil(0, c_iters),
-        "python": lambda: hash_sum_py(0, py_iters),
+        IDLE: None,
+        NOGIL_C: lambda: compute.hash_sum_nogil(0, c_iters),
+        IO: lambda: io.wait_nogil(*IO_WAITS),
+        GIL_C: lambda: compute.hash_sum_gil(0, c_iters),
+        PYTHON: lambda: hash_sum_py(0, py_iters),
     }[kind]
 
 
@@ -162,7 +173,7 @@ def _round(scenario: str, duration_s: float, sizes: dict[str, int]) -> list[floa
         for i in range(BACKGROUND_THREADS)
     ]
     old_switch = sys.getswitchinterval()
-    if scenario.endswith("_short_switch"):
+    if scenario.endswith(SHORT_SWITCH):
         sys.setswitchinterval(SHORT_SWITCH_S)
     try:
         for thread in threads:
@@ -191,11 +202,11 @@ def _latency_summary(
 
 
 def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
-    duration_s = max(MIN_DURATION_S, DURATION_S * level.scale)
+    duration_s = scaled(level, DURATION_S, MIN_DURATION_S)
     rounds = max(1, min(ROUNDS, int(round(duration_s / MIN_ROUND_S, 6))))
     per_round_s = duration_s / rounds
     sizes = chunk_sizes()
-    found = _subinterp.status()
+    found = subinterpreter_status()
     names = [*SCENARIOS, SUBINTERPRETERS] if found["available"] else list(SCENARIOS)
     beats: dict[str, list[list[float]]] = {name: [] for name in names}
     with _interp_workers(found["available"]) as workers:
@@ -210,7 +221,7 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
         name: _latency_summary(
             [x for r in per_round for x in r],
             per_round,
-            SHORT_SWITCH_S if name.endswith("_short_switch") else default_switch,
+            SHORT_SWITCH_S if name.endswith(SHORT_SWITCH) else default_switch,
         )
         for name, per_round in beats.items()
     }
@@ -229,8 +240,8 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
             "short_switch_interval_s": SHORT_SWITCH_S,
             "releasing": list(RELEASING),
         },
-        "scenarios": scenarios,
-        "subinterpreters": _interp_status(found),
+        BY_SCENARIO: scenarios,
+        SUBINTERPRETER_RECORD: _interp_status(found),
         "published": PUBLISHED["C14"],
     }
 
@@ -277,8 +288,9 @@ def _reason(verdict: str, p99: dict[str, float], published: dict[str, Any]) -> s
     )
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
-    p99 = {name: data["scenarios"][name]["p99_s"] for name in SCENARIOS}
+@judges("C14")
+def _judge_c14(data: dict[str, Any]) -> Verdict:
+    p99 = {name: data[BY_SCENARIO][name]["p99_s"] for name in SCENARIOS}
     verdict = _verdict(p99)
     reason = _reason(verdict, p99, data["published"])
     note, subs = _interp_note(data)
@@ -289,21 +301,23 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         "published_ping_latency_s": data["published"]["ping_latency_s"],
         "subinterpreters": subs,
     }
-    return [Verdict("C14", verdict, reason + note, numbers)]
+    return Verdict("C14", verdict, reason + note, numbers)
 
 
 def _interp_note(data: dict[str, Any]) -> tuple[str, Any]:
-    """The reason's part on the subinterpreter scenario ("" in older files)."""
-    found = data.get("subinterpreters")
-    if found is None:
-        return "", None
-    if not found.get("available"):
-        return f"; subinterpreters not measured here: {found.get('reason')}", found
-    point, threads = data["scenarios"][SUBINTERPRETERS], data["scenarios"]["gil_c"]
-    figures = {k: point[k] for k in ("p50_s", "p99_s", "max_s")}
-    note = (
-        f"; GIL-holding C in {found.get('workers', BACKGROUND_THREADS)} subinterpreters "
-        f"(own GIL): p99 {fmt_seconds(point['p99_s'])}, max {fmt_seconds(point['max_s'])}, "
-        f"against {fmt_seconds(threads['p99_s'])} in threads"
-    )
-    return note, figures | {"threads_p99_s": threads["p99_s"]}
+    """The reason's part on the subinterpreter scenario, and its numbers."""
+
+    def measured(found: dict[str, Any]) -> tuple[str, Any]:
+        point, threads = data[BY_SCENARIO][SUBINTERPRETERS], data[BY_SCENARIO][GIL_C]
+        figures = {k: point[k] for k in ("p50_s", "p99_s", "max_s")}
+        note = (
+            f"; GIL-holding C in {found.get('workers', BACKGROUND_THREADS)} subinterpreters "
+            f"(own GIL): p99 {fmt_seconds(point['p99_s'])}, max {fmt_seconds(point['max_s'])}, "
+            f"against {fmt_seconds(threads['p99_s'])} in threads"
+        )
+        return note, figures | {"threads_p99_s": threads["p99_s"]}
+
+    return subinterpreter_part(data.get(SUBINTERPRETER_RECORD), measured)
+
+
+judge = judge_for(__name__, CLAIMS)

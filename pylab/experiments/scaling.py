@@ -44,6 +44,7 @@ from pylab import kernels
 from pylab.base.fmt import fmt_interval, fmt_speedup
 from pylab.base.rules import SCALES, bounds, ideal, partly_at, scales_at, scaling_level
 from pylab.base.stats import summarize
+from pylab.experiments._kit import FORK, judge_for, judges, pool_workers, scaled
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
 from pylab.host.machine import usable_cores
@@ -98,7 +99,7 @@ def _one_worker(cells: list[dict[str, Any]]) -> dict[str, Any] | None:
         c["executor"]: {"speedup": c["speedup"], "throughput_per_s": c["throughput_per_s"]}
         for c in cells
         if c.get("ok") and (c["kernel"], c["variant"], c["workers"]) == ("compute", "nogil", 1)
-        and (c["executor"] == "threads" or c.get("start_method") == "fork")
+        and (c["executor"] == "threads" or c.get("start_method") == FORK)
     }  # fmt: skip
     return one if len(one) == 2 else None
 
@@ -109,17 +110,17 @@ def _own_cells(name: str, level: Level, workers: int) -> list[dict[str, Any]]:
 
     kernel, variant = name.split("/")
     params = tuple(sorted(kernels.get(kernel).resolve_params().items()))
-    least = max(0.02, Settings.min_time_s * level.scale)
+    least = scaled(level, Settings.min_time_s, 0.02)
     settings = Settings(
         repeats=level.repeats, warmups=1, min_time_s=least,
         max_time_s=Settings.max_time_s * level.scale,
     )  # fmt: skip
     size = calibrate(kernel, variant, params, settings.min_time_s)
     specs = [CellSpec(kernel, variant, "threads", None, workers, params)]
-    specs.append(CellSpec(kernel, variant, "processes", "fork", workers, params))
+    specs.append(CellSpec(kernel, variant, "processes", FORK, workers, params))
     if name == "compute/nogil":
         specs += [CellSpec(kernel, variant, "threads", None, 1, params)]
-        specs += [CellSpec(kernel, variant, "processes", "fork", 1, params)]
+        specs += [CellSpec(kernel, variant, "processes", FORK, 1, params)]
     return [measure_cell(spec, size, settings) for spec in specs]
 
 
@@ -135,7 +136,7 @@ def _parts_for(call: Callable[[int], Any], workers: int, level: Level) -> int:
     t0 = time.perf_counter()
     call(0)
     one = max(time.perf_counter() - t0, 1e-6)
-    per_worker = math.ceil(max(0.03, 0.2 * level.scale) / one / workers)
+    per_worker = math.ceil(scaled(level, 0.2, 0.03) / one / workers)
     return workers * min(max(per_worker, 2), 256)
 
 
@@ -162,7 +163,7 @@ def _outside_extensions(level: Level, workers: int) -> dict[str, Any]:
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
     cores = usable_cores()
-    workers = 2 if level.scale < 1 else max(2, min(cores, 4))
+    workers = min(pool_workers(level), max(2, cores))  # the level's, as the cores allow
     found = _from_cells(cells)
     one_worker = _one_worker(cells)
     own: list[dict[str, Any]] = []
@@ -217,6 +218,7 @@ def _marks(
     return "scaling needs " + "; ".join(text)
 
 
+@judges("C04")
 def _judge_c04(data: dict[str, Any]) -> Verdict:
     t, p = data["one_worker"]["threads"]["speedup"], data["one_worker"]["processes"]["speedup"]
     r, low, high = t["median"] / p["median"], t["low"] / p["high"], t["high"] / p["low"]
@@ -234,6 +236,7 @@ def _judge_c04(data: dict[str, Any]) -> Verdict:
     return Verdict("C04", verdict, reason, numbers)
 
 
+@judges("C05")
 def _judge_c05(data: dict[str, Any]) -> Verdict:
     p = data["kernels"]["compute/gil"]["processes"]
     level = _level(p, data["cores"])
@@ -245,6 +248,7 @@ def _judge_c05(data: dict[str, Any]) -> Verdict:
     return Verdict("C05", verdict, reason, {"processes": p})
 
 
+@judges("C09")
 def _judge_c09(data: dict[str, Any]) -> Verdict:
     cpu = {k: v for k, v in sorted(data["kernels"].items()) if k in RELEASES + HOLDS}
     scales = {
@@ -283,6 +287,7 @@ def _judge_c09(data: dict[str, Any]) -> Verdict:
     return Verdict("C09", verdict, reason, numbers)
 
 
+@judges("C15")
 def _judge_c15(data: dict[str, Any]) -> Verdict:
     tested = {k: v["threads"] for k, v in data["kernels"].items() if k in RELEASES}
     tested |= data["external"]
@@ -302,6 +307,7 @@ def _judge_c15(data: dict[str, Any]) -> Verdict:
     return Verdict("C15", verdict, reason, {"threads": tested, "scales": scaling})
 
 
+@judges("C16")
 def _judge_c16(data: dict[str, Any]) -> Verdict:
     io = {k: v["threads"] for k, v in data["kernels"].items() if k in IO_FREE}
     scaling = [_level(v, data["cores"], io=True) == "scales" for v in io.values()]
@@ -315,6 +321,7 @@ def _judge_c16(data: dict[str, Any]) -> Verdict:
     return Verdict("C16", verdict, reason, {"threads": io})
 
 
+@judges("C17")
 def _judge_c17(data: dict[str, Any]) -> Verdict:
     held = {k: v["threads"] for k, v in data["kernels"].items() if k in HOLDS}
     levels = {k: _level(v, data["cores"]) for k, v in held.items()}
@@ -333,12 +340,11 @@ def _judge_c17(data: dict[str, Any]) -> Verdict:
     return Verdict("C17", verdict, reason, {"threads": held, "levels": levels})
 
 
+_judge_claims = judge_for(__name__, CLAIMS)
+
+
 def judge(data: dict[str, Any]) -> list[Verdict]:
     """C04 by its own tolerance; the others by the lab's scaling rule, whose bounds each
     verdict stores."""
     rule = {"bounds": bounds() | {"usable_cores": data["cores"]}}
-    return [_judge_c04(data)] + [
-        replace(v, data=v.data | rule)
-        for v in (judge_one(data) for judge_one in (_judge_c05, _judge_c09, _judge_c15,
-                                                   _judge_c16, _judge_c17))
-    ]  # fmt: skip
+    return [v if v.claim == "C04" else replace(v, data=v.data | rule) for v in _judge_claims(data)]

@@ -53,6 +53,16 @@ from pylab.base.fmt import KIB, MIB, fmt_bytes, fmt_seconds, fmt_times
 from pylab.base.stats import ratio, summarize
 from pylab.executors.worker import init_process, rendezvous
 from pylab.experiments import _subinterp
+from pylab.experiments._kit import (
+    FORK,
+    SUBINTERPRETER_RECORD,
+    full_size,
+    judge_for,
+    judges,
+    subinterpreter_part,
+    subinterpreter_status,
+    tiny,
+)
 from pylab.experiments.base import Level, Verdict
 from pylab.measure.timing import timings
 
@@ -67,9 +77,17 @@ CLEARLY_MORE = 10.0
 # Below 1.5x a difference is within the noise of medians on this shared 2-core machine.
 NOTICEABLY = 1.5
 BOUNDS = {"clearly_more": CLEARLY_MORE, "noticeably": NOTICEABLY}  # as verdicts store them
-RESULT_TIMEOUT_S = 300.0
-PROCESS_METHODS = ("fork_inheritance", "pickled_arguments", "shared_memory")
-INTERP_METHODS = ("interp_memoryview", "interp_pickled")
+TRANSFER_TIMEOUT_S = 300.0  # no transfer to or from a worker takes this long; a hang fails the run
+# The methods, by the data's names (the sharing plot draws them by these too).
+THREADS = "threads"
+FORK_INHERITANCE, PICKLED_ARGUMENTS = "fork_inheritance", "pickled_arguments"
+SHARED_MEMORY = "shared_memory"
+PROCESS_METHODS = (FORK_INHERITANCE, PICKLED_ARGUMENTS, SHARED_MEMORY)
+INTERP_MEMORYVIEW, INTERP_PICKLED = "interp_memoryview", "interp_pickled"
+INTERP_METHODS = (INTERP_MEMORYVIEW, INTERP_PICKLED)
+# The data's sections the plot reads: each method's rows by size, and C13's read-back of
+# the largest array from a thread (THREADS) and from a process (PROCESSES).
+BY_METHOD, READ_BACK, PROCESSES = "methods", "read_back", "processes"
 
 _arrays: dict[int, Any] = {}  # size -> array: module-global so fork workers inherit it
 _result: Any = None  # a worker's result, made before the read-back is timed
@@ -159,7 +177,7 @@ class WrongChecksum(Exception):
 
 
 def _gather(futures: list[Any], expect: int, method: str) -> list[tuple[int, int]]:
-    answers = [f.result(RESULT_TIMEOUT_S) for f in futures]
+    answers = [f.result(TRANSFER_TIMEOUT_S) for f in futures]
     if any(value != expect for value, _ in answers):
         raise WrongChecksum(f"{method}: checksums {[v for v, _ in answers]}, expected {expect}")
     return answers
@@ -168,11 +186,11 @@ def _gather(futures: list[Any], expect: int, method: str) -> list[tuple[int, int
 def _warm(pool: Executor, barrier: Any = None) -> None:
     """Start every worker and pass one rendezvous: first tasks on a new pool run slow."""
     for future in [pool.submit(rendezvous, barrier) for _ in range(WORKERS)]:
-        future.result(RESULT_TIMEOUT_S)
+        future.result(TRANSFER_TIMEOUT_S)
 
 
 def _fork_pool(workers: int) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context(FORK)
     return ProcessPoolExecutor(
         workers, mp_context=context, initializer=init_process, initargs=(context.Barrier(workers),)
     )
@@ -185,7 +203,7 @@ def _time_threads(pool: Executor, nbytes: int, expect: int, repeats: int) -> dic
     for _ in range(repeats):
         t0 = time.perf_counter()
         answers = _gather(
-            [pool.submit(_read, array, barrier) for _ in range(WORKERS)], expect, "threads"
+            [pool.submit(_read, array, barrier) for _ in range(WORKERS)], expect, THREADS
         )
         samples.append(time.perf_counter() - t0)
         same_buffer &= all(address == _address(array) for _, address in answers)
@@ -248,7 +266,7 @@ def _time_shared(pool: Executor, nbytes: int, expect: int, repeats: int) -> dict
 
 
 def _sizes(level: Level) -> list[int]:
-    largest = MIB if level.scale < 0.1 else 32 * MIB if level.scale < 0.5 else 256 * MIB
+    largest = MIB if tiny(level) else 256 * MIB if full_size(level) else 32 * MIB
     sizes = [MIN_BYTES]
     while sizes[-1] * STEP < largest:
         sizes.append(sizes[-1] * STEP)
@@ -279,15 +297,15 @@ def _share(sizes: list[int], level: Level) -> tuple[dict[str, list], dict[str, A
     rows = {}
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="pylab-sharing") as pool:
         _warm(pool, threading.Barrier(WORKERS))
-        rows["threads"] = _rows(sizes, _time_threads, level, pool)
+        rows[THREADS] = _rows(sizes, _time_threads, level, pool)
     # No thread of ours runs while the fork pools are made.
-    rows["fork_inheritance"] = _rows(sizes, _time_fork, level)
+    rows[FORK_INHERITANCE] = _rows(sizes, _time_fork, level)
     # Workers forked after the tracker starts share it, so attaching registers no leak.
     resource_tracker.ensure_running()
     with _fork_pool(WORKERS) as pool:
         _warm(pool)
-        rows["pickled_arguments"] = _rows(sizes, _time_pickled, level, pool)
-        rows["shared_memory"] = _rows(sizes, _time_shared, level, pool)
+        rows[PICKLED_ARGUMENTS] = _rows(sizes, _time_pickled, level, pool)
+        rows[SHARED_MEMORY] = _rows(sizes, _time_shared, level, pool)
     # Last: their threads end, and the interpreters close, before read_back forks.
     interp_rows, interp = _share_interp(sizes, level)
     return rows | interp_rows, interp
@@ -307,7 +325,7 @@ def _interp_sample(workers: list[Any], code: str, shared: Callable[[], dict]) ->
     t0 = time.perf_counter()
     futures = [worker.submit(code + _CHECK, **shared()) for worker in workers]
     for future in futures:
-        future.result(RESULT_TIMEOUT_S)
+        future.result(TRANSFER_TIMEOUT_S)
     return time.perf_counter() - t0
 
 
@@ -325,13 +343,13 @@ def _interp_size(workers: list[Any], nbytes: int, repeats: int) -> dict[str, dic
 
     samples: dict[str, list[float]] = {m: [] for m in INTERP_METHODS}
     for _ in range(repeats):
-        samples["interp_memoryview"].append(_interp_sample(workers, _READ_VIEW, view))
-        samples["interp_pickled"].append(_interp_sample(workers, _READ_PICKLED, pickled))
+        samples[INTERP_MEMORYVIEW].append(_interp_sample(workers, _READ_VIEW, view))
+        samples[INTERP_PICKLED].append(_interp_sample(workers, _READ_PICKLED, pickled))
     read = summarize(timings(lambda: zlib.adler32(array), repeats))
     return {
-        "interp_memoryview": {"time_s": summarize(samples["interp_memoryview"]),
+        INTERP_MEMORYVIEW: {"time_s": summarize(samples[INTERP_MEMORYVIEW]),
                               "copied_bytes": 0, "read_alone_s": read},
-        "interp_pickled": {"time_s": summarize(samples["interp_pickled"]),
+        INTERP_PICKLED: {"time_s": summarize(samples[INTERP_PICKLED]),
                            "copied_bytes": blob_bytes * WORKERS},
     }  # fmt: skip
 
@@ -339,19 +357,19 @@ def _interp_size(workers: list[Any], nbytes: int, repeats: int) -> dict[str, dic
 def _writes_through(worker: Any) -> bool:
     """Whether a byte the worker writes through a shared memoryview lands in our buffer."""
     target = bytearray(1)
-    worker.submit(_WRITE, buf=memoryview(target)).result(RESULT_TIMEOUT_S)
+    worker.submit(_WRITE, buf=memoryview(target)).result(TRANSFER_TIMEOUT_S)
     return target[0] == 1
 
 
 def _share_interp(sizes: list[int], level: Level) -> tuple[dict[str, list], dict[str, Any]]:
     """Rows of the subinterpreter methods, and what the data says about them."""
-    found = _subinterp.status()
+    found = subinterpreter_status()
     if not found["available"]:
         return {}, found
     rows: dict[str, list] = {m: [] for m in INTERP_METHODS}
     with _subinterp.workers(WORKERS) as workers:
         for worker in workers:
-            worker.submit(_WARM).result(RESULT_TIMEOUT_S)
+            worker.submit(_WARM).result(TRANSFER_TIMEOUT_S)
         same_buffer = _writes_through(workers[0])
         for nbytes in sizes:
             for method, row in _interp_size(workers, nbytes, _repeats(level, nbytes)).items():
@@ -362,12 +380,12 @@ def _share_interp(sizes: list[int], level: Level) -> tuple[dict[str, list], dict
 
 def _read_back(pool: Executor, nbytes: int, repeats: int) -> dict[str, Any]:
     """Time to get a worker's array of `nbytes` into this thread, made before timing."""
-    expect = pool.submit(_make_result, nbytes).result(RESULT_TIMEOUT_S)
+    expect = pool.submit(_make_result, nbytes).result(TRANSFER_TIMEOUT_S)
     samples, same_object, copied = [], True, 0
     try:
         for _ in range(repeats):
             t0 = time.perf_counter()
-            got = pool.submit(_take_result).result(RESULT_TIMEOUT_S)
+            got = pool.submit(_take_result).result(TRANSFER_TIMEOUT_S)
             samples.append(time.perf_counter() - t0)
             if checksum(got) != expect:
                 raise WrongChecksum(f"read back: checksum {checksum(got)}, expected {expect}")
@@ -376,7 +394,7 @@ def _read_back(pool: Executor, nbytes: int, repeats: int) -> dict[str, Any]:
                 copied = pickled_size(got)
             del got
     finally:
-        pool.submit(_drop_result).result(RESULT_TIMEOUT_S)
+        pool.submit(_drop_result).result(TRANSFER_TIMEOUT_S)
     return {"time_s": summarize(samples), "copied_bytes": copied, "same_object": same_object}
 
 
@@ -385,7 +403,7 @@ def _read_backs(nbytes: int, repeats: int) -> dict[str, Any]:
         processes = _read_back(pool, nbytes, repeats)
     with ThreadPoolExecutor(1, thread_name_prefix="pylab-sharing") as pool:
         threads = _read_back(pool, nbytes, repeats)
-    return {"bytes": nbytes, "workers": 1, "threads": threads, "processes": processes}
+    return {"bytes": nbytes, "workers": 1, THREADS: threads, PROCESSES: processes}
 
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
@@ -401,28 +419,29 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
         "repeats": {str(n): _repeats(level, n) for n in sizes},
         "dtype": "uint64",
         "timed": {
-            "threads": "W tasks on a warm thread pool, each given a reference",
-            "fork_inheritance": "fork pool creation + first W tasks (pool made after the array)",
-            "pickled_arguments": "W tasks on a warm fork pool, the array pickled into each",
-            "shared_memory": "block creation + copy in (setup_s) + W workers attach (attached_s)",
-            "interp_memoryview": "W warm subinterpreters each given a memoryview of the array",
-            "interp_pickled": "W warm subinterpreters each given the array's bytes pickled",
+            THREADS: "W tasks on a warm thread pool, each given a reference",
+            FORK_INHERITANCE: "fork pool creation + first W tasks (pool made after the array)",
+            PICKLED_ARGUMENTS: "W tasks on a warm fork pool, the array pickled into each",
+            SHARED_MEMORY: "block creation + copy in (setup_s) + W workers attach (attached_s)",
+            INTERP_MEMORYVIEW: "W warm subinterpreters each given a memoryview of the array",
+            INTERP_PICKLED: "W warm subinterpreters each given the array's bytes pickled",
         },
-        "methods": rows,
-        "subinterpreters": interp,
-        "zero_copy_seen": all(row["same_buffer"] for row in rows["threads"]),
-        "read_back": _read_backs(sizes[-1], _repeats(level, sizes[-1])),
+        BY_METHOD: rows,
+        SUBINTERPRETER_RECORD: interp,
+        "zero_copy_seen": all(row["same_buffer"] for row in rows[THREADS]),
+        READ_BACK: _read_backs(sizes[-1], _repeats(level, sizes[-1])),
     }
 
 
 def _largest(data: dict[str, Any], method: str) -> dict[str, Any]:
-    return data["methods"][method][-1]
+    return data[BY_METHOD][method][-1]
 
 
-def _judge_sharing(data: dict[str, Any]) -> Verdict:
-    threads = _largest(data, "threads")["time_s"]["median"]
+@judges("C02")
+def _judge_c02(data: dict[str, Any]) -> Verdict:
+    threads = _largest(data, THREADS)["time_s"]["median"]
     costs = {m: _largest(data, m)["time_s"]["median"] for m in PROCESS_METHODS}
-    costs["shared_memory_attached"] = _largest(data, "shared_memory")["attached_s"]["median"]
+    costs["shared_memory_attached"] = _largest(data, SHARED_MEMORY)["attached_s"]["median"]
     ratios = {m: ratio(t, threads) for m, t in costs.items()}
     close = [m for m, r in ratios.items() if r < CLEARLY_MORE]
     numbers = {
@@ -431,7 +450,7 @@ def _judge_sharing(data: dict[str, Any]) -> Verdict:
         "process_s": costs,
         "ratios": ratios,
         "within_10x": close,
-        "copied_bytes": {m: _largest(data, m)["copied_bytes"] for m in data["methods"]},
+        "copied_bytes": {m: _largest(data, m)["copied_bytes"] for m in data[BY_METHOD]},
         "bounds": BOUNDS,
     }
     seen = ", ".join(f"{m} {fmt_seconds(t)} ({fmt_times(ratios[m])})" for m, t in costs.items())
@@ -443,20 +462,19 @@ def _judge_sharing(data: dict[str, Any]) -> Verdict:
 
 
 def _interp_note(data: dict[str, Any], threads: float) -> tuple[str, Any]:
-    """The reason's part on subinterpreters at the largest size ("" in older files)."""
-    found = data.get("subinterpreters")
-    if found is None:
-        return "", None
-    if not found.get("available"):
-        return f"; subinterpreters not measured here: {found.get('reason')}", found
-    costs = {m: _largest(data, m)["time_s"]["median"] for m in INTERP_METHODS}
-    seen = ", ".join(
-        f"{m.removeprefix('interp_')} {fmt_seconds(t)} ({fmt_times(ratio(t, threads))})"
-        for m, t in costs.items()
-    )
-    same = "no copy" if found.get("same_buffer") else "its writes not seen: a copy"
-    note = f"; to {data['workers']} subinterpreters (read by adler32): {seen}, the view {same}"
-    return note, {"time_s": costs, "same_buffer": found.get("same_buffer")}
+    """The reason's part on subinterpreters at the largest size, and its numbers."""
+
+    def measured(found: dict[str, Any]) -> tuple[str, Any]:
+        costs = {m: _largest(data, m)["time_s"]["median"] for m in INTERP_METHODS}
+        seen = ", ".join(
+            f"{m.removeprefix('interp_')} {fmt_seconds(t)} ({fmt_times(ratio(t, threads))})"
+            for m, t in costs.items()
+        )
+        same = "no copy" if found.get("same_buffer") else "its writes not seen: a copy"
+        note = f"; to {data['workers']} subinterpreters (read by adler32): {seen}, the view {same}"
+        return note, {"time_s": costs, "same_buffer": found.get("same_buffer")}
+
+    return subinterpreter_part(data.get(SUBINTERPRETER_RECORD), measured)
 
 
 def _sharing_verdict(reason: str, close: list[str], ratios: dict[str, float]) -> tuple[str, str]:
@@ -468,19 +486,20 @@ def _sharing_verdict(reason: str, close: list[str], ratios: dict[str, float]) ->
     return "partly", f"{reason}; within {CLEARLY_MORE:g}x: {', '.join(close)}"
 
 
-def _judge_read_back(data: dict[str, Any]) -> Verdict:
-    back = data["read_back"]
-    threads = back["threads"]["time_s"]["median"]
-    processes = back["processes"]["time_s"]["median"]
+@judges("C13")
+def _judge_c13(data: dict[str, Any]) -> Verdict:
+    back = data[READ_BACK]
+    threads = back[THREADS]["time_s"]["median"]
+    processes = back[PROCESSES]["time_s"]["median"]
     cheaper = ratio(processes, threads)
-    zero_copy = bool(back["threads"]["same_object"] and data["zero_copy_seen"])
+    zero_copy = bool(back[THREADS]["same_object"] and data["zero_copy_seen"])
     numbers = {
         "bytes": back["bytes"],
         "threads_s": threads,
         "processes_s": processes,
         "ratio": cheaper,
-        "threads_copied_bytes": back["threads"]["copied_bytes"],
-        "processes_copied_bytes": back["processes"]["copied_bytes"],
+        "threads_copied_bytes": back[THREADS]["copied_bytes"],
+        "processes_copied_bytes": back[PROCESSES]["copied_bytes"],
         "zero_copy_seen": zero_copy,
         "bounds": BOUNDS,
     }
@@ -499,5 +518,4 @@ def _judge_read_back(data: dict[str, Any]) -> Verdict:
     return Verdict("C13", "fails", f"{reason}, under {NOTICEABLY:g}x", numbers)
 
 
-def judge(data: dict[str, Any]) -> list[Verdict]:
-    return [_judge_sharing(data), _judge_read_back(data)]
+judge = judge_for(__name__, CLAIMS)

@@ -40,25 +40,47 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from pylab.base import extras
 from pylab.base.fmt import fmt_place, fmt_seconds, fmt_span, fmt_times
 from pylab.base.stats import ratio, summarize
+from pylab.executors import START_METHODS
 from pylab.experiments import subinterpreter_costs
+from pylab.experiments._kit import (
+    FORK,
+    FORKSERVER,
+    ON_THIS_INTERPRETER,
+    SPAWN,
+    SUBINTERPRETER_RECORD,
+    judge_for,
+    judges,
+    pool_up_s,
+    reap,
+    rounds,
+    start_methods,
+    subinterpreter_part,
+)
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
+from pylab.experiments.subinterpreter_costs import (
+    FIRST_INSTRUCTION,
+    KERNEL_IMPORT,
+    POOL,
+    START_JOIN,
+)
 
 NAME = "startup"
 CLAIMS = ("C03",)
 
-START_METHODS = ("fork", "forkserver", "spawn")
 THREAD = "thread"
 INTERPRETER = "interpreter"  # a subinterpreter with its own GIL, in this process
+FORKSERVER_FIRST = "forkserver_first"  # the data's key for the first forkserver start
 POOL_WORKERS = 2
 # Starting a thread or forking costs microseconds to milliseconds: many repeats
 # are cheap. A spawn or forkserver start costs tens of milliseconds: fewer.
-CHEAP = (THREAD, "fork")
+CHEAP = (THREAD, FORK)
 CHEAP_REPEATS_FACTOR = 4
 TIMEOUT_S = 60.0  # no start takes this long; a child that hangs fails the experiment
 
@@ -102,17 +124,6 @@ def _report_imports(conn: Any) -> None:
 # --- One measurement each; `method` None is a thread.
 
 
-def _reap(process: Any) -> None:
-    """Make sure a started process is gone and its resources released."""
-    if process.pid is None:
-        return
-    process.join(TIMEOUT_S)
-    if process.is_alive():
-        process.kill()
-        process.join()
-    process.close()
-
-
 def _start_join(method: str | None) -> float:
     if method is None:
         thread = threading.Thread(target=_noop)
@@ -129,7 +140,7 @@ def _start_join(method: str | None) -> float:
         if process.exitcode != 0:
             raise RuntimeError(f"a {method} child did not exit cleanly: {process.exitcode}")
     finally:
-        _reap(process)
+        reap(process, TIMEOUT_S)
     return elapsed
 
 
@@ -148,7 +159,7 @@ def _from_child(method: str, target: Callable[[Any], None]) -> tuple[float, Any]
     finally:
         send.close()
         receive.close()
-        _reap(process)
+        reap(process, TIMEOUT_S)
 
 
 def _first_instruction(method: str | None) -> float:
@@ -180,21 +191,13 @@ def _pool(method: str | None) -> float:
         barrier = threading.Barrier(POOL_WORKERS)
     else:
         barrier = multiprocessing.get_context(method).Barrier(POOL_WORKERS)
-    t0 = time.perf_counter()
-    pool = _make_pool(method, barrier)
-    try:
-        futures = [pool.submit(_meet) for _ in range(POOL_WORKERS)]
-        for future in futures:
-            future.result(timeout=TIMEOUT_S)
-        return time.perf_counter() - t0
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    return pool_up_s(partial(_make_pool, method, barrier), (_meet,), POOL_WORKERS, TIMEOUT_S)
 
 
 MEASUREMENTS = {
-    "start_join": _start_join,
-    "first_instruction": _first_instruction,
-    "pool": _pool,
+    START_JOIN: _start_join,
+    FIRST_INSTRUCTION: _first_instruction,
+    POOL: _pool,
 }
 
 
@@ -217,19 +220,8 @@ def _repeats(level: Level) -> dict[str, int]:
     return {kind: max(3, level.repeats * factor[kind]) for kind in kinds}
 
 
-def _measure_kind(method: str | None, repeats: int) -> dict[str, list[float]]:
-    """`repeats` rounds of every measurement, after one discarded warm-up round."""
-    for measure_once in MEASUREMENTS.values():
-        measure_once(method)
-    samples: dict[str, list[float]] = {name: [] for name in MEASUREMENTS}
-    for _ in range(repeats):
-        for name, measure_once in MEASUREMENTS.items():
-            samples[name].append(measure_once(method))
-    return samples
-
-
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
-    methods = [m for m in START_METHODS if m in multiprocessing.get_all_start_methods()]
+    methods = start_methods()
     repeats = _repeats(level)
     results: dict[str, dict[str, list[float]]] = {}
     forkserver_first: dict[str, Any] = {}
@@ -238,14 +230,18 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
     # before the next kind starts, so no fork happens while other threads run.
     for method in [None, *methods]:
         kind = method or THREAD
-        if method == "forkserver":
+        if method == FORKSERVER:
             already = _forkserver_running()
             forkserver_first = {
                 "start_join_s": round(_start_join(method), 6),
                 "server_already_running": already,
             }
-        results[kind] = _measure_kind(method, repeats[kind])
-        if method in ("forkserver", "spawn"):
+        # `repeats` rounds of every measurement, after one discarded warm-up round.
+        of_kind = {
+            name: partial(measure_once, method) for name, measure_once in MEASUREMENTS.items()
+        }
+        results[kind] = rounds(of_kind, repeats[kind])
+        if method in (FORKSERVER, SPAWN):
             child_imports[method] = _from_child(method, _report_imports)[1]
     # Last: no fork after an interpreter was created (and what CPython kept of it).
     interpreter = _measure_interpreter(repeats[INTERPRETER])
@@ -260,9 +256,9 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
             name: {kind: summarize(samples[name]) for kind, samples in results.items()}
             for name in MEASUREMENTS
         },
-        "forkserver_first": forkserver_first,
+        FORKSERVER_FIRST: forkserver_first,
         "child_imports": child_imports,
-        "subinterpreters": _subinterpreter_record(interpreter),
+        SUBINTERPRETER_RECORD: _subinterpreter_record(interpreter),
         "published": PUBLISHED["C03"],
     }
 
@@ -277,7 +273,7 @@ def _subinterpreter_record(measured: dict[str, Any] | None) -> dict[str, Any]:
     """Whether a subinterpreter was measured (why not, if not); its kernel imports."""
     record = extras.subinterpreters_info()
     if measured is not None:
-        record["kernel_import"] = summarize(measured["samples"]["kernel_import"])
+        record[KERNEL_IMPORT] = summarize(measured["samples"][KERNEL_IMPORT])
         record["kernels"] = measured["kernels"]
     return record
 
@@ -294,12 +290,12 @@ def _versus(data: dict[str, Any], name: str, label: str) -> str:
 
 
 def _start_join_text(data: dict[str, Any]) -> str:
-    section = data["start_join"]
+    section = data[START_JOIN]
     parts = []
     for method in data["start_methods"]:
         text = f"{method} {fmt_seconds(section[method]['median'])}"
-        first = data["forkserver_first"]
-        if method == "forkserver" and first:
+        first = data[FORKSERVER_FIRST]
+        if method == FORKSERVER and first:
             launch = "server already up" if first["server_already_running"] else "server launch"
             text += f" (first start {fmt_seconds(first['start_join_s'])}, {launch})"
         parts.append(text)
@@ -331,42 +327,37 @@ def _others(data: dict[str, Any], name: str) -> dict[str, float]:
     return others
 
 
-def _interpreter_text(data: dict[str, Any]) -> str:
-    """A subinterpreter's figures and where they sit, or why there are none."""
-    record = data.get("subinterpreters")
-    if not record:  # a file from before subinterpreters were measured
-        return ""
-    if not record["available"]:
-        return f"; subinterpreters not measured on this interpreter: {record['reason']}"
-    start, pool = data["start_join"][INTERPRETER], data["pool"][INTERPRETER]
-    first = data["first_instruction"][INTERPRETER]
-    kernels = ", ".join(record["kernels"]["loaded"])
-    return (
-        f"; a subinterpreter: create+exec+close {fmt_span(start)}, "
-        f"{fmt_place(start['median'], _others(data, 'start_join'), fmt_seconds)}; "
-        f"its first instruction {fmt_seconds(first['median'])}; "
-        f"pool of {data['pool_workers']} up {fmt_seconds(pool['median'])}, "
-        f"{fmt_place(pool['median'], _others(data, 'pool'), fmt_seconds)}; "
-        f"importing the kernels ({kernels}) in a fresh one "
-        f"{fmt_seconds(record['kernel_import']['median'])}"
-    )
+def _subinterpreter(data: dict[str, Any]) -> tuple[str, Any]:
+    """A subinterpreter's figures and where they sit (the reason's part and its numbers),
+    or why there are none."""
+
+    def measured(record: dict[str, Any]) -> tuple[str, Any]:
+        start, pool = data[START_JOIN][INTERPRETER], data[POOL][INTERPRETER]
+        first = data[FIRST_INSTRUCTION][INTERPRETER]
+        kernels = ", ".join(record["kernels"]["loaded"])
+        text = (
+            f"; a subinterpreter: create+exec+close {fmt_span(start)}, "
+            f"{fmt_place(start['median'], _others(data, START_JOIN), fmt_seconds)}; "
+            f"its first instruction {fmt_seconds(first['median'])}; "
+            f"pool of {data['pool_workers']} up {fmt_seconds(pool['median'])}, "
+            f"{fmt_place(pool['median'], _others(data, POOL), fmt_seconds)}; "
+            f"importing the kernels ({kernels}) in a fresh one "
+            f"{fmt_seconds(record['kernel_import']['median'])}"
+        )
+        medians = {name: data[name][INTERPRETER]["median"] for name in MEASUREMENTS}
+        return text, {
+            "available": True,
+            **{f"{name}_median_s": value for name, value in medians.items()},
+            "kernel_import_median_s": record[KERNEL_IMPORT]["median"],
+            "kernels": record["kernels"]["loaded"],
+        }
+
+    return subinterpreter_part(data.get(SUBINTERPRETER_RECORD), measured, ON_THIS_INTERPRETER)
 
 
-def _interpreter_numbers(data: dict[str, Any]) -> dict[str, Any]:
-    record = data.get("subinterpreters") or {"available": False, "reason": "not in the data"}
-    if not record["available"]:
-        return {"available": False, "reason": record["reason"]}
-    medians = {name: data[name][INTERPRETER]["median"] for name in MEASUREMENTS}
-    return {
-        "available": True,
-        **{f"{name}_median_s": value for name, value in medians.items()},
-        "kernel_import_median_s": record["kernel_import"]["median"],
-        "kernels": record["kernels"]["loaded"],
-    }
-
-
-def judge(data: dict[str, Any]) -> list[Verdict]:
-    section = data["start_join"]
+@judges("C03")
+def _judge_c03(data: dict[str, Any]) -> Verdict:
+    section = data[START_JOIN]
     methods = data["start_methods"]
     thread = section[THREAD]
     fastest = _fastest(section, methods)
@@ -384,25 +375,27 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
         slower = ratio(thread["median"], section[fastest]["median"])
         compared = f"{fmt_times(slower)} slower than {fastest}"
     pool_label = f"pool of {data['pool_workers']} up"
+    note, subinterpreter = _subinterpreter(data)
     reason = (
         f"thread start+join {fmt_span(thread)}; {_start_join_text(data)}: "
         f"{compared}{_intervals_text(verdict, section, methods)}; "
-        f"{_versus(data, 'first_instruction', 'first instruction')}; "
-        f"{_versus(data, 'pool', pool_label)} "
+        f"{_versus(data, FIRST_INSTRUCTION, 'first instruction')}; "
+        f"{_versus(data, POOL, pool_label)} "
         f"({published['source']}: {fmt_seconds(published['thread_start_s'])} vs "
         f"{fmt_seconds(published['process_spawn_s'])})"
-        f"{_interpreter_text(data)}"
+        f"{note}"
     )
     numbers = {
         "start_join_median_s": {kind: s["median"] for kind, s in section.items()},
         "fastest_process": fastest,
         "ratio_to_fastest_process": round(speedup, 3),
-        "first_instruction_median_s": {
-            k: s["median"] for k, s in data["first_instruction"].items()
-        },
-        "pool_median_s": {kind: s["median"] for kind, s in data["pool"].items()},
-        "forkserver_first": data["forkserver_first"],
-        "subinterpreter": _interpreter_numbers(data),
+        "first_instruction_median_s": {k: s["median"] for k, s in data[FIRST_INSTRUCTION].items()},
+        "pool_median_s": {kind: s["median"] for kind, s in data[POOL].items()},
+        "forkserver_first": data[FORKSERVER_FIRST],
+        "subinterpreter": subinterpreter,
         "published": published,
     }
-    return [Verdict("C03", verdict, reason, numbers)]
+    return Verdict("C03", verdict, reason, numbers)
+
+
+judge = judge_for(__name__, CLAIMS)

@@ -31,10 +31,16 @@ import ast
 import os
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from pylab.executors import barriers, subinterpreters
+from pylab.experiments._kit import pool_up_s, rounds
 
+# The four costs, by the names the startup experiment's data gives them (its own three
+# measurements, for a thread and each process too, and the kernels' import).
+START_JOIN, FIRST_INSTRUCTION, POOL = "start_join", "first_instruction", "pool"
+KERNEL_IMPORT = "kernel_import"
 READ_BYTES = 4096  # more than any message below
 # Run inside a new interpreter: `fd` is the write end of a pipe of this process.
 STAMP_CODE = (
@@ -103,16 +109,8 @@ def pool(workers: int, timeout: float) -> float:
     # The barrier is made before the clock starts: it is not part of the pool.
     barrier = barriers.PipeBarrier(workers)
     try:
-        t0 = time.perf_counter()
-        executor = subinterpreters.pool(workers)
-        try:
-            futures = [executor.submit(barrier.wait, timeout) for _ in range(workers)]
-            barrier.release(futures, timeout)
-            for future in futures:
-                future.result(timeout=timeout)
-            return time.perf_counter() - t0
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
+        task, release = (barrier.wait, timeout), partial(barrier.release, timeout=timeout)
+        return pool_up_s(partial(subinterpreters.pool, workers), task, workers, timeout, release)
     finally:
         barrier.close()
 
@@ -132,15 +130,10 @@ def startup_costs(repeats: int, workers: int, timeout: float) -> dict[str, Any]:
 
     _elapsed, loaded, refused = kernel_import(FAMILIES)
     measurements: dict[str, Callable[[], float]] = {
-        "start_join": start_join,
-        "first_instruction": first_instruction,
-        "pool": lambda: pool(workers, timeout),
-        "kernel_import": lambda: kernel_import(tuple(loaded))[0],
+        START_JOIN: start_join,
+        FIRST_INSTRUCTION: first_instruction,
+        POOL: lambda: pool(workers, timeout),
+        KERNEL_IMPORT: lambda: kernel_import(tuple(loaded))[0],
     }
-    for name in ("start_join", "first_instruction", "pool"):
-        measurements[name]()
-    samples: dict[str, list[float]] = {name: [] for name in measurements}
-    for _ in range(repeats):
-        for name, measure_once in measurements.items():
-            samples[name].append(measure_once())
+    samples = rounds(measurements, repeats, warmed=(KERNEL_IMPORT,))  # warmed above
     return {"samples": samples, "kernels": {"loaded": loaded, "refused": refused}}

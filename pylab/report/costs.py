@@ -22,15 +22,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from pylab.base.fmt import fmt_bytes, fmt_seconds
-from pylab.base.names import START_METHODS
+from pylab.executors import START_METHODS
+from pylab.experiments import ipc, memory, startup
+from pylab.experiments.startup import FORK, INTERPRETER, THREAD
 
-THREAD, INTERPRETER = "thread", "interpreter"
 KINDS = (THREAD, INTERPRETER, *START_METHODS)
 LABELS = {THREAD: "thread", INTERPRETER: "subinterpreter"}
 # The ipc experiment's names for each kind: its pools (dispatch) and its channels.
-DISPATCH_POOL = {THREAD: "threads", INTERPRETER: "interpreters"}
-CHANNELS = {THREAD: ("thread_queue",), INTERPRETER: ("interp_queue",),
-            "fork": ("fork_pipe", "fork_queue")}  # fmt: skip
+DISPATCH_POOL = {THREAD: ipc.THREAD_POOL, INTERPRETER: ipc.INTERPRETERS}
+CHANNELS = {THREAD: (ipc.THREADS,), INTERPRETER: (ipc.INTERP,), FORK: ipc.PROCESS_CHANNELS[FORK]}
 COLUMNS = (
     ("start_s", "start (start to join)", fmt_seconds),
     ("pool_s", "pool of W up", fmt_seconds),
@@ -66,18 +66,18 @@ def _median(section: dict[str, Any] | None, key: str) -> float | None:
 
 def _memory(data: dict[str, Any], kind: str) -> float | None:
     if kind == THREAD:
-        pool = data.get("thread_pool")
+        pool = data.get(memory.THREAD_POOL)
     elif kind == INTERPRETER:
-        pool = data.get("interpreter_pool")
+        pool = data.get(memory.INTERPRETER_POOL)
     else:
-        pool = (data.get("process_pools") or {}).get(kind)
+        pool = (data.get(memory.PROCESS_POOLS) or {}).get(kind)
     if not pool or pool.get("available") is False:
         return None
-    return pool.get("per_worker_bytes")
+    return pool.get(memory.PER_WORKER)
 
 
 def _round_trip(data: dict[str, Any], kind: str) -> float | None:
-    latency = data.get("latency_us") or {}
+    latency = data.get(ipc.LATENCY) or {}
     found = []
     for channel in CHANNELS.get(kind, ()):
         by_size = latency.get(channel) or {}
@@ -88,21 +88,21 @@ def _round_trip(data: dict[str, Any], kind: str) -> float | None:
 
 
 def _dispatch(data: dict[str, Any], kind: str) -> float | None:
-    us = _median(data.get("dispatch_us"), DISPATCH_POOL.get(kind, kind))
+    us = _median(data.get(ipc.DISPATCH), DISPATCH_POOL.get(kind, kind))
     return us / 1e6 if us is not None else None
 
 
 def costs(results: dict[str, Any]) -> list[Cost]:
     """One row per kind the run measured anything of, in KINDS' order."""
-    startup, memory, ipc = (_data(results, n) for n in ("startup", "memory", "ipc"))
+    starts, footprints, messages = (_data(results, m.NAME) for m in (startup, memory, ipc))
     rows = [
         Cost(
             kind,
-            _median(startup.get("start_join"), kind),
-            _median(startup.get("pool"), kind),
-            _memory(memory, kind),
-            _round_trip(ipc, kind),
-            _dispatch(ipc, kind),
+            _median(starts.get(startup.START_JOIN), kind),
+            _median(starts.get(startup.POOL), kind),
+            _memory(footprints, kind),
+            _round_trip(messages, kind),
+            _dispatch(messages, kind),
         )
         for kind in KINDS
     ]

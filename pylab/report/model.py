@@ -8,6 +8,7 @@ from typing import Any
 from pylab.base.fmt import fmt_interval
 from pylab.base.gilmodel import bounded, predicted
 from pylab.base.stats import median
+from pylab.experiments.gilshare import BY_KERNEL, NAME
 from pylab.report.plots._common import experiment_data
 from pylab.report.render import Section
 from pylab.results.cells import label, largest_w, parallel_cells
@@ -20,7 +21,7 @@ def _cpu_fraction(cells: list[dict[str, Any]]) -> float:
 
 
 def model_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
-    shares = (experiment_data(results, "gilshare") or {}).get("kernels") or {}
+    shares = (experiment_data(results, NAME) or {}).get(BY_KERNEL) or {}
     cores = results["machine"]["usable_cores"]
     rows = []
     for entry in shares.values():

@@ -15,10 +15,10 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
 from pylab.base.fmt import fmt_seconds
+from pylab.experiments.granularity import NAME, ROUNDTRIP, SWEEP
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import experiment_data
 
-NAME = "granularity"
 # W = 2 in the threads colour shared by every plot; wider runs in darker blues.
 WIDTH_COLORS = {"2": executor_color("threads"), "4": "#08306b", "8": "#6baed6"}
 WIDTH_MARKERS = {"2": "o", "4": "s", "8": "^"}
@@ -104,9 +104,9 @@ def _caption(points: list[dict[str, Any]], roundtrip_ns: dict[str, Any], iter_s:
 
 
 def _plot(results: dict[str, Any], data: dict[str, Any]) -> Plot:
-    points = sorted(data["sweep"], key=lambda p: p["chunk"])
+    points = sorted(data[SWEEP], key=lambda p: p["chunk"])
     iter_s = _iter_s(points)
-    roundtrip_ns = data["roundtrip"]["ns"]
+    roundtrip_ns = data[ROUNDTRIP]["ns"]
     title = "Thread speed-up against work per GIL release (C21)"
     figure, ax = new_figure(results, title, height=5.2)
     ax.set_xscale("log")
@@ -137,6 +137,6 @@ def _plot(results: dict[str, Any], data: dict[str, Any]) -> Plot:
 
 def make(results: dict[str, Any]) -> list[Plot]:
     data = experiment_data(results, NAME) or {}
-    if not data.get("sweep") or not data.get("roundtrip"):
+    if not data.get(SWEEP) or not data.get(ROUNDTRIP):
         return []
     return [_plot(results, data)]

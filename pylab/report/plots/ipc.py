@@ -15,9 +15,20 @@ from typing import Any
 
 from matplotlib.axes import Axes
 
-from pylab.base import names
 from pylab.base.fmt import fmt_bytes, fmt_rate, fmt_seconds, fmt_times
 from pylab.base.stats import ratio
+from pylab.executors import START_METHODS
+from pylab.experiments.ipc import (
+    CROSSOVER,
+    DISPATCH,
+    INTERP,  # files from before subinterpreters were measured lack it
+    INTERPRETERS,
+    LATENCY,
+    NAME,
+    THREAD_POOL,
+    THREADS,
+    THROUGHPUT,
+)
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import (
     experiment_data,
@@ -27,11 +38,8 @@ from pylab.report.plots._common import (
     verdicts,
 )
 
-NAME = "ipc"
-THREADS = "thread_queue"
-INTERP = "interp_queue"  # files from before subinterpreters were measured lack it
 # Executors in the order drawn: threads first, as the baseline the others are read against.
-POOLS = (names.THREADS, names.INTERPRETERS, *names.START_METHODS)
+POOLS = (THREAD_POOL, INTERPRETERS, *START_METHODS)
 DODGE = 0.03  # decades between neighbouring channels' points at one size
 LEGEND = {"fontsize": 8, "framealpha": 0.9}
 
@@ -41,7 +49,7 @@ def _channel_style(name: str) -> dict[str, Any]:
     queue or pipe."""
     if name == INTERP:
         label = "interpreters queues, subinterpreter (bytes shared)"
-        return {"label": label, "color": executor_color(names.INTERPRETERS), "marker": "^"}
+        return {"label": label, "color": executor_color(INTERPRETERS), "marker": "^"}
     start, _, kind = name.partition("_")
     executor = "threads" if start == "thread" else "processes"
     pipe = kind == "pipe"
@@ -78,7 +86,7 @@ def _style_size_axis(ax: Axes, sizes: list[int]) -> None:
 
 
 def _sizes(data: dict[str, Any]) -> list[int]:
-    measured = {int(s) for table in data["latency_us"].values() for s in table}
+    measured = {int(s) for table in data[LATENCY].values() for s in table}
     return sorted(measured | set(data.get("settings", {}).get("sizes", [])))
 
 
@@ -90,7 +98,7 @@ def _best_process(by_channel: dict[str, Any], size: int, pick: Any) -> str | Non
 
 def _ipc_caption(data: dict[str, Any], size: int) -> str:
     """Round trip and throughput at the largest size, threads vs the best process channel."""
-    latency, rates = data["latency_us"], data["throughput_bytes_per_s"]
+    latency, rates = data[LATENCY], data[THROUGHPUT]
     parts = []
     fast = _best_process(latency, size, min)
     if str(size) in latency.get(THREADS, {}) and fast:
@@ -117,12 +125,12 @@ def _ipc_caption(data: dict[str, Any], size: int) -> str:
 
 
 def _ipc_plot(results: dict[str, Any], data: dict[str, Any]) -> Plot:
-    between = "threads, subinterpreters or" if INTERP in data["latency_us"] else "threads vs"
+    between = "threads, subinterpreters or" if INTERP in data[LATENCY] else "threads vs"
     title = f"Passing messages between {between} processes ({verdicts(results, ('C10',))})"
     figure, (lat_ax, rate_ax) = new_figure(results, title, cols=2, width=12.0, height=5.2)
     sizes = _sizes(data)
-    _draw_channels(lat_ax, data["latency_us"], 1e-6)
-    _draw_channels(rate_ax, data.get("throughput_bytes_per_s") or {}, 1.0)
+    _draw_channels(lat_ax, data[LATENCY], 1e-6)
+    _draw_channels(rate_ax, data.get(THROUGHPUT) or {}, 1.0)
     for ax in (lat_ax, rate_ax):
         _style_size_axis(ax, sizes)
     log_labels(lat_ax.yaxis, fmt_seconds)
@@ -143,14 +151,13 @@ def _ipc_plot(results: dict[str, Any], data: dict[str, Any]) -> Plot:
 
 
 def _pool_color(kind: str) -> str:
-    if kind in (names.THREADS, names.INTERPRETERS):
+    if kind in (THREAD_POOL, INTERPRETERS):
         return executor_color(kind)
     return executor_color("processes", kind)
 
 
 def _pool_label(kind: str) -> str:
-    words = {names.THREADS: "threads", names.INTERPRETERS: "subinterpreters"}
-    return words.get(kind, f"{kind} processes")
+    return {THREAD_POOL: "threads", INTERPRETERS: "subinterpreters"}.get(kind, f"{kind} processes")
 
 
 def _draw_dispatch(ax: Axes, dispatch: dict[str, Any], tasks: int | None) -> None:
@@ -210,12 +217,12 @@ def _draw_crossover(ax: Axes, crossover: dict[str, Any], workers: int) -> None:
 
 
 def _dispatch_caption(dispatch: dict[str, Any], crossover: dict[str, Any] | None) -> str:
-    pools = (names.THREADS, names.INTERPRETERS)
-    processes = {k: v["median"] for k, v in dispatch.items() if k not in pools}
+    others = (THREAD_POOL, INTERPRETERS)
+    processes = {k: v["median"] for k, v in dispatch.items() if k not in others}
     parts = []
-    if "threads" in dispatch and processes:
+    if THREAD_POOL in dispatch and processes:
         cheapest = min(processes, key=processes.get)
-        thread_us = dispatch["threads"]["median"]
+        thread_us = dispatch[THREAD_POOL]["median"]
         parts.append(
             f"Dispatching a no-op task cost {fmt_seconds(thread_us * 1e-6)} on a thread pool "
             f"against {fmt_seconds(processes[cheapest] * 1e-6)} on the cheapest process pool "
@@ -224,8 +231,8 @@ def _dispatch_caption(dispatch: dict[str, Any], crossover: dict[str, Any] | None
     else:
         each = ", ".join(f"{k} {fmt_seconds(v['median'] * 1e-6)}" for k, v in dispatch.items())
         parts.append(f"Dispatching a no-op task cost {each}")
-    if names.INTERPRETERS in dispatch and names.THREADS in dispatch and processes:
-        interp_us = dispatch[names.INTERPRETERS]["median"]
+    if INTERPRETERS in dispatch and THREAD_POOL in dispatch and processes:
+        interp_us = dispatch[INTERPRETERS]["median"]
         parts[-1] += f", {fmt_seconds(interp_us * 1e-6)} on a subinterpreter pool"
     if crossover:
         first = crossover.get("crossover_iterations")
@@ -235,17 +242,17 @@ def _dispatch_caption(dispatch: dict[str, Any], crossover: dict[str, Any] | None
 
 
 def _dispatch_plot(results: dict[str, Any], data: dict[str, Any]) -> Plot:
-    crossover = data.get("crossover")
-    pools = "thread, subinterpreter" if names.INTERPRETERS in data["dispatch_us"] else "thread"
+    crossover = data.get(CROSSOVER)
+    pools = "thread, subinterpreter" if INTERPRETERS in data[DISPATCH] else "thread"
     title = f"Per-task overhead of {pools} and process pools"
     cols = 2 if crossover else 1
     figure, axes = new_figure(results, title, cols=cols, width=12.0 if crossover else 8.0)
     dispatch_ax = axes[0] if crossover else axes
     tasks = (data.get("settings") or {}).get("dispatch_tasks")
-    _draw_dispatch(dispatch_ax, data["dispatch_us"], tasks)
+    _draw_dispatch(dispatch_ax, data[DISPATCH], tasks)
     if crossover:
         _draw_crossover(axes[1], crossover, (data.get("settings") or {}).get("workers", 2))
-    return Plot("dispatch", title, figure, _dispatch_caption(data["dispatch_us"], crossover))
+    return Plot("dispatch", title, figure, _dispatch_caption(data[DISPATCH], crossover))
 
 
 def make(results: dict[str, Any]) -> list[Plot]:
@@ -253,8 +260,8 @@ def make(results: dict[str, Any]) -> list[Plot]:
     if not data:
         return []
     plots = []
-    if any(data.get("latency_us") or {}):
+    if any(data.get(LATENCY) or {}):
         plots.append(_ipc_plot(results, data))
-    if data.get("dispatch_us"):
+    if data.get(DISPATCH):
         plots.append(_dispatch_plot(results, data))
     return plots

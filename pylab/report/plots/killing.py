@@ -18,12 +18,20 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from pylab.base.fmt import fmt_seconds
+from pylab.experiments.killing import (
+    CTRL_C,
+    FLAG_STOP,
+    KERNEL_LABELS,
+    KILL,
+    NAME,
+    PROCESS_STOPS,
+    TERMINATE,
+)
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import experiment_data, interval_bar, legend_below
 
-NAME = "killing"
-KERNELS = {"gil": "GIL-holding", "nogil": "GIL-releasing"}
-STOPS = {"terminate": ("terminate() (SIGTERM)", ""), "kill": ("kill() (SIGKILL)", "//")}
+KERNELS = KERNEL_LABELS
+STOPS = {TERMINATE: ("terminate() (SIGTERM)", ""), KILL: ("kill() (SIGKILL)", "//")}
 BAR_WIDTH = 0.36
 LEFT_COLOR = "#999999"  # the call time left: a yardstick, not an executor
 
@@ -50,7 +58,7 @@ def _draw_processes(ax: Axes, cases: list[dict[str, Any]]) -> list[str]:
     groups = _groups(cases)
     for case in cases:
         i = groups.index((case["start_method"], case["kernel"]))
-        x = i + (-0.5 if case["how"] == "terminate" else 0.5) * BAR_WIDTH
+        x = i + (-0.5 if case["how"] == TERMINATE else 0.5) * BAR_WIDTH
         color = executor_color("processes", case["start_method"])
         hatch = STOPS.get(case["how"], ("", ".."))[1]
         # Upright labels: side by side they would run into each other.
@@ -73,14 +81,14 @@ def _draw_processes(ax: Axes, cases: list[dict[str, Any]]) -> list[str]:
 
 
 def _draw_stops(ax: Axes, data: dict[str, Any], bound: float | None) -> list[Any]:
-    cases = (data.get("processes") or {}).get("cases") or []
+    cases = (data.get(PROCESS_STOPS) or {}).get("cases") or []
     labels = _draw_processes(ax, cases)
     handles: list[Any] = [
         Patch(facecolor=LEFT_COLOR, edgecolor="white", hatch=hatch, label=f"process {label}")
         for how, (label, hatch) in STOPS.items()
         if any(c["how"] == how for c in cases)
     ]
-    flag = data.get("flag_stop")
+    flag = data.get(FLAG_STOP)
     if flag:
         color = executor_color("threads")
         interval_bar(ax, len(labels), flag["seconds"], width=BAR_WIDTH, color=color, rotation=90)
@@ -148,7 +156,7 @@ def _draw_sigint(ax: Axes, sigint: dict[str, Any]) -> list[Any]:
 
 
 def _stops_text(data: dict[str, Any], bound: float | None) -> list[str]:
-    cases = (data.get("processes") or {}).get("cases") or []
+    cases = (data.get(PROCESS_STOPS) or {}).get("cases") or []
     parts = []
     if cases:
         alive = sum(c["repeats"] - c["stopped"] for c in cases)
@@ -160,9 +168,9 @@ def _stops_text(data: dict[str, Any], bound: float | None) -> list[str]:
                 f"every terminate()/kill() ended its worker process within {fmt_seconds(worst)}"
                 + (f" (bound {fmt_seconds(bound)})" if bound else "")
             )
-    if data.get("flag_stop"):
+    if data.get(FLAG_STOP):
         parts.append(
-            f"a stop flag ended a thread in {fmt_seconds(data['flag_stop']['seconds']['median'])}"
+            f"a stop flag ended a thread in {fmt_seconds(data[FLAG_STOP]['seconds']['median'])}"
         )
     return parts
 
@@ -183,7 +191,7 @@ def _sigint_text(sigint: dict[str, Any]) -> str:
 
 def _caption(data: dict[str, Any], bound: float | None) -> str:
     stops = _stops_text(data, bound)
-    sigint = _sigint_text(data.get("sigint") or {})
+    sigint = _sigint_text(data.get(CTRL_C) or {})
     text = " and ".join(stops)
     if sigint:
         text = f"{text}, while {sigint}" if text else sigint
@@ -192,9 +200,9 @@ def _caption(data: dict[str, Any], bound: float | None) -> str:
 
 def _panels(data: dict[str, Any]) -> list[str]:
     panels = []
-    if (data.get("processes") or {}).get("cases") or data.get("flag_stop"):
+    if (data.get(PROCESS_STOPS) or {}).get("cases") or data.get(FLAG_STOP):
         panels.append("stops")
-    if (data.get("sigint") or {}).get("kernels"):
+    if (data.get(CTRL_C) or {}).get("kernels"):
         panels.append("sigint")
     return panels
 
@@ -214,7 +222,7 @@ def make(results: dict[str, Any]) -> list[Plot]:
         if panel == "stops":
             handles = _draw_stops(ax, data, bound)
         else:
-            handles = _draw_sigint(ax, data["sigint"])
+            handles = _draw_sigint(ax, data[CTRL_C])
         # Below each panel: a worker left alive draws a bar up to the join timeout, so no
         # place inside the axes is sure to be free.
         legend_below(ax, handles, below=0.16)

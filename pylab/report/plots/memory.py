@@ -20,10 +20,18 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from pylab.base.fmt import fmt_bytes
 from pylab.base.names import INTERPRETERS, THREADS
+from pylab.experiments.memory import (
+    FORK,
+    INTERPRETER_POOL,
+    NAME,
+    PER_THREAD,
+    PER_WORKER,
+    PROCESS_POOLS,
+    THREAD_POOL,
+)
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import experiment_data, interval_bar, legend_below
 
-NAME = "memory"
 BAR_WIDTH = 0.26
 
 Figures = tuple[float, float, float]  # per worker: value, interval low, interval high
@@ -32,11 +40,11 @@ Figures = tuple[float, float, float]  # per worker: value, interval low, interva
 def _pools(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The pools measured, threads first, then subinterpreters (where measured: files from
     before them, and interpreters without them, have none), then each start method."""
-    pools = {THREADS: data["thread_pool"]} if data.get("thread_pool") else {}
-    interpreters = data.get("interpreter_pool") or {}
+    pools = {THREADS: data[THREAD_POOL]} if data.get(THREAD_POOL) else {}
+    interpreters = data.get(INTERPRETER_POOL) or {}
     if interpreters.get("available"):
         pools[INTERPRETERS] = interpreters
-    process_pools = data.get("process_pools") or {}
+    process_pools = data.get(PROCESS_POOLS) or {}
     for method in data.get("start_methods", []):
         if method in process_pools:
             pools[method] = process_pools[method]
@@ -60,8 +68,8 @@ def _per_worker(pool: dict[str, Any], key: str, workers: int) -> Figures | None:
     summary = pool.get(key)
     if not summary:
         return None
-    if key == "pss_bytes" and "per_worker_bytes" in pool:
-        value = pool["per_worker_bytes"]  # the verdict's own figure: threads' largest pool
+    if key == "pss_bytes" and PER_WORKER in pool:
+        value = pool[PER_WORKER]  # the verdict's own figure: threads' largest pool
     else:
         value = summary["median"] / workers
     return value, summary["low"] / workers, summary["high"] / workers
@@ -105,7 +113,7 @@ def _draw_pools(ax: Axes, data: dict[str, Any], pools: dict[str, dict[str, Any]]
 
 
 def _idle_thread(data: dict[str, Any]) -> float | None:
-    per_thread = (data.get("per_thread") or {}).get("per_thread_bytes")
+    per_thread = (data.get(PER_THREAD) or {}).get("per_thread_bytes")
     return per_thread if per_thread and per_thread > 0 else None
 
 
@@ -113,7 +121,7 @@ def _draw_idle_thread(ax: Axes, data: dict[str, Any]) -> list[Line2D]:
     per_thread = _idle_thread(data)
     if per_thread is None:
         return []
-    count = data["per_thread"].get("threads", "N")
+    count = data[PER_THREAD].get("threads", "N")
     label = f"one more idle thread: {fmt_bytes(per_thread)} (of {count} started)"
     return [ax.axhline(per_thread, color=executor_color(THREADS), linestyle="--", label=label)]
 
@@ -142,9 +150,9 @@ def _axes(ax: Axes, data: dict[str, Any], pools: dict[str, dict[str, Any]]) -> N
 
 def _worker_text(data: dict[str, Any], kind: str, pool: dict[str, Any], verb: str = "") -> str:
     metric = data.get("metric", "pss")
-    text = f"a {kind} worker{verb} {fmt_bytes(pool['per_worker_bytes'])} {metric.upper()}"
+    text = f"a {kind} worker{verb} {fmt_bytes(pool[PER_WORKER])} {metric.upper()}"
     # Fork's PSS includes a share of its parent's pages: say what is its own.
-    uss = _per_worker(pool, "uss_bytes", data.get("workers", 1)) if kind == "fork" else None
+    uss = _per_worker(pool, "uss_bytes", data.get("workers", 1)) if kind == FORK else None
     if uss and metric != "uss":
         text += f" ({fmt_bytes(uss[0])} of its own pages, USS)"
     return text
@@ -152,16 +160,16 @@ def _worker_text(data: dict[str, Any], kind: str, pool: dict[str, Any], verb: st
 
 def _caption(data: dict[str, Any], pools: dict[str, dict[str, Any]]) -> str:
     methods = [k for k in pools if k not in (THREADS, INTERPRETERS)]
-    costly = max(methods, key=lambda m: pools[m]["per_worker_bytes"])
-    shown = [costly] + (["fork"] if "fork" in pools and costly != "fork" else [])
+    costly = max(methods, key=lambda m: pools[m][PER_WORKER])
+    shown = [costly] + ([FORK] if FORK in pools and costly != FORK else [])
     parts = [
         _worker_text(data, kind, pools[kind], " took" if kind == costly else "") for kind in shown
     ]
     if INTERPRETERS in pools:
-        size = max(0.0, pools[INTERPRETERS]["per_worker_bytes"])
+        size = max(0.0, pools[INTERPRETERS][PER_WORKER])
         parts.append(f"a subinterpreter (no numpy) {fmt_bytes(size)}")
     if THREADS in pools:
-        parts.append(f"a pool thread {fmt_bytes(max(0.0, pools[THREADS]['per_worker_bytes']))}")
+        parts.append(f"a pool thread {fmt_bytes(max(0.0, pools[THREADS][PER_WORKER]))}")
     idle = _idle_thread(data)
     tail = f" and one more idle thread {fmt_bytes(idle)}" if idle else ""
     text = f"{', '.join(parts)}{tail}"

@@ -20,10 +20,21 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from pylab.base.fmt import fmt_seconds
+from pylab.experiments.responsiveness import (
+    BY_SCENARIO,
+    GIL_C,
+    IDLE,
+    IO,
+    NAME,
+    NOGIL_C,
+    PYTHON,
+    SHORT_SWITCH,
+    SUBINTERPRETER_RECORD,
+    SUBINTERPRETERS,
+)
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import experiment_data
 
-NAME = "responsiveness"
 RELEASED_COLOR = "#2ca02c"  # background gives the GIL away: the heartbeat should be on time
 HELD_COLOR = "#d95f02"  # background holds the GIL for its call or its switch interval
 OWN_GIL_COLOR = executor_color("interpreters")  # background in subinterpreters, own GILs
@@ -31,12 +42,12 @@ REFERENCE_COLOR = "#7f7f7f"
 # Sleep lateness is positive in practice; the floor only keeps a log axis safe from a 0.
 FLOOR_S = 1e-7
 _WHAT = {
-    "idle": "idle",
-    "nogil_c": "beside GIL-releasing C",
-    "io": "beside blocking I/O (from C)",
-    "gil_c": "beside GIL-holding C",
-    "python": "beside pure Python",
-    "gil_c_subinterpreters": "beside GIL-holding C in subinterpreters",
+    IDLE: "idle",
+    NOGIL_C: "beside GIL-releasing C",
+    IO: "beside blocking I/O (from C)",
+    GIL_C: "beside GIL-holding C",
+    PYTHON: "beside pure Python",
+    SUBINTERPRETERS: "beside GIL-holding C in subinterpreters",
 }
 MARKERS = (("p50_s", "o", "p50"), ("p99_s", "D", "p99"), ("max_s", "x", "max"))
 
@@ -63,15 +74,15 @@ class Run:
         published = data.get("published") or claim.get("published") or {}
         releasing = frozenset((data.get("settings") or {}).get("releasing") or ())
         bound = (claim.get("data") or {}).get("responsive_s")
-        scenario = (data.get("subinterpreters") or {}).get("scenario")
-        own_gil = frozenset([scenario] if scenario in data["scenarios"] else [])
-        return cls(data["scenarios"], releasing, bound, published, own_gil)
+        scenario = (data.get(SUBINTERPRETER_RECORD) or {}).get("scenario")
+        own_gil = frozenset([scenario] if scenario in data[BY_SCENARIO] else [])
+        return cls(data[BY_SCENARIO], releasing, bound, published, own_gil)
 
 
 def _scenario_text(name: str, point: dict[str, Any], run: Run) -> str:
     """What runs beside the heartbeat, with the switch interval where it matters (not in
     subinterpreters: this interpreter's interval is not theirs)."""
-    what = _WHAT.get(name.removesuffix("_short_switch"), name)
+    what = _WHAT.get(name.removesuffix(SHORT_SWITCH), name)
     switch = point.get("switch_interval_s")
     if run.group(name) == "held" and switch:
         what += f" at a {switch * 1e3:g} ms switch interval"  # 0.5 ms, not 500 us
@@ -207,6 +218,6 @@ def _plot(results: dict[str, Any], data: dict[str, Any]) -> Plot:
 
 def make(results: dict[str, Any]) -> list[Plot]:
     data = experiment_data(results, NAME) or {}
-    if not data.get("scenarios"):
+    if not data.get(BY_SCENARIO):
         return []
     return [_plot(results, data)]

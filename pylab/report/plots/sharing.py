@@ -17,6 +17,19 @@ from matplotlib.axes import Axes
 
 from pylab.base.fmt import fmt_bytes, fmt_seconds, fmt_times
 from pylab.base.stats import ratio
+from pylab.experiments.sharing import (
+    BY_METHOD,
+    FORK_INHERITANCE,
+    INTERP_MEMORYVIEW,
+    INTERP_PICKLED,
+    NAME,
+    PICKLED_ARGUMENTS,
+    PROCESS_METHODS,
+    PROCESSES,
+    READ_BACK,
+    SHARED_MEMORY,
+    THREADS,
+)
 from pylab.report.figures import Plot, executor_color, new_figure
 from pylab.report.plots._common import (
     experiment_data,
@@ -26,27 +39,26 @@ from pylab.report.plots._common import (
     verdicts,
 )
 
-NAME = "sharing"
 # Every process method runs on fork pools: fork's colour would not tell them apart,
 # so only fork inheritance keeps it and the others get colours no executor uses.
 METHODS = {
-    "threads": ("threads (reference)", executor_color("threads")),
-    "fork_inheritance": ("fork inheritance", executor_color("processes", "fork")),
-    "pickled_arguments": ("pickled arguments", "#2ca02c"),
-    "shared_memory": ("shared memory (create + copy + attach)", "#8c564b"),
-    "interp_memoryview": ("subinterpreter memoryview (no copy)", executor_color("interpreters")),
-    "interp_pickled": ("subinterpreter pickled bytes", executor_color("interpreters")),
+    THREADS: ("threads (reference)", executor_color("threads")),
+    FORK_INHERITANCE: ("fork inheritance", executor_color("processes", "fork")),
+    PICKLED_ARGUMENTS: ("pickled arguments", "#2ca02c"),
+    SHARED_MEMORY: ("shared memory (create + copy + attach)", "#8c564b"),
+    INTERP_MEMORYVIEW: ("subinterpreter memoryview (no copy)", executor_color("interpreters")),
+    INTERP_PICKLED: ("subinterpreter pickled bytes", executor_color("interpreters")),
 }
 # Both subinterpreter methods share a colour: the marker and line tell them apart.
 STYLES = {
-    "interp_memoryview": {"marker": "^"},
-    "interp_pickled": {"marker": "v", "linestyle": "--"},
+    INTERP_MEMORYVIEW: {"marker": "^"},
+    INTERP_PICKLED: {"marker": "v", "linestyle": "--"},
 }
 # What the bytes panel's lines count: pickling copies per task, shared memory once.
 COPIES = {
-    "pickled_arguments": "pickled arguments (pickled once per worker)",
-    "shared_memory": "shared memory (copied in once)",
-    "interp_pickled": "subinterpreter pickled bytes (once per worker)",
+    PICKLED_ARGUMENTS: "pickled arguments (pickled once per worker)",
+    SHARED_MEMORY: "shared memory (copied in once)",
+    INTERP_PICKLED: "subinterpreter pickled bytes (once per worker)",
 }
 ATTACHED = ("shared memory, attached only", "#8c564b")
 
@@ -64,7 +76,7 @@ def _draw_times(ax: Axes, methods: dict[str, list[dict[str, Any]]]) -> None:
             sizes = [r["bytes"] for r in rows]
             style = {"label": label, "color": color, **STYLES.get(method, {"marker": "o"})}
             interval_errorbar(ax, sizes, [r["time_s"] for r in rows], **style)
-    attached = [r for r in methods.get("shared_memory") or [] if "attached_s" in r]
+    attached = [r for r in methods.get(SHARED_MEMORY) or [] if "attached_s" in r]
     if attached:
         label, color = ATTACHED
         xs = [r["bytes"] for r in attached]
@@ -85,8 +97,8 @@ def _draw_read_back(ax: Axes, back: dict[str, Any] | None) -> None:
     if not back:
         return
     for side, kind, color in (
-        ("threads", "thread", METHODS["threads"][1]),
-        ("processes", "process", executor_color("processes", "fork")),
+        (THREADS, "thread", METHODS[THREADS][1]),
+        (PROCESSES, "process", executor_color("processes", "fork")),
     ):
         if side in back:
             label = f"read back {fmt_bytes(back['bytes'])} from a {kind} (C13)"
@@ -159,13 +171,13 @@ def _largest_row(methods: dict[str, list[dict[str, Any]]], method: str, size: in
 def _process_costs(methods: dict[str, list[dict[str, Any]]], size: int, base: float | None) -> str:
     """`28.3 ms (1.35x) by fork inheritance, ...`: each process method against threads."""
     costs = []
-    for method in ("fork_inheritance", "pickled_arguments", "shared_memory"):
+    for method in PROCESS_METHODS:
         row = _largest_row(methods, method, size)
         if row:
             t = row["time_s"]["median"]
             than = f" ({fmt_times(ratio(t, base))})" if base else ""
             costs.append(f"{fmt_seconds(t)}{than} by {_short(METHODS[method][0])}")
-    shared = _largest_row(methods, "shared_memory", size)
+    shared = _largest_row(methods, SHARED_MEMORY, size)
     if shared and "attached_s" in shared:
         costs[-1] += f" ({fmt_seconds(shared['attached_s']['median'])} once attached)"
     return ", ".join(costs)
@@ -173,17 +185,17 @@ def _process_costs(methods: dict[str, list[dict[str, Any]]], size: int, base: fl
 
 def _caption(data: dict[str, Any]) -> str:
     """The largest size's cost per method, and C13's read-back ratio when measured."""
-    methods = data["methods"]
+    methods = data[BY_METHOD]
     size = max(r["bytes"] for rows in methods.values() for r in rows)
-    threads = _largest_row(methods, "threads", size)
+    threads = _largest_row(methods, THREADS, size)
     base = threads["time_s"]["median"] if threads else None
     text = f"Making a {fmt_bytes(size)} array visible to {data['workers']} workers took "
     if base:
         text += f"{fmt_seconds(base)} with threads against "
     text += _process_costs(methods, size, base) or "no process method measured"
-    back = data.get("read_back")
-    if back and "threads" in back and "processes" in back:
-        times = (back["processes"]["time_s"]["median"], back["threads"]["time_s"]["median"])
+    back = data.get(READ_BACK)
+    if back and THREADS in back and PROCESSES in back:
+        times = (back[PROCESSES]["time_s"]["median"], back[THREADS]["time_s"]["median"])
         text += (
             f"; reading a {fmt_bytes(back['bytes'])} result back from a process took "
             f"{fmt_times(ratio(*times))} as long as from a thread"
@@ -194,7 +206,7 @@ def _caption(data: dict[str, Any]) -> str:
 def _interp_caption(methods: dict[str, list[dict[str, Any]]], size: int, base: Any) -> str:
     """`; to subinterpreters, 1.2 ms (4x) by memoryview, ...`, or "" where not measured."""
     costs = []
-    for method, how in (("interp_memoryview", "by memoryview"), ("interp_pickled", "pickled")):
+    for method, how in ((INTERP_MEMORYVIEW, "by memoryview"), (INTERP_PICKLED, "pickled")):
         row = _largest_row(methods, method, size)
         if row:
             t = row["time_s"]["median"]
@@ -205,10 +217,10 @@ def _interp_caption(methods: dict[str, list[dict[str, Any]]], size: int, base: A
 
 def make(results: dict[str, Any]) -> list[Plot]:
     data = experiment_data(results, NAME)
-    if not data or not any((data.get("methods") or {}).values()):
+    if not data or not any((data.get(BY_METHOD) or {}).values()):
         return []
-    methods = data["methods"]
-    workers = "threads, subinterpreters" if "interp_memoryview" in methods else "threads"
+    methods = data[BY_METHOD]
+    workers = "threads, subinterpreters" if INTERP_MEMORYVIEW in methods else "threads"
     title = (
         f"Sharing one array with worker {workers} or processes "
         f"({verdicts(results, ('C02', 'C13'))})"
@@ -217,7 +229,7 @@ def make(results: dict[str, Any]) -> list[Plot]:
         results, title, cols=2, width=12.0, height=5.4, width_ratios=[3, 2]
     )
     _draw_times(time_ax, methods)
-    _draw_read_back(time_ax, data.get("read_back"))
+    _draw_read_back(time_ax, data.get(READ_BACK))
     _draw_bytes(bytes_ax, methods)
     sizes = sorted({r["bytes"] for rows in methods.values() for r in rows})
     _style_axes(time_ax, bytes_ax, sizes, data.get("workers", 2))

@@ -19,17 +19,26 @@ from matplotlib.ticker import FuncFormatter
 
 from pylab.base.fmt import fmt_seconds
 from pylab.base.stats import ratio
+from pylab.experiments.startup import (
+    FIRST_INSTRUCTION,
+    FORKSERVER,
+    FORKSERVER_FIRST,
+    INTERPRETER,
+    KERNEL_IMPORT,
+    NAME,
+    POOL,
+    START_JOIN,
+    SUBINTERPRETER_RECORD,
+    THREAD,
+)
 from pylab.report.figures import Plot, new_figure, worker_color
 from pylab.report.plots._common import experiment_data, interval_bar, legend_below
 
-NAME = "startup"
-THREAD = "thread"
-INTERPRETER = "interpreter"
 # (data key, legend label, hatch): the executor is the colour, the measurement the hatch.
 MEASUREMENTS = (
-    ("start_join", "start() to join() returning", ""),
-    ("first_instruction", "start() to first instruction", "//"),
-    ("pool", "pool of {workers}: all workers up", ".."),
+    (START_JOIN, "start() to join() returning", ""),
+    (FIRST_INSTRUCTION, "start() to first instruction", "//"),
+    (POOL, "pool of {workers}: all workers up", ".."),
 )
 BAR_WIDTH = 0.26
 
@@ -43,7 +52,7 @@ def _published(results: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
 def _kinds(data: dict[str, Any]) -> list[str]:
     """The executors measured, thread first, then a subinterpreter (files from before
     subinterpreters have none), then the processes in the order of start cost."""
-    section = data.get("start_join") or {}
+    section = data.get(START_JOIN) or {}
     methods = [m for m in data.get("start_methods", []) if m in section]
     return [k for k in (THREAD, INTERPRETER) if k in section] + methods
 
@@ -63,10 +72,10 @@ def _draw_bars(ax: Axes, data: dict[str, Any], kinds: list[str]) -> None:
 
 def _draw_forkserver_first(ax: Axes, data: dict[str, Any], kinds: list[str]) -> Any:
     # The first forkserver start also launches the server: shown apart, not in the median.
-    first = data.get("forkserver_first") or {}
-    if "forkserver" not in kinds or not first.get("start_join_s"):
+    first = data.get(FORKSERVER_FIRST) or {}
+    if FORKSERVER not in kinds or not first.get("start_join_s"):
         return None
-    x = kinds.index("forkserver") - BAR_WIDTH
+    x = kinds.index(FORKSERVER) - BAR_WIDTH
     seconds = first["start_join_s"]
     label = "first forkserver start (launches the server)"
     ax.text(x, seconds * 1.15, fmt_seconds(seconds), ha="center", va="bottom", fontsize=7)
@@ -75,7 +84,7 @@ def _draw_forkserver_first(ax: Axes, data: dict[str, Any], kinds: list[str]) -> 
 
 def _draw_kernel_import(ax: Axes, data: dict[str, Any], kinds: list[str]) -> Any:
     # Beside the subinterpreter's bars: what a fresh one takes to import the kernels.
-    found = (data.get("subinterpreters") or {}).get("kernel_import")
+    found = (data.get(SUBINTERPRETER_RECORD) or {}).get(KERNEL_IMPORT)
     if INTERPRETER not in kinds or not found:
         return None
     x = kinds.index(INTERPRETER) + 0.5  # in the gap after its bars
@@ -129,7 +138,7 @@ def _axes(ax: Axes, kinds: list[str]) -> None:
 
 
 def _caption(data: dict[str, Any], kinds: list[str], published: dict[str, Any]) -> str:
-    section = data["start_join"]
+    section = data[START_JOIN]
     thread = section[THREAD]["median"]
     methods = [k for k in kinds if k not in (THREAD, INTERPRETER)]
     fastest = min(methods, key=lambda m: section[m]["median"])

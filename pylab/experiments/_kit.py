@@ -1,0 +1,258 @@
+"""The experiment kit: what the claim experiments share, instead of each keeping a copy.
+
+  levels              how sizes, counts and worker numbers follow the level of effort
+                      (scaled, scaled_count, tiny, full_size, pool_workers) and which
+                      start methods a run uses (start_methods, fork_and_spawn; FORK,
+                      FORKSERVER, SPAWN are pylab.executors.START_METHODS by name);
+  rounds, pool_up_s   repeated rounds of several measurements after a warm-up round; the
+                      time a pool takes until all its workers are up;
+  reap, hang_up       making sure a child process is gone and its resources released,
+                      first telling one that serves a pipe to stop;
+  subinterpreters     the record the data keeps of them (subinterpreter_status) and the
+                      part of a reason that speaks of them (subinterpreter_part), in one of
+                      the two wordings verdicts already carry (HERE, ON_THIS_INTERPRETER);
+  the judge registry  `@judges("C06")` on the function that judges one claim; the module's
+                      `judge = judge_for(__name__, CLAIMS)` runs them in CLAIMS order and
+                      refuses a module whose judges are not exactly its CLAIMS, so the
+                      claims a module names and the judges it has cannot drift apart.
+
+startup.py imports this module, and its spawned children import startup.py: this module
+imports only the standard library and pylab modules that startup imports anyway.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pylab.base import extras
+from pylab.executors import START_METHODS
+from pylab.experiments.base import Level, Verdict
+from pylab.experiments.claims import CLAIMS as ALL_CLAIMS
+
+# --- levels ------------------------------------------------------------------------------
+
+FORK, FORKSERVER, SPAWN = START_METHODS
+
+
+def scaled(level: Level, base: float, least: float) -> float:
+    """`base` (seconds, most often) times the level's scale, never under `least`."""
+    return max(least, base * level.scale)
+
+
+def scaled_count(level: Level, base: float, least: float) -> int:
+    """`base` (a count) times the level's scale, never under `least`, rounded."""
+    return round(scaled(level, base, least))
+
+
+def tiny(level: Level) -> bool:
+    """The tests' level, where each experiment runs in a few seconds."""
+    return level.scale < 0.1
+
+
+def full_size(level: Level) -> bool:
+    """The default level and above: what is too slow for quick runs is measured too."""
+    return level.scale >= 1
+
+
+def pool_workers(level: Level) -> int:
+    """Workers in a pool: 4 at the default level and above, 2 below."""
+    return 4 if full_size(level) else 2
+
+
+def start_methods(among: Iterable[str] = START_METHODS) -> list[str]:
+    """The start methods of `among` this platform has, in order."""
+    available = multiprocessing.get_all_start_methods()
+    return [method for method in among if method in available]
+
+
+def fork_and_spawn(level: Level) -> list[str]:
+    """fork, and spawn too at the default level and above (each spawn starts a fresh
+    interpreter: slow where fork is cheap)."""
+    return [FORK, SPAWN] if full_size(level) else [FORK]
+
+
+def rounds(
+    measurements: Mapping[str, Callable[[], float]], repeats: int, warmed: Iterable[str] = ()
+) -> dict[str, list[float]]:
+    """`repeats` rounds of every measurement, one after another in each round, after one
+    discarded warm-up round of those not `warmed` already: the samples, by name."""
+    for name, measure_once in measurements.items():
+        if name not in warmed:
+            measure_once()
+    samples: dict[str, list[float]] = {name: [] for name in measurements}
+    for _ in range(repeats):
+        for name, measure_once in measurements.items():
+            samples[name].append(measure_once())
+    return samples
+
+
+def pool_up_s(
+    make_pool: Callable[[], Executor],
+    task: tuple[Any, ...],
+    workers: int,
+    timeout: float,
+    release: Callable[[list[Future]], None] | None = None,
+) -> float:
+    """Seconds from making a pool until `workers` tasks have all returned: `task` is a
+    function and its arguments, one that waits at a barrier so that each task reaches a
+    worker of its own; `release`, if any, opens the barrier given the futures. The pool is
+    shut down after the clock stops."""
+    t0 = time.perf_counter()
+    pool = make_pool()
+    try:
+        futures = [pool.submit(*task) for _ in range(workers)]
+        if release is not None:
+            release(futures)
+        for future in futures:
+            future.result(timeout=timeout)
+        return time.perf_counter() - t0
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# --- child processes ---------------------------------------------------------------------
+
+
+def reap(process: Any, timeout: float = 0.0) -> bool:
+    """Make sure a started multiprocessing.Process is gone and its resources released:
+    wait up to `timeout` seconds for it to end, kill it if it has not. True when it ended
+    by itself (or was never started)."""
+    if process.pid is None:  # never started
+        return True
+    process.join(timeout)
+    ended = not process.is_alive()
+    if not ended:
+        process.kill()
+    process.join()
+    process.close()
+    return ended
+
+
+def hang_up(conn: Any, process: Any, timeout: float) -> bool:
+    """End a child that serves `conn` until it reads None: send it None (unless it has
+    gone already), reap it (see reap), close our end. True when it ended by itself."""
+    try:
+        conn.send(None)
+    except OSError:  # the child is already gone
+        pass
+    ended = reap(process, timeout)
+    conn.close()
+    return ended
+
+
+# --- subinterpreters ---------------------------------------------------------------------
+
+SUBINTERPRETER_RECORD = "subinterpreters"  # the data's key for the record (memory's differs)
+
+
+def subinterpreter_status() -> dict[str, Any]:
+    """The record of subinterpreters with their own GIL on this interpreter, for the data:
+    {"available": True, "pool": the pool's module} or {"available": False, "reason": why}.
+    An experiment adds what it measured in them. (startup keeps all three keys of
+    extras.subinterpreters_info(), as its files always have.)"""
+    found = extras.subinterpreters_info()
+    if not found["available"]:
+        return {"available": False, "reason": found["reason"]}
+    return {"available": True, "pool": found["pool"]}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How a reason says subinterpreters were not measured, and the numbers of a file from
+    before they were: None, or {"available": False, "reason": missing}. Two stand in the
+    verdicts of files already judged, and a reason stays as it was judged."""
+
+    where: str
+    missing: str | None
+
+
+HERE = Wording("here", None)  # ipc, sharing, responsiveness
+ON_THIS_INTERPRETER = Wording("on this interpreter", "not in the data")  # startup, memory
+
+
+def subinterpreter_part(
+    record: dict[str, Any] | None,
+    measured: Callable[[dict[str, Any]], tuple[str, Any]],
+    wording: Wording = HERE,
+) -> tuple[str, Any]:
+    """The part of a reason on subinterpreters (from "; ", or "") and the numbers behind
+    it, from the data's record of them: nothing where the data has no record (a file from
+    before they were measured); why not where they were not measured; else what
+    `measured(record)` says of them."""
+    if not record:  # a file from before subinterpreters were measured
+        return "", None if wording.missing is None else _not_measured(wording.missing)
+    if not record.get("available"):
+        why = record.get("reason")
+        return f"; subinterpreters not measured {wording.where}: {why}", _not_measured(why)
+    return measured(record)
+
+
+def _not_measured(why: str | None) -> dict[str, Any]:
+    return {"available": False, "reason": why}
+
+
+# --- the judge registry ------------------------------------------------------------------
+
+Judge = Callable[[dict[str, Any]], Verdict]
+J = TypeVar("J", bound=Judge)
+
+_JUDGES: dict[str, dict[str, Judge]] = {}  # module name -> claim ID -> its judge
+
+
+class JudgesMismatch(Exception):
+    """A module's registered judges are not exactly the claims it names."""
+
+
+def judges(claim: str) -> Callable[[J], J]:
+    """Register the decorated function as its module's judge of `claim`: it takes the
+    experiment's data and returns that claim's Verdict."""
+    if claim not in ALL_CLAIMS:
+        raise JudgesMismatch(f"@judges({claim!r}): no such claim in claims.CLAIMS")
+
+    def register(judge_one: J) -> J:
+        found = _JUDGES.setdefault(judge_one.__module__, {})
+        other = found.get(claim)
+        # The same function again is a module imported twice (importlib.reload), not a clash.
+        if other is not None and other.__qualname__ != judge_one.__qualname__:
+            raise JudgesMismatch(
+                f"{judge_one.__module__}: {claim} judged by both {other.__qualname__} "
+                f"and {judge_one.__qualname__}"
+            )
+        found[claim] = judge_one
+        return judge_one
+
+    return register
+
+
+def _registered(module: str, claims: tuple[str, ...]) -> dict[str, Judge]:
+    found = _JUDGES.get(module, {})
+    if len(set(claims)) != len(claims) or set(found) != set(claims):
+        raise JudgesMismatch(
+            f"{module}: CLAIMS {list(claims)} but judges registered for {sorted(found)}"
+        )
+    return found
+
+
+def judge_for(module: str, claims: tuple[str, ...]) -> Callable[[dict[str, Any]], list[Verdict]]:
+    """The `judge(data)` of `module`: one verdict per claim, in `claims` order, each from
+    the judge registered for it. Called at the end of the module, after its judges, it
+    checks there and then that they are exactly `claims`, and again at every call."""
+    _registered(module, claims)
+
+    def judge(data: dict[str, Any]) -> list[Verdict]:
+        found = _registered(module, claims)
+        verdicts = [found[claim](data) for claim in claims]
+        for claim, verdict in zip(claims, verdicts, strict=True):
+            if verdict.claim != claim:
+                raise JudgesMismatch(f"{module}: the judge of {claim} gave {verdict.claim}")
+        return verdicts
+
+    judge.__module__ = module
+    judge.__qualname__ = judge.__name__ = "judge"
+    judge.__doc__ = f"One verdict per claim of {module}, in CLAIMS order (see _kit.judge_for)."
+    return judge
