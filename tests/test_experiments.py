@@ -55,3 +55,20 @@ def test_a_claims_run_has_a_verdict_for_every_claim(cli, tmp_path: Path) -> None
         json.dumps(claim["data"])
     for cid in CLAIMS:
         assert cid in done.stdout  # the claims table
+
+
+def _full_small_record(name: str) -> dict:
+    """An experiment's record in tests/data/full_small.json (format 1: experiments on top)."""
+    data = json.loads((Path(__file__).parent / "data" / "full_small.json").read_text())
+    return data["experiments"][name]
+
+
+def test_claims_of_an_experiment_measured_beside_other_work_are_uncertain() -> None:
+    record = _full_small_record("races")
+    quiet = experiments.judge_all({"races": record | {"background_cores": 0.05}})
+    busy = experiments.judge_all({"races": record | {"background_cores": 0.91}})
+    assert all("uncertain" not in claim for claim in quiet.values())
+    assert {cid: claim["uncertain"] for cid, claim in busy.items()} == {
+        cid: "measured beside 0.91 cores of other work" for cid in ("C06", "C19", "C20")
+    }
+    assert [c["verdict"] for c in busy.values()] == [c["verdict"] for c in quiet.values()]

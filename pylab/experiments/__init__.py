@@ -13,6 +13,7 @@ from typing import Any
 
 from pylab.base.errors import unknown_name
 from pylab.experiments.claims import CLAIMS, PUBLISHED
+from pylab.host.load import is_busy
 from pylab.results import claim_record
 
 MODULES = (
@@ -41,16 +42,27 @@ def get(name: str) -> ModuleType:
 NOT_MEASURED = "not measured"
 
 
-def _claim(cid: str, verdict: str, reason: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    return claim_record(CLAIMS[cid], verdict, reason, data, PUBLISHED.get(cid))
+def _claim(
+    cid: str, verdict: str, reason: str, data: Mapping[str, Any], uncertain: str | None = None
+) -> dict[str, Any]:
+    return claim_record(CLAIMS[cid], verdict, reason, data, PUBLISHED.get(cid), uncertain)
+
+
+def disturbed(record: Mapping[str, Any]) -> str | None:
+    """Why an experiment's every claim is uncertain: the rest of the machine took more
+    than the background bound while it measured; None where it did not (or no one knows)."""
+    cores = record.get("background_cores")
+    return f"measured beside {cores:.2f} cores of other work" if is_busy(cores) else None
 
 
 def _verdicts(name: str, record: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     module = get(name)
     why = record.get("error")
     if record.get("ok"):
+        beside = disturbed(record)
         try:
-            return {v.claim: _claim(v.claim, v.verdict, v.reason, v.data)
+            return {v.claim: _claim(v.claim, v.verdict, v.reason, v.data,
+                                    "; ".join(filter(None, (v.uncertain, beside))) or None)
                     for v in module.judge(record["data"])}  # fmt: skip
         except Exception as exc:  # data the rules cannot read: say so, do not guess
             why = f"judging failed: {type(exc).__name__}: {exc}"

@@ -14,7 +14,9 @@
   the judge registry  `@judges("C06")` on the function that judges one claim; the module's
                       `judge = judge_for(__name__, CLAIMS)` runs them in CLAIMS order and
                       refuses a module whose judges are not exactly its CLAIMS, so the
-                      claims a module names and the judges it has cannot drift apart.
+                      claims a module names and the judges it has cannot drift apart;
+  from_intervals      a claim decided by which side of its bounds the figures' intervals
+                      lie: `undecided` where an interval crosses one.
 
 startup.py imports this module, and its spawned children import startup.py: this module
 imports only the standard library and pylab modules that startup imports anyway.
@@ -22,11 +24,12 @@ imports only the standard library and pylab modules that startup imports anyway.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from pylab.base import extras
@@ -256,3 +259,56 @@ def judge_for(module: str, claims: tuple[str, ...]) -> Callable[[dict[str, Any]]
     judge.__qualname__ = judge.__name__ = "judge"
     judge.__doc__ = f"One verdict per claim of {module}, in CLAIMS order (see _kit.judge_for)."
     return judge
+
+
+# --- deciding from intervals ---------------------------------------------------------------
+
+MAX_CROSSING = 7  # figures moved to their ends together at most (3**7 judgements)
+
+
+def from_intervals(
+    judge: Callable[[dict[str, Any]], Verdict],
+    data: dict[str, Any],
+    figures: list[dict[str, Any]],
+) -> Verdict:
+    """`judge`'s verdict on the medians, unless the figures it compares with its bounds
+    (interval dicts {median, low, high} in `data`, read through "median") could give
+    another: a figure whose low or high end alone changes the verdict crosses a bound;
+    those are moved to each of their ends together, and where the verdicts differ the claim
+    is `undecided`, its reason the medians' with the verdicts the ends allow, and its data
+    their list under `possible`. Never the side the median happened to fall on."""
+    on_medians = judge(data)
+    crossing = [
+        figure for figure in figures
+        if any(_at(judge, data, [(figure, end)]).verdict != on_medians.verdict
+               for end in ("low", "high"))
+    ][:MAX_CROSSING]  # fmt: skip
+    seen = {on_medians.verdict}
+    for ends in itertools.product(("low", "median", "high"), repeat=len(crossing)):
+        seen.add(_at(judge, data, list(zip(crossing, ends, strict=True))).verdict)
+    if len(seen) == 1:
+        return on_medians
+    possible = [on_medians.verdict, *sorted(seen - {on_medians.verdict})]
+    return replace(
+        on_medians,
+        verdict="undecided",
+        reason=f"undecided ({' or '.join(possible)}: an interval crosses a bound); "
+        + on_medians.reason,
+        data=on_medians.data | {"possible": possible},
+    )
+
+
+def _at(
+    judge: Callable[[dict[str, Any]], Verdict],
+    data: dict[str, Any],
+    moves: list[tuple[dict[str, Any], str]],
+) -> Verdict:
+    """`judge(data)` with each figure of `moves` read at the given end of its interval."""
+    saved = [f["median"] for f, _ in moves]
+    try:
+        for figure, end in moves:
+            figure["median"] = figure[end]
+        return judge(data)
+    finally:
+        for (figure, _), value in zip(moves, saved, strict=True):
+            figure["median"] = value

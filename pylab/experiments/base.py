@@ -21,7 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-VERDICTS = ("holds", "fails", "partly", "opinion")
+# undecided: the figure a rule compares with a bound has an interval across it, so either
+# side could be the truth (pylab.experiments._kit.from_intervals)
+VERDICTS = ("holds", "fails", "partly", "opinion", "undecided")
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,12 @@ class Verdict:
     verdict: str  # one of VERDICTS
     reason: str  # one line, with the key numbers
     data: dict[str, Any] = field(default_factory=dict)  # the numbers behind it
+    uncertain: str | None = None  # why its inputs are not to be trusted (noisy, disturbed)
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
             raise ValueError(f"{self.claim}: verdict {self.verdict!r} not in {VERDICTS}")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"verdict": self.verdict, "reason": self.reason, "data": self.data}
+        return {"verdict": self.verdict, "reason": self.reason, "data": self.data,
+                "uncertain": self.uncertain}  # fmt: skip

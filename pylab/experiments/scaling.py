@@ -44,13 +44,13 @@ from pylab import kernels
 from pylab.base.fmt import fmt_interval, fmt_speedup
 from pylab.base.rules import SCALES, bounds, ideal, partly_at, scales_at, scaling_level
 from pylab.base.stats import summarize
-from pylab.experiments._kit import FORK, judge_for, judges, pool_workers, scaled
+from pylab.experiments._kit import FORK, from_intervals, judge_for, judges, pool_workers, scaled
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
 from pylab.host.machine import usable_cores
 from pylab.measure.settings import Settings
 from pylab.measure.timing import paired_ratios, threaded
-from pylab.results.cells import largest_w
+from pylab.results.cells import cell_doubts, column, largest_w
 
 NAME = "scaling"
 CLAIMS = ("C04", "C05", "C09", "C15", "C16", "C17")
@@ -67,7 +67,13 @@ def _speedup_entry(cell: dict[str, Any] | None) -> dict[str, Any] | None:
     if cell is None:
         return None
     keys = ("workers", "start_method", "speedup", "cpu_per_wall")
-    return {k: cell.get(k) for k in keys}
+    return {k: cell.get(k) for k in keys} | {"doubts": _doubts(cell)}
+
+
+def _doubts(cell: dict[str, Any]) -> list[str]:
+    """`compute/nogil threads W=2 disturbed (...)`: what makes the cell's figure suspect."""
+    where = f"{cell['kernel']}/{cell['variant']} {column(cell)} W={cell['workers']}"
+    return [f"{where} {why}" for why in cell_doubts(cell)]
 
 
 def _from_cells(cells: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -342,9 +348,33 @@ def _judge_c17(data: dict[str, Any]) -> Verdict:
 
 _judge_claims = judge_for(__name__, CLAIMS)
 
+# The speed-ups each claim's rule compares with its bounds.
+INPUTS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
+    "C04": lambda d: list(d["one_worker"].values()),
+    "C05": lambda d: [d["kernels"]["compute/gil"]["processes"]],
+    "C09": lambda d: [v[ex] for k, v in sorted(d["kernels"].items()) if k in RELEASES + HOLDS
+                      for ex in ("threads", "processes")],
+    "C15": lambda d: [v["threads"] for k, v in d["kernels"].items() if k in RELEASES]
+    + list(d["external"].values()),
+    "C16": lambda d: [v["threads"] for k, v in d["kernels"].items() if k in IO_FREE],
+    "C17": lambda d: [v["threads"] for k, v in d["kernels"].items() if k in HOLDS],
+}  # fmt: skip
+
 
 def judge(data: dict[str, Any]) -> list[Verdict]:
     """C04 by its own tolerance; the others by the lab's scaling rule, whose bounds each
-    verdict stores."""
+    verdict stores. Each is decided from the intervals of the speed-ups it reads
+    (_kit.from_intervals), and uncertain where those came from noisy or disturbed cells."""
     rule = {"bounds": bounds() | {"usable_cores": data["cores"]}}
-    return [v if v.claim == "C04" else replace(v, data=v.data | rule) for v in _judge_claims(data)]
+    out = []
+    for claim in CLAIMS:
+        entries = INPUTS[claim](data)
+
+        def one(d: dict[str, Any], claim: str = claim) -> Verdict:
+            return next(v for v in _judge_claims(d) if v.claim == claim)
+
+        verdict = from_intervals(one, data, [e["speedup"] for e in entries])
+        doubts = sorted({why for e in entries for why in e.get("doubts") or ()})
+        verdict = replace(verdict, uncertain="; ".join(doubts) or None)
+        out.append(verdict if claim == "C04" else replace(verdict, data=verdict.data | rule))
+    return out

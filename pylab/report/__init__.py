@@ -37,7 +37,8 @@ def _claims_section(results: dict[str, Any]) -> Section | None:
     if not claims:
         return None
     rows = [
-        (cid, c["claim"], c["verdict"], c["reason"], (c.get("published") or {}).get("text", ""))
+        (cid, c["claim"], summary.claim_verdict(c), summary.claim_reason(c),
+         (c.get("published") or {}).get("text", ""))
         for cid, c in claims.items()
     ]
     header = ("ID", "claim", "verdict", "what was measured", "published figure")

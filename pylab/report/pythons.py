@@ -60,8 +60,8 @@ def claims_section(results: dict[str, Any]) -> Section | None:
     pids = [pid for pid, _ in views(results)]
     rows = []
     for cid, found in table.items():
-        verdicts = [(found.get(pid) or {}).get("verdict", "-") for pid in pids]
-        reasons = " / ".join(f"{pid}: {c['reason']}" for pid, c in found.items())
+        verdicts = [summary.claim_verdict(found[pid]) if pid in found else "-" for pid in pids]
+        reasons = " / ".join(f"{pid}: {summary.claim_reason(c)}" for pid, c in found.items())
         rows.append((cid, next(iter(found.values()))["claim"], *verdicts, reasons))
     header = ("ID", "claim", *pids, "what was measured")
     note = f"One verdict per interpreter. Each claim, its source and its rule: {CLAIMS_DOC}."

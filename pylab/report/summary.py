@@ -31,6 +31,17 @@ def rows(results: dict[str, Any]) -> list[Row]:
     ]  # fmt: skip
 
 
+def claim_verdict(claim: dict[str, Any]) -> str:
+    """A claim's verdict, `(uncertain)` where its inputs were noisy or disturbed."""
+    return claim["verdict"] + (UNCERTAIN if claim.get("uncertain") else "")
+
+
+def claim_reason(claim: dict[str, Any]) -> str:
+    """A claim's reason, with why it is uncertain where it is."""
+    why = claim.get("uncertain")
+    return claim["reason"] + (f" [uncertain: {why}]" if why else "")
+
+
 def doubts(results: dict[str, Any]) -> list[str]:
     """`compute/nogil: threads W=2 disturbed (0.88 background cores)`: each uncertain row
     and why, as the file stores it."""
@@ -149,16 +160,16 @@ def format_claims(results: dict[str, Any]) -> str:
         lines = ["claim verdict        (the claim; then what was measured)"]
         for cid, found in table.items():
             claim = found[pids[0]]
-            lines.append(f"{cid}  {claim['verdict']:<12}  {claim['claim']}")
-            lines.append(f"{'':5}{claim['reason']}")
+            lines.append(f"{cid}  {claim_verdict(claim):<12}  {claim['claim']}")
+            lines.append(f"{'':5}{claim_reason(claim)}")
         return "\n".join(lines)
-    width = max(12, *(len(c["verdict"]) for f in table.values() for c in f.values()))
+    width = max(12, *(len(claim_verdict(c)) for f in table.values() for c in f.values()))
     lines = ["claim  " + "  ".join(f"{pid:<{width}}" for pid in pids) + "  the claim"]
     for cid, found in table.items():
-        verdicts = [(found.get(pid) or {}).get("verdict", "-") for pid in pids]
+        verdicts = [claim_verdict(found[pid]) if pid in found else "-" for pid in pids]
         text = next(iter(found.values()))["claim"]
         lines.append(f"{cid:<5}  " + "  ".join(f"{v:<{width}}" for v in verdicts) + f"  {text}")
-        lines += [f"{'':7}{pid}: {c['reason']}" for pid, c in found.items()]
+        lines += [f"{'':7}{pid}: {claim_reason(c)}" for pid, c in found.items()]
     return "\n".join(lines)
 
 

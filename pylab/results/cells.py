@@ -79,3 +79,16 @@ def gil_back_on(results: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [
         c for c in measured(results) if True in c.get("workers_seen", {}).get("gil_enabled", [])
     ]
+
+
+def cell_doubts(cell: Mapping[str, Any]) -> list[str]:
+    """What makes a measured cell's figures suspect: `noisy (37% wide)` (an interval wider
+    than its noisy_above), `disturbed (0.88 background cores)` (it ended its time still
+    disturbed: too few clean pairs, so it used disturbed ones)."""
+    why = []
+    if cell.get("noisy"):
+        why.append(f"noisy ({(cell.get('noise') or {}).get('speedup_relative_width', 0):.0%} wide)")
+    seen = cell.get("interference") or {}
+    if seen.get("used_disturbed"):
+        why.append(f"disturbed ({seen.get('background_cores_max', 0):.2f} background cores)")
+    return why

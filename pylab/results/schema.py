@@ -209,9 +209,12 @@ def claim_record(
     reason: str,
     data: Mapping[str, Any],
     published: Mapping[str, Any] | None = None,
+    uncertain: str | None = None,
 ) -> dict[str, Any]:
-    """One claim's verdict, the numbers and bounds behind it, and the published figure."""
+    """One claim's verdict, the numbers and bounds behind it, the published figure, and why
+    the verdict is uncertain where its inputs were noisy or disturbed."""
     record = {"claim": text, "verdict": verdict, "reason": reason, "data": dict(data)}
+    record |= {"uncertain": uncertain} if uncertain else {}
     return record | ({"published": dict(published)} if published else {})
 
 

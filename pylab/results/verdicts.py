@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pylab.base.rules import FULL_CPU_SHARE, bounds, ideal, scaling_level
-from pylab.results.cells import by_key, label, largest_w
+from pylab.results.cells import by_key, cell_doubts, label, largest_w
 from pylab.results.schema import verdicts_record
 
 
@@ -109,20 +109,10 @@ def doubts(row: Row) -> str | None:
     found = []
     for name, cell in (("threads", row.threads), ("processes", row.processes),
                        ("subinterpreters", row.interpreters), ("inside", row.inside)):  # fmt: skip
-        why = _cell_doubts(cell) if cell is not None else []
+        why = cell_doubts(cell) if cell is not None else []
         if why:
             found.append(f"{name} W={cell['workers']} " + " and ".join(why))
     return "; ".join(found) or None
-
-
-def _cell_doubts(cell: dict[str, Any]) -> list[str]:
-    why = []
-    if cell.get("noisy"):
-        why.append(f"noisy ({(cell.get('noise') or {}).get('speedup_relative_width', 0):.0%} wide)")
-    seen = cell.get("interference") or {}
-    if seen.get("used_disturbed"):
-        why.append(f"disturbed ({seen.get('background_cores_max', 0):.2f} background cores)")
-    return why
 
 
 def select(results: dict[str, Any]) -> list[tuple[Row, int]]:
