@@ -15,8 +15,10 @@ SIZES = [8, 1024, 65536, 1048576]
 LARGEST = str(max(SIZES))
 
 
-def _summary(value: float) -> dict[str, float]:
-    return {"median": value, "low": value * 0.9, "high": value * 1.1, "confidence": 0.96}
+def _summary(value: float, width: float = 0.01) -> dict[str, float]:
+    """A made-up figure with a narrow interval: clear of the margins the tests put it near."""
+    low, high = value * (1 - width), value * (1 + width)
+    return {"median": value, "low": low, "high": high, "confidence": 0.96}
 
 
 def _data(
@@ -67,6 +69,14 @@ def test_just_above_the_margin_holds_and_just_below_is_partly():
     verdict = _judge(_data(below))
     assert verdict.verdict == "partly"
     assert "only at 1 KiB, 64 KiB, 1 MiB" in verdict.reason
+
+
+def test_a_round_trip_interval_across_the_margin_leaves_c10_undecided():
+    data = _data({s: 3.0 for s in SIZES})
+    data["latency_us"]["fork_pipe"]["8"] = _summary(10.0 * ipc.LATENCY_MARGIN * 1.05, 0.2)
+    verdict = _judge(data)
+    assert verdict.verdict == "undecided" and verdict.data["possible"] == ["holds", "partly"]
+    assert verdict.reason.startswith("undecided (holds or partly: an interval crosses a bound)")
 
 
 def test_the_best_process_channel_decides():

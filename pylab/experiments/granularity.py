@@ -44,7 +44,7 @@ from pylab.base.fmt import fmt_seconds, fmt_speedup
 from pylab.base.rules import bounds as rule_bounds
 from pylab.base.rules import ideal, partly_at, scales_at
 from pylab.base.stats import median, summarize
-from pylab.experiments._kit import full_size, judge_for, judges, scaled_count, tiny
+from pylab.experiments._kit import from_intervals, full_size, judge_for, judges, scaled_count, tiny
 from pylab.experiments.base import Level, Verdict
 from pylab.host.machine import usable_cores
 from pylab.measure.timing import interleaved, run_threads, seconds_per_unit, units_for
@@ -219,6 +219,12 @@ def _crossover(points: list[dict], width: str, mark: float) -> int | None:
 
 @judges("C21")
 def _judge_c21(data: dict[str, Any]) -> Verdict:
+    """Decided from the intervals of the 2-thread speed-ups at each chunk."""
+    figures = [point["speedup"]["2"] for point in data[SWEEP]]
+    return from_intervals(_c21_on_medians, data, figures)
+
+
+def _c21_on_medians(data: dict[str, Any]) -> Verdict:
     points = sorted(data[SWEEP], key=lambda p: p["chunk"])
     small, large = points[0], points[-1]
     best = max(points, key=lambda p: p["speedup"]["2"]["median"])

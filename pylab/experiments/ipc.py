@@ -60,6 +60,7 @@ from pylab.experiments._kit import (
     FORK,
     SUBINTERPRETER_RECORD,
     fork_and_spawn,
+    from_intervals,
     hang_up,
     judge_for,
     judges,
@@ -584,6 +585,19 @@ def _partly_lead(wins: list[int], sizes: int, tput_win: bool, largest: int) -> s
 
 @judges("C10")
 def _judge_c10(data: dict[str, Any]) -> Verdict:
+    """Decided from the intervals of the round trips and the throughputs it compares: the
+    threads' and every process channel's at each size (the best channel may change)."""
+    figures = [
+        by_size[str(size)]
+        for section, sizes in ((LATENCY, data["settings"]["sizes"]),
+                               (THROUGHPUT, [max(data["settings"]["sizes"])]))
+        for name, by_size in data[section].items() if name != INTERP
+        for size in sizes if str(size) in by_size
+    ]  # fmt: skip
+    return from_intervals(_c10_on_medians, data, figures)
+
+
+def _c10_on_medians(data: dict[str, Any]) -> Verdict:
     rows = _latency_rows(data)
     tput = _throughput_row(data)
     wins = [r["size"] for r in rows if r["process_over_thread"] >= LATENCY_MARGIN]
