@@ -203,6 +203,7 @@ def _not_measured(why: str | None) -> dict[str, Any]:
 
 Judge = Callable[[dict[str, Any]], Verdict]
 J = TypeVar("J", bound=Judge)
+T = TypeVar("T")
 
 _JUDGES: dict[str, dict[str, Judge]] = {}  # module name -> claim ID -> its judge
 
@@ -312,3 +313,61 @@ def _at(
     finally:
         for (figure, _), value in zip(moves, saved, strict=True):
             figure["median"] = value
+
+
+# --- interference beside timed regions ---------------------------------------------------
+
+RETAKES = 2  # a disturbed region is measured again at most this many times
+INTERFERENCE = "interference"  # the data's key for what Regions saw (read by disturbed())
+
+
+@dataclass
+class Regions:
+    """The rest of the machine's load beside an experiment's timed regions, as the cells
+    have it: each region measured inside a background reading, and measured again (at most
+    RETAKES times) while the reading says other work took more than the bound; the last
+    attempt stands. `record()` goes into the data under INTERFERENCE."""
+
+    timed: int = 0
+    retaken: int = 0
+    still_disturbed: int = 0
+    worst_cores: float = 0.0
+
+    def take(self, measure: Callable[[], T]) -> T:
+        # Imported here: startup's spawned children import this module, and what they
+        # import is what startup measures (psutil is not theirs).
+        from pylab.host.load import Background, is_busy
+
+        for attempt in range(RETAKES + 1):
+            with Background() as seen:
+                result = measure()
+            assert seen.reading is not None
+            cores = seen.reading.background_cores
+            self.worst_cores = max(self.worst_cores, cores)
+            if not is_busy(cores):
+                break
+            if attempt < RETAKES:
+                self.retaken += 1
+            else:
+                self.still_disturbed += 1
+        self.timed += 1
+        return result
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "regions": self.timed,
+            "retaken": self.retaken,
+            "still_disturbed": self.still_disturbed,
+            "background_cores_max": round(self.worst_cores, 3),
+        }
+
+
+def region_doubts(record: dict[str, Any] | None) -> str | None:
+    """Why figures measured in Regions are uncertain: some region stayed disturbed through
+    its retakes; None where none did (or the data predates the accounting)."""
+    if not record or not record.get("still_disturbed"):
+        return None
+    return (
+        f"{record['still_disturbed']} of {record['regions']} timed regions still disturbed "
+        f"after {RETAKES} retakes (up to {record['background_cores_max']:.2f} background cores)"
+    )

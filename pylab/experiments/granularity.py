@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache, partial
 from typing import Any
 
@@ -44,7 +45,17 @@ from pylab.base.fmt import fmt_seconds, fmt_speedup
 from pylab.base.rules import bounds as rule_bounds
 from pylab.base.rules import ideal, partly_at, scales_at
 from pylab.base.stats import median, summarize
-from pylab.experiments._kit import from_intervals, full_size, judge_for, judges, scaled_count, tiny
+from pylab.experiments._kit import (
+    INTERFERENCE,
+    Regions,
+    from_intervals,
+    full_size,
+    judge_for,
+    judges,
+    region_doubts,
+    scaled_count,
+    tiny,
+)
 from pylab.experiments.base import Level, Verdict
 from pylab.host.machine import usable_cores
 from pylab.measure.timing import interleaved, run_threads, seconds_per_unit, units_for
@@ -179,7 +190,9 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
     base = units_for(BASE_S * level.scale, iteration_s)
     cap_s = MAX_RUN_S * level.scale
     rt = _roundtrips(scaled_count(level, ROUNDTRIPS, 1000), widths, level.repeats)
-    sweep = [_sweep_point(c, widths, base, cap_s, level.repeats, iteration_s) for c in chunks]
+    regions = Regions()
+    sweep = [regions.take(partial(_sweep_point, c, widths, base, cap_s, level.repeats, iteration_s))
+             for c in chunks]  # fmt: skip
     return {
         "settings": {
             "threads": widths,
@@ -195,6 +208,7 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
         "note": _note(cores, widths),
         SWEEP: sweep,
         ROUNDTRIP: rt,
+        INTERFERENCE: regions.record(),
         "elapsed_s": round(time.perf_counter() - t0, 3),
     }
 
@@ -221,7 +235,8 @@ def _crossover(points: list[dict], width: str, mark: float) -> int | None:
 def _judge_c21(data: dict[str, Any]) -> Verdict:
     """Decided from the intervals of the 2-thread speed-ups at each chunk."""
     figures = [point["speedup"]["2"] for point in data[SWEEP]]
-    return from_intervals(_c21_on_medians, data, figures)
+    verdict = from_intervals(_c21_on_medians, data, figures)
+    return replace(verdict, uncertain=region_doubts(data.get(INTERFERENCE)))
 
 
 def _c21_on_medians(data: dict[str, Any]) -> Verdict:

@@ -48,6 +48,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -58,13 +59,16 @@ from pylab.executors import START_METHODS, subinterpreters
 from pylab.experiments import _subinterp
 from pylab.experiments._kit import (
     FORK,
+    INTERFERENCE,
     SUBINTERPRETER_RECORD,
+    Regions,
     fork_and_spawn,
     from_intervals,
     hang_up,
     judge_for,
     judges,
     reap,
+    region_doubts,
     scaled_count,
     start_methods,
     subinterpreter_part,
@@ -300,9 +304,10 @@ def _counts(table: dict[int, int], sizes: tuple[int, ...], level: Level) -> dict
 
 
 def _channel_runs(
-    names: list[str], sizes: tuple[int, ...], level: Level
+    names: list[str], sizes: tuple[int, ...], level: Level, regions: Regions
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """Latency and throughput samples of every channel, batches interleaved over channels."""
+    """Latency and throughput samples of every channel, batches interleaved over channels,
+    each kept batch a region of `regions` (retaken while other work disturbs it)."""
     trips, messages = _counts(ROUND_TRIPS, sizes, level), _counts(MESSAGES, sizes, level)
     payload = {size: bytes(size) for size in sizes}
     latency: dict[str, dict[int, list[float]]] = {n: {s: [] for s in sizes} for n in names}
@@ -314,14 +319,19 @@ def _channel_runs(
         for kept, order in _turns(names, level.repeats):
             for size in sizes:
                 for name in order:
-                    send, recv = ends[name]
-                    rtt = _round_trip_us(send, recv, payload[size], trips[size])
-                    rate = _bytes_per_s(send, recv, payload[size], messages[size])
+                    batch = partial(_batch, *ends[name], payload[size], trips[size], messages[size])
+                    rtt, rate = regions.take(batch) if kept else batch()
                     if kept:
                         latency[name][size].append(rtt)
                         throughput[name][size].append(rate)
     settings = {"round_trips": _by_size(trips), "messages": _by_size(messages)}
     return _summaries(latency), _summaries(throughput), settings
+
+
+def _batch(send: Any, recv: Any, payload: bytes, trips: int, messages: int) -> tuple:
+    """One batch of a channel at one size: its round trip (us) and its throughput (B/s)."""
+    return (_round_trip_us(send, recv, payload, trips),
+            _bytes_per_s(send, recv, payload, messages))  # fmt: skip
 
 
 def _by_size(values: dict[int, Any]) -> dict[str, Any]:
@@ -432,7 +442,8 @@ def _executor_runs(level: Level) -> dict[str, Any]:
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
     sizes = TINY_SIZES if tiny(level) else SIZES
     names = _channel_names(level)
-    latency, throughput, counts = _channel_runs(names, sizes, level)
+    regions = Regions()
+    latency, throughput, counts = _channel_runs(names, sizes, level, regions)
     executors = _executor_runs(level)
     return {
         "settings": {
@@ -449,6 +460,7 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
         DISPATCH: executors[DISPATCH],
         CROSSOVER: executors[CROSSOVER],
         SUBINTERPRETER_RECORD: _subinterpreters(names),
+        INTERFERENCE: regions.record(),
     }
 
 
@@ -594,7 +606,8 @@ def _judge_c10(data: dict[str, Any]) -> Verdict:
         for name, by_size in data[section].items() if name != INTERP
         for size in sizes if str(size) in by_size
     ]  # fmt: skip
-    return from_intervals(_c10_on_medians, data, figures)
+    verdict = from_intervals(_c10_on_medians, data, figures)
+    return replace(verdict, uncertain=region_doubts(data.get(INTERFERENCE)))
 
 
 def _c10_on_medians(data: dict[str, Any]) -> Verdict:

@@ -44,13 +44,24 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
 from pylab.base.fmt import fmt_span, fmt_times
 from pylab.base.stats import ratio, summarize
 from pylab.executors import exit_reason
-from pylab.experiments._kit import FORK, from_intervals, judge_for, judges, reap, scaled_count
+from pylab.experiments._kit import (
+    FORK,
+    INTERFERENCE,
+    Regions,
+    from_intervals,
+    judge_for,
+    judges,
+    reap,
+    region_doubts,
+    scaled_count,
+)
 from pylab.experiments.base import Level, Verdict
 from pylab.measure.timing import run_threads
 
@@ -346,10 +357,13 @@ def _measure_designs(level: Level) -> dict[str, Any]:
     sizes = {design: scaled_count(level, *DICT_SIZES[design]) for design in designs}
     lost: dict[str, list[int]] = {design: [] for design in designs}
     rates: dict[str, list[float]] = {design: [] for design in designs}
+    regions = Regions()
     for repeat in range(level.repeats):
         shift = repeat % len(designs)  # rotate the order, so drift favours no design
         for design in designs[shift:] + designs[:shift]:
-            missing, seconds = dict_updates(design, DICT_WORKERS, sizes[design])
+            missing, seconds = regions.take(
+                partial(dict_updates, design, DICT_WORKERS, sizes[design])
+            )
             lost[design].append(missing)
             rates[design].append(DICT_WORKERS * sizes[design] / seconds)
     return {
@@ -363,6 +377,7 @@ def _measure_designs(level: Level) -> dict[str, Any]:
             }
             for design in designs
         },
+        INTERFERENCE: regions.record(),
     }
 
 
@@ -445,7 +460,8 @@ def _judge_c19(data: dict[str, Any]) -> Verdict:
     granularity ratio's ends lie on both sides of its bound, undecided."""
     by = data["designs"]["designs"]
     figures = [by[name]["updates_per_s"] for name in ("coarse", "fine")]
-    return from_intervals(_c19_on_medians, data, figures)
+    verdict = from_intervals(_c19_on_medians, data, figures)
+    return replace(verdict, uncertain=region_doubts(data["designs"].get(INTERFERENCE)))
 
 
 def _c19_on_medians(data: dict[str, Any]) -> Verdict:

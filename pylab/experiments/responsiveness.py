@@ -29,15 +29,20 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from pylab.base.fmt import fmt_seconds
 from pylab.base.stats import percentile, summarize
 from pylab.experiments import _subinterp
 from pylab.experiments._kit import (
+    INTERFERENCE,
     SUBINTERPRETER_RECORD,
+    Regions,
     judge_for,
     judges,
+    region_doubts,
     scaled,
     subinterpreter_part,
     subinterpreter_status,
@@ -209,13 +214,15 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
     found = subinterpreter_status()
     names = [*SCENARIOS, SUBINTERPRETERS] if found["available"] else list(SCENARIOS)
     beats: dict[str, list[list[float]]] = {name: [] for name in names}
+    regions = Regions()
     with _interp_workers(found["available"]) as workers:
         for _ in range(rounds):
             for name in names:
                 if name == SUBINTERPRETERS:
-                    beats[name].append(_interp_round(workers, per_round_s, sizes))
+                    one = partial(_interp_round, workers, per_round_s, sizes)
                 else:
-                    beats[name].append(_round(name, per_round_s, sizes))
+                    one = partial(_round, name, per_round_s, sizes)
+                beats[name].append(regions.take(one))
     default_switch = sys.getswitchinterval()
     scenarios = {
         name: _latency_summary(
@@ -242,6 +249,7 @@ def measure(level: Level, cells: list[dict]) -> dict[str, Any]:
         },
         BY_SCENARIO: scenarios,
         SUBINTERPRETER_RECORD: _interp_status(found),
+        INTERFERENCE: regions.record(),
         "published": PUBLISHED["C14"],
     }
 
@@ -301,7 +309,8 @@ def _judge_c14(data: dict[str, Any]) -> Verdict:
         "published_ping_latency_s": data["published"]["ping_latency_s"],
         "subinterpreters": subs,
     }
-    return Verdict("C14", verdict, reason + note, numbers)
+    judged = Verdict("C14", verdict, reason + note, numbers)
+    return replace(judged, uncertain=region_doubts(data.get(INTERFERENCE)))
 
 
 def _interp_note(data: dict[str, Any]) -> tuple[str, Any]:

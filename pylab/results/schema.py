@@ -51,7 +51,9 @@ file is upgraded in memory on load, see pylab.results.upgrade):
     retaken cell's `attempts` (the records it replaced, oldest first, each as it was);
     load.retakes (spoiled, retaken, spent_s, budget_s, quiet_cores); verdicts.uncertain
     (why a row is uncertain: its noisy or disturbed cells); a row whose intervals cross a
-    mark is `undecided: A or B` (before: `A (uncertain)`).
+    mark is `undecided: A or B` (before: `A (uncertain)`); a claim may be `undecided` and
+    carry `uncertain` (why); races (under designs), granularity, ipc and responsiveness data
+    hold `interference` (regions, retaken, still_disturbed, background_cores_max).
 
 The file is rewritten after every cell by atomic replace, so a run killed at any
 moment leaves a valid file holding every finished cell. Reading it parses JSON and

@@ -94,8 +94,8 @@ def measure_cells(send: Send, cells: list[CellSpec], size: int | None, settings:
 
 def measure_experiment(send: Send, name: str, level: str, cells: list[dict[str, Any]]) -> None:
     """In a child: run one claim experiment's measurement and report its data, and the
-    rest of the machine's load meanwhile (its timings are not re-measured: the reader
-    is told)."""
+    rest of the machine's load meanwhile (an experiment that retakes a disturbed region does
+    so itself: pylab.experiments._kit.Regions)."""
     try:
         with Background() as seen:
             data = experiments.get(name).measure(LEVELS[level], cells)
