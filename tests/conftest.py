@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 from pylab import results
-
-REPO = Path(__file__).resolve().parents[1]
-DATA = REPO / "tests" / "data"
+from tests import DATA
 
 
 @pytest.fixture

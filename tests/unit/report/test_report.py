@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import png_size, two_pythons
 
 from pylab import results
 from pylab.report import write_report
+from tests import DATA
+from tests.conftest import png_size, two_pythons
 
-DATA = Path(__file__).parent / "data"
 EXTERNAL = re.compile(r"""(src|href)\s*=\s*["']?\s*(https?:|//)|@import|<script""", re.I)
 
 

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, two_pythons
 
 from pylab import results
 from pylab.results.export import named_cells, select, suite
+from tests import DATA
+from tests.conftest import two_pythons
 
 pyperf = pytest.importorskip("pyperf")
 

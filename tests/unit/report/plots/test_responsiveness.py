@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from pylab.report.plots import granularity, responsiveness
+from tests import DATA, REFERENCE
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURE = REPO / "tests" / "data" / "full_small.json"
-DEFAULT = REPO / "results" / "reference" / "20261125T032033Z-vm.json"
-SCALING_ONLY = REPO / "tests" / "data" / "scaling_only.json"
+FIXTURE = DATA / "full_small.json"
+DEFAULT = REFERENCE / "20261125T032033Z-vm.json"
+SCALING_ONLY = DATA / "scaling_only.json"
 MODULES = (responsiveness, granularity)
 
 

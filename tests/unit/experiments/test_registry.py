@@ -8,6 +8,7 @@ from pathlib import Path
 from pylab import experiments, results
 from pylab.experiments.base import VERDICTS
 from pylab.experiments.claims import CLAIMS
+from tests import REPO
 
 
 def test_every_claim_is_settled_by_exactly_one_experiment() -> None:
@@ -18,7 +19,7 @@ def test_every_claim_is_settled_by_exactly_one_experiment() -> None:
 def test_docs_quote_every_claim_and_name_its_experiment() -> None:
     """docs/claims.md is the user's list of the claims: each row is `| ID | text | source |
     experiment |` with the text as the code has it and the module that settles it."""
-    doc = (Path(__file__).parents[1] / "docs/claims.md").read_text()
+    doc = (REPO / "docs/claims.md").read_text()
     rows = {line.split("|")[1].strip(): line.split("|")[2:5] for line in doc.splitlines()
             if line.startswith("| C")}  # fmt: skip
     assert sorted(rows) == sorted(CLAIMS)

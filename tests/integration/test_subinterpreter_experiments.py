@@ -24,11 +24,11 @@ from pylab.report.plots import ipc as ipc_plot
 from pylab.report.plots import responsiveness as responsiveness_plot
 from pylab.report.plots import sharing as sharing_plot
 from pylab.runner.isolation import run_experiment
+from tests import DATA
 
 HAS_THEM = extras.why_no_subinterpreters() is None
 EXPERIMENTS = {"ipc": ipc, "sharing": sharing, "responsiveness": responsiveness}
 PLOTS = {"ipc": ipc_plot, "sharing": sharing_plot, "responsiveness": responsiveness_plot}
-DATA = Path(__file__).resolve().parent / "data"
 TIMEOUT_S = 600.0  # tiny runs take seconds; a hang fails instead of blocking the suite
 PLACES = {"below threads and processes", "between threads and processes",
           "above threads and processes"}  # fmt: skip

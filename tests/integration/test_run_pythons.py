@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
-from test_envs import _fake_python
 
 from pylab import results
 from pylab.pythons import discovery
+from tests import REPO
+from tests.unit.pythons.test_envs import _fake_python
 
 TINY = ["--preset", "quick", "--kernels", "compute", "--executors", "serial,threads",
         "--workers", "2", "--only", "scaling", "--repeats", "2", "--min-time", "0.02",

@@ -10,6 +10,7 @@ import pytest
 
 from pylab import results
 from pylab.base.errors import UserError
+from tests import REFERENCE
 
 
 def _sample() -> dict:
@@ -103,18 +104,13 @@ def test_default_path_never_overwrites_a_run(tmp_path: Path) -> None:
     assert second != first and second.name.endswith("-2.json")
 
 
-@pytest.mark.parametrize(
-    "path", sorted((Path(__file__).parents[1] / "results/reference").glob("*.json"))
-)
+@pytest.mark.parametrize("path", sorted(REFERENCE.glob("*.json")))
 def test_committed_reference_runs_still_load_and_summarize(path: Path) -> None:
     from pylab.report import summary
 
     data = results.load(path)
     assert data["status"] == "complete" and data["cells"]
     assert "\n".join(summary.format_tables(data)).count("\n") >= 1
-
-
-REFERENCE = Path(__file__).parents[1] / "results/reference"
 
 
 def test_a_version_1_file_is_upgraded_in_memory_and_left_as_it_was() -> None:

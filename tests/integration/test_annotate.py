@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests import REPO
+
 PYX = sorted((REPO / "ext").glob("*.pyx"))
 NOGIL_HEADER = re.compile(r"^(with\s+nogil\s*:|cdef\b.*\bnogil\s*:)\s*(#.*)?$")
 

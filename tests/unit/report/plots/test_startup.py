@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from pylab.report.plots import killing, memory, startup
+from tests import DATA, REFERENCE
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURE = REPO / "tests" / "data" / "full_small.json"
-DEFAULT = REPO / "results" / "reference" / "20261125T032033Z-vm.json"
-SCALING_ONLY = REPO / "tests" / "data" / "scaling_only.json"
+FIXTURE = DATA / "full_small.json"
+DEFAULT = REFERENCE / "20261125T032033Z-vm.json"
+SCALING_ONLY = DATA / "scaling_only.json"
 MODULES = (startup, memory, killing)  # one plot each, named after its experiment
 
 

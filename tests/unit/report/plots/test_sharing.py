@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from pylab.report.plots import ipc, sharing
+from tests import DATA, REFERENCE
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURE = REPO / "tests" / "data" / "full_small.json"
-DEFAULT = REPO / "results" / "reference" / "20261125T032033Z-vm.json"
-SCALING_ONLY = REPO / "tests" / "data" / "scaling_only.json"
+FIXTURE = DATA / "full_small.json"
+DEFAULT = REFERENCE / "20261125T032033Z-vm.json"
+SCALING_ONLY = DATA / "scaling_only.json"
 # Plots per module for a file with every experiment: ipc draws "ipc" and "dispatch".
 EXPECTED = {sharing: ["sharing"], ipc: ["ipc", "dispatch"]}
 

@@ -18,9 +18,10 @@ from pylab.experiments import memory, startup
 from pylab.report.plots import memory as memory_plot
 from pylab.report.plots import startup as startup_plot
 from pylab.runner.isolation import run_experiment
+from tests import DATA
 
 HAS_THEM = extras.why_no_subinterpreters() is None
-FIXTURE = Path(__file__).resolve().parent / "data" / "full_small.json"
+FIXTURE = DATA / "full_small.json"
 MIB = 1 << 20
 
 

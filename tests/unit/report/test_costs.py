@@ -3,12 +3,11 @@ with a subinterpreter where the run measured one and without it in older files."
 
 from __future__ import annotations
 
-from conftest import DATA
-
 from pylab import results
 from pylab.report import costs
 from pylab.report.plots import costs as costs_plot
 from pylab.results.views import views
+from tests import DATA
 
 
 def _summary(median: float) -> dict:

@@ -20,8 +20,8 @@ from pylab.measure.plan import Selection, build_plan
 from pylab.measure.presets import get_preset
 from pylab.report import summary
 from pylab.results import verdicts
+from tests import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 needs_openmp = pytest.mark.skipif(not openmp_built(), reason="kernels built without OpenMP")
 CASES = [
     ("compute", 100_003, {}),
