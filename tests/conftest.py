@@ -1,11 +1,18 @@
-"""Shared helpers: run the real CLI in a subprocess, from a directory outside the repo."""
+"""The fixtures every test may use (tests/README.md lists them): the real CLI in a
+subprocess from a folder outside the repository, plot and PNG checks, made-up results
+files and interpreters."""
 
 from __future__ import annotations
 
+import copy
 import json
+import struct
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,13 +36,16 @@ def cli(tmp_path: Path):
     return run
 
 
-def png_size(path: Path) -> tuple[int, int]:
-    """Width and height of a PNG file, after checking it is one."""
-    import struct
-
+def _png_size(path: Path) -> tuple[int, int]:
     head = path.read_bytes()[:24]
     assert head.startswith(b"\x89PNG\r\n\x1a\n"), path
     return struct.unpack(">II", head[16:24])
+
+
+@pytest.fixture(scope="session")
+def png_size() -> Callable[[Path], tuple[int, int]]:
+    """Width and height of a PNG file, after checking it is one."""
+    return _png_size
 
 
 @pytest.fixture
@@ -49,15 +59,16 @@ def check_plot(tmp_path: Path):
         assert ". " not in plot.caption, plot.caption  # one sentence
         path = tmp_path / f"{plot.name}.png"
         save_png(plot.figure, path)
-        width, height = png_size(path)
+        width, height = _png_size(path)
         assert 300 <= width <= 2500 and 300 <= height <= 2500, (plot.name, width, height)
 
     return check
 
 
+@pytest.fixture
 def two_pythons(tmp_path: Path) -> tuple[Path, str]:
     """full_small.json as a run over two interpreters: a copy of its one, free-threaded,
-    where compute threads scale 4x better and C15 fails."""
+    where compute threads scale 4x better and C15 fails; (its path, the first's id)."""
     data = results.load(DATA / "full_small.json")
     (pid, record), ft = next(iter(data["pythons"].items())), "3.13.5t"
     python = record["python"] | {"version": "3.13.5", "free_threaded_build": True,
@@ -75,6 +86,70 @@ def two_pythons(tmp_path: Path) -> tuple[Path, str]:
     path = tmp_path / "two.json"
     results.save(data, path)
     return path, pid
+
+
+@pytest.fixture
+def fake_python(tmp_path: Path) -> Path:
+    """An executable that answers pylab's question as a usable CPython 3.12.99 would, but
+    cannot make a venv: its environment's build fails."""
+    answer = {"version": "3.12.99", "implementation": "cpython", "free_threaded": False,
+              "venv": True, "executable": "x"}  # fmt: skip
+    path = tmp_path / "python3.12"
+    path.write_text(f"#!/bin/sh\nfor a; do [ \"$a\" = venv ] && exit 3; done\n"
+                    f"echo '{json.dumps(answer)}'\n")  # fmt: skip
+    path.chmod(0o755)
+    return path
+
+
+@dataclass(frozen=True)
+class ClaimsRun:
+    """The session's one `pylab run --only claims --level tiny`: every experiment measured
+    once, at level tiny, in a child as a run measures it. Each method hands out a fresh
+    copy, so that a test may change what it reads."""
+
+    done: subprocess.CompletedProcess  # the run's process: its stdout has the claims table
+    path: Path  # its results file
+    _results: dict[str, Any]
+
+    def results(self) -> dict[str, Any]:
+        """The results file, as pylab.results.load reads it."""
+        return copy.deepcopy(self._results)
+
+    def view(self) -> dict[str, Any]:
+        """The one interpreter's view (pylab.results.views): its experiments and claims."""
+        ((_, view),) = results.views(self.results())
+        return view
+
+    def record(self, name: str) -> dict[str, Any]:
+        """Experiment `name`'s record: ok, its data, or why it has none."""
+        return self.view()["experiments"][name]
+
+    def data(self, name: str) -> dict[str, Any]:
+        """Experiment `name`'s data, measured at level tiny, as the run stored it."""
+        record = self.record(name)
+        assert record["ok"], (name, record.get("error"))
+        return record["data"]
+
+    def claims(self, module: Any) -> dict[str, tuple[str, str]]:
+        """The verdict and reason the run stored for each claim `module` settles."""
+        stored = self.view()["claims"]
+        return {cid: (stored[cid]["verdict"], stored[cid]["reason"]) for cid in module.CLAIMS}
+
+
+@pytest.fixture(scope="session")
+def claims_run(tmp_path_factory) -> ClaimsRun:
+    """`python -m pylab run --only claims --level tiny --out TMP -q`, once per session (half
+    a minute): the tests that only read an experiment's data or claims at level tiny read
+    them here instead of measuring again."""
+    where = tmp_path_factory.mktemp("claims-run")
+    done = subprocess.run(
+        [sys.executable, "-m", "pylab", "run", "--only", "claims", "--level", "tiny",
+         "--out", str(where / "out"), "-q"],
+        cwd=where, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr + done.stdout
+    path = Path(done.stdout.strip().splitlines()[-1])
+    return ClaimsRun(done, path, results.load(path))
 
 
 @pytest.fixture(scope="session")

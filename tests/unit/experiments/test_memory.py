@@ -17,7 +17,6 @@ from pylab.base.fmt import fmt_bytes, fmt_place, fmt_seconds
 from pylab.experiments import memory, startup
 from pylab.report.plots import memory as memory_plot
 from pylab.report.plots import startup as startup_plot
-from pylab.runner.isolation import run_experiment
 from tests import DATA
 
 HAS_THEM = extras.why_no_subinterpreters() is None
@@ -157,18 +156,10 @@ def test_old_data_without_subinterpreters_is_judged_as_before() -> None:
 # --- where this interpreter has no subinterpreters (3.11, 3.12, free-threaded)
 
 
-def _measured_in_a_child(name: str) -> dict[str, Any]:
-    """An experiment's data at level tiny, measured as a run does: in a child. Measured
-    here, its forkserver would outlive the test, and a later test's forked child would
-    inherit a server it cannot wait for (ChildProcessError)."""
-    record = run_experiment(name, "tiny", [], 600.0, None)
-    assert record["ok"], record.get("error")
-    return json.loads(json.dumps(record["data"], allow_nan=False))
-
-
 @pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
-def test_without_subinterpreters_startup_records_why_and_measures_the_rest() -> None:
-    data = _measured_in_a_child("startup")
+def test_without_subinterpreters_startup_records_why_and_measures_the_rest(claims_run) -> None:
+    data = claims_run.data("startup")
+    json.dumps(data, allow_nan=False)
     why = extras.why_no_subinterpreters()
     assert data["subinterpreters"] == {"available": False, "pool": None, "reason": why}
     assert "interpreter" not in data["start_join"] and "interpreter" not in data["repeats"]
@@ -178,8 +169,9 @@ def test_without_subinterpreters_startup_records_why_and_measures_the_rest() -> 
 
 
 @pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
-def test_without_subinterpreters_memory_records_why_and_measures_the_rest() -> None:
-    data = _measured_in_a_child("memory")
+def test_without_subinterpreters_memory_records_why_and_measures_the_rest(claims_run) -> None:
+    data = claims_run.data("memory")
+    json.dumps(data, allow_nan=False)
     why = extras.why_no_subinterpreters()
     assert data["interpreter_pool"] == {"available": False, "reason": why}
     assert data["process_pools"] and data["thread_pool"]["samples"]

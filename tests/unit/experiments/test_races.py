@@ -7,7 +7,6 @@ import json
 import pytest
 
 from pylab.experiments import races
-from pylab.experiments.base import LEVELS, VERDICTS
 
 NOGIL_N = 50_000_000  # about 15 ms per thread: long enough for two threads to overlap
 ATTEMPTS = 5  # overlap depends on when the OS starts each thread; one race is proof
@@ -162,17 +161,17 @@ def test_c20_is_an_opinion_reporting_the_unlocked_rates():
         }
 
 
-# --- measuring for real, at the tiny level ----------------------------------------------
+# --- measured for real, at the tiny level (the session's claims run) ---------------------
 
 
-def test_measure_tiny_then_judge():
-    data = races.measure(LEVELS["tiny"], [])
-    json.dumps(data)
+def test_measure_tiny_then_judge(claims_run):
+    data = claims_run.data("races")
     assert set(data["lost_updates"]) == set(races.VARIANTS)
     assert set(data["designs"]["designs"]) == set(races.DICT_SIZES)
     verdicts = races.judge(data)
     assert [v.claim for v in verdicts] == list(races.CLAIMS)
-    assert all(v.verdict in VERDICTS for v in verdicts)
+    # the run stored what the rules say of the data it stored
+    assert {v.claim: (v.verdict, v.reason) for v in verdicts} == claims_run.claims(races)
     json.dumps([v.as_dict() for v in verdicts])
     for name, variant in data["lost_updates"].items():
         if variant["locked"] or name == "processes_private":

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from pylab.experiments import scaling
-from pylab.experiments.base import LEVELS, VERDICTS
 
 
 def _entry(s: float, workers: int = 2, method: str | None = None) -> dict:
@@ -112,12 +109,13 @@ def test_cells_of_a_run_are_used_and_the_rest_measured() -> None:
     assert list(found) == ["compute/gil"] and found["compute/gil"]["source"] == "run"
 
 
-def test_tiny_measurement_gives_one_verdict_per_claim() -> None:
-    data = scaling.measure(LEVELS["tiny"], [])
-    json.dumps(data)
+def test_tiny_measurement_gives_one_verdict_per_claim(claims_run) -> None:
+    data = claims_run.data("scaling")
     verdicts = scaling.judge(data)
     assert [v.claim for v in verdicts] == list(scaling.CLAIMS)
-    assert all(v.verdict in VERDICTS and v.reason for v in verdicts)
+    assert all(v.reason for v in verdicts)
+    # the run stored what the rules say of the data it stored
+    assert {v.claim: (v.verdict, v.reason) for v in verdicts} == claims_run.claims(scaling)
 
 
 # Distinct figures, so that a reason shows the one its rule read, not a neighbour's.

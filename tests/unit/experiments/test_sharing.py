@@ -10,7 +10,7 @@ import psutil
 import pytest
 
 from pylab.experiments import memory, sharing
-from pylab.experiments.base import LEVELS, VERDICTS
+from pylab.experiments.base import LEVELS
 
 KIB = 1 << 10
 MIB = 1 << 20
@@ -291,11 +291,19 @@ def leftover_workers() -> list[str]:
         (sharing, ("workers", "sizes", "methods", "zero_copy_seen", "read_back")),
     ],
 )
-def test_tiny_run_is_judged(module: Any, keys: tuple[str, ...]) -> None:
-    data = module.measure(LEVELS["tiny"], [])
+def test_tiny_run_is_judged(claims_run, module: Any, keys: tuple[str, ...]) -> None:
+    data = claims_run.data(module.NAME)
     json.dumps(data, allow_nan=False)
     assert set(keys) <= set(data)
     found = module.judge(data)
     assert [v.claim for v in found] == list(module.CLAIMS)
-    assert all(v.verdict in VERDICTS for v in found)
+    # the run stored what the rules say of the data it stored
+    assert {v.claim: (v.verdict, v.reason) for v in found} == claims_run.claims(module)
+
+
+@pytest.mark.parametrize("module", [memory, sharing])
+def test_a_tiny_run_in_this_process_leaves_no_worker_behind(module: Any) -> None:
+    # Measured here, not read from the claims run: there each experiment runs in a child
+    # that is killed whole afterwards, so workers it left running go unseen.
+    json.dumps(module.measure(LEVELS["tiny"], []), allow_nan=False)
     assert leftover_workers() == []

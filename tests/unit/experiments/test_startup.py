@@ -10,7 +10,6 @@ import sys
 import pytest
 
 from pylab.experiments import api, identity, startup
-from pylab.experiments.base import LEVELS, VERDICTS
 
 # --- identity (C01)
 
@@ -138,8 +137,8 @@ def test_api_reason_names_what_each_side_adds() -> None:
     assert "getName" in reason
 
 
-def test_api_leaves_out_deprecated_thread_aliases() -> None:
-    data = api.measure(LEVELS["tiny"], [])
+def test_api_leaves_out_deprecated_thread_aliases(claims_run) -> None:
+    data = claims_run.data("api")
     workers = data["pairs"]["workers"]
     names = {n for side in workers["members"].values() for n in side}
     assert not names & set(api.DEPRECATED_ALIASES)
@@ -222,7 +221,7 @@ def test_startup_module_imports_only_stdlib_and_pylab() -> None:
     assert outside == ["pylab"]
 
 
-# --- One real run of each, at the tiny level.
+# --- The session's tiny claims run (conftest.claims_run): each as the run measured it.
 
 
 @pytest.mark.parametrize(
@@ -233,16 +232,16 @@ def test_startup_module_imports_only_stdlib_and_pylab() -> None:
         (startup, ("start_methods", "start_join", "first_instruction", "pool", "forkserver_first")),
     ],
 )
-def test_tiny_run_gives_one_verdict_per_claim(module, keys: tuple[str, ...]) -> None:
-    data = module.measure(LEVELS["tiny"], [])
-    json.dumps(data)
+def test_tiny_run_gives_one_verdict_per_claim(claims_run, module, keys: tuple[str, ...]) -> None:
+    data = claims_run.data(module.NAME)
     assert set(keys) <= set(data)
     verdicts = module.judge(data)
     assert [v.claim for v in verdicts] == list(module.CLAIMS)
     for verdict in verdicts:
-        assert verdict.verdict in VERDICTS
         assert verdict.reason and "\n" not in verdict.reason
         json.dumps(verdict.as_dict())
+    # the run stored what the rule says of the data it stored
+    assert {v.claim: (v.verdict, v.reason) for v in verdicts} == claims_run.claims(module)
 
 
 # --- every reason carries the figures its rule compared
