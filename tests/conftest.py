@@ -65,6 +65,24 @@ def check_plot(tmp_path: Path):
     return check
 
 
+def _plot_texts(plot: Any) -> str:
+    shown = [plot.title, plot.caption]
+    for legend in plot.figure.legends:
+        shown += [t.get_text() for t in legend.get_texts()]
+    for ax in plot.figure.axes:
+        shown += [t.get_text() for t in ax.get_yticklabels()]
+        if ax.get_legend():
+            shown += [t.get_text() for t in ax.get_legend().get_texts()]
+    return "\n".join(shown)
+
+
+@pytest.fixture(scope="session")
+def plot_texts() -> Callable[[Any], str]:
+    """Every label a report Plot shows (legends and y tick labels), its title and caption,
+    one per line: what a reader sees, to look for a word in."""
+    return _plot_texts
+
+
 @pytest.fixture
 def two_pythons(tmp_path: Path) -> tuple[Path, str]:
     """full_small.json as a run over two interpreters: a copy of its one, free-threaded,

@@ -1,47 +1,22 @@
 """The Dask executors on a real LocalCluster: layouts, checked results, crashes contained,
-the skip where Dask is absent, and the report's Dask section."""
+and the report's Dask section. Where Dask is absent: tests/unit/executors/test_registry.py
+and tests/unit/measure/test_plan.py."""
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from pylab import results
 from pylab.base import extras
-from pylab.base.errors import UserError
 from pylab.executors import make_executor
 from pylab.executors.worker import Job
 from pylab.measure.cell import expected
-from pylab.measure.plan import CellSpec, runnable
 
 needs_dask = pytest.mark.skipif(extras.why_no_dask() is not None, reason=str(extras.why_no_dask()))
 TINY = ["--preset", "quick", "--only", "scaling", "--workers", "2", "--repeats", "2",
         "--min-time", "0.02", "--max-time", "0", "-q"]  # fmt: skip
-
-
-def _wait(barrier) -> int:
-    barrier.wait(30)
-    return multiprocessing.current_process().pid
-
-
-@needs_dask
-def test_a_fifo_barrier_starts_spawned_processes_together() -> None:
-    from pylab.executors.barriers import FifoBarrier
-
-    barrier = FifoBarrier(2)
-    context = multiprocessing.get_context("spawn")
-    try:
-        with ProcessPoolExecutor(2, mp_context=context) as pool:
-            waiting = [pool.submit(_wait, barrier) for _ in range(2)]
-            barrier.release(waiting, 30)
-            assert len({w.result(30) for w in waiting}) == 2
-        with pytest.raises(TimeoutError):  # nobody opens it: a worker waits, then says so
-            barrier.wait(0.2)
-    finally:
-        barrier.close()
 
 
 @needs_dask
@@ -85,19 +60,3 @@ def test_a_run_reports_what_dask_costs_over_the_bare_pools(cli, tmp_path: Path) 
     report = (path.with_suffix("") / "report.md").read_text()
     section = report.split("## What Dask costs over a bare pool", 1)[1].split("\n## ", 1)[0]
     assert "| compute/nogil |" in section and "dask-processes" in section
-
-
-def test_without_dask_its_executors_say_why(monkeypatch) -> None:
-    monkeypatch.setattr(extras, "why_no_dask", lambda: "dask.distributed is not installed (x)")
-    with pytest.raises(UserError, match="dask-threads executor is unavailable: dask"):
-        make_executor("dask-threads", 2)
-
-
-def test_without_dask_its_cells_are_skipped_with_the_reason() -> None:
-    cells = [CellSpec("compute", "gil", e, None, 2) for e in ("threads", "dask-threads",
-                                                              "dask-processes")]  # fmt: skip
-    python = {"dask": {"available": False, "reason": "not installed here"}}
-    keep, skipped = runnable(cells, python)
-    assert [c.executor for c in keep] == ["threads"]
-    assert skipped == [{"what": "Dask cells", "cells": 2, "reason": "not installed here"}]
-    assert runnable(cells, {"dask": {"available": True}})[0] == cells

@@ -25,9 +25,6 @@ if extras.why_no_dask():
 
 import psutil  # noqa: E402
 
-from pylab.base.errors import UserError  # noqa: E402
-from pylab.runner.fleet import discover  # noqa: E402
-
 TINY_LAB = (
     "--preset", "quick", "--kernels", "compute", "--variants", "nogil",
     "--executors", "serial,threads", "--only", "scaling", "--workers", "2", "--repeats", "2",
@@ -279,25 +276,3 @@ def test_without_distributed_run_scheduler_says_so(tmp_path) -> None:
     assert done.stderr.splitlines() == [
         "pylab: error: dask.distributed is not installed (pip install 'pylab-cext-lab[dask]')"
     ]
-
-
-def test_another_distributed_release_on_the_scheduler_is_refused() -> None:
-    def versions(scheduler: str) -> dict:
-        return {"scheduler": {"packages": {"distributed": scheduler}},
-                "client": {"packages": {"distributed": "2026.8.0"}}}  # fmt: skip
-
-    discover.check_scheduler(versions("2026.8.1"), "tcp://x:1")  # a patch release: the same
-    with pytest.raises(UserError, match=r"runs distributed 2026\.7\.0, this client 2026\.8\.0"):
-        discover.check_scheduler(versions("2026.7.0"), "tcp://x:1")
-
-
-def test_lab_args_give_each_machine_the_same_run(tmp_path) -> None:
-    from pylab.cli.main import build_parser
-    from pylab.cli.run import lab_args
-
-    given = ["run", *TINY_LAB, "--param", "gil_share=0.3", "--timeout", "5", "--out", "x"]
-    opts = build_parser().parse_args(given)
-    again = build_parser().parse_args(["run", *lab_args(opts), "--no-report"])
-    assert {k: v for k, v in vars(again).items() if k != "out"} == {
-        k: v for k, v in vars(opts).items() if k != "out"
-    }

@@ -14,7 +14,6 @@ import pytest
 from pylab import results
 from pylab.pythons import discovery
 from tests import REPO
-from tests.unit.pythons.test_envs import _fake_python
 
 TINY = ["--preset", "quick", "--kernels", "compute", "--executors", "serial,threads",
         "--workers", "2", "--only", "scaling", "--repeats", "2", "--min-time", "0.02",
@@ -44,8 +43,10 @@ def shared_envs(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("envs")
 
 
-def test_a_failed_environment_fails_its_cells_and_the_others_run(cli, tmp_path: Path) -> None:
-    fake = _fake_python(tmp_path)
+def test_a_failed_environment_fails_its_cells_and_the_others_run(
+    cli, tmp_path: Path, fake_python: Path
+) -> None:
+    fake = fake_python
     chosen = f"{sys.executable},{fake}"
     done, data, path = _run(cli, tmp_path, "--variants", "nogil", "--python", chosen,
                             "--envs", str(tmp_path / "envs"), "--no-report")  # fmt: skip
@@ -148,18 +149,3 @@ def test_the_overhead_of_free_threading_is_measured_against_its_gil_twin(free_th
         ratio, samples = work["ratio"], work["samples"]
         assert 0 < ratio["low"] <= ratio["median"] <= ratio["high"]
         assert len(samples["free_threaded_s"]) == len(samples["gil_s"]) == 2
-
-
-def test_the_overhead_pairs_each_free_threaded_build_with_its_own_version() -> None:
-    from pylab.runner.overhead import twins
-
-    def record(version: str, ft: bool, error: str | None = None) -> dict:
-        return results.python_record({"version": version, "free_threaded_build": ft}, {},
-                                     {"path": "p"}, error)  # fmt: skip
-
-    pythons = {"3.13.5": record("3.13.5", False), "3.13.5t": record("3.13.5", True),
-               "3.14.0t": record("3.14.0", True), "3.12.1": record("3.12.1", False)}  # fmt: skip
-    found = {"pythons": pythons}
-    assert twins(found) == [("3.13.5t", "3.13.5")]
-    found["pythons"]["3.13.5"] = record("3.13.5", False, "building its environment failed")
-    assert twins(found) == []

@@ -1,32 +1,34 @@
-"""Subinterpreters beside threads and processes in the ipc (C10), sharing (C02) and
-responsiveness (C14) experiments: their figures, where they sit in the reasons, and
-their series in the plots.
+"""Subinterpreters in the experiments, measured for real under a 3.13 environment
+(conftest.subinterpreter_python): start-up (C03) and memory (C11, C12), ipc (C10), sharing
+(C02) and responsiveness (C14) each at level tiny in a child of that Python, as a run would,
+judged here, and drawn. The tests skip, saying why, where there is no such Python.
 
-Where this Python has no subinterpreters (3.11 here), each experiment records why and
-its reason says they were not measured. Under a 3.13 environment
-(conftest.subinterpreter_python) each runs at level tiny in a child of that Python, as
-a run would, and is judged here; the test skips, saying why, where there is none.
-"""
+What the rules make of made-up subinterpreter figures, and what each experiment records
+where there are none, are in tests/unit/experiments/; the plots' handling of both, in
+tests/unit/report/plots/."""
 
 from __future__ import annotations
 
 import copy
 import json
 import math
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pylab.base import extras
+from pylab.base.fmt import fmt_bytes, fmt_seconds
 from pylab.experiments import ipc, responsiveness, sharing
 from pylab.report.plots import ipc as ipc_plot
+from pylab.report.plots import memory as memory_plot
 from pylab.report.plots import responsiveness as responsiveness_plot
 from pylab.report.plots import sharing as sharing_plot
+from pylab.report.plots import startup as startup_plot
 from pylab.runner.isolation import run_experiment
 from tests import DATA
 
-HAS_THEM = extras.why_no_subinterpreters() is None
+FIXTURE = DATA / "full_small.json"
 EXPERIMENTS = {"ipc": ipc, "sharing": sharing, "responsiveness": responsiveness}
 PLOTS = {"ipc": ipc_plot, "sharing": sharing_plot, "responsiveness": responsiveness_plot}
 TIMEOUT_S = 600.0  # tiny runs take seconds; a hang fails instead of blocking the suite
@@ -38,8 +40,8 @@ def _positive(value: float) -> bool:
     return math.isfinite(value) and value > 0
 
 
-def _run(python: str | None) -> dict[str, dict[str, Any]]:
-    """Each experiment's record at level tiny, in a child of `python` (None: this one)."""
+def _run(python: str) -> dict[str, dict[str, Any]]:
+    """Each experiment's record at level tiny, in a child of `python`."""
     records = {name: run_experiment(name, "tiny", [], TIMEOUT_S, python) for name in EXPERIMENTS}
     for name, record in records.items():
         assert record["ok"], (name, record.get("error"))
@@ -67,139 +69,71 @@ def _texts(plot: Any) -> str:
     return "\n".join(shown)
 
 
-# --- the rules on made-up numbers ------------------------------------------------------
+# --- startup and memory under 3.13
 
 
-def _interval(value: float) -> dict[str, float]:
-    return {"median": value, "low": value * 0.9, "high": value * 1.1, "confidence": 0.96}
-
-
-def _ipc_data(interp_us: float, interp_dispatch_us: float) -> dict[str, Any]:
-    """Threads 10 us a round trip, fork_pipe 30 us; a subinterpreter channel as given."""
-    sizes = [8, 65536]
-
-    def table(value: float) -> dict[str, Any]:
-        return {str(s): _interval(value) for s in sizes}
-
-    return {
-        "settings": {"sizes": sizes},
-        "latency_us": {"fork_pipe": table(30.0), "thread_queue": table(10.0),
-                       "interp_queue": table(interp_us)},
-        "throughput_bytes_per_s": {"fork_pipe": table(1e9), "thread_queue": table(1e10),
-                                   "interp_queue": table(1e11)},
-        "dispatch_us": {"fork": _interval(200.0), "threads": _interval(20.0),
-                        "interpreters": _interval(interp_dispatch_us)},
-        "crossover": None,
-        "subinterpreters": {"available": True, "pool": "x", "channel": "interp_queue"},
-    }  # fmt: skip
-
-
-@pytest.mark.parametrize(
-    ("interp_us", "place"),
-    [(5.0, "below threads and processes"), (20.0, "between threads and processes"),
-     (60.0, "above threads and processes")],
-)  # fmt: skip
-def test_c10_places_the_subinterpreter_round_trip_without_changing_the_rule(
-    interp_us: float, place: str
-) -> None:
-    (verdict,) = ipc.judge(_ipc_data(interp_us, 100.0))
-    # a subinterpreter channel faster than any is never taken for the best process channel
-    assert verdict.verdict == "holds"
-    assert {r["best_process"] for r in verdict.data["latency"]} == {"fork_pipe"}
-    figures = verdict.data["subinterpreters"]
-    assert figures["round_trip_us"]["8"]["place"] == place
-    assert figures["round_trip_us"]["8"]["over_thread"] == interp_us / 10.0
-    assert figures["dispatch_us"]["place"] == "between threads and processes"
-    assert f"subinterpreters (interp_queue) round trip 8 B {interp_us:g} us" in verdict.reason
-    assert "their pool's dispatch 100 us a task (5x threads', between" in verdict.reason
-
-
-def test_c10_says_why_subinterpreters_were_not_measured_and_old_files_say_nothing() -> None:
-    data = _ipc_data(20.0, 100.0)
-    for table in ("latency_us", "throughput_bytes_per_s"):
-        data[table].pop("interp_queue")
-    data["dispatch_us"].pop("interpreters")
-    data["subinterpreters"] = {"available": False, "reason": "Python 3.11 has none"}
-    (verdict,) = ipc.judge(data)
-    assert verdict.reason.endswith("; subinterpreters not measured here: Python 3.11 has none")
-    del data["subinterpreters"]
-    (old,) = ipc.judge(data)
-    assert "subinterpreter" not in old.reason and old.data["subinterpreters"] is None
-
-
-def test_c14_rule_leaves_the_subinterpreter_scenario_out() -> None:
-    """Starved in threads, on time in subinterpreters: still partly, the figure given."""
-
-    def point(p99: float) -> dict[str, Any]:
-        return {"beats": 100, "p50_s": p99 / 2, "p99_s": p99, "max_s": p99 * 2}
-
-    scenarios = {n: point(1e-4) for n in responsiveness.RELEASING}
-    scenarios |= {n: point(0.05) for n in responsiveness.HOLDING}
-    scenarios[responsiveness.SUBINTERPRETERS] = point(5e-4)
-    data = {
-        "scenarios": scenarios,
-        "subinterpreters": {"available": True, "workers": 2},
-        "published": {"ping_latency_s": [0.004, 0.135, 0.312]},
-    }
-    (verdict,) = responsiveness.judge(data)
-    assert verdict.verdict == "partly"
-    assert responsiveness.SUBINTERPRETERS not in verdict.data["p99_s"]
-    assert "; GIL-holding C in 2 subinterpreters (own GIL): p99 500 us, max 1 ms, against " in (
-        verdict.reason
-    )
-    # a slow subinterpreter scenario does not fail the claim either: it is not the rule's
-    scenarios[responsiveness.SUBINTERPRETERS] = point(1.0)
-    assert responsiveness.judge(data)[0].verdict == "partly"
-
-
-# --- where there are no subinterpreters ------------------------------------------------
+MEASURE = """
+import json
+from pylab import experiments
+from pylab.experiments.base import LEVELS
+out = {}
+for name in ("startup", "memory"):
+    module = experiments.get(name)
+    data = module.measure(LEVELS["tiny"], [])
+    out[name] = {"data": data, "reasons": [v.reason for v in module.judge(data)]}
+print(json.dumps(out, allow_nan=False))
+"""
 
 
 @pytest.fixture(scope="module")
-def without(claims_run) -> dict[str, dict[str, Any]]:
-    """Each experiment's record at level tiny, from the session's claims run."""
-    if HAS_THEM:
-        pytest.skip("this interpreter has subinterpreters")
-    return {name: claims_run.record(name) for name in EXPERIMENTS}
+def measured(subinterpreter_python: Path, tmp_path_factory) -> dict[str, Any]:
+    """startup and memory measured at level tiny under 3.13, with their reasons."""
+    where = tmp_path_factory.mktemp("measure")
+    done = subprocess.run([str(subinterpreter_python), "-c", MEASURE], capture_output=True,
+                          text=True, timeout=600, cwd=where)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
-def test_without_subinterpreters_each_experiment_records_why_and_its_reason_says_so(
-    without: dict[str, dict[str, Any]],
-) -> None:
-    why = extras.why_no_subinterpreters()
-    for name, record in without.items():
-        data = record["data"]
-        assert data["subinterpreters"] == {"available": False, "reason": why}, name
-        (first, *_) = EXPERIMENTS[name].judge(data)
-        assert f"subinterpreters not measured here: {why}" in first.reason, name
-    assert "interp_queue" not in without["ipc"]["data"]["latency_us"]
-    assert "interpreters" not in without["ipc"]["data"]["dispatch_us"]
-    assert not {"interp_memoryview", "interp_pickled"} & set(without["sharing"]["data"]["methods"])
-    assert responsiveness.SUBINTERPRETERS not in without["responsiveness"]["data"]["scenarios"]
+def test_startup_under_3_13_measures_a_subinterpreter(measured: dict[str, Any]) -> None:
+    data = measured["startup"]["data"]
+    assert data["subinterpreters"]["available"] and data["subinterpreters"]["reason"] is None
+    for name in ("start_join", "first_instruction", "pool"):
+        found = data[name]["interpreter"]
+        assert 0 < found["low"] <= found["median"] <= found["high"], (name, found)
+    kernels = data["subinterpreters"]["kernels"]
+    assert "compute" in kernels["loaded"] and "stream" in kernels["refused"]
+    assert data["subinterpreters"]["kernel_import"]["median"] > 0
+    (reason,) = measured["startup"]["reasons"]
+    start = fmt_seconds(data["start_join"]["interpreter"]["median"])
+    pool = fmt_seconds(data["pool"]["interpreter"]["median"])
+    assert f"a subinterpreter: create+exec+close {start} [" in reason
+    assert f"pool of 2 up {pool}, " in reason and "importing the kernels (compute" in reason
 
 
-def test_without_subinterpreters_the_plots_draw_no_subinterpreter_series(
-    without: dict[str, dict[str, Any]], check_plot
-) -> None:
-    results = _results(without)
-    for name, module in PLOTS.items():
-        plots = module.make(results)
-        assert plots, name
-        for plot in plots:
-            check_plot(plot)
-            assert "subinterpreter" not in _texts(plot), plot.name
+def test_memory_under_3_13_measures_a_subinterpreter_pool(measured: dict[str, Any]) -> None:
+    data = measured["memory"]["data"]
+    pool = data["interpreter_pool"]
+    assert pool["available"] and pool["per_worker_bytes"] > 0
+    assert [s["distinct_workers"] for s in pool["samples"]] == [data["workers"]] * data["repeats"]
+    c11, c12 = measured["memory"]["reasons"]
+    size = fmt_bytes(pool["per_worker_bytes"])
+    assert f"a subinterpreter worker {size} (the kernels as in a process worker" in c11
+    assert f"a subinterpreter worker {size}, " in c12
 
 
-@pytest.mark.parametrize("path", sorted(DATA.glob("*.json")), ids=lambda p: p.name)
-def test_files_from_before_still_plot(path: Path, check_plot) -> None:
-    results = json.loads(path.read_text())
-    for module in PLOTS.values():
-        for plot in module.make(results):
-            check_plot(plot)
-            assert "subinterpreter" not in _texts(plot), plot.name
+def test_measured_subinterpreters_plot(measured: dict[str, Any], check_plot) -> None:
+    results = json.loads(FIXTURE.read_text())
+    for name in ("startup", "memory"):
+        results["experiments"][name]["data"] = measured[name]["data"]
+    (start,) = startup_plot.make(results)
+    (mem,) = memory_plot.make(results)
+    assert "subinterpreter" in start.caption and "subinterpreter" in mem.caption
+    check_plot(start)
+    check_plot(mem)
 
 
-# --- under an interpreter that has them ------------------------------------------------
+# --- ipc, sharing and responsiveness under 3.13
 
 
 @pytest.fixture(scope="module")

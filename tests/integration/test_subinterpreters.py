@@ -1,5 +1,6 @@
-"""The `interpreters` executor: subinterpreters with their own GIL where the interpreter
-has them (3.13 with the PEP 734 backport, 3.14+), skipped with the reason elsewhere.
+"""The `interpreters` executor in runs: subinterpreters with their own GIL where the
+interpreter has them (3.13 with the PEP 734 backport, 3.14+), skipped with the reason
+elsewhere.
 
 The tests that need subinterpreters run pylab under a 3.13 environment
 (conftest.subinterpreter_python) and skip, saying why, where this machine has none.
@@ -9,8 +10,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,47 +17,11 @@ import pytest
 
 from pylab import results
 from pylab.base import extras
-from pylab.base.errors import UserError
-from pylab.executors import barriers, make_executor
 from pylab.pythons import envs
 
 HAS_THEM = extras.why_no_subinterpreters() is None
 TINY = ["--preset", "quick", "--only", "scaling", "--workers", "2", "--repeats", "2",
         "--min-time", "0.02", "--max-time", "0", "-q", "--no-report"]  # fmt: skip
-
-
-@pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
-def test_without_subinterpreters_the_executor_says_why_and_where_they_are() -> None:
-    why = extras.why_no_subinterpreters()
-    assert "--python 3.13" in why or "backport" in why
-    assert extras.subinterpreters_info() == {"available": False, "pool": None, "reason": why}
-    with pytest.raises(UserError, match="interpreters executor is unavailable"):
-        make_executor("interpreters", 2)
-
-
-def test_the_pipe_barrier_starts_every_worker_together_and_survives_a_failure() -> None:
-    barrier = barriers.PipeBarrier(3)
-    passed = []
-
-    def worker(fail: bool) -> None:
-        if fail:
-            raise RuntimeError("failed before the barrier")
-        barrier.wait(10)
-        passed.append(threading.get_ident())
-
-    try:
-        with ThreadPoolExecutor(3) as pool:
-            futures = [pool.submit(worker, False) for _ in range(3)]
-            barrier.release(futures, 10)
-            assert [f.result(10) for f in futures] == [None] * 3 and len(passed) == 3
-            # one fails before it arrives: those that arrived are let go, nobody hangs
-            futures = [pool.submit(worker, i == 0) for i in range(3)]
-            barrier.release(futures, 10)
-            with pytest.raises(RuntimeError, match="before the barrier"):
-                futures[0].result(10)
-            assert [f.result(10) for f in futures[1:]] == [None, None] and len(passed) == 5
-    finally:
-        barrier.close()
 
 
 @pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")

@@ -1,4 +1,5 @@
-"""Order-statistic intervals for the median: the coverage they claim is the binomial one."""
+"""Order-statistic intervals for the median (pylab.base.stats): the coverage they claim is
+the binomial one; percentiles by nearest rank."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import random
 
 import pytest
 
-from pylab.base.stats import median_interval
+from pylab.base.stats import median_interval, percentile
 
 
 def test_six_samples_give_min_max_at_97_percent() -> None:
@@ -38,3 +39,10 @@ def test_coverage_holds_in_simulation() -> None:
 def test_empty_is_an_error() -> None:
     with pytest.raises(ValueError):
         median_interval([])
+
+
+def test_percentile_is_nearest_rank():
+    samples = [float(i) for i in range(1, 101)]
+    assert percentile(samples, 0.99) == 99.0
+    assert percentile(samples, 0.5) == 50.0
+    assert percentile([3.0], 0.99) == 3.0

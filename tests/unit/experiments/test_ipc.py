@@ -1,17 +1,25 @@
-"""The ipc experiment (C10): its rule on made-up numbers, and one real tiny run."""
+"""The ipc experiment (C10): its rule on made-up numbers, with and without a subinterpreter
+channel, the figures in its reason, and the session's tiny run."""
 
 from __future__ import annotations
 
 import json
 import multiprocessing
 import threading
+from typing import Any
 
 import pytest
 
+from pylab.base import extras
 from pylab.experiments import ipc
 from pylab.experiments.base import LEVELS, Verdict
 
+HAS_THEM = extras.why_no_subinterpreters() is None
+
+
 SIZES = [8, 1024, 65536, 1048576]
+
+
 LARGEST = str(max(SIZES))
 
 
@@ -132,15 +140,67 @@ def test_first_win_is_where_processes_stay_faster(ratios, expected):
     assert ipc._first_win(sorted(ratios), ratios) == expected
 
 
-def test_a_tiny_run_in_this_process_cleans_up():
-    # Measured here, not read from the claims run: there each experiment runs in a child
-    # that is killed whole afterwards, so processes or threads it left behind go unseen.
-    threads_before = threading.active_count()
-    data = ipc.measure(LEVELS["tiny"], [])
-    json.dumps(data)
-    assert multiprocessing.active_children() == []
-    assert threading.active_count() == threads_before
-    assert set(data["latency_us"]) == set(data["settings"]["channels"])
+# --- a subinterpreter channel beside the threads' and the processes'
+
+
+def _interval(value: float) -> dict[str, float]:
+    return {"median": value, "low": value * 0.9, "high": value * 1.1, "confidence": 0.96}
+
+
+def _ipc_data(interp_us: float, interp_dispatch_us: float) -> dict[str, Any]:
+    """Threads 10 us a round trip, fork_pipe 30 us; a subinterpreter channel as given."""
+    sizes = [8, 65536]
+
+    def table(value: float) -> dict[str, Any]:
+        return {str(s): _interval(value) for s in sizes}
+
+    return {
+        "settings": {"sizes": sizes},
+        "latency_us": {"fork_pipe": table(30.0), "thread_queue": table(10.0),
+                       "interp_queue": table(interp_us)},
+        "throughput_bytes_per_s": {"fork_pipe": table(1e9), "thread_queue": table(1e10),
+                                   "interp_queue": table(1e11)},
+        "dispatch_us": {"fork": _interval(200.0), "threads": _interval(20.0),
+                        "interpreters": _interval(interp_dispatch_us)},
+        "crossover": None,
+        "subinterpreters": {"available": True, "pool": "x", "channel": "interp_queue"},
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("interp_us", "place"),
+    [(5.0, "below threads and processes"), (20.0, "between threads and processes"),
+     (60.0, "above threads and processes")],
+)  # fmt: skip
+def test_c10_places_the_subinterpreter_round_trip_without_changing_the_rule(
+    interp_us: float, place: str
+) -> None:
+    (verdict,) = ipc.judge(_ipc_data(interp_us, 100.0))
+    # a subinterpreter channel faster than any is never taken for the best process channel
+    assert verdict.verdict == "holds"
+    assert {r["best_process"] for r in verdict.data["latency"]} == {"fork_pipe"}
+    figures = verdict.data["subinterpreters"]
+    assert figures["round_trip_us"]["8"]["place"] == place
+    assert figures["round_trip_us"]["8"]["over_thread"] == interp_us / 10.0
+    assert figures["dispatch_us"]["place"] == "between threads and processes"
+    assert f"subinterpreters (interp_queue) round trip 8 B {interp_us:g} us" in verdict.reason
+    assert "their pool's dispatch 100 us a task (5x threads', between" in verdict.reason
+
+
+def test_c10_says_why_subinterpreters_were_not_measured_and_old_files_say_nothing() -> None:
+    data = _ipc_data(20.0, 100.0)
+    for table in ("latency_us", "throughput_bytes_per_s"):
+        data[table].pop("interp_queue")
+    data["dispatch_us"].pop("interpreters")
+    data["subinterpreters"] = {"available": False, "reason": "Python 3.11 has none"}
+    (verdict,) = ipc.judge(data)
+    assert verdict.reason.endswith("; subinterpreters not measured here: Python 3.11 has none")
+    del data["subinterpreters"]
+    (old,) = ipc.judge(data)
+    assert "subinterpreter" not in old.reason and old.data["subinterpreters"] is None
+
+
+# --- the session's tiny claims run (conftest.claims_run): as a run measured it
 
 
 def test_tiny_run_gives_judgeable_data(claims_run):
@@ -158,3 +218,25 @@ def test_tiny_run_gives_judgeable_data(claims_run):
     # the run stored what the rule says of the data it stored
     assert {v.claim: (v.verdict, v.reason) for v in verdicts} == claims_run.claims(ipc)
     json.dumps([v.as_dict() for v in verdicts])
+
+
+@pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
+def test_without_subinterpreters_ipc_records_why_and_its_reason_says_so(claims_run) -> None:
+    why = extras.why_no_subinterpreters()
+    data = claims_run.data("ipc")
+    assert data["subinterpreters"] == {"available": False, "reason": why}
+    (first, *_) = ipc.judge(data)
+    assert f"subinterpreters not measured here: {why}" in first.reason
+    assert "interp_queue" not in data["latency_us"]
+    assert "interpreters" not in data["dispatch_us"]
+
+
+def test_a_tiny_run_in_this_process_cleans_up():
+    # Measured here, not read from the claims run: there each experiment runs in a child
+    # that is killed whole afterwards, so processes or threads it left behind go unseen.
+    threads_before = threading.active_count()
+    data = ipc.measure(LEVELS["tiny"], [])
+    json.dumps(data)
+    assert multiprocessing.active_children() == []
+    assert threading.active_count() == threads_before
+    assert set(data["latency_us"]) == set(data["settings"]["channels"])

@@ -1,5 +1,5 @@
-"""The responsiveness (C14) and killing (C07, C18) experiments: their rules on made-up
-data on both sides of every threshold, and one tiny real run of each."""
+"""The killing experiment (C07, C18): its rules on made-up stop times on both sides of
+every threshold, the figures in its reasons, and the session's tiny run."""
 
 from __future__ import annotations
 
@@ -8,77 +8,14 @@ import signal
 
 import pytest
 
-from pylab.base.stats import percentile
-from pylab.experiments import killing, responsiveness
+from pylab.experiments import killing
 from pylab.experiments.base import LEVELS
-from pylab.experiments.claims import PUBLISHED
 
 MS = 1e-3
 
 
 def _interval(value: float) -> dict[str, float]:
     return {"median": value, "low": value, "high": value, "confidence": 0.75}
-
-
-# --- responsiveness (C14) ----------------------------------------------------
-
-
-def _responsiveness(**p99: float) -> dict:
-    values = dict.fromkeys(responsiveness.SCENARIOS, 1 * MS) | p99
-    scenarios = {
-        name: {"beats": 100, "p50_s": v / 2, "p99_s": v, "max_s": v, "round_p99_s": _interval(v)}
-        for name, v in values.items()
-    }
-    return {"scenarios": scenarios, "published": PUBLISHED["C14"]}
-
-
-def _c14(data: dict) -> str:
-    (verdict,) = responsiveness.judge(data)
-    assert verdict.claim == "C14" and "\n" not in verdict.reason
-    return verdict.verdict
-
-
-def test_c14_holds_when_responsive_in_every_scenario():
-    below = responsiveness.RESPONSIVE_S * 0.9
-    assert _c14(_responsiveness(gil_c=below, python=below)) == "holds"
-
-
-def test_c14_partly_when_only_gil_holding_work_starves_it():
-    starved = responsiveness.STARVED_S * 2
-    assert _c14(_responsiveness(gil_c=starved, gil_c_short_switch=starved)) == "partly"
-    # between the two thresholds: slowed, still not responsive in every scenario
-    slowed = responsiveness.RESPONSIVE_S * 1.1
-    data = _responsiveness(python=slowed)
-    assert _c14(data) == "partly"
-    assert "slowed" in responsiveness.judge(data)[0].reason
-
-
-@pytest.mark.parametrize("scenario", responsiveness.RELEASING)
-def test_c14_fails_when_not_responsive_even_with_the_gil_free(scenario):
-    late = responsiveness.RESPONSIVE_S * 1.1
-    assert _c14(_responsiveness(**{scenario: late, "gil_c": 0.1})) == "fails"
-    just_under = responsiveness.RESPONSIVE_S * 0.9
-    assert _c14(_responsiveness(**{scenario: just_under, "gil_c": 0.1})) == "partly"
-
-
-def test_c14_reason_names_the_numbers():
-    (verdict,) = responsiveness.judge(_responsiveness(gil_c=0.052, idle=0.0011))
-    assert "52 ms beside GIL-holding C" in verdict.reason and "1.1 ms idle" in verdict.reason
-    assert "responsive means a p99 under 10 ms, starved over 20 ms" in verdict.reason
-    assert "ccbench" in verdict.reason
-    (late,) = responsiveness.judge(_responsiveness(io=0.011, gil_c=0.1))
-    assert "11 ms beside I/O: not responsive" in late.reason
-    assert "responsive means a p99 under 10 ms (ccbench" in late.reason
-
-
-def test_percentile_is_nearest_rank():
-    samples = [float(i) for i in range(1, 101)]
-    assert percentile(samples, 0.99) == 99.0
-    assert percentile(samples, 0.5) == 50.0
-    assert percentile([3.0], 0.99) == 3.0
-
-
-# --- killing (C07, C18) ------------------------------------------------------
 
 
 def _case(method: str, kernel: str, how: str, seconds: float, stopped: int = 5) -> dict:
@@ -105,6 +42,8 @@ def _sigint_kernel(call_s: float, left_s: float, late_s: float) -> dict:
 
 
 CHUNK_S = 3 * MS  # the flag's chunk as a run measured it, on a CPU slower than ours
+
+
 FLAG_BOUND_S = killing.FLAG_BOUND_CHUNKS * CHUNK_S
 
 
@@ -215,24 +154,22 @@ def test_kill_api_is_computed_from_the_classes():
     assert not {"kill", "terminate"} & set(api["thread"])
 
 
-# --- tiny real runs ----------------------------------------------------------
+# --- the session's tiny claims run (conftest.claims_run): as a run measured it
 
 
-@pytest.mark.parametrize("module", [responsiveness, killing])
-def test_a_tiny_run_in_this_process_restores_sigint(module):
+def test_tiny_run_gives_one_verdict_per_claim(claims_run) -> None:
+    verdicts = killing.judge(claims_run.data("killing"))
+    assert [v.claim for v in verdicts] == list(killing.CLAIMS)
+    assert all(v.reason and "\n" not in v.reason for v in verdicts)
+    # the run stored what the rules say of the data it stored
+    assert {v.claim: (v.verdict, v.reason) for v in verdicts} == claims_run.claims(killing)
+    json.dumps([v.as_dict() for v in verdicts])
+
+
+def test_a_tiny_run_in_this_process_restores_sigint() -> None:
     # Measured here, not read from the claims run: there each experiment runs in a child
     # (SIGINT ignored, then killed), so a handler it failed to restore goes unseen.
     sigint = signal.getsignal(signal.SIGINT)
-    data = module.measure(LEVELS["tiny"], [])
+    data = killing.measure(LEVELS["tiny"], [])
     assert signal.getsignal(signal.SIGINT) == sigint  # restored
     json.dumps(data)
-
-
-@pytest.mark.parametrize("module", [responsiveness, killing])
-def test_tiny_run_gives_one_verdict_per_claim(claims_run, module):
-    verdicts = module.judge(claims_run.data(module.NAME))
-    assert [v.claim for v in verdicts] == list(module.CLAIMS)
-    assert all(v.reason and "\n" not in v.reason for v in verdicts)
-    # the run stored what the rules say of the data it stored
-    assert {v.claim: (v.verdict, v.reason) for v in verdicts} == claims_run.claims(module)
-    json.dumps([v.as_dict() for v in verdicts])

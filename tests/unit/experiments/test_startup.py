@@ -1,4 +1,5 @@
-"""Experiments identity (C01), api (C08), startup (C03): rules on made-up data, one real run."""
+"""The startup experiment (C03): its rule on made-up start-up times, with and without a
+subinterpreter, the figures in its reason, its imports, and the session's tiny run."""
 
 from __future__ import annotations
 
@@ -6,148 +7,19 @@ import copy
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
-from pylab.experiments import api, identity, startup
+from pylab.base import extras
+from pylab.experiments import startup
 
-# --- identity (C01)
-
-PARENT = 100
-
-
-def _identity_data(workers: int = 2) -> dict:
-    def seen(pids: list[int], tids: list[int]) -> dict:
-        return {
-            "pids": pids,
-            "thread_ids": tids,
-            "distinct_pids": len(set(pids)),
-            "distinct_thread_ids": len(set(tids)),
-            "parent_pid_seen": PARENT in pids,
-            "gil_enabled": [True] * len(pids),
-        }
-
-    methods = ["fork", "forkserver", "spawn"]
-    return {
-        "workers": workers,
-        "parent_pid": PARENT,
-        "start_methods": methods,
-        "threads": seen([PARENT] * workers, [200 + i for i in range(workers)]),
-        "processes": {
-            m: seen(
-                [300 + 10 * k + i for i in range(workers)],
-                [300 + 10 * k + i for i in range(workers)],
-            )
-            for k, m in enumerate(methods)
-        },
-    }
+HAS_THEM = extras.why_no_subinterpreters() is None
 
 
 def _one(verdicts: list, module) -> object:
     assert [v.claim for v in verdicts] == list(module.CLAIMS)
     return verdicts[0]
-
-
-def test_identity_holds_for_one_pid_of_threads_and_distinct_pids_of_processes() -> None:
-    verdict = _one(identity.judge(_identity_data(4)), identity)
-    assert verdict.verdict == "holds"
-    assert "4 distinct pids" in verdict.reason
-
-
-def test_identity_fails_when_threads_report_another_pid() -> None:
-    data = _identity_data()
-    data["threads"].update(pids=[PARENT, 999], distinct_pids=2)
-    assert _one(identity.judge(data), identity).verdict == "fails"
-
-
-def test_identity_fails_when_threads_share_a_thread_id() -> None:
-    data = _identity_data()
-    data["threads"].update(thread_ids=[200, 200], distinct_thread_ids=1)
-    verdict = _one(identity.judge(data), identity)
-    assert verdict.verdict == "fails"
-    assert "1 thread id" in verdict.reason
-
-
-def test_identity_fails_when_a_process_worker_is_the_parent() -> None:
-    data = _identity_data()
-    data["processes"]["spawn"].update(pids=[PARENT, 301], parent_pid_seen=True)
-    verdict = _one(identity.judge(data), identity)
-    assert verdict.verdict == "fails"
-    assert "spawn" in verdict.reason
-
-
-def test_identity_fails_when_process_workers_share_a_pid() -> None:
-    data = _identity_data()
-    data["processes"]["fork"].update(pids=[300, 300], distinct_pids=1)
-    verdict = _one(identity.judge(data), identity)
-    assert verdict.verdict == "fails"
-    assert "fork" in verdict.reason
-
-
-# --- api (C08)
-
-
-def _pair(label: str, shared: int, only_thread: int, only_process: int) -> dict:
-    members = {
-        "shared": [f"s{i}" for i in range(shared)],
-        "only_thread": [f"t{i}" for i in range(only_thread)],
-        "only_process": [f"p{i}" for i in range(only_process)],
-    }
-    union = shared + only_thread + only_process
-    return {
-        "label": label,
-        "members": members,
-        "init_params": {"shared": [], "only_thread": [], "only_process": []},
-        "shared": shared,
-        "union": union,
-        "parity": shared / union,
-    }
-
-
-def _api_data(workers: tuple[int, int, int], executors: tuple[int, int, int]) -> dict:
-    return {
-        "python": "3.11",
-        "pairs": {
-            "workers": _pair("Thread/Process", *workers),
-            "executors": _pair("ThreadPoolExecutor/ProcessPoolExecutor", *executors),
-        },
-        "excluded_deprecated": {"threading.Thread": ["getName"]},
-    }
-
-
-@pytest.mark.parametrize(
-    ("workers", "executors", "expected"),
-    [
-        ((9, 1, 0), (8, 0, 2), "holds"),  # 0.9 and 0.8 (at the threshold)
-        ((7, 1, 2), (9, 0, 1), "partly"),  # 0.7 is under HOLDS_PARITY
-        ((5, 2, 3), (9, 0, 1), "partly"),  # 0.5 is not under FAILS_PARITY
-        ((4, 2, 4), (9, 0, 1), "fails"),  # 0.4
-        ((9, 1, 0), (2, 1, 2), "fails"),  # either pair below fails it
-    ],
-)
-def test_api_rule_by_parity(workers: tuple, executors: tuple, expected: str) -> None:
-    verdict = _one(api.judge(_api_data(workers, executors)), api)
-    assert verdict.verdict == expected
-
-
-def test_api_reason_names_what_each_side_adds() -> None:
-    reason = _one(api.judge(_api_data((7, 1, 2), (9, 0, 1))), api).reason
-    assert "Process adds p0, p1" in reason
-    assert "Thread adds t0" in reason
-    assert "getName" in reason
-
-
-def test_api_leaves_out_deprecated_thread_aliases(claims_run) -> None:
-    data = claims_run.data("api")
-    workers = data["pairs"]["workers"]
-    names = {n for side in workers["members"].values() for n in side}
-    assert not names & set(api.DEPRECATED_ALIASES)
-    assert {"start", "join", "is_alive"} <= set(workers["members"]["shared"])
-    assert "terminate" in workers["members"]["only_process"]
-    assert "mp_context" in data["pairs"]["executors"]["init_params"]["only_process"]
-
-
-# --- startup (C03)
 
 
 def _interval(median: float, spread: float = 0.1) -> dict:
@@ -209,6 +81,16 @@ def test_startup_judges_without_forkserver() -> None:
     assert "forkserver" not in verdict.reason
 
 
+def test_startup_reason_gives_the_intervals_the_rule_compared() -> None:
+    held = _one(startup.judge(_startup_data(190e-6, 3.7e-3)), startup).reason
+    assert "thread start+join 190 us [171 us-209 us]" in held
+    assert "wholly below every process's (the lowest, fork, from 3.33 ms)" in held
+    partly = _one(startup.judge(_startup_data(1.0e-3, 1.1e-3)), startup).reason
+    assert "1.1x faster" in partly
+    assert "but the intervals overlap: fork 1.1 ms [990 us-1.21 ms]" in partly
+    assert "forkserver 36 ms [" not in partly  # clear of the thread's: not named
+
+
 def test_startup_module_imports_only_stdlib_and_pylab() -> None:
     # Spawned children import the module to find their target: it must stay light.
     code = (
@@ -221,49 +103,99 @@ def test_startup_module_imports_only_stdlib_and_pylab() -> None:
     assert outside == ["pylab"]
 
 
-# --- The session's tiny claims run (conftest.claims_run): each as the run measured it.
+# --- a subinterpreter's figures, where the run measured one
 
 
-@pytest.mark.parametrize(
-    ("module", "keys"),
-    [
-        (identity, ("workers", "start_methods", "threads", "processes")),
-        (api, ("pairs", "excluded_deprecated")),
-        (startup, ("start_methods", "start_join", "first_instruction", "pool", "forkserver_first")),
-    ],
-)
-def test_tiny_run_gives_one_verdict_per_claim(claims_run, module, keys: tuple[str, ...]) -> None:
-    data = claims_run.data(module.NAME)
-    assert set(keys) <= set(data)
-    verdicts = module.judge(data)
-    assert [v.claim for v in verdicts] == list(module.CLAIMS)
+def _subinterpreter_startup_data(
+    interpreter: float | None, why: str = "no pool here"
+) -> dict[str, Any]:
+    """Made-up start-up medians: a thread, three start methods, and a subinterpreter that
+    starts in `interpreter` seconds (its pool 3x that), or none, for `why`."""
+    medians = {"thread": 100e-6, "fork": 3e-3, "forkserver": 40e-3, "spawn": 80e-3}
+    if interpreter is not None:
+        medians["interpreter"] = interpreter
+    section = {kind: _interval(m) for kind, m in medians.items()}
+    record: dict[str, Any] = {"available": False, "pool": None, "reason": why}
+    if interpreter is not None:
+        record = {"available": True, "pool": "x", "reason": None,
+                  "kernel_import": _interval(0.05),
+                  "kernels": {"loaded": ["compute", "io"], "refused": ["stream"]}}  # fmt: skip
+    return {
+        "pool_workers": 2,
+        "start_methods": ["fork", "forkserver", "spawn"],
+        "start_join": section,
+        "first_instruction": copy.deepcopy(section),
+        "pool": {kind: _interval(m * 3) for kind, m in medians.items()},
+        "forkserver_first": {},
+        "child_imports": {},
+        "subinterpreters": record,
+        "published": startup.PUBLISHED["C03"],
+    }
+
+
+def test_startup_reason_gives_the_subinterpreter_figures_and_where_they_sit() -> None:
+    (verdict,) = startup.judge(_subinterpreter_startup_data(20e-3))
+    assert verdict.verdict == "holds"  # the rule is still about threads and processes
+    reason = verdict.reason
+    assert "a subinterpreter: create+exec+close 20 ms [18 ms-22 ms]" in reason
+    assert "between a fork process (3 ms) and a forkserver process (40 ms)" in reason
+    assert "pool of 2 up 60 ms, between a fork process (9 ms) and a forkserver" in reason
+    assert "importing the kernels (compute, io) in a fresh one 50 ms" in reason
+    found = verdict.data["subinterpreter"]
+    assert found["available"] and found["start_join_median_s"] == 20e-3
+    assert verdict.data["start_join_median_s"]["interpreter"] == 20e-3
+
+
+def test_startup_reason_places_a_subinterpreter_below_a_thread_when_it_is() -> None:
+    (verdict,) = startup.judge(_subinterpreter_startup_data(50e-6))
+    assert "create+exec+close 50 us [45 us-55 us], below a thread (100 us)" in verdict.reason
+
+
+def test_startup_reason_says_why_no_subinterpreter_was_measured() -> None:
+    (verdict,) = startup.judge(
+        _subinterpreter_startup_data(None, "Python 3.11 has no subinterpreter pool")
+    )
+    assert verdict.verdict == "holds"
+    assert verdict.reason.endswith(
+        "; subinterpreters not measured on this interpreter: Python 3.11 has no subinterpreter pool"
+    )
+    assert verdict.data["subinterpreter"] == {
+        "available": False,
+        "reason": "Python 3.11 has no subinterpreter pool",
+    }
+
+
+def test_old_data_without_subinterpreters_is_judged_as_before() -> None:
+    data = _subinterpreter_startup_data(None)
+    del data["subinterpreters"]
+    (verdict,) = startup.judge(data)
+    assert "subinterpreter" not in verdict.reason
+
+
+# --- the session's tiny claims run (conftest.claims_run): as a run measured it
+
+
+def test_tiny_run_gives_one_verdict_per_claim(claims_run) -> None:
+    data = claims_run.data("startup")
+    assert {"start_methods", "start_join", "first_instruction", "pool", "forkserver_first"} <= set(
+        data
+    )
+    verdicts = startup.judge(data)
+    assert [v.claim for v in verdicts] == list(startup.CLAIMS)
     for verdict in verdicts:
         assert verdict.reason and "\n" not in verdict.reason
         json.dumps(verdict.as_dict())
     # the run stored what the rule says of the data it stored
-    assert {v.claim: (v.verdict, v.reason) for v in verdicts} == claims_run.claims(module)
+    assert {v.claim: (v.verdict, v.reason) for v in verdicts} == claims_run.claims(startup)
 
 
-# --- every reason carries the figures its rule compared
-
-
-def test_identity_reason_counts_what_the_workers_reported() -> None:
-    reason = _one(identity.judge(_identity_data(3)), identity).reason
-    assert "3 thread workers: 1 pid (the parent's), 3 thread ids" in reason
-    assert "under fork, forkserver, spawn: 3 distinct pids each" in reason
-
-
-def test_api_reason_gives_each_share_and_the_bounds() -> None:
-    reason = _one(api.judge(_api_data((7, 1, 2), (9, 0, 1))), api).reason
-    assert "share 7 of 10 names (70%)" in reason and "share 9 of 10 names (90%)" in reason
-    assert reason.endswith("the lower share 70%: mirrors from 80%, two APIs below 50%")
-
-
-def test_startup_reason_gives_the_intervals_the_rule_compared() -> None:
-    held = _one(startup.judge(_startup_data(190e-6, 3.7e-3)), startup).reason
-    assert "thread start+join 190 us [171 us-209 us]" in held
-    assert "wholly below every process's (the lowest, fork, from 3.33 ms)" in held
-    partly = _one(startup.judge(_startup_data(1.0e-3, 1.1e-3)), startup).reason
-    assert "1.1x faster" in partly
-    assert "but the intervals overlap: fork 1.1 ms [990 us-1.21 ms]" in partly
-    assert "forkserver 36 ms [" not in partly  # clear of the thread's: not named
+@pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
+def test_without_subinterpreters_startup_records_why_and_measures_the_rest(claims_run) -> None:
+    data = claims_run.data("startup")
+    json.dumps(data, allow_nan=False)
+    why = extras.why_no_subinterpreters()
+    assert data["subinterpreters"] == {"available": False, "pool": None, "reason": why}
+    assert "interpreter" not in data["start_join"] and "interpreter" not in data["repeats"]
+    assert set(data["start_join"]) == {"thread", *data["start_methods"]}
+    (verdict,) = startup.judge(data)
+    assert f"subinterpreters not measured on this interpreter: {why}" in verdict.reason

@@ -1,5 +1,6 @@
-"""The machine-state check: /sys and /proc read from a fake root, warnings from records,
-and a real busy process seen (or, when it is this process's own child, not seen)."""
+"""The machine-state check (pylab.host.state): /sys and /proc read from a fake root,
+warnings from records, and a real busy process seen (or, when it is this process's own
+child, not seen)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ import pytest
 from pylab.host import state
 from pylab.host.state import NOT_EXPOSED, check, cpu_list, parse_cpu_list, warnings
 
-# A loop that ends by itself after 30 s, should the test's own clean-up never run.
 BUSY_LOOP = "import time\nend = time.monotonic() + 30\nwhile time.monotonic() < end: pass"
 
 
@@ -132,29 +132,3 @@ def test_this_processes_own_children_are_not_other_work() -> None:
         _stop(busy)
     assert busy.pid not in {p["pid"] for p in record["busy_processes"]}
     assert f"pid {busy.pid}" not in "\n".join(lines)
-
-
-def test_run_warns_at_the_start_and_records_the_state(cli, tmp_path: Path) -> None:
-    from pylab import results
-
-    done = cli(
-        "run", "--only", "scaling", "--kernels", "compute", "--variants", "nogil",
-        "--executors", "serial", "--workers", "1", "--repeats", "1", "--min-time", "0.01",
-        "--out", "out", "--no-report", "-q",
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    state = results.load(tmp_path / done.stdout.splitlines()[-1])["machine"]["state"]
-    assert state["usable_cores"] >= 1 and isinstance(state["busy_processes"], list)
-    lines = [f"pylab: warning: {line}" for line in warnings(state)]
-    assert done.stderr.splitlines()[: len(lines)] == lines  # before anything else
-
-
-def test_probe_prints_the_warnings_first_and_writes_the_state(cli, tmp_path: Path) -> None:
-    done = cli("probe", "time.sleep(0.002)", "-s", "import time", "--workers", "2",
-               "--repeats", "1", "--json", "probe.json")  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    data = json.loads((tmp_path / "probe.json").read_text())
-    assert data["machine_warnings"] == warnings(data["machine_state"])
-    lines = [f"warning: {line}" for line in data["machine_warnings"]]
-    out = done.stdout.splitlines()
-    assert out[: len(lines)] == lines and out[len(lines)].startswith("GIL held")

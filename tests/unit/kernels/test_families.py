@@ -1,14 +1,24 @@
-"""Every kernel variant returns its reference result, whole and split into parts."""
+"""Every kernel family (pylab.kernels.compute, stream, amdahl, objects, io): each variant
+returns its reference result, whole and split into parts, the omp variants at any thread
+count; the `gil` variants really hold the GIL and the `nogil` ones really release it.
+
+A warmed heartbeat thread (pylab.measure.heartbeat) counts while the kernel runs in the
+main thread. Its pace relative to idle is near 1 when the kernel releases the GIL (two
+cores) and near 0 when the kernel holds it: a relative check with wide margins, not a
+timing.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from pylab import kernels
-from pylab.base.errors import UserError
-from pylab.kernels.hashing import hash_sum_numpy, hash_sum_py
+from pylab.kernels.base import OMP, openmp_built
+from pylab.measure.heartbeat import Heartbeat
 
-# Small sizes, including the empty and one-element edge cases; stream sizes are bytes.
+needs_openmp = pytest.mark.skipif(not openmp_built(), reason="kernels built without OpenMP")
+
+
 SIZES = {
     "compute": [0, 1, 7, 1_003],
     "amdahl": [0, 1, 7, 1_003],
@@ -16,6 +26,8 @@ SIZES = {
     "io": [0, 1, 5],
     "stream": [0, 8, 8 * 1_003, 3 << 20],
 }
+
+
 CASES = [
     (name, variant, size)
     for name in kernels.measured_names()
@@ -41,66 +53,75 @@ def test_parts_combine_to_the_whole(name: str, variant: str, size: int, parts: i
     assert kernel.combine([kernel.variants[variant](p) for p in pieces]) == kernel.reference(data)
 
 
-@pytest.mark.parametrize("share", [0.0, 0.3, 0.5, 1.0])
-def test_amdahl_share_does_not_change_the_result(share: float) -> None:
-    amdahl = kernels.get("amdahl")
-    data = amdahl.make_input(10_007, gil_share=share)
-    assert amdahl.variants["mixed"](data) == hash_sum_numpy(0, 10_007)
+# --- the omp variants: OpenMP inside the kernel
 
 
-def test_amdahl_rejects_a_share_outside_0_1() -> None:
-    with pytest.raises(UserError, match="gil_share"):
-        kernels.get("amdahl").make_input(10, gil_share=1.5)
+OMP_CASES = [
+    ("compute", 100_003, {}),
+    ("amdahl", 100_003, {"gil_share": 0.0}),
+    ("amdahl", 100_003, {"gil_share": 0.4}),
+    ("stream", 8 * 100_003, {"array_mib": 1}),
+    ("stream", 24 * 100_003, {"array_mib": 3, "op": "triad"}),
+]
 
 
-def test_hash_sum_agrees_across_implementations_at_large_offsets() -> None:
-    from pylab.kernels._ext import compute
+@pytest.fixture
+def omp_threads():
+    from pylab.kernels._ext import _openmp
 
-    lo = 2**63 - 500
-    assert hash_sum_py(lo, lo + 1_000) == hash_sum_numpy(lo, lo + 1_000)
-    assert compute.hash_sum_nogil(lo, lo + 1_000) == hash_sum_numpy(lo, lo + 1_000)
-
-
-def test_stream_input_reads_the_arrays_in_passes() -> None:
-    stream = kernels.get("stream")
-    data = stream.make_input(3 << 20, array_mib=1)
-    assert data.arrays[0].nbytes == 1 << 20 and data.passes == 3
-    assert not data.arrays[0].flags.writeable  # threads share it
-    triad = stream.make_input(6 << 20, array_mib=3, op="triad")
-    assert [a.nbytes for a in triad.arrays] == [1 << 20] * 3 and triad.passes == 2
-    assert [a.flags.writeable for a in triad.arrays] == [True, False, False]
+    yield _openmp.set_threads
+    _openmp.set_threads(1)
 
 
-@pytest.mark.parametrize("variant", ["gil", "nogil"])
-@pytest.mark.parametrize("parts", [1, 3])
-def test_stream_triad_returns_reference(variant: str, parts: int) -> None:
-    stream = kernels.get("stream")
-    data = stream.make_input(3 * 8 * 1_001 * 2, array_mib=1, op="triad")
-    pieces = stream.split(data, parts)
-    assert stream.combine([stream.variants[variant](p) for p in pieces]) == stream.reference(data)
-    a, b, c = data.arrays
-    assert (a == b + 3 * c).all()
+@needs_openmp
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize(("name", "size", "params"), OMP_CASES)
+def test_omp_returns_the_reference(omp_threads, threads: int, name, size, params) -> None:
+    kernel = kernels.get(name)
+    data = kernel.make_input(size, **params)
+    omp_threads(threads)
+    assert kernel.variants[OMP](data) == kernel.reference(data)
 
 
-def test_stream_rejects_an_unknown_op() -> None:
-    with pytest.raises(UserError, match="op must be"):
-        kernels.get("stream").make_input(1 << 20, op="copy")
+# --- the GIL held or released
 
 
-def test_unknown_kernel_suggests_the_close_name() -> None:
-    with pytest.raises(UserError, match="did you mean 'compute'"):
-        kernels.get("compte")
+HOLDS = [
+    ("compute", "gil", 300_000_000, {}),
+    ("stream", "gil", 2560 << 20, {"array_mib": 64}),
+    ("stream", "gil", 2560 << 20, {"array_mib": 64, "op": "triad"}),
+    ("amdahl", "mixed", 300_000_000, {"gil_share": 1.0}),
+    ("objects", "gil", 3_000_000, {}),
+    ("io", "gil", 300, {"wait_us": 1000}),
+]
 
 
-def test_unknown_parameter_is_a_user_error() -> None:
-    with pytest.raises(UserError, match="unknown parameter"):
-        kernels.get("io").resolve_params({"wait": 3})
+RELEASES = [
+    ("compute", "nogil", 300_000_000, {}),
+    ("stream", "nogil", 2560 << 20, {"array_mib": 64}),
+    ("stream", "nogil", 2560 << 20, {"array_mib": 64, "op": "triad"}),
+    ("amdahl", "mixed", 300_000_000, {"gil_share": 0.0}),
+    ("io", "nogil", 300, {"wait_us": 1000}),
+    ("io", "py", 300, {"wait_us": 1000}),
+]
 
 
-def test_amdahl_model_is_the_formula_over_the_cores() -> None:
-    from pylab.kernels.amdahl import thread_model
+def _pace(name: str, variant: str, size: int, params: dict) -> float:
+    kernel = kernels.get(name)
+    data = kernel.make_input(size, **params)
+    run = kernel.variants[variant]
+    run(kernel.split(data, 50)[0])  # first call: imports, page faults
+    with Heartbeat() as beat:
+        idle = beat.idle_rate()
+        beats, seconds = beat.beats_during(run, data)
+    return beats / (idle * seconds)
 
-    assert thread_model({"gil_share": 0.25}, 2, 2) == pytest.approx(1.6)
-    assert thread_model({"gil_share": 0.25}, 4, 2) == pytest.approx(1.6)  # 4 threads, 2 cores
-    assert thread_model({"gil_share": 0.0}, 8, 8) == pytest.approx(8.0)
-    assert thread_model({"gil_share": 1.0}, 8, 8) == pytest.approx(1.0)
+
+@pytest.mark.parametrize(("name", "variant", "size", "params"), HOLDS)
+def test_gil_variants_stall_other_threads(name, variant, size, params) -> None:
+    assert _pace(name, variant, size, params) < 0.1
+
+
+@pytest.mark.parametrize(("name", "variant", "size", "params"), RELEASES)
+def test_nogil_variants_let_other_threads_run(name, variant, size, params) -> None:
+    assert _pace(name, variant, size, params) > 0.3

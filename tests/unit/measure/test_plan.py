@@ -1,12 +1,16 @@
-"""Presets expand to cells; explicit options narrow them; bad names are user errors."""
+"""Presets expand to cells (pylab.measure.plan); explicit options narrow them; bad names
+are user errors; cells an interpreter cannot run are skipped with the reason."""
 
 from __future__ import annotations
 
 import pytest
 
 from pylab.base.errors import UserError
-from pylab.measure.plan import Selection, build_plan, runnable
-from pylab.measure.presets import PRESETS, get_preset, resolve_workers
+from pylab.kernels.base import OMP, openmp_built
+from pylab.measure.plan import CellSpec, Selection, build_plan, runnable
+from pylab.measure.presets import PRESETS, get_preset
+
+needs_openmp = pytest.mark.skipif(not openmp_built(), reason="kernels built without OpenMP")
 
 
 def test_quick_preset_cells() -> None:
@@ -50,18 +54,6 @@ def test_selection_narrows() -> None:
 def test_bad_selections(selection: Selection, message: str) -> None:
     with pytest.raises(UserError, match=message):
         build_plan(get_preset("default"), selection, cores=2)
-
-
-def test_worker_tokens() -> None:
-    assert resolve_workers((1, 2, 4, "cores"), 2) == [1, 2, 4]
-    assert resolve_workers((1, 2, 32, "cores", "2cores"), 8) == [1, 2, 8, 16]
-
-
-def test_no_preset_runs_the_harness_faults() -> None:
-    from pylab import kernels
-
-    for preset in PRESETS.values():
-        assert not any(kernels.get(k).harness_test for k in preset.kernels), preset.name
 
 
 def test_explicit_params_replace_the_preset_grid() -> None:
@@ -112,3 +104,21 @@ def test_without_the_omp_executor_the_omp_variant_gets_no_lone_serial_cell() -> 
     assert {c.variant for c in cells} == {"gil", "nogil", "py"}
     with_omp = build_plan(PRESETS["quick"], Selection(kernels=["compute"]), cores=2)
     assert ("omp", "serial") in {(c.variant, c.executor) for c in with_omp}
+
+
+@needs_openmp
+def test_omp_runs_only_inside_the_kernel_and_nothing_else_does() -> None:
+    cells = build_plan(get_preset("quick"), Selection(kernels=["compute"]), cores=2)
+    pairs = {(c.variant, c.executor) for c in cells}
+    assert {(OMP, "serial"), (OMP, "omp")} <= pairs
+    assert not {(OMP, "threads"), (OMP, "processes"), ("nogil", "omp"), ("gil", "omp")} & pairs
+
+
+def test_without_dask_its_cells_are_skipped_with_the_reason() -> None:
+    cells = [CellSpec("compute", "gil", e, None, 2) for e in ("threads", "dask-threads",
+                                                              "dask-processes")]  # fmt: skip
+    python = {"dask": {"available": False, "reason": "not installed here"}}
+    keep, skipped = runnable(cells, python)
+    assert [c.executor for c in keep] == ["threads"]
+    assert skipped == [{"what": "Dask cells", "cells": 2, "reason": "not installed here"}]
+    assert runnable(cells, {"dask": {"available": True}})[0] == cells

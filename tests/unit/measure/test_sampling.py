@@ -122,20 +122,3 @@ def test_warmups_are_taken_and_dropped(warmups: int) -> None:
 
     sample = take(serial, lambda pair: _run(0.1), Policy(6, 0.10, 60.0, warmups), Clock(0.3))
     assert len(calls) == warmups + 6 and sample.ratios == [2.0] * 6
-
-
-def test_time_left_by_quick_cells_goes_to_later_ones_at_most_doubling_them() -> None:
-    from pylab.runner.lab import TimeBank
-
-    bank = TimeBank(2.0, cells=4)
-    assert bank.allowance() == 2.0
-    bank.spend(2.0, 0.5)  # precise early: 1.5 s saved, over the 3 cells left
-    assert bank.allowance() == 2.5
-    bank.spend(2.5, 2.5)  # took its share
-    assert bank.allowance() == 2.5
-    bank.spend(2.5, 9.0)  # in the books a cell never uses more than it was allowed
-    assert bank.allowance() == 2.5  # 0.5 s saved, for the last cell
-    assert TimeBank(0.0, 3).allowance() == 0.0  # --max-time 0: exactly --repeats pairs
-    big = TimeBank(1.0, 2)
-    big.spend(1.0, 0.0)
-    assert big.allowance() == 2.0  # at most twice the base

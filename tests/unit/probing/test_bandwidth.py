@@ -1,4 +1,5 @@
-"""The machine's memory bandwidth: measured with the stream kernel, cached per machine."""
+"""The machine's memory bandwidth (pylab.probing.bandwidth): measured with the stream
+kernel, cached per machine."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from pylab.base.cachedir import cache_dir
 from pylab.probing import bandwidth
 
 TINY = 1 << 20  # 1 MiB: in cache, so fast; the test checks the plumbing, not the figure
@@ -81,13 +81,3 @@ def test_a_busy_machines_figure_is_not_kept(cache: Path, monkeypatch) -> None:
     found = bandwidth.machine_bandwidth(2)
     assert found["file"] is None and found["background_cores"] == 1.2
     assert not cache.exists()
-
-
-def test_the_cache_folder_follows_xdg_cache_home(tmp_path: Path, monkeypatch) -> None:
-    from pylab.pythons.envs import default_root
-
-    monkeypatch.delenv("PYLAB_ENVS", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert cache_dir() == tmp_path / "pylab" and default_root() == tmp_path / "pylab" / "envs"
-    monkeypatch.delenv("XDG_CACHE_HOME")
-    assert cache_dir() == Path.home() / ".cache" / "pylab"

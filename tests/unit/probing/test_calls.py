@@ -1,16 +1,14 @@
-"""pylab probe: the GIL share, the model, the recommendation, and its errors."""
+"""Probing a call (pylab.probing.calls): the recommendation's rules on made-up probe data,
+and real probes of kernels whose GIL share is known."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
-from pylab.base.gilmodel import amdahl, bounded, gil_bound, predicted
-from pylab.host.pools import pools_pinned
+from pylab.base.gilmodel import amdahl, gil_bound
 from pylab.kernels._ext import compute
 from pylab.kernels.hashing import hash_sum_py
 from pylab.probing.calls import beyond_ideal, memory_bound, probe_target, recommend
@@ -31,30 +29,6 @@ def _probe(fn, *args, expect: Callable[[dict], bool]) -> dict:
 
 def _share(data: dict) -> float:
     return data["gil_share"]["median"]
-
-
-def test_amdahl_is_the_formula() -> None:
-    assert amdahl(0.0, 4) == pytest.approx(4.0)
-    assert amdahl(1.0, 4) == pytest.approx(1.0)
-    assert amdahl(0.5, 2) == pytest.approx(4 / 3)
-    assert amdahl(0.25, 3) == pytest.approx(1 / (0.25 + 0.75 / 3))
-
-
-def test_the_prediction_runs_over_the_cores_the_work_fills() -> None:
-    assert predicted(0.0, 4, cores=2, cpu_fraction=1.0) == pytest.approx(2.0)  # CPU-bound
-    assert predicted(0.0, 4, cores=2, cpu_fraction=0.02) == pytest.approx(4.0)  # waits
-    assert predicted(0.5, 2, cores=2, cpu_fraction=1.0) == pytest.approx(4 / 3)
-    # threads beyond the cores add no processors: Amdahl over N = 2, not W = 4 capped at 2
-    assert predicted(0.25, 4, cores=2, cpu_fraction=1.0) == pytest.approx(amdahl(0.25, 2))
-    assert predicted(0.25, 4, cores=2, cpu_fraction=1.0) < 2.0
-
-
-def test_the_gil_bound_is_one_over_the_share_up_to_w_and_the_cores() -> None:
-    assert gil_bound(0.5, 4) == pytest.approx(2.0)
-    assert gil_bound(0.0, 4) == pytest.approx(4.0)
-    assert gil_bound(0.8, 2) == pytest.approx(1.25)
-    assert bounded(0.25, 8, cores=2, cpu_fraction=1.0) == pytest.approx(2.0)
-    assert gil_bound(0.3, 3) >= amdahl(0.3, 3)  # Amdahl is the pessimistic end
 
 
 def _data(t: float, p: float | None, share: float = 0.5, error: str | None = None) -> dict:
@@ -126,6 +100,8 @@ def _probed(t: tuple, p: tuple | None, share: float = 0.01, busy: float = 1.96,
 
 
 MEMORY = "memory bandwidth (or another shared resource) likely caps it"
+
+
 FIGURES = "the machine's measured bandwidth is 11.2 GiB/s single-core, 16.2 GiB/s with 2 threads"
 
 
@@ -209,29 +185,6 @@ def test_on_a_busy_machine_a_clear_gil_share_decides(share: float, expected: str
         assert f"by its GIL share ({share:.0%})" in reason and "threads 1.11x" in reason
 
 
-def test_the_background_load_beside_a_region_is_counted_in_cores() -> None:
-    """A spinning process outside the measured tree is one core of background; the same
-    process inside it is the tree's own work."""
-    import subprocess
-    import sys
-
-    from pylab.host.load import Background
-
-    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-    sleeper = subprocess.Popen(["sleep", "5"])
-    try:
-        time.sleep(0.3)
-        with Background(sleeper.pid) as outside:
-            time.sleep(1.0)
-        with Background() as inside:
-            time.sleep(1.0)
-    finally:
-        spinner.kill()
-        sleeper.kill()
-    assert outside.reading.background_cores > 0.6, outside.reading
-    assert inside.reading.background_cores < outside.reading.background_cores - 0.5
-
-
 def test_a_gil_share_that_caps_threads_settles_a_wide_interval() -> None:
     data = _data(1.3, 1.9, share=0.8)  # the GIL bound: 1.25x, below the mark (1.4)
     data["thread_speedup"]["2"]["high"] = 1.5
@@ -283,103 +236,6 @@ def test_sleep_probes_near_0() -> None:
     assert data["predicted_thread_speedup"]["2"] > 1.7 and data["thread_speedup_bound"]["2"] > 1.7
 
 
-def test_the_cli_writes_the_json_keys(cli, tmp_path: Path) -> None:
-    done = cli("probe", "zlib.compress(data)", "-s", "import zlib; data = bytes(1 << 20)",
-               "--workers", "2", "--repeats", "3", "--json", "p.json")  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    data = json.loads((tmp_path / "p.json").read_text())
-    for key in ("gil_share", "thread_speedup", "process_speedup", "predicted_thread_speedup",
-                "recommendation", "reason", "thread_cpu_per_wall"):  # fmt: skip
-        assert key in data
-    assert 0 < data["thread_cpu_per_wall"]["2"] < 2.5  # two threads on one process's CPU
-    assert set(data["gil_share"]) >= {"median", "low", "high"}
-    assert set(data["thread_speedup"]["2"]) >= {"median", "low", "high"}
-    assert data["recommendation"] in ("threads", "processes", "either", "neither")
-    assert data["machine"]["usable_cores"] == data["cores"]
-    assert data["pinning"]["env"]["OMP_NUM_THREADS"] == "1"
-    assert "recommendation:" in done.stdout and "measured on" in done.stdout
-    assert isinstance(data["warnings"], list)
-
-
-def test_the_api_pins_pools_only_while_it_measures() -> None:
-    import numpy  # noqa: F401  (loads OpenBLAS: a pool to pin)
-    from threadpoolctl import threadpool_info, threadpool_limits
-
-    with threadpool_limits(limits=2):
-        before = [pool["num_threads"] for pool in threadpool_info()]
-        with pools_pinned() as record:
-            inside = [pool["num_threads"] for pool in threadpool_info()]
-        after = [pool["num_threads"] for pool in threadpool_info()]
-    assert before and all(n == 1 for n in inside)
-    assert after == before != inside
-    assert [p["num_threads"] for p in record["threadpools"]] == inside
-
-
-def test_a_statement_that_cannot_run_in_a_process_still_gets_threads(cli) -> None:
-    setup = "import multiprocessing as m; assert m.parent_process() is None, 'parent only'"
-    done = cli("probe", "sum(range(20000))", "-s", setup, "--workers", "2", "--repeats", "3")
-    assert done.returncode == 0, done.stderr
-    assert "cannot run in a fresh process" in done.stdout and "parent only" in done.stdout
-    assert "2   " in done.stdout  # the thread row is there
-
-
-def test_a_setup_that_builds_less_work_in_a_process_is_flagged(cli) -> None:
-    setup = "import multiprocessing as m; n = 10**5 if m.parent_process() is None else 10**4"
-    done = cli("probe", "sum(range(n))", "-s", setup, "--workers", "2", "--repeats", "3")
-    assert done.returncode == 0, done.stderr
-    assert "warning: processes at W=2 ran" in done.stdout and "same work" in done.stdout
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["1 +"], "does not compile"),
-        (["1/0"], "raised ZeroDivisionError"),
-        (["pass"], "too fast to measure"),
-        # succeeds at first, raises once measured: in the heartbeat or in a thread
-        (
-            [
-                "time.sleep(1e-5); n[0] += 1; assert n[0] < 2500, 'worn out'",
-                "-s",
-                "import time; n = [0]",
-            ],
-            "raised AssertionError: worn out",
-        ),
-        (["x", "-s", "import nothing_here"], "the setup raised ModuleNotFoundError"),
-        (["pass", "--start-method", "spwan"], "did you mean 'spawn'"),
-        (["sum(range(1000))", "--workers", "1"], "needs a count of 2 or more"),
-    ],
-)
-def test_probe_errors_are_one_line_and_exit_2(cli, args: list[str], message: str) -> None:
-    done = cli("probe", *args)
-    assert done.returncode == 2, done.stdout
-    assert message in done.stderr and "Traceback" not in done.stderr
-    assert done.stderr.count("\n") == 1
-
-
-def test_the_report_compares_amdahl_with_the_measured_speedup() -> None:
-    from pylab.report.model import model_rows
-
-    cell = {"kernel": "compute", "variant": "gil", "params": {}, "ok": True, "workers": 2,
-            "executor": "threads", "start_method": None,
-            "speedup": {"median": 1.0, "low": 0.98, "high": 1.02},
-            "cpu_per_wall": {"median": 1.0}}  # fmt: skip
-    serial = {**cell, "executor": "serial", "workers": 1}
-    share = {"median": 0.98, "low": 0.97, "high": 0.99}
-    results = {
-        "machine": {"usable_cores": 2},
-        "cells": [serial, cell],
-        "experiments": {"gilshare": {"ok": True, "data": {"kernels": {
-            "compute/gil": {"kernel": "compute", "variant": "gil", "params": {},
-                            "gil_share": share}}}}},
-    }  # fmt: skip
-    (row,) = model_rows(results)
-    assert row["predicted"] == pytest.approx(amdahl(0.98, 2))
-    assert row["error"] == pytest.approx(1.0 - amdahl(0.98, 2))
-    assert row["bound"] == pytest.approx(gil_bound(0.98, 2))
-    assert row["inside"] is (0.98 <= amdahl(0.98, 2) <= 1.02)
-
-
 def test_the_python_api_takes_the_call_and_its_arguments() -> None:
     import pylab
 
@@ -389,34 +245,3 @@ def test_the_python_api_takes_the_call_and_its_arguments() -> None:
     assert "2" in measured
     assert set(data["thread_speedup"]) == set(data["process_speedup"]) == measured
     assert data["process_error"] is None and data["machine"]["usable_cores"] == data["cores"]
-
-
-def test_without_a_gil_the_share_is_said_not_printed_as_zero() -> None:
-    from pylab.cli.probe import format_probe
-    from pylab.probing.calls import NO_GIL
-
-    data = _data(1.9, 1.9, share=0.0) | {"gil_share": None}
-    recommendation, reason = recommend(data)
-    assert recommendation == "either" and NO_GIL in reason and "0%" not in reason
-    data |= {"recommendation": recommendation, "reason": reason, "warnings": [],
-             "calls_per_copy": 1, "start_method": "fork", "machine": {
-                 "hostname": "h", "cpu_model": "c", "usable_cores": 2,
-                 "python": {"implementation": "CPython", "version": "3.13.5"}}}  # fmt: skip
-    assert format_probe(data).splitlines()[0] == f"GIL held      {NO_GIL}"
-
-
-def test_the_output_shows_the_threads_cpu_and_the_bandwidth() -> None:
-    from pylab.cli.probe import format_probe
-
-    data = _probed((1.28, 1.22, 1.37), (1.30, 1.26, 1.34))
-    data |= dict(zip(("recommendation", "reason"), recommend(data), strict=True))
-    data |= {"warnings": [], "calls_per_copy": 4, "start_method": "fork", "machine": {
-        "hostname": "h", "cpu_model": "c", "usable_cores": 2,
-        "python": {"implementation": "CPython", "version": "3.11.7"}}}  # fmt: skip
-    lines = format_probe(data).splitlines()
-    assert "CPU per wall  1.00; 1.96 in 2 threads" in lines
-    assert (
-        "bandwidth     11.2 GiB/s single-core, 16.2 GiB/s in 2 threads "
-        "(stream/nogil op=sum; read from bandwidth.json)"
-    ) in lines
-    assert lines[-2].startswith("recommendation: threads: memory bandwidth")

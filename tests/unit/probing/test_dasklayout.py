@@ -1,12 +1,9 @@
-"""The Dask worker layout rule (pylab.probing.dasklayout) on synthetic probe data, and
-`probe --dask`."""
+"""The Dask worker layout rule (pylab.probing.dasklayout) on synthetic probe data."""
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict
-from pathlib import Path
 
 import pytest
 
@@ -98,30 +95,3 @@ def test_the_measurements_qualify_the_layout() -> None:
     assert beyond.nworkers == 2 and "favour threads" in beyond.reason
     assert json.loads(json.dumps(asdict(beyond)))["nworkers"] == 2
     assert "\n" not in beyond.reason
-
-
-def test_the_cli_prints_the_layout_and_writes_it_to_json(cli, tmp_path: Path) -> None:
-    done = cli("probe", "sum(range(3000))", "--dask", "--workers", "2", "--repeats", "1",
-               "--json", "p.json")  # fmt: skip
-    assert done.returncode == 0 and done.stderr == "", done.stderr
-    data = json.loads((tmp_path / "p.json").read_text())
-    layout = data["dask_layout"]
-    found = re.search(r"^ +dask worker SCHEDULER --nworkers (\d+) --nthreads (\d+)$",
-                      done.stdout, re.MULTILINE)  # fmt: skip
-    assert found, done.stdout
-    assert (int(found[1]), int(found[2])) == (layout["nworkers"], layout["nthreads"])
-    assert layout["nworkers"] * layout["nthreads"] == data["cores"] == layout["cores"]
-    assert f"dask reason   {layout['reason']}" in done.stdout
-    lines = done.stdout.splitlines()
-    first = next(i for i, line in enumerate(lines) if line.startswith("dask layout"))
-    assert lines[first - 1].startswith("recommendation:")  # right after the recommendation
-
-
-def test_a_probe_under_another_python_passes_dask_on() -> None:
-    from argparse import Namespace
-
-    from pylab.cli.probe import _child_args
-
-    args = Namespace(statement="x", setup="pass", start_method="fork", repeats=1, workers=None)
-    assert "--dask" in _child_args(Namespace(**vars(args), dask=True), Path("p.json"))
-    assert "--dask" not in _child_args(Namespace(**vars(args), dask=False), Path("p.json"))

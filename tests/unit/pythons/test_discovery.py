@@ -1,4 +1,5 @@
-"""Finding interpreters and resolving `--python` items; bad items are one clear error."""
+"""Finding interpreters and resolving `--python` items (pylab.pythons.discovery); bad items
+are one clear error."""
 
 from __future__ import annotations
 
@@ -73,12 +74,3 @@ def test_paths_commands_and_nonsense(tmp_path: Path) -> None:
         discovery.resolve("no-such-python-anywhere")
     with pytest.raises(UserError, match="not a Python interpreter"):
         discovery.resolve(str(_fake(tmp_path, "true", None, code=1)))
-
-
-def test_pythons_command_lists_this_one(cli) -> None:
-    done = cli("pythons", "--json")
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout)
-    assert found[0]["source"] == "current" and found[0]["build"] in ("GIL", "free-threaded")
-    table = cli("pythons")
-    assert table.stdout.splitlines()[0].split()[:2] == ["python", "build"]

@@ -1,13 +1,11 @@
-"""Reports and plots from small results files in tests/data, and `compare`."""
+"""The report (pylab.report.write_report) from small results files in tests/data: sane
+PNGs, a self-contained page, every claim and plot, one or two interpreters."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,6 @@ import pytest
 from pylab import results
 from pylab.report import write_report
 from tests import DATA
-from tests.conftest import png_size, two_pythons
 
 EXTERNAL = re.compile(r"""(src|href)\s*=\s*["']?\s*(https?:|//)|@import|<script""", re.I)
 
@@ -30,7 +27,7 @@ def full(tmp_path_factory) -> tuple[dict, Path]:
     return results.load(path), write_report(path)
 
 
-def test_every_plot_is_a_sane_png(full) -> None:
+def test_every_plot_is_a_sane_png(full, png_size) -> None:
     _, html = full
     pngs = sorted((html.parent / "plots").glob("*.png"))
     names = {p.stem for p in pngs}
@@ -70,71 +67,10 @@ def test_a_file_without_claims_leaves_their_sections_out(tmp_path: Path) -> None
     assert names == {"summary", "speedup-compute"}
 
 
-def test_report_command_is_headless_and_finds_the_newest_run(tmp_path: Path) -> None:
-    (tmp_path / "results").mkdir()
-    _copy("scaling_only.json", tmp_path / "results")
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}
-    done = subprocess.run(
-        [sys.executable, "-m", "pylab", "report"],
-        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert Path(tmp_path, done.stdout.strip()).exists()
-
-
-def test_report_without_runs_is_one_line_and_exit_2(cli) -> None:
-    done = cli("report")
-    assert done.returncode == 2 and done.stderr.count("\n") == 1
-    assert "no results file" in done.stderr
-
-
-def test_compare_marks_intervals_that_do_not_overlap(cli, tmp_path: Path) -> None:
-    a = _copy("full_small.json", tmp_path)
-    data = json.loads(a.read_text())
-    for cell in data["cells"]:  # the same run, on a machine 8x faster in threads
-        if cell.get("ok") and cell["executor"] == "threads" and cell["kernel"] == "compute":
-            cell["speedup"] = {k: v * 8 for k, v in cell["speedup"].items() if k != "confidence"}
-    data["machine"]["hostname"] = "big"
-    data["claims"]["C15"]["verdict"] = "fails"
-    b = tmp_path / "b.json"
-    b.write_text(json.dumps(data))
-    done = cli("compare", str(a), str(b), "--html", str(tmp_path / "cmp.html"))
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert lines[0].split()[:3] == ["cell", "vm/2c", "big/2c"]
-    compute = [line for line in lines if line.startswith("compute/") and " threads " in line]
-    assert compute and all(line.endswith("*") for line in compute)
-    assert any(line.startswith("C15") and line.endswith("*") for line in lines)
-    assert not any(line.startswith("C01") and line.endswith("*") for line in lines)
-    page = (tmp_path / "cmp.html").read_text()
-    assert not EXTERNAL.search(page) and "data:image/png;base64," in page
-
-
-@pytest.mark.parametrize(
-    ("second", "message"),
-    [
-        ("not json", "not valid JSON"),
-        ('{"format": "pylab-results", "format_version": 99, "cells": []}', "newer pylab"),
-        (None, "nothing to compare"),
-    ],
-)
-def test_compare_bad_files_is_one_line_and_exit_2(cli, tmp_path: Path, second, message) -> None:
-    a = _copy("scaling_only.json", tmp_path)
-    b = tmp_path / "b.json"
-    if second is None:  # valid, but with nothing in common
-        data = json.loads(a.read_text())
-        data["cells"] = [dict(c, kernel="io") for c in data["cells"]]
-        second = json.dumps(data)
-    b.write_text(second)
-    done = cli("compare", str(a), str(b))
-    assert done.returncode == 2 and done.stderr.count("\n") == 1
-    assert message in done.stderr and "Traceback" not in done.stderr
-
-
-def test_a_run_over_two_interpreters_reports_them_side_by_side(tmp_path: Path) -> None:
+def test_a_run_over_two_interpreters_reports_them_side_by_side(two_pythons) -> None:
     from pylab.report import summary
 
-    path, pid = two_pythons(tmp_path)
+    path, pid = two_pythons
     data = results.load(path)
     tables = summary.format_tables(data)
     assert [t.splitlines()[0] for t in tables] == [
@@ -151,17 +87,6 @@ def test_a_run_over_two_interpreters_reports_them_side_by_side(tmp_path: Path) -
     plots = {p.name for p in (path.with_suffix("") / "plots").glob("*.png")}
     assert f"{pid}-summary.png" in plots and "3.13.5t-summary.png" in plots
     assert "summary-pythons.png" in plots  # one panel per interpreter
-
-
-def test_compare_takes_the_interpreters_of_one_file(cli, tmp_path: Path) -> None:
-    path, pid = two_pythons(tmp_path)
-    done = cli("compare", str(path))
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert lines[0].split()[:5] == ["cell", "vm/2c", pid, "vm/2c", "3.13.5t"]
-    compute = [line for line in lines if line.startswith("compute/") and " threads " in line]
-    assert compute and all(line.endswith("*") for line in compute)
-    assert any(line.startswith("C15") and line.endswith("*") for line in lines)
 
 
 def test_the_noise_section_says_what_interference_was_seen(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The responsiveness (C14) and granularity (C21) plots draw from real results files."""
+"""The responsiveness plot (C14): drawn from real results files, a subinterpreter series
+only where the file has one."""
 
 from __future__ import annotations
 
@@ -7,52 +8,54 @@ from pathlib import Path
 
 import pytest
 
-from pylab.report.plots import granularity, responsiveness
+from pylab.base import extras
+from pylab.report.plots import responsiveness
 from tests import DATA, REFERENCE
 
 FIXTURE = DATA / "full_small.json"
 DEFAULT = REFERENCE / "20261125T032033Z-vm.json"
 SCALING_ONLY = DATA / "scaling_only.json"
-MODULES = (responsiveness, granularity)
+HAS_THEM = extras.why_no_subinterpreters() is None
 
 
 def _load(path: Path) -> dict:
     return json.loads(path.read_text())
 
 
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.NAME)
 @pytest.mark.parametrize("path", [FIXTURE, DEFAULT], ids=["tiny", "default"])
-def test_one_readable_plot(module, path: Path, check_plot) -> None:
-    plots = module.make(_load(path))
-    assert [p.name for p in plots] == [module.NAME]
+def test_one_readable_plot(path: Path, check_plot) -> None:
+    plots = responsiveness.make(_load(path))
+    assert [p.name for p in plots] == [responsiveness.NAME]
     check_plot(plots[0])
 
 
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.NAME)
-def test_nothing_without_the_experiment(module) -> None:
-    assert module.make(_load(SCALING_ONLY)) == []
+def test_nothing_without_the_experiment() -> None:
+    assert responsiveness.make(_load(SCALING_ONLY)) == []
 
 
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.NAME)
-def test_nothing_from_a_failed_experiment(module) -> None:
+def test_nothing_from_a_failed_experiment() -> None:
     results = _load(FIXTURE)
-    results["experiments"][module.NAME] = {"ok": False, "error": "boom"}
-    assert module.make(results) == []
+    results["experiments"][responsiveness.NAME] = {"ok": False, "error": "boom"}
+    assert responsiveness.make(results) == []
 
 
-def test_captions_carry_the_numbers() -> None:
-    results = _load(DEFAULT)
-    assert "308 ms" in responsiveness.make(results)[0].caption  # p99 beside GIL-holding C
-    assert "0.45x" in granularity.make(results)[0].caption  # chunk 1, 2 threads
+def test_the_caption_carries_the_numbers() -> None:
+    assert "308 ms" in responsiveness.make(_load(DEFAULT))[0].caption  # p99 beside GIL-holding C
 
 
-def test_granularity_draws_a_second_width() -> None:
-    results = _load(FIXTURE)
-    data = results["experiments"]["granularity"]["data"]
-    for point in data["sweep"]:
-        point["speedup"]["4"] = dict(point["speedup"]["2"])
-    data["roundtrip"]["ns"]["4"] = dict(data["roundtrip"]["ns"]["2"])
-    (plot,) = granularity.make(results)
-    labels = plot.figure.axes[0].get_legend_handles_labels()[1]
-    assert any(label.startswith("4 threads over 1") for label in labels)
-    assert any("4 threads" in label and "contended" in label for label in labels)
+@pytest.mark.parametrize("path", sorted(DATA.glob("*.json")), ids=lambda p: p.name)
+def test_files_from_before_subinterpreters_still_plot(path: Path, check_plot, plot_texts) -> None:
+    for plot in responsiveness.make(_load(path)):
+        check_plot(plot)
+        assert "subinterpreter" not in plot_texts(plot), plot.name
+
+
+@pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
+def test_without_subinterpreters_the_plot_draws_no_subinterpreter_series(
+    claims_run, check_plot, plot_texts
+) -> None:
+    plots = responsiveness.make(claims_run.view())
+    assert plots
+    for plot in plots:
+        check_plot(plot)
+        assert "subinterpreter" not in plot_texts(plot), plot.name

@@ -1,4 +1,5 @@
-"""The startup (C03), memory (C11, C12) and killing (C07, C18) plots: real runs, PNGs, captions."""
+"""The startup plot (C03): drawn from real runs, a valid PNG, its caption; a subinterpreter
+beside the thread and the processes where the file has one."""
 
 from __future__ import annotations
 
@@ -9,71 +10,84 @@ from typing import Any
 
 import pytest
 
-from pylab.report.plots import killing, memory, startup
+from pylab.base.fmt import fmt_seconds
+from pylab.report.plots import startup
 from tests import DATA, REFERENCE
 
 FIXTURE = DATA / "full_small.json"
 DEFAULT = REFERENCE / "20261125T032033Z-vm.json"
 SCALING_ONLY = DATA / "scaling_only.json"
-MODULES = (startup, memory, killing)  # one plot each, named after its experiment
 
 
 def _load(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text())
 
 
-@pytest.fixture(scope="module", params=[FIXTURE, DEFAULT], ids=["tiny", "default"])
-def results(request: pytest.FixtureRequest) -> dict[str, Any]:
-    return _load(request.param)
+def _data(results: dict[str, Any]) -> dict[str, Any]:
+    return results["experiments"]["startup"]["data"]
 
 
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.NAME)
-def test_plots_from_real_runs(module: Any, results: dict[str, Any], check_plot) -> None:
-    plots = module.make(results)
-    assert [p.name for p in plots] == [module.NAME]
+@pytest.mark.parametrize("path", [FIXTURE, DEFAULT], ids=["tiny", "default"])
+def test_plot_from_real_runs(path: Path, check_plot) -> None:
+    plots = startup.make(_load(path))
+    assert [p.name for p in plots] == [startup.NAME]
     check_plot(plots[0])
 
 
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.NAME)
-def test_no_data_no_plot(module: Any) -> None:
-    assert module.make(_load(SCALING_ONLY)) == []
-    assert module.make({"experiments": {module.NAME: {"ok": False, "data": None}}}) == []
+def test_no_data_no_plot() -> None:
+    assert startup.make(_load(SCALING_ONLY)) == []
+    assert startup.make({"experiments": {startup.NAME: {"ok": False, "data": None}}}) == []
 
 
-def test_captions_carry_the_numbers() -> None:
-    results = _load(DEFAULT)
-    assert "77 us" in startup.make(results)[0].caption  # thread start+join
-    assert "2.44 MiB" in memory.make(results)[0].caption  # fork's own pages (USS)
-    assert "1.38 ms" in killing.make(results)[0].caption  # the slowest stop
-
-
-def _data(results: dict[str, Any], name: str) -> dict[str, Any]:
-    return results["experiments"][name]["data"]
+def test_the_caption_carries_the_numbers() -> None:
+    assert "77 us" in startup.make(_load(DEFAULT))[0].caption  # thread start+join
 
 
 def test_missing_pieces_still_plot(check_plot) -> None:
-    """No forkserver; no fork pool, USS as the metric, no thread growth; no Ctrl-C data."""
+    """No forkserver."""
     results = copy.deepcopy(_load(FIXTURE))
-    _data(results, "startup")["start_methods"].remove("forkserver")
-    mem = _data(results, "memory")
-    mem["start_methods"].remove("fork")
-    mem["metric"] = "uss"
-    mem["thread_pool"]["per_worker_bytes"] = 0.0
-    mem["per_thread"]["per_thread_bytes"] = -1.0
-    del _data(results, "killing")["sigint"]
-    plots = [plot for module in MODULES for plot in module.make(results)]
-    assert [p.name for p in plots] == ["startup", "memory", "killing"]
-    assert "forkserver" not in plots[0].caption
-    assert "idle thread" not in plots[1].caption
-    assert "Ctrl-C" not in plots[2].caption
-    for plot in plots:  # drawn in make(); rendering each is left to the tests above
-        check_plot(plot)
-
-
-def test_killing_with_only_ctrl_c(check_plot) -> None:
-    results = copy.deepcopy(_load(FIXTURE))
-    data = _data(results, "killing")
-    del data["processes"], data["flag_stop"]
-    (plot,) = killing.make(results)
-    assert plot.caption.startswith("Ctrl-C reached the main thread")
+    _data(results)["start_methods"].remove("forkserver")
+    (plot,) = startup.make(results)
+    assert plot.name == "startup"
+    assert "forkserver" not in plot.caption
     check_plot(plot)
+
+
+# --- with and without a subinterpreter
+
+
+def _with_a_subinterpreter(results: dict[str, Any]) -> dict[str, Any]:
+    """The fixture's run with a subinterpreter added that starts 10x slower than fork."""
+    results = copy.deepcopy(results)
+    start = _data(results)
+    for name in ("start_join", "first_instruction", "pool"):
+        start[name]["interpreter"] = {k: v * 10 if k != "confidence" else v
+                                      for k, v in start[name]["fork"].items()}  # fmt: skip
+    interval = {"median": 0.05, "low": 0.045, "high": 0.055, "confidence": 0.95}
+    kernels = {"loaded": ["compute", "io"], "refused": ["stream"]}
+    start["subinterpreters"] = {"available": True, "pool": "x", "reason": None,
+                                "kernel_import": interval, "kernels": kernels}  # fmt: skip
+    return results
+
+
+def test_the_plot_shows_a_subinterpreter_when_the_file_has_one(check_plot) -> None:
+    results = _with_a_subinterpreter(_load(FIXTURE))
+    fork = _data(results)["start_join"]["fork"]["median"]
+    (plot,) = startup.make(results)
+    assert "subinterpreter" in plot.title
+    assert f"a subinterpreter took {fmt_seconds(fork * 10)}" in plot.caption
+    ticks = [t.get_text() for t in plot.figure.axes[0].get_xticklabels()]
+    assert ticks[:2] == ["thread", "subinterpreter"]
+    check_plot(plot)
+
+
+def test_old_files_and_unavailable_subinterpreters_leave_them_out(check_plot) -> None:
+    results = _load(FIXTURE)
+    unavailable = copy.deepcopy(results)
+    _data(unavailable)["subinterpreters"] = {"available": False, "pool": None, "reason": "no pool"}
+    for case in (results, unavailable):
+        (plot,) = startup.make(case)
+        assert "subinterpreter" not in plot.title + plot.caption
+        ticks = [t.get_text() for t in plot.figure.axes[0].get_xticklabels()]
+        assert not any("subinterpreter" in t for t in ticks)
+        check_plot(plot)
