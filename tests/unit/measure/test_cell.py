@@ -11,10 +11,12 @@ import time
 
 import pytest
 
+from pylab import kernels
 from pylab.host import affinity
 from pylab.host.machine import gil_enabled
-from pylab.measure.cell import measure_cell
+from pylab.measure.cell import calibrate, error_text, expected, failed_cell, measure_cell, policy
 from pylab.measure.plan import CellSpec
+from pylab.measure.sampling import Policy
 from pylab.measure.settings import Settings
 
 
@@ -77,3 +79,34 @@ def test_w1_cells_of_a_quiet_run_read_one(kind: str, method: str | None) -> None
         pytest.skip(f"not a quiet run: {cell['interference']['reasons']}")
     s, slack = cell["speedup"], 0.01 + cell["dispatch_share"]
     assert s["low"] - slack <= 1.0 <= s["high"] + slack, s
+
+
+# --- the pieces a cell is measured with
+
+
+def test_a_cell_that_could_not_be_measured_says_why_in_the_kernels_unit() -> None:
+    spec = CellSpec("stream", "gil", "threads", None, 2, (("array_mib", 1),))
+    cell = failed_cell(spec, None, "calibration timed out after 3 s")
+    assert cell == {"kernel": "stream", "variant": "gil", "executor": "threads",
+                    "start_method": None, "workers": 2, "params": {"array_mib": 1},
+                    "size": None, "unit": "bytes", "ok": False,
+                    "error": "calibration timed out after 3 s", "noisy": False}  # fmt: skip
+
+
+def test_the_expected_result_is_the_kernels_reference() -> None:
+    family = kernels.get("compute")
+    assert expected("compute", 1_003, ()) == family.reference(family.make_input(1_003))
+    assert error_text(ValueError("bad size")) == "ValueError: bad size"
+
+
+def test_calibration_grows_the_size_until_a_serial_run_lasts_long_enough() -> None:
+    family = kernels.get("compute")
+    assert calibrate("compute", "nogil", (), 0.0) == family.start_size  # any run is long enough
+    grown = calibrate("compute", "nogil", (), 0.005)  # 14 us at the start size here
+    assert family.start_size < grown <= family.max_size
+    assert calibrate("faults", "raise", (), 1.0) == kernels.get("faults").fixed_size  # never timed
+
+
+def test_the_settings_become_the_sampling_policy() -> None:
+    settings = Settings(repeats=3, precision=0.05, max_time_s=1.5, warmups=2)
+    assert policy(settings) == Policy(min_pairs=3, precision=0.05, max_time_s=1.5, warmups=2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from pylab.base import rules
 from pylab.kernels.base import OMP
 from pylab.report import summary
 from pylab.results import verdicts
@@ -95,3 +96,23 @@ def test_an_omp_row_is_judged_inside_the_kernel() -> None:
     (row,) = summary.rows(results)
     assert row.verdict == "scales inside the kernel"
     assert "inside the kernel" in summary.format_table(results)
+
+
+def test_what_a_file_stores_is_each_rows_verdict_and_the_bounds_it_was_judged_by() -> None:
+    cells = [_cell("serial", 1, 1.0, 1.0, 1.0, 1.0), _cell("threads", 2, 1.9, 1.8, 2.0, 1.9)]
+    cells.append(_cell("threads", 4, 1.0, 0.9, 1.1, 1.0) | {"kernel": "other"})
+    judged = verdicts.judge({"machine": {"usable_cores": 2}, "cells": cells})
+    assert judged["rows"] == {"k/v": "scales in threads", "other/v": "does not scale"}
+    assert judged["bounds"] == rules.bounds()
+
+
+def test_a_row_of_serial_cells_only_was_not_measured_in_parallel() -> None:
+    serial = _cell("serial", 1, 1.0, 1.0, 1.0, 1.0)
+    judged = verdicts.judge({"machine": {"usable_cores": 2}, "cells": [serial]})
+    assert judged["rows"] == {"k/v": "no parallel cell measured"}
+
+
+def test_an_omp_row_of_one_thread_was_not_measured_in_parallel() -> None:
+    cell = _cell("omp", 1, 1.0, 0.98, 1.02, 1.0) | {"variant": OMP}
+    judged = verdicts.judge({"machine": {"usable_cores": 2}, "cells": [cell]})
+    assert judged["rows"] == {f"k/{OMP}": "W=1 only: scaling not measured"}

@@ -3,6 +3,8 @@ run goes on; the time bank shares what quick cells leave."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pylab.measure.plan import CellSpec
@@ -51,3 +53,44 @@ def test_time_left_by_quick_cells_goes_to_later_ones_at_most_doubling_them() -> 
     big = TimeBank(1.0, 2)
     big.spend(1.0, 0.0)
     assert big.allowance() == 2.0  # at most twice the base
+
+
+def test_a_cell_is_labelled_by_its_work_where_it_ran_and_its_workers() -> None:
+    from pylab.runner.lab import cell_label
+
+    spec = CellSpec("amdahl", "mixed", "processes", "fork", 2, (("gil_share", 0.5),))
+    assert cell_label(spec) == "amdahl/mixed gil_share=0.5 processes/fork W=2"
+    assert cell_label(CellSpec("compute", "nogil", "threads", None, 4)) == (
+        "compute/nogil threads W=4"
+    )
+
+
+def test_an_interpreter_that_cannot_run_fails_its_cells_and_experiments_with_the_reason(
+    tmp_path,
+) -> None:
+    """Its environment failed to build: nothing is started, everything of it fails so, the
+    file is complete, and its claims are not measured, never guessed."""
+    from pylab import results as results_io
+    from pylab.experiments import NOT_MEASURED
+    from pylab.runner import LabRun, Part, run_lab
+
+    why = "Python 3.12.99: building its environment failed"
+    here = {"3.12.99": results_io.python_record({}, {}, {"path": "python"}, why)}
+    results = {"status": "running", "load": {}, "cells": [], "machine": {"usable_cores": 2},
+               "pythons": here}  # fmt: skip
+    cells = [
+        CellSpec("io", "nogil", "threads", None, 2),
+        CellSpec("io", "nogil", "serial", None, 1),
+    ]
+    part = Part("3.12.99", None, cells, ["identity"], error=why)
+    run = LabRun(results, [part], Settings(), tmp_path / "r.json")
+    progress: list[str] = []
+    run_lab(run, lambda step, label: progress.append(f"{step} {label}"))
+    assert progress == ["0 io/nogil threads W=2", "1 io/nogil serial W=1", "2 experiment identity"]
+    assert [(c["ok"], c["error"], c["python"]) for c in results["cells"]] == [
+        (False, why, "3.12.99")] * 2  # fmt: skip
+    record = results["pythons"]["3.12.99"]
+    assert record["experiments"]["identity"]["error"] == why
+    assert record["claims"]["C01"]["verdict"] == NOT_MEASURED
+    assert results["status"] == "complete"
+    assert json.loads((tmp_path / "r.json").read_text()) == results  # saved as it went
