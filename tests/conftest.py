@@ -36,6 +36,33 @@ def cli(tmp_path: Path):
     return run
 
 
+# A tiny scaling run: the quick preset at two workers, each cell two pairs and no time for
+# more, its serial run calibrated to 20 ms. Seconds a cell: the plumbing is under test, not
+# the figures.
+TINY_RUN = {"--preset": "quick", "--only": "scaling", "--workers": "2", "--repeats": "2",
+            "--min-time": "0.02", "--max-time": "0"}  # fmt: skip
+
+
+def _tiny_args(*more: str, quiet: bool = True, **changes: object) -> list[str]:
+    flags = dict(TINY_RUN)
+    for name, value in changes.items():
+        flag = "--" + name.replace("_", "-")
+        assert flag in flags, f"{flag} is not one of the tiny run's flags"
+        if value is None:
+            del flags[flag]
+        else:
+            flags[flag] = str(value)
+    return [word for pair in flags.items() for word in pair] + ["-q"] * quiet + list(more)
+
+
+@pytest.fixture(scope="session")
+def tiny_args() -> Callable[..., list[str]]:
+    """The options of a tiny `pylab run` (TINY_RUN, then -q unless quiet=False), then
+    `more`: tiny_args("--kernels", "compute"). A keyword changes one of TINY_RUN's values,
+    or drops it if None: tiny_args(workers=1, preset=None)."""
+    return _tiny_args
+
+
 def _png_size(path: Path) -> tuple[int, int]:
     head = path.read_bytes()[:24]
     assert head.startswith(b"\x89PNG\r\n\x1a\n"), path

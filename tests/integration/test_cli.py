@@ -61,13 +61,10 @@ def test_pylab_host_names_the_machine(tmp_path: Path) -> None:
     assert json.loads(done.stdout)["machine"]["hostname"] == "machine-a"
 
 
-def test_run_writes_a_valid_results_file(cli, tmp_path: Path) -> None:
-    done = cli(
-        "run", "--only", "scaling", "--preset", "quick", "--kernels", "compute,io",
-        "--variants", "nogil", "--executors", "serial,threads,processes", "--workers", "2",
-        "--repeats", "2",
-        "--min-time", "0.02", "--max-time", "0", "--out", "out", "-q",
-    )  # fmt: skip
+def test_run_writes_a_valid_results_file(cli, tmp_path: Path, tiny_args) -> None:
+    chosen = ("--kernels", "compute,io", "--variants", "nogil", "--executors",
+              "serial,threads,processes")  # fmt: skip
+    done = cli("run", *tiny_args(*chosen, "--out", "out"))
     assert done.returncode == 0, done.stderr
     path = Path(done.stdout.strip().splitlines()[-1])
     assert path.parent == Path("out")

@@ -15,8 +15,6 @@ from pylab.executors.worker import Job
 from pylab.measure.cell import expected
 
 needs_dask = pytest.mark.skipif(extras.why_no_dask() is not None, reason=str(extras.why_no_dask()))
-TINY = ["--preset", "quick", "--only", "scaling", "--workers", "2", "--repeats", "2",
-        "--min-time", "0.02", "--max-time", "0", "-q"]  # fmt: skip
 
 
 @needs_dask
@@ -34,8 +32,10 @@ def test_each_layout_runs_its_workers_and_checks_their_results(kind: str, pids: 
 
 
 @needs_dask
-def test_a_segfault_in_a_dask_worker_fails_its_cell_with_the_signal(cli, tmp_path: Path) -> None:
-    done = cli("run", *TINY, "--kernels", "faults", "--variants", "segfault,raise",
+def test_a_segfault_in_a_dask_worker_fails_its_cell_with_the_signal(
+    cli, tmp_path: Path, tiny_args
+) -> None:
+    done = cli("run", *tiny_args(), "--kernels", "faults", "--variants", "segfault,raise",
                "--param", "when=parallel", "--executors", "dask-processes",
                "--no-report", "--out", str(tmp_path))  # fmt: skip
     assert done.returncode == 1, done.stderr
@@ -45,8 +45,8 @@ def test_a_segfault_in_a_dask_worker_fails_its_cell_with_the_signal(cli, tmp_pat
 
 
 @needs_dask
-def test_a_run_reports_what_dask_costs_over_the_bare_pools(cli, tmp_path: Path) -> None:
-    done = cli("run", *TINY, "--kernels", "compute", "--variants", "nogil",
+def test_a_run_reports_what_dask_costs_over_the_bare_pools(cli, tmp_path: Path, tiny_args) -> None:
+    done = cli("run", *tiny_args(), "--kernels", "compute", "--variants", "nogil",
                "--executors", "serial,threads,processes,dask-threads,dask-processes",
                "--start-methods", "spawn", "--out", str(tmp_path))  # fmt: skip
     assert done.returncode == 0, done.stderr

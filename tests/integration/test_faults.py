@@ -22,8 +22,6 @@ from pylab.host.machine import machine_info, usable_cores
 from pylab.measure.plan import Selection, build_plan, runnable
 from pylab.measure.presets import get_preset
 
-QUICK = ["--only", "scaling", "--repeats", "2", "--min-time", "0.02", "--max-time", "0", "-q"]
-
 
 def _cells(path: Path) -> dict[tuple[str, str], dict]:
     return {(c["variant"], c["executor"]): c for c in results.load(path)["cells"]}
@@ -42,13 +40,14 @@ def _results_file(done: subprocess.CompletedProcess, cwd: Path) -> Path:
     return cwd / done.stdout.strip().splitlines()[-1]
 
 
-def test_crashes_and_hangs_fail_their_cells_and_the_run_goes_on(cli, tmp_path: Path) -> None:
-    done = cli(
-        "run", "--preset", "quick", "--kernels", "compute,faults",
+def test_crashes_and_hangs_fail_their_cells_and_the_run_goes_on(
+    cli, tmp_path: Path, tiny_args
+) -> None:
+    done = cli("run", *tiny_args(
+        "--kernels", "compute,faults",
         "--variants", "nogil,segfault,abort,raise,hang_gil,hang_nogil,wrong",
-        "--executors", "threads", "--workers", "2", "--timeout", "3",
-        "--out", str(tmp_path / "out"), *QUICK,
-    )  # fmt: skip
+        "--executors", "threads", "--timeout", "3", "--out", str(tmp_path / "out"),
+    ))  # fmt: skip
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     cells = _cells(_results_file(done, tmp_path))
@@ -66,12 +65,12 @@ def test_crashes_and_hangs_fail_their_cells_and_the_run_goes_on(cli, tmp_path: P
     assert not _strays(tmp_path)
 
 
-def test_faults_in_pool_processes_and_threads(cli, tmp_path: Path) -> None:
-    done = cli(
-        "run", "--preset", "quick", "--kernels", "faults", "--variants", "segfault,hang_nogil",
-        "--executors", "threads,processes", "--workers", "2", "--timeout", "3",
-        "--param", "when=parallel", "--out", str(tmp_path / "out"), *QUICK,
-    )  # fmt: skip
+def test_faults_in_pool_processes_and_threads(cli, tmp_path: Path, tiny_args) -> None:
+    done = cli("run", *tiny_args(
+        "--kernels", "faults", "--variants", "segfault,hang_nogil",
+        "--executors", "threads,processes", "--timeout", "3",
+        "--param", "when=parallel", "--out", str(tmp_path / "out"),
+    ))  # fmt: skip
     assert done.returncode == 1, done.stderr
     cells = _cells(_results_file(done, tmp_path))
     assert cells["segfault", "threads"]["error"] == "killed by SIGSEGV"
@@ -118,9 +117,12 @@ def _wait_for_cells(out: Path, count: int, timeout: float = 120) -> Path:
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_interrupt_keeps_cells_and_resume_finishes(start, tmp_path: Path, sig, code: int) -> None:
+def test_interrupt_keeps_cells_and_resume_finishes(
+    start, tmp_path: Path, tiny_args, sig, code: int
+) -> None:
     out = tmp_path / "out"
-    args = ["run", "--preset", "quick", "--kernels", "compute", *QUICK, "--out", "out"]
+    # the quick preset's 11 compute cells at W=2 (and W=1 serial): interrupted after two
+    args = ["run", *tiny_args("--kernels", "compute", "--out", "out")]
     proc = start(args, tmp_path)
     path = _wait_for_cells(out, 2)
     os.killpg(proc.pid, sig)
@@ -139,7 +141,8 @@ def test_interrupt_keeps_cells_and_resume_finishes(start, tmp_path: Path, sig, c
     whole = results.load(path)
     assert whole["status"] == "complete" and len(whole["resumed"]) == 1
     keys = [(c["variant"], c["executor"], c["workers"]) for c in whole["cells"]]
-    planned = build_plan(get_preset("quick"), Selection(kernels=["compute"]), usable_cores())
+    selection = Selection(kernels=["compute"], workers=[2])
+    planned = build_plan(get_preset("quick"), selection, usable_cores())
     planned, _ = runnable(planned, machine_info()["python"])  # less what this Python skips
     assert len(keys) == len(set(keys)) == len(planned)
     assert whole["cells"][: len(partial["cells"])] == partial["cells"]  # not re-measured

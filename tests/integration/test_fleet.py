@@ -25,11 +25,6 @@ if extras.why_no_dask():
 
 import psutil  # noqa: E402
 
-TINY_LAB = (
-    "--preset", "quick", "--kernels", "compute", "--variants", "nogil",
-    "--executors", "serial,threads", "--only", "scaling", "--workers", "2", "--repeats", "2",
-    "--min-time", "0.02", "--max-time", "0", "--no-report",
-)  # fmt: skip
 NO_PYLAB = "import sys; sys.modules['pylab'] = None"
 OTHER_VERSION = "import pylab; pylab.__version__ = '0.0.0'"
 START_S = 60  # a scheduler or a worker starting on a busy 2-core machine
@@ -104,14 +99,21 @@ def cluster(tmp_path_factory):
         found.close()
 
 
-def fleet(address: str, out: Path, *more: str) -> list[str]:
-    """The command of the tiny lab over the cluster at `address`."""
-    return [sys.executable, "-m", "pylab", "run", "--scheduler", address, *TINY_LAB,
-            "--out", str(out), *more]  # fmt: skip
+@pytest.fixture(scope="module")
+def fleet(tiny_args):
+    """fleet(address, out, *more): the command of the tiny lab over the cluster at `address`."""
+    lab = tiny_args("--kernels", "compute", "--variants", "nogil", "--executors", "serial,threads",
+                    "--no-report", quiet=False)  # fmt: skip
+
+    def command(address: str, out: Path, *more: str) -> list[str]:
+        return [sys.executable, "-m", "pylab", "run", "--scheduler", address, *lab,
+                "--out", str(out), *more]  # fmt: skip
+
+    return command
 
 
 @pytest.fixture(scope="module")
-def fleet_run(cluster, tmp_path_factory):
+def fleet_run(cluster, tmp_path_factory, fleet):
     """The tiny lab run once over the cluster: (the finished process, its --out)."""
     out = tmp_path_factory.mktemp("fleet-out")
     done = subprocess.run(fleet(cluster.address, out), capture_output=True, text=True,
@@ -182,7 +184,7 @@ def gone(procs: list[psutil.Process], within_s: float = 10) -> bool:
     return not alive
 
 
-def test_ctrl_c_stops_the_labs_and_exits_130(cluster, fleet_run, tmp_path) -> None:
+def test_ctrl_c_stops_the_labs_and_exits_130(cluster, fleet_run, tmp_path, fleet) -> None:
     # after fleet_run: the module's cluster is idle again
     run = subprocess.Popen(fleet(cluster.address, tmp_path, "--repeats", "20"), cwd=tmp_path,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
@@ -210,7 +212,7 @@ def pair(tmp_path):
         found.close()
 
 
-def test_a_worker_killed_mid_run_fails_its_machine_only(pair, tmp_path) -> None:
+def test_a_worker_killed_mid_run_fails_its_machine_only(pair, tmp_path, fleet) -> None:
     out = tmp_path / "out"
     run = subprocess.Popen(fleet(pair.address, out, "--repeats", "6"), cwd=tmp_path,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
@@ -230,7 +232,7 @@ def test_a_worker_killed_mid_run_fails_its_machine_only(pair, tmp_path) -> None:
     assert gone(labs), "machine-b's lab outlived its worker"
 
 
-def test_a_scheduler_without_workers_is_exit_2(tmp_path) -> None:
+def test_a_scheduler_without_workers_is_exit_2(tmp_path, fleet) -> None:
     empty = Cluster(tmp_path)
     try:
         done = subprocess.run(fleet(empty.scheduler(), tmp_path), capture_output=True,
@@ -243,7 +245,7 @@ def test_a_scheduler_without_workers_is_exit_2(tmp_path) -> None:
     ]
 
 
-def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path) -> None:
+def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path, fleet) -> None:
     began = time.monotonic()
     done = subprocess.run(fleet("127.0.0.1:9", tmp_path, "--scheduler-timeout", "2"),
                           capture_output=True, text=True, timeout=FLEET_S)  # fmt: skip

@@ -9,14 +9,11 @@ from pathlib import Path
 from pylab.host.state import warnings
 
 
-def test_run_warns_at_the_start_and_records_the_state(cli, tmp_path: Path) -> None:
+def test_run_warns_at_the_start_and_records_the_state(cli, tmp_path: Path, tiny_args) -> None:
     from pylab import results
 
-    done = cli(
-        "run", "--only", "scaling", "--kernels", "compute", "--variants", "nogil",
-        "--executors", "serial", "--workers", "1", "--repeats", "1", "--min-time", "0.01",
-        "--out", "out", "--no-report", "-q",
-    )  # fmt: skip
+    done = cli("run", *tiny_args("--kernels", "compute", "--variants", "nogil", "--executors",
+                                 "serial", "--out", "out", "--no-report", workers=1))  # fmt: skip
     assert done.returncode == 0, done.stderr
     state = results.load(tmp_path / done.stdout.splitlines()[-1])["machine"]["state"]
     assert state["usable_cores"] >= 1 and isinstance(state["busy_processes"], list)

@@ -22,7 +22,7 @@ def _site_paths() -> str:
 
 
 @pytest.mark.slow
-def test_a_build_without_openmp_imports_and_runs_the_rest(tmp_path: Path) -> None:
+def test_a_build_without_openmp_imports_and_runs_the_rest(tmp_path: Path, tiny_args) -> None:
     for name in ("ext", "pylab"):
         shutil.copytree(REPO / name, tmp_path / name, ignore=shutil.ignore_patterns("*.so"))
     shutil.copy(REPO / "setup.py", tmp_path)
@@ -45,8 +45,7 @@ def test_a_build_without_openmp_imports_and_runs_the_rest(tmp_path: Path) -> Non
     listed = pylab("list")
     assert "built without OpenMP" in listed.stdout
     assert "gil, nogil, py " in listed.stdout and "py, omp" not in listed.stdout
-    args = ["run", "--only", "scaling", "--kernels", "compute", "--workers", "2", "--repeats", "2"]
-    run = pylab(*args, "--min-time", "0.02", "--max-time", "0", "--no-report", "-q")
+    run = pylab("run", *tiny_args("--kernels", "compute", "--no-report"))
     assert run.returncode == 0, run.stderr
     assert "compute/nogil" in run.stdout and "compute/omp" not in run.stdout
     asked = pylab("run", "--kernels", "compute", "--variants", "omp")

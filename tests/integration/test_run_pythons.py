@@ -15,10 +15,6 @@ from pylab import results
 from pylab.pythons import discovery
 from tests import REPO
 
-TINY = ["--preset", "quick", "--kernels", "compute", "--executors", "serial,threads",
-        "--workers", "2", "--only", "scaling", "--repeats", "2", "--min-time", "0.02",
-        "--max-time", "0", "-q"]  # fmt: skip
-
 
 def _found(free_threaded: bool) -> list[discovery.Python]:
     this = "{}.{}.".format(*sys.version_info[:2])
@@ -26,12 +22,20 @@ def _found(free_threaded: bool) -> list[discovery.Python]:
             and not (not free_threaded and p.version.startswith(this))]  # fmt: skip
 
 
-def _run(cli, out: Path, *args: str, cwd: Path | None = None) -> tuple[object, dict, Path]:
+@pytest.fixture(scope="module")
+def tiny(tiny_args) -> list[str]:
+    """The tiny run of compute, serial and in threads, each test narrows further."""
+    return tiny_args("--kernels", "compute", "--executors", "serial,threads")
+
+
+def _run(
+    cli, tiny: list[str], out: Path, *args: str, cwd: Path | None = None
+) -> tuple[object, dict, Path]:
     if cwd is not None:  # from the checkout: its pylab, built for this Python, must not leak
-        command = [sys.executable, "-m", "pylab", "run", *TINY, *args, "--out", str(out)]
+        command = [sys.executable, "-m", "pylab", "run", *tiny, *args, "--out", str(out)]
         done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=1500)
     else:
-        done = cli("run", *TINY, *args, "--out", str(out), timeout=1500)
+        done = cli("run", *tiny, *args, "--out", str(out), timeout=1500)
     path = Path(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else None
     data = results.load(path) if path and path.suffix == ".json" else {}
     return done, data, path
@@ -44,11 +48,11 @@ def shared_envs(tmp_path_factory) -> Path:
 
 
 def test_a_failed_environment_fails_its_cells_and_the_others_run(
-    cli, tmp_path: Path, fake_python: Path
+    cli, tmp_path: Path, fake_python: Path, tiny: list[str]
 ) -> None:
     fake = fake_python
     chosen = f"{sys.executable},{fake}"
-    done, data, path = _run(cli, tmp_path, "--variants", "nogil", "--python", chosen,
+    done, data, path = _run(cli, tiny, tmp_path, "--variants", "nogil", "--python", chosen,
                             "--envs", str(tmp_path / "envs"), "--no-report")  # fmt: skip
     assert done.returncode == 1, done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("pylab: error:")]
@@ -75,14 +79,14 @@ def test_a_failed_environment_fails_its_cells_and_the_others_run(
 
 @pytest.mark.slow
 def test_two_interpreters_in_one_file_that_resumes_both(
-    cli, tmp_path: Path, shared_envs: Path
+    cli, tmp_path: Path, shared_envs: Path, tiny: list[str]
 ) -> None:
     others = _found(free_threaded=False)
     if not others:
         pytest.skip("no other usable GIL-build CPython here (pyenv, uv or PATH)")
     other = others[-1]
     chosen = f"{sys.executable},{other.path}"
-    done, data, path = _run(cli, tmp_path, "--variants", "nogil", "--python", chosen,
+    done, data, path = _run(cli, tiny, tmp_path, "--variants", "nogil", "--python", chosen,
                             "--envs", str(shared_envs), "--executors", "serial,processes",
                             "--start-methods", "spawn", cwd=REPO)  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -108,7 +112,7 @@ def test_two_interpreters_in_one_file_that_resumes_both(
 
 
 @pytest.fixture(scope="module")
-def free_threaded(tmp_path_factory, shared_envs: Path) -> tuple[object, dict]:
+def free_threaded(tmp_path_factory, shared_envs: Path, tiny: list[str]) -> tuple[object, dict]:
     """A free-threaded interpreter, and its GIL twin where there is one, run together."""
     found = _found(free_threaded=True)
     if not found:
@@ -118,7 +122,7 @@ def free_threaded(tmp_path_factory, shared_envs: Path) -> tuple[object, dict]:
     twins = [p for p in _found(free_threaded=False) if p.version == ft.version]
     chosen = ",".join(p.path for p in [ft, *twins[:1]])
     out = tmp_path_factory.mktemp("ft")
-    done, data, _ = _run(None, out, "--variants", "gil,py", "--python", chosen, "--envs",
+    done, data, _ = _run(None, tiny, out, "--variants", "gil,py", "--python", chosen, "--envs",
                          str(shared_envs), "--no-report", cwd=REPO)  # fmt: skip
     assert done.returncode == 0, done.stderr
     return done, data

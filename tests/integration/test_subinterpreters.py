@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,13 +19,13 @@ from pylab.base import extras
 from pylab.pythons import envs
 
 HAS_THEM = extras.why_no_subinterpreters() is None
-TINY = ["--preset", "quick", "--only", "scaling", "--workers", "2", "--repeats", "2",
-        "--min-time", "0.02", "--max-time", "0", "-q", "--no-report"]  # fmt: skip
 
 
 @pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
-def test_asking_only_for_subinterpreters_where_there_are_none_is_one_line(cli) -> None:
-    done = cli("run", *TINY, "--kernels", "compute", "--executors", "interpreters")
+def test_asking_only_for_subinterpreters_where_there_are_none_is_one_line(cli, tiny_args) -> None:
+    done = cli(
+        "run", *tiny_args("--no-report"), "--kernels", "compute", "--executors", "interpreters"
+    )
     assert done.returncode == 2 and done.stdout == ""
     (line,) = done.stderr.splitlines()
     assert line.startswith("pylab: error: nothing to run: interpreters cells skipped")
@@ -34,8 +33,10 @@ def test_asking_only_for_subinterpreters_where_there_are_none_is_one_line(cli) -
 
 
 @pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
-def test_a_mixed_run_skips_the_subinterpreter_cells_with_the_reason(cli, tmp_path) -> None:
-    done = cli("run", *TINY, "--kernels", "compute", "--variants", "nogil",
+def test_a_mixed_run_skips_the_subinterpreter_cells_with_the_reason(
+    cli, tmp_path, tiny_args
+) -> None:
+    done = cli("run", *tiny_args("--no-report"), "--kernels", "compute", "--variants", "nogil",
                "--executors", "threads,interpreters", "--out", str(tmp_path))  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "1 interpreters cells skipped: Python 3" in done.stderr
@@ -87,16 +88,20 @@ print(json.dumps(out))
 """
 
 
-def _run_under(
-    executable: Path, tmp_path: Path, *args: str, cwd: Path | None = None
-) -> tuple[Any, dict]:
-    """`pylab run TINY args` under `executable`, from `cwd` (tmp_path): the process and its
-    results."""
-    command = envs.command(executable, "pylab", "run", *TINY, *args, "--out", str(tmp_path))
-    done = subprocess.run(command, cwd=cwd or tmp_path, capture_output=True, text=True,
-                          timeout=600)  # fmt: skip
-    lines = done.stdout.splitlines()
-    return done, results.load(Path(lines[-1])) if lines else {}
+@pytest.fixture(scope="module")
+def run_under(tiny_args):
+    """run_under(executable, tmp_path, *args, cwd=None): a tiny `pylab run args` under
+    `executable`, from `cwd` (tmp_path): the process and its results."""
+    tiny = tiny_args("--no-report")
+
+    def run(executable: Path, tmp_path: Path, *args: str, cwd: Path | None = None) -> tuple:
+        command = envs.command(executable, "pylab", "run", *tiny, *args, "--out", str(tmp_path))
+        done = subprocess.run(command, cwd=cwd or tmp_path, capture_output=True, text=True,
+                              timeout=600)  # fmt: skip
+        lines = done.stdout.splitlines()
+        return done, results.load(Path(lines[-1])) if lines else {}
+
+    return run
 
 
 def test_subinterpreters_run_the_kernels_and_return_their_results_checked(
@@ -116,9 +121,9 @@ def test_subinterpreters_run_the_kernels_and_return_their_results_checked(
 
 
 def test_a_run_on_3_13_measures_subinterpreter_cells_and_skips_stream(
-    subinterpreter_python: Path, tmp_path: Path
+    subinterpreter_python: Path, tmp_path: Path, run_under
 ) -> None:
-    done, data = _run_under(subinterpreter_python, tmp_path, "--kernels", "compute,stream",
+    done, data = run_under(subinterpreter_python, tmp_path, "--kernels", "compute,stream",
                             "--variants", "gil", "--executors", "threads,interpreters",
                             "--param", "array_mib=1")  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -130,11 +135,11 @@ def test_a_run_on_3_13_measures_subinterpreter_cells_and_skips_stream(
 
 
 def test_subinterpreters_import_the_environments_kernels_from_inside_a_checkout(
-    subinterpreter_python: Path, tmp_path: Path
+    subinterpreter_python: Path, tmp_path: Path, run_under
 ) -> None:
     # The checkout's pylab (kernels built for this Python, not 3.13) is on a new
     # interpreter's default path, ahead of the environment's: each worker gets the main's.
-    done, data = _run_under(subinterpreter_python, tmp_path, "--kernels", "compute",
+    done, data = run_under(subinterpreter_python, tmp_path, "--kernels", "compute",
                             "--variants", "gil", "--executors", "interpreters",
                             cwd=envs.source_root())  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -142,9 +147,9 @@ def test_subinterpreters_import_the_environments_kernels_from_inside_a_checkout(
 
 
 def test_a_crash_in_a_subinterpreter_fails_its_cell_and_the_run_goes_on(
-    subinterpreter_python: Path, tmp_path: Path
+    subinterpreter_python: Path, tmp_path: Path, run_under
 ) -> None:
-    done, data = _run_under(subinterpreter_python, tmp_path, "--kernels", "faults",
+    done, data = run_under(subinterpreter_python, tmp_path, "--kernels", "faults",
                             "--variants", "segfault,raise", "--param", "when=parallel",
                             "--executors", "interpreters")  # fmt: skip
     assert done.returncode == 1, done.stderr

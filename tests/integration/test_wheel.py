@@ -20,7 +20,7 @@ def _run(args: list[str], cwd: Path, timeout: float = 900) -> subprocess.Complet
 
 
 @pytest.mark.slow
-def test_wheel_builds_installs_and_runs_outside_the_repo(tmp_path: Path) -> None:
+def test_wheel_builds_installs_and_runs_outside_the_repo(tmp_path: Path, tiny_args) -> None:
     dist = tmp_path / "dist"
     # sdist first, then the wheel built from it: the sdist must carry what the build needs
     _run([sys.executable, "-m", "build", "--outdir", str(dist), str(REPO)], cwd=tmp_path)
@@ -47,8 +47,7 @@ def test_wheel_builds_installs_and_runs_outside_the_repo(tmp_path: Path) -> None
     info = _run([str(python), "-m", "pylab", "info"], cwd=elsewhere).stdout
     assert "C-extension performance lab" in info and "build.cython_version" in info
     assert "build.openmp_version" in info and "build.debug                          False" in info
-    args = ["run", "--only", "scaling", "--kernels", "compute", "--variants", "nogil,omp"]
-    args += ["--workers", "2", "--repeats", "2", "--min-time", "0.02", "--max-time", "0", "-q"]
-    run = _run([str(venv / "bin" / "pylab"), *args], cwd=elsewhere)
+    args = tiny_args("--kernels", "compute", "--variants", "nogil,omp")
+    run = _run([str(venv / "bin" / "pylab"), "run", *args], cwd=elsewhere)
     assert "compute/nogil" in run.stdout
     assert (elsewhere / run.stdout.strip().splitlines()[-1]).exists()

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-TINY_LAB = (
-    "--preset", "quick", "--kernels", "compute", "--variants", "nogil",
-    "--executors", "serial,threads", "--only", "scaling", "--workers", "2", "--repeats", "2",
-    "--min-time", "0.02", "--max-time", "0", "--no-report",
-)  # fmt: skip
+from pylab.cli.main import build_parser
+from pylab.cli.run import lab_args
 
 
-def test_lab_args_give_each_machine_the_same_run(tmp_path) -> None:
-    from pylab.cli.main import build_parser
-    from pylab.cli.run import lab_args
-
-    given = ["run", *TINY_LAB, "--param", "gil_share=0.3", "--timeout", "5", "--out", "x"]
+def test_lab_args_give_each_machine_the_same_run(tiny_args) -> None:
+    lab = tiny_args("--kernels", "compute", "--variants", "nogil", "--executors", "serial,threads",
+                    "--no-report", quiet=False)  # fmt: skip
+    given = ["run", *lab, "--param", "gil_share=0.3", "--timeout", "5", "--out", "x"]
     opts = build_parser().parse_args(given)
     again = build_parser().parse_args(["run", *lab_args(opts), "--no-report"])
     assert {k: v for k, v in vars(again).items() if k != "out"} == {
