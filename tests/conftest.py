@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -197,10 +198,62 @@ def claims_run(tmp_path_factory) -> ClaimsRun:
     return ClaimsRun(done, path, results.load(path))
 
 
+class Environments:
+    """The session's one folder of interpreter environments (pylab.pythons.envs). Building
+    one takes a minute or two, so each interpreter's is built once, by the first test that
+    needs it, and reused by every test after it. That first build is always the same real
+    command, `pylab probe` under the interpreter (probe_args), kept: the build-once test
+    (tests/integration/test_pythons.py) checks that it built, then that a second reuses."""
+
+    def __init__(self, root: Path, where: Path) -> None:
+        self.root, self._where = root, where
+        self._first: dict[str, subprocess.CompletedProcess] = {}
+
+    def probe_args(self, python: Any) -> list[str]:
+        """A short `pylab probe` under `python`, its environment in this folder."""
+        return ["probe", "time.sleep(0.002)", "-s", "import time", "--workers", "2",
+                "--repeats", "1", "--python", python.path, "--envs", str(self.root)]  # fmt: skip
+
+    def first(self, python: Any) -> subprocess.CompletedProcess:
+        """The session's first command under `python`: the probe that built its environment."""
+        key = os.path.realpath(python.path)
+        if key not in self._first:
+            self._first[key] = subprocess.run(
+                [sys.executable, "-m", "pylab", *self.probe_args(python)],
+                cwd=self._where, capture_output=True, text=True, timeout=1200,
+            )  # fmt: skip
+        return self._first[key]
+
+    def root_for(self, *pythons: Any) -> Path:
+        """The folder, each of `pythons` built there (through first()) before a test uses it."""
+        for python in pythons:
+            self.first(python)
+        return self.root
+
+
 @pytest.fixture(scope="session")
-def subinterpreter_python(tmp_path_factory) -> Path:
+def environments(tmp_path_factory) -> Environments:
+    return Environments(tmp_path_factory.mktemp("envs"), tmp_path_factory.mktemp("first-probes"))
+
+
+@pytest.fixture(scope="session")
+def other_python() -> Any:
+    """Another usable GIL build than this Python's version (pyenv, uv or PATH): the last
+    found, the newest where pyenv has several; the test skips where there is none."""
+    from pylab.pythons import discovery
+
+    this = "{}.{}.".format(*sys.version_info[:2])
+    found = [p for p in discovery.discover()
+             if p.usable and not p.free_threaded and not p.version.startswith(this)]  # fmt: skip
+    if not found:
+        pytest.skip("no other usable GIL-build CPython here (pyenv, uv or PATH)")
+    return found[-1]
+
+
+@pytest.fixture(scope="session")
+def subinterpreter_python(environments: Environments) -> Path:
     """An environment's python (3.13, GIL build) whose pylab has subinterpreters, built once
-    per session (a minute or two); the test skips, saying why, where there is none."""
+    per session (conftest.environments); the test skips, saying why, where there is none."""
     from pylab.base.errors import UserError
     from pylab.pythons import discovery, envs
 
@@ -211,7 +264,7 @@ def subinterpreter_python(tmp_path_factory) -> Path:
     if python.free_threaded:
         pytest.skip("the only CPython 3.13 here is free-threaded: no per-interpreter GIL")
     try:
-        env = envs.ensure(python, tmp_path_factory.mktemp("envs-313"))
+        env = envs.ensure(python, environments.root_for(python))
     except envs.EnvError as exc:
         pytest.skip(f"cannot build a 3.13 environment here: {exc}")
     return env.executable

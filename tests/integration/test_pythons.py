@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from pylab.pythons import discovery
-
 
 def test_pythons_command_lists_this_one(cli) -> None:
     done = cli("pythons", "--json")
@@ -42,18 +40,12 @@ def test_a_failed_build_names_the_interpreter_and_log_and_the_others_run(
 
 
 @pytest.mark.slow
-def test_an_environment_is_built_once_and_then_reused(cli, tmp_path: Path) -> None:
-    """Another GIL build from pyenv (3.12 or 3.13): built, then reused."""
-    this = "{}.{}.".format(*sys.version_info[:2])
-    found = [p for p in discovery.discover()
-             if p.usable and not p.free_threaded and not p.version.startswith(this)]  # fmt: skip
-    if not found:
-        pytest.skip("no other usable CPython on this machine (pyenv, uv or PATH)")
-    python = found[-1]
-    args = ["probe", "time.sleep(0.002)", "-s", "import time", "--workers", "2", "--repeats",
-            "1", "--python", python.path, "--envs", str(tmp_path / "envs")]  # fmt: skip
-    first = cli(*args, timeout=1200)
+def test_an_environment_is_built_once_and_then_reused(cli, environments, other_python) -> None:
+    """Another GIL build from pyenv (3.12 or 3.13): built by the session's first command
+    under it, then reused (as every other test under it reuses it: conftest.environments)."""
+    python = other_python
+    first = environments.first(python)
     assert first.returncode == 0, first.stderr
     assert "environment built at" in first.stderr and f"Python {python.name}" in first.stdout
-    second = cli(*args, timeout=300)
+    second = cli(*environments.probe_args(python), timeout=300)
     assert second.returncode == 0 and "environment reused at" in second.stderr

@@ -41,12 +41,6 @@ def _run(
     return done, data, path
 
 
-@pytest.fixture(scope="module")
-def shared_envs(tmp_path_factory) -> Path:
-    """One environment folder for the module: each interpreter's is built once."""
-    return tmp_path_factory.mktemp("envs")
-
-
 def test_a_failed_environment_fails_its_cells_and_the_others_run(
     cli, tmp_path: Path, fake_python: Path, tiny: list[str]
 ) -> None:
@@ -79,12 +73,10 @@ def test_a_failed_environment_fails_its_cells_and_the_others_run(
 
 @pytest.mark.slow
 def test_two_interpreters_in_one_file_that_resumes_both(
-    cli, tmp_path: Path, shared_envs: Path, tiny: list[str]
+    cli, tmp_path: Path, environments, other_python, tiny: list[str]
 ) -> None:
-    others = _found(free_threaded=False)
-    if not others:
-        pytest.skip("no other usable GIL-build CPython here (pyenv, uv or PATH)")
-    other = others[-1]
+    other = other_python
+    shared_envs = environments.root_for(other)  # the session's: its environment built once
     chosen = f"{sys.executable},{other.path}"
     done, data, path = _run(cli, tiny, tmp_path, "--variants", "nogil", "--python", chosen,
                             "--envs", str(shared_envs), "--executors", "serial,processes",
@@ -112,7 +104,7 @@ def test_two_interpreters_in_one_file_that_resumes_both(
 
 
 @pytest.fixture(scope="module")
-def free_threaded(tmp_path_factory, shared_envs: Path, tiny: list[str]) -> tuple[object, dict]:
+def free_threaded(tmp_path_factory, environments, tiny: list[str]) -> tuple[object, dict]:
     """A free-threaded interpreter, and its GIL twin where there is one, run together."""
     found = _found(free_threaded=True)
     if not found:
@@ -121,6 +113,7 @@ def free_threaded(tmp_path_factory, shared_envs: Path, tiny: list[str]) -> tuple
     ft = found[-1]
     twins = [p for p in _found(free_threaded=False) if p.version == ft.version]
     chosen = ",".join(p.path for p in [ft, *twins[:1]])
+    shared_envs = environments.root_for(ft, *twins[:1])  # the session's, each built once
     out = tmp_path_factory.mktemp("ft")
     done, data, _ = _run(None, tiny, out, "--variants", "gil,py", "--python", chosen, "--envs",
                          str(shared_envs), "--no-report", cwd=REPO)  # fmt: skip
