@@ -23,7 +23,13 @@ def _copy(name: str, tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def full(tmp_path_factory) -> tuple[dict, Path]:
+    """full_small.json's report, once for the module (a few seconds of plots), with some
+    interference added for the noise section to report."""
     path = _copy("full_small.json", tmp_path_factory.mktemp("full"))
+    data = json.loads(path.read_text())
+    data["experiments"]["ipc"]["background_cores"] = 0.91  # a format-1 file, upgraded
+    data["load"] |= {"background_cores": 0.42, "background_cpu_s": 12.6}
+    path.write_text(json.dumps(data))
     return results.load(path), write_report(path)
 
 
@@ -89,12 +95,8 @@ def test_a_run_over_two_interpreters_reports_them_side_by_side(two_pythons) -> N
     assert "summary-pythons.png" in plots  # one panel per interpreter
 
 
-def test_the_noise_section_says_what_interference_was_seen(tmp_path: Path) -> None:
-    path = _copy("full_small.json", tmp_path)
-    data = json.loads(path.read_text())
-    data["experiments"]["ipc"]["background_cores"] = 0.91  # a format-1 file, upgraded
-    data["load"] |= {"background_cores": 0.42, "background_cpu_s": 12.6}
-    path.write_text(json.dumps(data))
-    md = (write_report(path).parent / "report.md").read_text()
+def test_the_noise_section_says_what_interference_was_seen(full) -> None:
+    _, html = full
+    md = (html.parent / "report.md").read_text()
     assert "Busy: experiment ipc measured beside 0.91 cores of other work" in md
     assert "the rest of the machine used 0.42 cores on average (13 CPU s)" in md
