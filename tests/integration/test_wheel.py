@@ -13,17 +13,22 @@ import pytest
 from tests import REPO
 
 
-def _run(args: list[str], cwd: Path, timeout: float = 900) -> subprocess.CompletedProcess:
-    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+def _run(
+    args: list[str], cwd: Path, timeout: float = 900, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr[-2000:])
     return done
 
 
 @pytest.mark.slow
-def test_wheel_builds_installs_and_runs_outside_the_repo(tmp_path: Path, tiny_args) -> None:
+def test_wheel_builds_installs_and_runs_outside_the_repo(
+    tmp_path: Path, tiny_args, build_env: dict[str, str]
+) -> None:
     dist = tmp_path / "dist"
     # sdist first, then the wheel built from it: the sdist must carry what the build needs
-    _run([sys.executable, "-m", "build", "--outdir", str(dist), str(REPO)], cwd=tmp_path)
+    build = [sys.executable, "-m", "build", "--outdir", str(dist), str(REPO)]
+    _run(build, cwd=tmp_path, env=build_env)
     (sdist,) = dist.glob("*.tar.gz")
     names = tarfile.open(sdist).getnames()
     assert any(n.endswith("ext/compute.pyx") for n in names)
