@@ -1,0 +1,77 @@
+"""`pylab probe`'s command (pylab.cli.probe): what it prints, and what it passes on to
+a probe under another interpreter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pylab.base.gilmodel import amdahl, gil_bound
+from pylab.probing.recommend import recommend
+
+
+def _data(t: float, p: float | None, share: float = 0.5, error: str | None = None) -> dict:
+    interval = lambda x: {"median": x, "low": x * 0.95, "high": x * 1.05}  # noqa: E731
+    return {
+        "cores": 2, "cpu_per_wall": 1.0, "call_s": 2e-4, "gil_share": interval(share),
+        "thread_speedup": {"2": interval(t)},
+        "process_speedup": {"2": interval(p)} if p is not None else {},
+        "predicted_thread_speedup": {"2": amdahl(share, 2)},
+        "thread_speedup_bound": {"2": gil_bound(share, 2)}, "process_error": error,
+    }  # fmt: skip
+
+
+BANDWIDTH = {"workers": 2, "single_bytes_per_s": 12e9, "threads_bytes_per_s": 17.4e9,
+             "kernel": "stream/nogil op=sum", "cached": True, "file": "bandwidth.json"}  # fmt: skip
+
+
+def _probed(t: tuple, p: tuple | None, share: float = 0.01, busy: float = 1.96,
+            load: float = 0.02) -> dict:  # fmt: skip
+    """Probe data at W=2 on 2 cores: t and p as (median, low, high), the GIL share, the
+    threads' CPU per wall, the background load; with the machine's bandwidth."""
+    data = _data(t[0], p[0] if p else None, share=share, error=None if p else "cannot pickle")
+    data["thread_speedup"]["2"] = dict(zip(("median", "low", "high"), t, strict=True))
+    if p:
+        data["process_speedup"]["2"] = dict(zip(("median", "low", "high"), p, strict=True))
+    return data | {"thread_cpu_per_wall": {"2": busy}, "background_cores": load,
+                   "bandwidth": BANDWIDTH}  # fmt: skip
+
+
+def test_without_a_gil_the_share_is_said_not_printed_as_zero() -> None:
+    from pylab.cli.probe import format_probe
+    from pylab.probing.recommend import NO_GIL
+
+    data = _data(1.9, 1.9, share=0.0) | {"gil_share": None}
+    recommendation, reason = recommend(data)
+    assert recommendation == "either" and NO_GIL in reason and "0%" not in reason
+    data |= {"recommendation": recommendation, "reason": reason, "warnings": [],
+             "calls_per_copy": 1, "start_method": "fork", "machine": {
+                 "hostname": "h", "cpu_model": "c", "usable_cores": 2,
+                 "python": {"implementation": "CPython", "version": "3.13.5"}}}  # fmt: skip
+    assert format_probe(data).splitlines()[0] == f"GIL held      {NO_GIL}"
+
+
+def test_the_output_shows_the_threads_cpu_and_the_bandwidth() -> None:
+    from pylab.cli.probe import format_probe
+
+    data = _probed((1.28, 1.22, 1.37), (1.30, 1.26, 1.34))
+    data |= dict(zip(("recommendation", "reason"), recommend(data), strict=True))
+    data |= {"warnings": [], "calls_per_copy": 4, "start_method": "fork", "machine": {
+        "hostname": "h", "cpu_model": "c", "usable_cores": 2,
+        "python": {"implementation": "CPython", "version": "3.11.7"}}}  # fmt: skip
+    lines = format_probe(data).splitlines()
+    assert "CPU per wall  1.00; 1.96 in 2 threads" in lines
+    assert (
+        "bandwidth     11.2 GiB/s single-core, 16.2 GiB/s in 2 threads "
+        "(stream/nogil op=sum; read from bandwidth.json)"
+    ) in lines
+    assert lines[-2].startswith("recommendation: threads: memory bandwidth")
+
+
+def test_a_probe_under_another_python_passes_dask_on() -> None:
+    from argparse import Namespace
+
+    from pylab.cli.probe import _child_args
+
+    args = Namespace(statement="x", setup="pass", start_method="fork", repeats=1, workers=None)
+    assert "--dask" in _child_args(Namespace(**vars(args), dask=True), Path("p.json"))
+    assert "--dask" not in _child_args(Namespace(**vars(args), dask=False), Path("p.json"))

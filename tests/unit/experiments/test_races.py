@@ -1,0 +1,204 @@
+"""The races experiment: real lost updates without a lock, none with one; its rules."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pylab.experiments import races
+
+NOGIL_N = 50_000_000  # about 15 ms per thread: long enough for two threads to overlap
+ATTEMPTS = 5  # overlap depends on when the OS starts each thread; one race is proof
+
+
+def test_nogil_threads_lose_updates_without_a_lock():
+    lost = [races.lost_threads_nogil(2, NOGIL_N) for _ in range(ATTEMPTS)]
+    # A thread preempted between its load and its store can overwrite many of the other's
+    # updates, so more than n can be lost; never all 2n (the last store counts).
+    assert all(0 <= x < 2 * NOGIL_N for x in lost)
+    assert max(lost) > 0
+
+
+def test_threads_with_a_lock_lose_none():
+    assert races.lost_threads_python_get(2, 100_000, locked=True) == 0
+    assert races.lost_threads_python_get(4, 50_000, locked=True) == 0
+
+
+def test_shared_memory_processes_lose_updates_without_a_lock():
+    lost = [races.lost_processes_shared(2, NOGIL_N) for _ in range(ATTEMPTS)]
+    assert max(lost) > 0
+
+
+def test_processes_with_a_lock_or_private_memory_lose_none():
+    assert races.lost_processes_shared(2, 5_000, locked=True) == 0
+    assert races.lost_processes_private(2, 1_000_000) == 0
+
+
+def test_every_design_applies_every_update_it_protects():
+    for design in ("coarse", "fine", "queue"):
+        lost, seconds = races.dict_updates(design, 2, 5_000)
+        assert lost == 0 and seconds > 0
+
+
+# --- the rules, on made-up data ---------------------------------------------------------
+
+
+def _interval(value: float, spread: float = 0.05) -> dict[str, float]:
+    return {
+        "median": value,
+        "low": value * (1 - spread),
+        "high": value * (1 + spread),
+        "confidence": 0.9,
+    }
+
+
+def _variant(lost: int, locked: bool = False, n: int = 1000) -> dict:
+    return {
+        "kind": "threads",
+        "locked": locked,
+        "n": n,
+        "workers": {
+            str(w): {"lost": [lost] * 3, "rate": _interval(lost / (w * n), 0)}
+            for w in races.WORKERS
+        },
+    }
+
+
+def _data() -> dict:
+    """Made-up data on which every rule gives its positive answer."""
+    lost = {name: _variant(500, locked) for name, (_, _, locked) in races.VARIANTS.items()}
+    for name in ("threads_python", "processes_private", "threads_locked"):
+        lost[name] = _variant(0, lost[name]["locked"])
+    lost["processes_shared_locked"] = _variant(0, True)
+    designs = {
+        "coarse": {"n": 1000, "lost": [0, 0, 0], "updates_per_s": _interval(3e6)},
+        "fine": {"n": 1000, "lost": [0, 0, 0], "updates_per_s": _interval(1.5e6)},
+        "queue": {"n": 1000, "lost": [0, 0, 0], "updates_per_s": _interval(0.4e6)},
+        "unlocked": {"n": 1000, "lost": [10, 0, 5], "updates_per_s": _interval(12e6)},
+    }
+    return {
+        "settings": {"workers": list(races.WORKERS), "repeats": 3},
+        "lost_updates": lost,
+        "designs": {"workers": 2, "keys": races.KEYS, "designs": designs},
+    }
+
+
+def _verdicts(data: dict) -> dict[str, str]:
+    return {v.claim: v.verdict for v in races.judge(data)}
+
+
+def test_judge_positive_case():
+    verdicts = races.judge(_data())
+    assert [v.claim for v in verdicts] == list(races.CLAIMS)
+    assert {v.claim: v.verdict for v in verdicts} == {
+        "C06": "holds",
+        "C19": "holds",
+        "C20": "opinion",
+    }
+    assert all("\n" not in v.reason for v in verdicts)
+
+
+def test_c06_fails_when_private_processes_lose_updates():
+    data = _data()
+    data["lost_updates"]["processes_private"] = _variant(1)
+    assert _verdicts(data)["C06"] == "fails"
+
+
+def test_c06_fails_when_shared_memory_never_loses():
+    data = _data()
+    data["lost_updates"]["processes_shared"] = _variant(0)
+    assert _verdicts(data)["C06"] == "fails"
+
+
+def test_c06_partly_when_the_lock_does_not_protect():
+    data = _data()
+    data["lost_updates"]["processes_shared_locked"] = _variant(1, True)
+    assert _verdicts(data)["C06"] == "partly"
+
+
+def test_c19_fails_when_no_update_is_lost_without_a_lock():
+    data = _data()
+    data["designs"]["designs"]["unlocked"]["lost"] = [0, 0, 0]
+    assert _verdicts(data)["C19"] == "fails"
+
+
+@pytest.mark.parametrize("design", ["coarse", "fine", "queue"])
+def test_c19_fails_when_a_safe_design_loses_updates(design):
+    data = _data()
+    data["designs"]["designs"][design]["lost"] = [0, 1, 0]
+    assert _verdicts(data)["C19"] == "fails"
+
+
+def test_c19_partly_when_granularity_makes_no_difference():
+    data = _data()
+    designs = data["designs"]["designs"]
+    designs["coarse"]["updates_per_s"] = _interval(3e6, 0.01)
+    designs["fine"]["updates_per_s"] = _interval(3e6 / (races.GRANULARITY_RATIO - 0.05), 0.01)
+    assert _verdicts(data)["C19"] == "partly"
+    designs["fine"]["updates_per_s"] = _interval(3e6 / (races.GRANULARITY_RATIO + 0.05), 0.01)
+    assert _verdicts(data)["C19"] == "holds"
+
+
+def test_c19_undecided_when_the_intervals_overlap():
+    data = _data()
+    data["designs"]["designs"]["fine"]["updates_per_s"] = _interval(2e6, 0.5)
+    (c19,) = [v for v in races.judge(data) if v.claim == "C19"]
+    assert c19.verdict == "undecided" and c19.data["possible"] == ["holds", "partly"]
+
+
+def test_c20_is_an_opinion_reporting_the_unlocked_rates():
+    for lost in (0, 500):
+        data = _data()
+        for name in ("threads_nogil", "threads_python_get", "processes_shared"):
+            data["lost_updates"][name] = _variant(lost)
+        (c20,) = [v for v in races.judge(data) if v.claim == "C20"]
+        assert c20.verdict == "opinion"
+        assert f"{lost / 2000:.1%} -> {lost / 4000:.1%}" in c20.reason
+        assert set(c20.data["lost_rate"]) == {
+            "threads_nogil",
+            "threads_python",
+            "threads_python_get",
+            "processes_shared",
+        }
+
+
+# --- measured for real, at the tiny level (the session's claims run) ---------------------
+
+
+def test_measure_tiny_then_judge(claims_run):
+    data = claims_run.data("races")
+    assert set(data["lost_updates"]) == set(races.VARIANTS)
+    assert set(data["designs"]["designs"]) == set(races.DICT_SIZES)
+    verdicts = races.judge(data)
+    assert [v.claim for v in verdicts] == list(races.CLAIMS)
+    # the run stored what the rules say of the data it stored
+    assert {v.claim: (v.verdict, v.reason) for v in verdicts} == claims_run.claims(races)
+    json.dumps([v.as_dict() for v in verdicts])
+    for name, variant in data["lost_updates"].items():
+        if variant["locked"] or name == "processes_private":
+            assert all(x == 0 for run in variant["workers"].values() for x in run["lost"])
+
+
+def test_c06_reason_gives_the_counts_the_rule_read():
+    data = _data()
+    data["lost_updates"]["processes_shared_locked"] = _variant(2, True)
+    (c06,) = [v for v in races.judge(data) if v.claim == "C06"]
+    assert c06.verdict == "partly"
+    assert "private memory lost 0 of 18000 updates" in c06.reason
+    assert "lost 25.0% / 12.5% (median, W=2/4; 3000 of 18000 in all)" in c06.reason
+    assert "with a multiprocessing Lock 12 of 18000" in c06.reason
+
+
+def test_c19_reason_gives_the_intervals_and_the_ratio_it_needs():
+    data = _data()
+    (c19,) = [v for v in races.judge(data) if v.claim == "C19"]
+    assert "coarse 3.00M [2.85M-3.15M], fine 1.50M [1.43M-1.57M] (2x, intervals apart" in (
+        c19.reason
+    )
+    assert "it matters from 1.25x at both ends of the intervals" in c19.reason
+    assert "fastest coarse (2x fine, 7.5x queue)" in c19.reason
+    data["designs"]["designs"]["fine"]["updates_per_s"] = _interval(2e6, 0.5)
+    (c19,) = [v for v in races.judge(data) if v.claim == "C19"]
+    assert "fine 2.00M [1.00M-3.00M] (1.5x, intervals overlap" in c19.reason
+    assert c19.reason.startswith("undecided (holds or partly: an interval crosses a bound); ")

@@ -1,0 +1,73 @@
+"""The ipc plots (C10): the round trip and the dispatch, drawn from real runs, valid PNGs,
+their captions; a subinterpreter series only where the file has one."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pylab.base import extras
+from pylab.report.plots import ipc
+from tests import DATA, REFERENCE
+
+FIXTURE = DATA / "full_small.json"
+DEFAULT = REFERENCE / "20261125T032033Z-vm.json"
+SCALING_ONLY = DATA / "scaling_only.json"
+HAS_THEM = extras.why_no_subinterpreters() is None
+
+
+def _load(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text())
+
+
+@pytest.mark.parametrize("path", [FIXTURE, DEFAULT], ids=["tiny", "default"])
+def test_plots_from_real_runs(path: Path, check_plot) -> None:
+    plots = ipc.make(_load(path))
+    assert [p.name for p in plots] == ["ipc", "dispatch"]
+    for plot in plots:
+        assert plot.title
+        check_plot(plot)
+
+
+def test_no_data_no_plot() -> None:
+    assert ipc.make(_load(SCALING_ONLY)) == []
+    assert ipc.make({"experiments": {ipc.NAME: {"ok": False, "data": None}}}) == []
+
+
+def test_the_caption_carries_the_numbers() -> None:
+    assert "1 MiB round trip" in ipc.make(_load(DEFAULT))[0].caption
+
+
+def test_missing_pieces_still_plot(check_plot) -> None:
+    """No crossover and no spawn channels."""
+    results = copy.deepcopy(_load(FIXTURE))
+    data = results["experiments"]["ipc"]["data"]
+    data["crossover"] = None
+    for table in (data["latency_us"], data["throughput_bytes_per_s"]):
+        table.pop("fork_queue")
+    plots = ipc.make(results)
+    assert [p.name for p in plots] == ["ipc", "dispatch"]
+    for plot in plots:
+        check_plot(plot)
+
+
+@pytest.mark.parametrize("path", sorted(DATA.glob("*.json")), ids=lambda p: p.name)
+def test_files_from_before_subinterpreters_still_plot(path: Path, check_plot, plot_texts) -> None:
+    for plot in ipc.make(_load(path)):
+        check_plot(plot)
+        assert "subinterpreter" not in plot_texts(plot), plot.name
+
+
+@pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
+def test_without_subinterpreters_the_plots_draw_no_subinterpreter_series(
+    claims_run, check_plot, plot_texts
+) -> None:
+    plots = ipc.make(claims_run.view())
+    assert plots
+    for plot in plots:
+        check_plot(plot)
+        assert "subinterpreter" not in plot_texts(plot), plot.name

@@ -1,0 +1,66 @@
+"""The run's tables (pylab.report.summary): a row per kernel and variant showing the
+verdict the file stores, the interval note, the GIL warning, a column for subinterpreters."""
+
+from __future__ import annotations
+
+from pylab.base import rules
+from pylab.report import summary
+from pylab.results import verdicts
+
+
+def _judged(results: dict) -> dict:
+    """`results` with the verdicts a run stores for it."""
+    return results | {"verdicts": verdicts.judge(results)}
+
+
+def _cell(executor: str, workers: int, s: float, low: float, high: float, cpu: float) -> dict:
+    return {
+        "kernel": "k", "variant": "v", "params": {}, "unit": "iterations", "ok": True,
+        "executor": executor, "workers": workers,
+        "start_method": "fork" if executor == "processes" else None,
+        "speedup": {"median": s, "low": low, "high": high, "confidence": 0.97},
+        "cpu_per_wall": {"median": cpu, "low": cpu, "high": cpu, "confidence": 0.97},
+    }  # fmt: skip
+
+
+def test_table_has_a_row_per_kernel_variant() -> None:
+    cells = [_cell("threads", 2, 1.9, 1.8, 2.0, 1.9), _cell("processes", 2, 1.9, 1.8, 2.0, 1.9)]
+    table = summary.format_table({"machine": {"usable_cores": 2}, "cells": cells})
+    lines = table.splitlines()
+    assert lines[0].split()[:2] == ["kernel/variant", "threads"]
+    assert lines[1].startswith("k/v") and "1.90x [1.80-2.00] W=2" in lines[1]
+
+
+def test_the_table_shows_the_stored_verdict_and_its_bounds_not_todays_rules() -> None:
+    """A file judged by other bounds keeps its verdict: the table never re-judges it."""
+    results = _judged({"machine": {"usable_cores": 2}, "cells": [_cell("threads", 2, 1.3, 1.27,
+                       1.33, 1.3)]})  # fmt: skip
+    assert results["verdicts"]["bounds"] == rules.bounds()
+    results["verdicts"] = {"bounds": {"scales": 0.6, "partly_gain": 0.1}, "rows": {"k/v": "x"}}
+    assert summary.rows(results)[0].verdict == "x"
+    assert "scales at >= 0.6 x ideal" in summary.bounds_note(results)
+    del results["verdicts"]
+    assert summary.rows(results)[0].verdict == summary.NOT_JUDGED
+
+
+def test_the_interval_note_states_the_confidence_the_cells_reached() -> None:
+    """Three pairs give a 75% interval: nothing may call it 95%."""
+    few = _cell("threads", 2, 1.9, 1.8, 2.0, 1.9) | {"speedup": {
+        "median": 1.9, "low": 1.8, "high": 2.0, "confidence": 0.75}}  # fmt: skip
+    many = _cell("processes", 2, 1.9, 1.8, 2.0, 1.9) | {"speedup": {
+        "median": 1.9, "low": 1.8, "high": 2.0, "confidence": 0.96875}}  # fmt: skip
+    assert summary.interval_note({"cells": [few]}) == "75% interval"
+    assert summary.interval_note({"cells": [few, many]}) == "75-96.9% interval"
+
+
+def test_a_free_threaded_run_with_the_gil_on_is_warned_about() -> None:
+    cell = _cell("threads", 2, 1.0, 0.9, 1.1, 1.0) | {"workers_seen": {"gil_enabled": [True]}}
+    python = {"free_threaded_build": True, "gil_enabled": False}
+    results = {"machine": {"usable_cores": 2, "python": python}, "cells": [cell]}
+    assert "GIL enabled in 1 cell(s)' workers (e.g. k/v)" in summary.gil_warning(results)
+    cell["workers_seen"]["gil_enabled"] = [False]
+    assert summary.gil_warning(results) is None
+    python["gil_enabled"] = True  # the parent itself ran with it (PYTHON_GIL=1)
+    assert "ran with the GIL enabled" in summary.gil_warning(results)
+    python["free_threaded_build"] = False  # a GIL build: nothing to warn about
+    assert summary.gil_warning(results) is None
