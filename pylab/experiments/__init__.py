@@ -13,7 +13,6 @@ from typing import Any
 
 from pylab.base.errors import unknown_name
 from pylab.experiments.claims import CLAIMS, PUBLISHED
-from pylab.host.load import is_busy
 from pylab.results import claim_record
 
 MODULES = (
@@ -51,6 +50,10 @@ def _claim(
 def disturbed(record: Mapping[str, Any]) -> str | None:
     """Why an experiment's every claim is uncertain: the rest of the machine took more
     than the background bound while it measured; None where it did not (or no one knows)."""
+    # Imported here: subinterpreters import this package to run an experiment's functions
+    # (psutil cannot load in one), and startup measures what its spawned children import.
+    from pylab.host.load import is_busy
+
     cores = record.get("background_cores")
     return f"measured beside {cores:.2f} cores of other work" if is_busy(cores) else None
 
