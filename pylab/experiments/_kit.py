@@ -233,7 +233,8 @@ def judges(claim: str) -> Callable[[J], J]:
     return register
 
 
-def _registered(module: str, claims: tuple[str, ...]) -> dict[str, Judge]:
+def registered(module: str, claims: tuple[str, ...]) -> dict[str, Judge]:
+    """The judge of each claim of `module`, checked to be exactly its `claims`."""
     found = _JUDGES.get(module, {})
     if len(set(claims)) != len(claims) or set(found) != set(claims):
         raise JudgesMismatch(
@@ -246,10 +247,10 @@ def judge_for(module: str, claims: tuple[str, ...]) -> Callable[[dict[str, Any]]
     """The `judge(data)` of `module`: one verdict per claim, in `claims` order, each from
     the judge registered for it. Called at the end of the module, after its judges, it
     checks there and then that they are exactly `claims`, and again at every call."""
-    _registered(module, claims)
+    registered(module, claims)
 
     def judge(data: dict[str, Any]) -> list[Verdict]:
-        found = _registered(module, claims)
+        found = registered(module, claims)
         verdicts = [found[claim](data) for claim in claims]
         for claim, verdict in zip(claims, verdicts, strict=True):
             if verdict.claim != claim:

@@ -44,7 +44,15 @@ from pylab import kernels
 from pylab.base.fmt import fmt_interval, fmt_speedup
 from pylab.base.rules import SCALES, bounds, ideal, partly_at, scales_at, scaling_level
 from pylab.base.stats import summarize
-from pylab.experiments._kit import FORK, from_intervals, judge_for, judges, pool_workers, scaled
+from pylab.experiments._kit import (
+    FORK,
+    from_intervals,
+    judge_for,
+    judges,
+    pool_workers,
+    registered,
+    scaled,
+)
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
 from pylab.host.machine import usable_cores
@@ -346,7 +354,7 @@ def _judge_c17(data: dict[str, Any]) -> Verdict:
     return Verdict("C17", verdict, reason, {"threads": held, "levels": levels})
 
 
-_judge_claims = judge_for(__name__, CLAIMS)
+judge_for(__name__, CLAIMS)  # checks, at import, that the judges are exactly CLAIMS
 
 # The speed-ups each claim's rule compares with its bounds.
 INPUTS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
@@ -366,14 +374,11 @@ def judge(data: dict[str, Any]) -> list[Verdict]:
     verdict stores. Each is decided from the intervals of the speed-ups it reads
     (_kit.from_intervals), and uncertain where those came from noisy or disturbed cells."""
     rule = {"bounds": bounds() | {"usable_cores": data["cores"]}}
+    judges_of = registered(__name__, CLAIMS)
     out = []
     for claim in CLAIMS:
         entries = INPUTS[claim](data)
-
-        def one(d: dict[str, Any], claim: str = claim) -> Verdict:
-            return next(v for v in _judge_claims(d) if v.claim == claim)
-
-        verdict = from_intervals(one, data, [e["speedup"] for e in entries])
+        verdict = from_intervals(judges_of[claim], data, [e["speedup"] for e in entries])
         doubts = sorted({why for e in entries for why in e.get("doubts") or ()})
         verdict = replace(verdict, uncertain="; ".join(doubts) or None)
         out.append(verdict if claim == "C04" else replace(verdict, data=verdict.data | rule))
