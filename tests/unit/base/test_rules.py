@@ -39,4 +39,4 @@ def test_the_stored_bounds_say_where_the_rule_draws_its_lines(ideal: int) -> Non
     assert rules.scaling_level(scales * 0.99, ideal) == "partly"
     assert rules.scaling_level(partly, ideal) == "partly"
     assert rules.scaling_level(partly * 0.99, ideal) == "flat"
-    assert bounds["busy"] == rules.BUSY
+    assert bounds["busy"] == rules.FULL_CPU_SHARE
