@@ -35,9 +35,11 @@ def _full_small_record(name: str) -> dict:
 
 
 def test_claims_of_an_experiment_measured_beside_other_work_are_uncertain() -> None:
-    record = _full_small_record("races")
+    record = _full_small_record("races") | {"elapsed_s": 3.0}
     quiet = experiments.judge_all({"races": record | {"background_cores": 0.05}})
     busy = experiments.judge_all({"races": record | {"background_cores": 0.91}})
+    brief = experiments.judge_all({"races": record | {"background_cores": 1.6, "elapsed_s": 0.013}})
+    assert all("uncertain" not in claim for claim in brief.values())  # a tick, not a load
     assert all("uncertain" not in claim for claim in quiet.values())
     assert {cid: claim["uncertain"] for cid, claim in busy.items()} == {
         cid: "measured beside 0.91 cores of other work" for cid in ("C06", "C19", "C20")
