@@ -8,30 +8,7 @@ from pathlib import Path
 
 from pylab import results
 from tests import REFERENCE
-
-
-def _sample() -> dict:
-    return {
-        "format": results.FORMAT,
-        "format_version": results.FORMAT_VERSION,
-        "status": "complete",
-        "machine": {"usable_cores": 2},
-        "cells": [
-            {
-                "kernel": "compute", "variant": "nogil", "executor": "threads",
-                "python": "3.11.7", "start_method": None, "workers": 2, "params": {}, "size": 10,
-                "unit": "iterations",
-                "ok": True, "error": None, "noisy": False,
-                "samples": {"serial_s": [0.2, 0.21], "parallel_s": [0.1, 0.11]},
-                "speedup": {"median": 1.95, "low": 1.9, "high": 2.0, "confidence": 0.5},
-                "cpu_per_wall": {"median": 1.9, "low": 1.8, "high": 2.0, "confidence": 0.5},
-            },
-            {"kernel": "io", "variant": "gil", "executor": "processes", "start_method": "fork",
-             "workers": 2, "params": {"wait_us": 1000}, "ok": False, "error": "WrongResult: x",
-             "python": "3.11.7"},
-        ],
-        "pythons": {"3.11.7": results.python_record({"version": "3.11.7"}, {}, {"path": "py"})},
-    }  # fmt: skip
+from tests.unit.results import _sample
 
 
 def test_a_version_1_file_is_upgraded_in_memory_and_left_as_it_was() -> None:

@@ -3,21 +3,12 @@ run measured one."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from pylab.report.plots import granularity
-from tests import DATA, REFERENCE
-
-FIXTURE = DATA / "full_small.json"
-DEFAULT = REFERENCE / "20261125T032033Z-vm.json"
-SCALING_ONLY = DATA / "scaling_only.json"
-
-
-def _load(path: Path) -> dict:
-    return json.loads(path.read_text())
+from tests.unit.report.plots import DEFAULT, FIXTURE, SCALING_ONLY, _load
 
 
 @pytest.mark.parametrize("path", [FIXTURE, DEFAULT], ids=["tiny", "default"])

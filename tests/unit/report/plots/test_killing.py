@@ -4,22 +4,13 @@ only part of the data."""
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pylab.report.plots import killing
-from tests import DATA, REFERENCE
-
-FIXTURE = DATA / "full_small.json"
-DEFAULT = REFERENCE / "20261125T032033Z-vm.json"
-SCALING_ONLY = DATA / "scaling_only.json"
-
-
-def _load(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text())
+from tests.unit.report.plots import DEFAULT, FIXTURE, SCALING_ONLY, _load
 
 
 def _data(results: dict[str, Any]) -> dict[str, Any]:

@@ -4,23 +4,17 @@ subinterpreter worker beside the thread and the processes where the file has one
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pylab.report.plots import memory
-from tests import DATA, REFERENCE
+from tests.unit.report.plots import DEFAULT, FIXTURE, SCALING_ONLY, _load
 
-FIXTURE = DATA / "full_small.json"
-DEFAULT = REFERENCE / "20261125T032033Z-vm.json"
-SCALING_ONLY = DATA / "scaling_only.json"
 MIB = 1 << 20
 
 
-def _load(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text())
 
 
 def _data(results: dict[str, Any]) -> dict[str, Any]:

@@ -3,23 +3,18 @@ only where the file has one."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from pylab.base import extras
 from pylab.report.plots import responsiveness
-from tests import DATA, REFERENCE
+from tests import DATA
+from tests.unit.report.plots import DEFAULT, FIXTURE, SCALING_ONLY, _load
 
-FIXTURE = DATA / "full_small.json"
-DEFAULT = REFERENCE / "20261125T032033Z-vm.json"
-SCALING_ONLY = DATA / "scaling_only.json"
 HAS_THEM = extras.why_no_subinterpreters() is None
 
 
-def _load(path: Path) -> dict:
-    return json.loads(path.read_text())
 
 
 @pytest.mark.parametrize("path", [FIXTURE, DEFAULT], ids=["tiny", "default"])

@@ -4,24 +4,18 @@ subinterpreter series only where the file has one."""
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from pylab.base import extras
 from pylab.report.plots import sharing
-from tests import DATA, REFERENCE
+from tests import DATA
+from tests.unit.report.plots import DEFAULT, FIXTURE, SCALING_ONLY, _load
 
-FIXTURE = DATA / "full_small.json"
-DEFAULT = REFERENCE / "20261125T032033Z-vm.json"
-SCALING_ONLY = DATA / "scaling_only.json"
 HAS_THEM = extras.why_no_subinterpreters() is None
 
 
-def _load(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text())
 
 
 @pytest.mark.parametrize("path", [FIXTURE, DEFAULT], ids=["tiny", "default"])
