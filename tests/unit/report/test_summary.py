@@ -5,22 +5,7 @@ from __future__ import annotations
 
 from pylab.base import rules
 from pylab.report import summary
-from pylab.results import verdicts
-
-
-def _judged(results: dict) -> dict:
-    """`results` with the verdicts a run stores for it."""
-    return results | {"verdicts": verdicts.judge(results)}
-
-
-def _cell(executor: str, workers: int, s: float, low: float, high: float, cpu: float) -> dict:
-    return {
-        "kernel": "k", "variant": "v", "params": {}, "unit": "iterations", "ok": True,
-        "executor": executor, "workers": workers,
-        "start_method": "fork" if executor == "processes" else None,
-        "speedup": {"median": s, "low": low, "high": high, "confidence": 0.97},
-        "cpu_per_wall": {"median": cpu, "low": cpu, "high": cpu, "confidence": 0.97},
-    }  # fmt: skip
+from tests.unit.results import _cell, _judged
 
 
 def test_table_has_a_row_per_kernel_variant() -> None:

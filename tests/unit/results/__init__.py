@@ -1,6 +1,7 @@
 """The results room's tests, and the small results document several of them build on."""
 
 from pylab import results
+from pylab.results import verdicts
 
 
 def _sample() -> dict:
@@ -25,4 +26,19 @@ def _sample() -> dict:
              "python": "3.11.7"},
         ],
         "pythons": {"3.11.7": results.python_record({"version": "3.11.7"}, {}, {"path": "py"})},
+    }  # fmt: skip
+
+
+def _judged(results: dict) -> dict:
+    """`results` with the verdicts a run stores for it."""
+    return results | {"verdicts": verdicts.judge(results)}
+
+
+def _cell(executor: str, workers: int, s: float, low: float, high: float, cpu: float) -> dict:
+    return {
+        "kernel": "k", "variant": "v", "params": {}, "unit": "iterations", "ok": True,
+        "executor": executor, "workers": workers,
+        "start_method": "fork" if executor == "processes" else None,
+        "speedup": {"median": s, "low": low, "high": high, "confidence": 0.97},
+        "cpu_per_wall": {"median": cpu, "low": cpu, "high": cpu, "confidence": 0.97},
     }  # fmt: skip
