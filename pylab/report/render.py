@@ -55,7 +55,8 @@ img { max-width: 100%; border: 1px solid #eee; }
 figure { margin: 1.5em 0; }
 figcaption { color: #444; }
 pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
-.holds { color: #1a7f37; } .fails { color: #b42318; } .partly { color: #9a6700; } .undecided { color: #57606a; }
+.holds { color: #1a7f37; } .fails { color: #b42318; } .partly { color: #9a6700; }
+.undecided { color: #57606a; }
 """
 
 
