@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from pylab import results
-from tests import DATA
+from tests import DATA, plot_texts_of
 
 
 @pytest.fixture
@@ -93,22 +93,11 @@ def check_plot(tmp_path: Path):
     return check
 
 
-def _plot_texts(plot: Any) -> str:
-    shown = [plot.title, plot.caption]
-    for legend in plot.figure.legends:
-        shown += [t.get_text() for t in legend.get_texts()]
-    for ax in plot.figure.axes:
-        shown += [t.get_text() for t in ax.get_yticklabels()]
-        if ax.get_legend():
-            shown += [t.get_text() for t in ax.get_legend().get_texts()]
-    return "\n".join(shown)
-
-
 @pytest.fixture(scope="session")
 def plot_texts() -> Callable[[Any], str]:
     """Every label a report Plot shows (legends and y tick labels), its title and caption,
     one per line: what a reader sees, to look for a word in."""
-    return _plot_texts
+    return plot_texts_of
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from pylab.report.plots import responsiveness as responsiveness_plot
 from pylab.report.plots import sharing as sharing_plot
 from pylab.report.plots import startup as startup_plot
 from pylab.runner.isolation import run_experiment
-from tests import DATA
+from tests import DATA, plot_texts_of
 
 FIXTURE = DATA / "full_small.json"
 EXPERIMENTS = {"ipc": ipc, "sharing": sharing, "responsiveness": responsiveness}
@@ -55,18 +55,6 @@ def _results(records: dict[str, dict[str, Any]]) -> dict[str, Any]:
         for verdict in EXPERIMENTS[name].judge(record["data"]):
             claims[verdict.claim] = verdict.as_dict()
     return {"experiments": records, "claims": claims}
-
-
-def _texts(plot: Any) -> str:
-    """Every label a figure shows (legends and tick labels) and its title and caption."""
-    shown = [plot.title, plot.caption]
-    for legend in plot.figure.legends:
-        shown += [t.get_text() for t in legend.get_texts()]
-    for ax in plot.figure.axes:
-        shown += [t.get_text() for t in ax.get_yticklabels()]
-        if ax.get_legend():
-            shown += [t.get_text() for t in ax.get_legend().get_texts()]
-    return "\n".join(shown)
 
 
 # --- startup and memory under 3.13
@@ -206,7 +194,7 @@ def test_the_plots_draw_the_subinterpreter_series(
     for module in PLOTS.values():
         for plot in module.make(results):
             check_plot(plot)
-            drawn[plot.name] = _texts(plot)
+            drawn[plot.name] = plot_texts_of(plot)
     assert set(drawn) == set(expected)
     for name, label in expected.items():
         assert label in drawn[name], name
@@ -224,4 +212,4 @@ def test_the_plots_draw_the_subinterpreter_series(
     old["experiments"]["responsiveness"]["data"]["scenarios"].pop(responsiveness.SUBINTERPRETERS)
     for module in PLOTS.values():
         for plot in module.make(old):
-            assert "subinterpreter" not in _texts(plot), plot.name
+            assert "subinterpreter" not in plot_texts_of(plot), plot.name

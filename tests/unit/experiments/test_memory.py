@@ -4,15 +4,14 @@ subinterpreter worker, the figures in its reasons, and the session's tiny run.""
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
-import psutil
 import pytest
 
 from pylab.base import extras
 from pylab.experiments import memory
 from pylab.experiments.base import LEVELS
+from tests.unit.experiments import leftover_workers
 
 HAS_THEM = extras.why_no_subinterpreters() is None
 
@@ -211,20 +210,6 @@ def test_without_subinterpreters_memory_records_why_and_measures_the_rest(claims
     assert data["process_pools"] and data["thread_pool"]["samples"]
     for verdict in memory.judge(data):
         assert f"subinterpreters not measured on this interpreter: {why}" in verdict.reason
-
-
-def leftover_workers() -> list[str]:
-    """Child processes other than multiprocessing's own long-lived helpers."""
-    helpers = ("forkserver", "resource_tracker")
-    left = []
-    for child in psutil.Process(os.getpid()).children(recursive=True):
-        try:
-            line = " ".join(child.cmdline())
-        except psutil.Error:
-            continue
-        if not any(h in line for h in helpers):
-            left.append(line)
-    return left
 
 
 def test_a_tiny_run_in_this_process_leaves_no_worker_behind() -> None:

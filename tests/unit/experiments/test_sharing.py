@@ -4,15 +4,14 @@ figures in its reasons, its sizes, and the session's tiny run."""
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
-import psutil
 import pytest
 
 from pylab.base import extras
 from pylab.experiments import sharing
 from pylab.experiments.base import LEVELS
+from tests.unit.experiments import leftover_workers
 
 HAS_THEM = extras.why_no_subinterpreters() is None
 KIB = 1 << 10
@@ -166,20 +165,6 @@ def test_without_subinterpreters_sharing_records_why_and_its_reason_says_so(clai
     (first, *_) = sharing.judge(data)
     assert f"subinterpreters not measured here: {why}" in first.reason
     assert not {"interp_memoryview", "interp_pickled"} & set(data["methods"])
-
-
-def leftover_workers() -> list[str]:
-    """Child processes other than multiprocessing's own long-lived helpers."""
-    helpers = ("forkserver", "resource_tracker")
-    left = []
-    for child in psutil.Process(os.getpid()).children(recursive=True):
-        try:
-            line = " ".join(child.cmdline())
-        except psutil.Error:
-            continue
-        if not any(h in line for h in helpers):
-            left.append(line)
-    return left
 
 
 def test_a_tiny_run_in_this_process_leaves_no_worker_behind() -> None:
