@@ -55,6 +55,35 @@ def median_interval(samples: Sequence[float], level: float = LEVEL) -> Interval:
     return Interval(statistics.median(xs), xs[k - 1], xs[n - k], _coverage(n, k))
 
 
+def quantile_interval(samples: Sequence[float], share: float, level: float = LEVEL) -> Interval:
+    """The nearest-rank `share` quantile (see percentile) and an order-statistic interval
+    around it: ranks added on the side that adds more binomial probability until the
+    coverage reaches `level` or every sample is in. With few samples (3 beats for a p99)
+    the interval is all of them and its `confidence` says how little that covers."""
+    if not samples:
+        raise ValueError("no samples")
+    if not 0 < share < 1:
+        raise ValueError(f"share {share} not between 0 and 1")
+    xs = sorted(samples)
+    n = len(xs)
+    # P(exactly i samples at or below the quantile), in logs so that large n cannot overflow.
+    pmf = [
+        math.exp(math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1)
+                 + i * math.log(share) + (n - i) * math.log1p(-share))
+        for i in range(n + 1)
+    ]  # fmt: skip
+    low = high = min(n, max(1, math.ceil(share * n)))  # 1-based ranks, the point's
+    covered = 0.0  # P(X_(low) <= quantile < X_(high)) = sum of pmf[low .. high - 1]
+    while covered < level and (low > 1 or high < n):
+        below = pmf[low - 1] if low > 1 else -1.0
+        above = pmf[high] if high < n else -1.0
+        if below >= above:
+            low, covered = low - 1, covered + below
+        else:
+            high, covered = high + 1, covered + above
+    return Interval(percentile(xs, share), xs[low - 1], xs[high - 1], min(1.0, covered))
+
+
 def summarize(samples: Sequence[float]) -> dict[str, float]:
     """{median, low, high, confidence}: the median with its order-statistic interval."""
     return median_interval(list(samples)).as_dict()

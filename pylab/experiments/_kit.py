@@ -16,7 +16,9 @@
                       refuses a module whose judges are not exactly its CLAIMS, so the
                       claims a module names and the judges it has cannot drift apart;
   from_intervals      a claim decided by which side of its bounds the figures' intervals
-                      lie: `undecided` where an interval crosses one.
+                      lie: `undecided` where an interval crosses one;
+  until_decided       rounds of a measurement taken until that decision is made (or a cap
+                      is reached), as a cell takes repeats until it is precise.
 
 startup.py imports this module, and its spawned children import startup.py: this module
 imports only the standard library and pylab modules that startup imports anyway.
@@ -314,6 +316,30 @@ def _at(
     finally:
         for (figure, _), value in zip(moves, saved, strict=True):
             figure["median"] = value
+
+
+MORE_ROUNDS = 3  # an experiment undecided after its level's rounds takes up to 3x as many
+
+
+def until_decided(
+    take_round: Callable[[int], None], decided: Callable[[], bool], least: int, most: int
+) -> int:
+    """Call `take_round(i)` for i = 0, 1, ... : `least` rounds, then more while `decided()`
+    is false, `most` in all at most. The rounds taken. A figure whose interval crosses a
+    claim's bound narrows as its samples grow (the median's order-statistic interval), so
+    an experiment spends more only where its claim would otherwise stay undecided."""
+    taken = 0
+    while taken < least or (taken < most and not decided()):
+        take_round(taken)
+        taken += 1
+    return taken
+
+
+def settles(
+    judge: Callable[[dict[str, Any]], Verdict], data: dict[str, Any], figures: list[dict[str, Any]]
+) -> bool:
+    """Whether from_intervals decides on these figures (no interval crosses a bound)."""
+    return from_intervals(judge, data, figures).verdict != "undecided"
 
 
 # --- interference beside timed regions ---------------------------------------------------

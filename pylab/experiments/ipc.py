@@ -60,6 +60,7 @@ from pylab.experiments import _subinterp
 from pylab.experiments._kit import (
     FORK,
     INTERFERENCE,
+    MORE_ROUNDS,
     SUBINTERPRETER_RECORD,
     Regions,
     fork_and_spawn,
@@ -70,10 +71,12 @@ from pylab.experiments._kit import (
     reap,
     region_doubts,
     scaled_count,
+    settles,
     start_methods,
     subinterpreter_part,
     subinterpreter_status,
     tiny,
+    until_decided,
 )
 from pylab.experiments.base import Level, Verdict
 from pylab.kernels.base import ext  # this module is imported in subinterpreters too
@@ -292,11 +295,15 @@ def _bytes_per_s(send: Send, recv: Recv, message: bytes, count: int) -> float:
     return count * len(message) / (time.perf_counter() - t0)
 
 
+def _order(items: list[str], turn: int) -> list[str]:
+    """`items` backwards and forwards in turn, so that drift favours none of them."""
+    return items if turn % 2 else items[::-1]
+
+
 def _turns(items: list[str], repeats: int) -> Iterator[tuple[bool, list[str]]]:
-    """A warm-up round (not kept), then `repeats` kept rounds, each over `items` backwards
-    and forwards in turn, so that drift favours none of them."""
+    """A warm-up round (not kept), then `repeats` kept rounds, each in _order."""
     for turn in range(repeats + 1):
-        yield turn > 0, items if turn % 2 else items[::-1]
+        yield turn > 0, _order(items, turn)
 
 
 def _counts(table: dict[int, int], sizes: tuple[int, ...], level: Level) -> dict[int, int]:
@@ -307,7 +314,9 @@ def _channel_runs(
     names: list[str], sizes: tuple[int, ...], level: Level, regions: Regions
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """Latency and throughput samples of every channel, batches interleaved over channels,
-    each kept batch a region of `regions` (retaken while other work disturbs it)."""
+    each kept batch a region of `regions` (retaken while other work disturbs it). After a
+    warm-up round and the level's rounds, more (up to MORE_ROUNDS times as many) while the
+    figures C10 compares leave it undecided."""
     trips, messages = _counts(ROUND_TRIPS, sizes, level), _counts(MESSAGES, sizes, level)
     payload = {size: bytes(size) for size in sizes}
     latency: dict[str, dict[int, list[float]]] = {n: {s: [] for s in sizes} for n in names}
@@ -316,15 +325,26 @@ def _channel_runs(
     # thread included): forking a process that runs threads is unsafe.
     with ExitStack() as stack:
         ends = {name: _open(stack, name) for name in names}
-        for kept, order in _turns(names, level.repeats):
+
+        def one_round(turn: int, kept: bool = True) -> None:
             for size in sizes:
-                for name in order:
+                for name in _order(names, turn):
                     batch = partial(_batch, *ends[name], payload[size], trips[size], messages[size])
                     rtt, rate = regions.take(batch) if kept else batch()
                     if kept:
                         latency[name][size].append(rtt)
                         throughput[name][size].append(rate)
-    settings = {"round_trips": _by_size(trips), "messages": _by_size(messages)}
+
+        def decided() -> bool:
+            sofar = {"settings": {"sizes": list(sizes)},
+                     LATENCY: _summaries(latency), THROUGHPUT: _summaries(throughput)}  # fmt: skip
+            return settles(_c10_side, sofar, _c10_figures(sofar))
+
+        one_round(0, kept=False)
+        taken = until_decided(
+            lambda turn: one_round(turn + 1), decided, level.repeats, MORE_ROUNDS * level.repeats
+        )
+    settings = {"round_trips": _by_size(trips), "messages": _by_size(messages), "batches": taken}
     return _summaries(latency), _summaries(throughput), settings
 
 
@@ -449,7 +469,7 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
         "settings": {
             "sizes": list(sizes),
             "channels": names,
-            "batches": level.repeats,
+            "least_batches": level.repeats,
             "workers": WORKERS,
             "pools": list(executors[DISPATCH]),
             "dispatch_tasks": executors["dispatch_tasks"],
@@ -595,32 +615,46 @@ def _partly_lead(wins: list[int], sizes: int, tput_win: bool, largest: int) -> s
     return f"threads win the round trip only at {where}{also}"
 
 
-@judges("C10")
-def _judge_c10(data: dict[str, Any]) -> Verdict:
-    """Decided from the intervals of the round trips and the throughputs it compares: the
-    threads' and every process channel's at each size (the best channel may change)."""
-    figures = [
+def _c10_figures(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The intervals C10 compares with its bounds: the threads' and every process channel's
+    round trip at each size and throughput at the largest (the best channel may change)."""
+    return [
         by_size[str(size)]
         for section, sizes in ((LATENCY, data["settings"]["sizes"]),
                                (THROUGHPUT, [max(data["settings"]["sizes"])]))
         for name, by_size in data[section].items() if name != INTERP
         for size in sizes if str(size) in by_size
     ]  # fmt: skip
-    verdict = from_intervals(_c10_on_medians, data, figures)
+
+
+@judges("C10")
+def _judge_c10(data: dict[str, Any]) -> Verdict:
+    """Decided from the intervals of the round trips and the throughputs it compares."""
+    verdict = from_intervals(_c10_on_medians, data, _c10_figures(data))
     return replace(verdict, uncertain=region_doubts(data.get(INTERFERENCE)))
+
+
+def _c10_outcome(rows: list[dict[str, Any]], tput: dict[str, Any]) -> tuple[str, str, list[int]]:
+    """The verdict, its lead and the sizes where threads win, from the rows' medians."""
+    wins = [r["size"] for r in rows if r["process_over_thread"] >= LATENCY_MARGIN]
+    tput_win = tput["thread_over_process"] >= THROUGHPUT_MARGIN
+    if len(wins) == len(rows) and tput_win:
+        return "holds", "process channels cost more at every size", wins
+    if not wins and not tput_win:
+        return "fails", "process channels are as fast as queue.Queue or faster", wins
+    return "partly", _partly_lead(wins, len(rows), tput_win, tput["size"]), wins
+
+
+def _c10_side(data: dict[str, Any]) -> Verdict:
+    """C10's verdict alone, from the round trips and throughputs only (while measuring)."""
+    verdict, _, _ = _c10_outcome(_latency_rows(data), _throughput_row(data))
+    return Verdict("C10", verdict, "")
 
 
 def _c10_on_medians(data: dict[str, Any]) -> Verdict:
     rows = _latency_rows(data)
     tput = _throughput_row(data)
-    wins = [r["size"] for r in rows if r["process_over_thread"] >= LATENCY_MARGIN]
-    tput_win = tput["thread_over_process"] >= THROUGHPUT_MARGIN
-    if len(wins) == len(rows) and tput_win:
-        verdict, lead = "holds", "process channels cost more at every size"
-    elif not wins and not tput_win:
-        verdict, lead = "fails", "process channels are as fast as queue.Queue or faster"
-    else:
-        verdict, lead = "partly", _partly_lead(wins, len(rows), tput_win, tput["size"])
+    verdict, lead, wins = _c10_outcome(rows, tput)
     trips = ", ".join(
         f"{fmt_bytes(r['size'])} {fmt_seconds(r['thread_us'] * 1e-6)} vs "
         f"{fmt_seconds(r['process_us'] * 1e-6)} ({fmt_times(r['process_over_thread'])})"

@@ -20,7 +20,10 @@ Designs for shared state in threads (C19). 2 threads update a dict of 64 counter
 (key = i % 64, the dict update above): under one coarse lock, under one lock per
 key, through a queue.Queue to a single owner thread that applies every update
 (timed until the owner has applied them all), and with no lock at all (its lost
-updates counted). Throughput is the median over repeats, designs interleaved.
+updates counted). Throughput is the median over rounds, each round every design once
+in a rotated order; coarse/fine is also taken per round (drift between rounds cancels
+in it), and rounds go on past the level's (up to MORE_ROUNDS times) while its interval
+crosses the bound.
 
 Rules:
   C06 holds when processes with private memory lose no update, processes over
@@ -29,9 +32,10 @@ Rules:
       lock over shared memory did not stop the losses.
   C19 fails when threads lose no dict update without a lock (no lock was
       needed) or a locked or queue design loses any. Otherwise locks are needed:
-      holds when coarse and fine locking differ in throughput (medians at least
-      GRANULARITY_RATIO apart, intervals disjoint: the granularity must be
-      chosen), partly when they do not.
+      holds when coarse and fine locking differ in throughput (the per-round
+      coarse/fine ratio's interval at least GRANULARITY_RATIO from 1, either way:
+      the granularity must be chosen), partly when it lies within it; undecided
+      when the interval crosses the bound.
   C20 opinion ("harder" is not a number); the proxy reported is the lost-update
       rate of the unlocked workers at W = 2 and W = 4.
 """
@@ -54,6 +58,7 @@ from pylab.executors import exit_reason
 from pylab.experiments._kit import (
     FORK,
     INTERFERENCE,
+    MORE_ROUNDS,
     Regions,
     from_intervals,
     judge_for,
@@ -61,6 +66,8 @@ from pylab.experiments._kit import (
     reap,
     region_doubts,
     scaled_count,
+    settles,
+    until_decided,
 )
 from pylab.experiments.base import Level, Verdict
 from pylab.measure.timing import run_threads
@@ -104,6 +111,7 @@ MIN_LOST = 1
 # throughput. Single timings here spread 20-50%, so closer medians, or a gap
 # that the intervals do not confirm, are not told apart.
 GRANULARITY_RATIO = 1.25
+COARSE_OVER_FINE = "coarse_over_fine"  # the data's key for the paired ratio
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -353,32 +361,48 @@ def dict_updates(design: str, workers: int, n: int) -> tuple[int, float]:
 
 
 def _measure_designs(level: Level) -> dict[str, Any]:
+    """The designs in rounds, each round every design once in a rotated order so drift
+    favours none; after the level's rounds, more (up to MORE_ROUNDS times as many) while
+    the coarse/fine throughput ratio's interval leaves C19 undecided."""
     designs = list(DICT_SIZES)
     sizes = {design: scaled_count(level, *DICT_SIZES[design]) for design in designs}
     lost: dict[str, list[int]] = {design: [] for design in designs}
     rates: dict[str, list[float]] = {design: [] for design in designs}
     regions = Regions()
-    for repeat in range(level.repeats):
-        shift = repeat % len(designs)  # rotate the order, so drift favours no design
+
+    def one_round(repeat: int) -> None:
+        shift = repeat % len(designs)
         for design in designs[shift:] + designs[:shift]:
             missing, seconds = regions.take(
                 partial(dict_updates, design, DICT_WORKERS, sizes[design])
             )
             lost[design].append(missing)
             rates[design].append(DICT_WORKERS * sizes[design] / seconds)
-    return {
-        "workers": DICT_WORKERS,
-        "keys": KEYS,
-        "designs": {
-            design: {
-                "n": sizes[design],
-                "lost": lost[design],
-                "updates_per_s": summarize(rates[design]),
-            }
-            for design in designs
-        },
-        INTERFERENCE: regions.record(),
-    }
+
+    def record() -> dict[str, Any]:
+        return {
+            "workers": DICT_WORKERS,
+            "keys": KEYS,
+            "designs": {
+                design: {
+                    "n": sizes[design],
+                    "lost": lost[design],
+                    "updates_per_s": summarize(rates[design]),
+                }
+                for design in designs
+            },
+            # Each round's coarse over fine: drift between rounds cancels in the ratio.
+            COARSE_OVER_FINE: summarize(
+                [ratio(c, f) for c, f in zip(rates["coarse"], rates["fine"], strict=True)]
+            ),
+        }
+
+    def decided() -> bool:
+        sofar = {"designs": record()}
+        return settles(_c19_on_medians, sofar, _c19_figures(sofar))
+
+    taken = until_decided(one_round, decided, level.repeats, MORE_ROUNDS * level.repeats)
+    return record() | {"rounds": taken, INTERFERENCE: regions.record()}
 
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
@@ -454,13 +478,20 @@ def _millions(rate: float) -> str:
     return f"{rate / 1e6:.2f}M"
 
 
+def _c19_figures(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The intervals C19 compares with its bound: the paired coarse/fine ratio's, or in
+    files from before it was kept, the coarse and the fine throughput's."""
+    designs = data["designs"]
+    if COARSE_OVER_FINE in designs:
+        return [designs[COARSE_OVER_FINE]]
+    return [designs["designs"][name]["updates_per_s"] for name in ("coarse", "fine")]
+
+
 @judges("C19")
 def _judge_c19(data: dict[str, Any]) -> Verdict:
-    """Decided from the intervals of the coarse and fine locks' throughput: where the
-    granularity ratio's ends lie on both sides of its bound, undecided."""
-    by = data["designs"]["designs"]
-    figures = [by[name]["updates_per_s"] for name in ("coarse", "fine")]
-    verdict = from_intervals(_c19_on_medians, data, figures)
+    """Decided from the interval of the coarse/fine ratio (or of both throughputs): where
+    its ends lie on both sides of the bound, undecided."""
+    verdict = from_intervals(_c19_on_medians, data, _c19_figures(data))
     return replace(verdict, uncertain=region_doubts(data["designs"].get(INTERFERENCE)))
 
 
@@ -473,9 +504,15 @@ def _c19_on_medians(data: dict[str, Any]) -> Verdict:
         unlocked, by["unlocked"]["n"] * designs["workers"] * len(by["unlocked"]["lost"])
     )
     safe_lost = sum(sum(by[name]["lost"]) for name in speed)
-    granularity = ratio(max(speed["coarse"], speed["fine"]), min(speed["coarse"], speed["fine"]))
+    paired = designs.get(COARSE_OVER_FINE)
+    coarse_over_fine = paired["median"] if paired else ratio(speed["coarse"], speed["fine"])
+    granularity = max(coarse_over_fine, ratio(1, coarse_over_fine))
     apart = _disjoint(by["coarse"]["updates_per_s"], by["fine"]["updates_per_s"])
     differ = granularity >= GRANULARITY_RATIO
+    compared = (
+        f"coarse/fine per round {fmt_span(paired, fmt_times)}" if paired
+        else f"{fmt_times(granularity)}, intervals {'apart' if apart else 'overlap'}"
+    )  # fmt: skip
     if unlocked < MIN_LOST or safe_lost >= MIN_LOST:
         verdict = "fails"
     elif differ:
@@ -492,8 +529,7 @@ def _c19_on_medians(data: dict[str, Any]) -> Verdict:
     reason = (
         f"{designs['workers']} threads without a lock lost {unlocked_rate:.2%} of dict updates; "
         f"coarse, fine and queue lost {safe_lost}; updates/s coarse {rates['coarse']}, fine "
-        f"{rates['fine']} ({fmt_times(granularity)}, intervals "
-        f"{'apart' if apart else 'overlap'}: granularity "
+        f"{rates['fine']} ({compared}: granularity "
         f"{'matters' if differ else 'made no clear difference'}; it matters from "
         f"{fmt_times(GRANULARITY_RATIO)} at both ends of the intervals), queue "
         f"{_millions(speed['queue'])}; fastest {fastest} ({others})"

@@ -12,7 +12,8 @@ Each scenario runs in a few rounds, interleaved with the others, so a burst of
 noise from the shared machine lands on all of them; the beats of all rounds are
 pooled for p50, p99 and max.
 
-Rule for C14 (on the pooled p99 lateness):
+Rule for C14 (on the pooled p99 lateness, decided from its order-statistic interval:
+undecided where that interval crosses RESPONSIVE_S and so could change the verdict):
   fails   if the heartbeat is not responsive (p99 >= RESPONSIVE_S, 10 ms) even while the
           background threads are idle, do I/O or run GIL-releasing code;
   holds   if it is responsive in every scenario, GIL-holding ones included;
@@ -34,12 +35,13 @@ from functools import partial
 from typing import Any
 
 from pylab.base.fmt import fmt_seconds
-from pylab.base.stats import percentile, summarize
+from pylab.base.stats import percentile, quantile_interval, summarize
 from pylab.experiments import _subinterp
 from pylab.experiments._kit import (
     INTERFERENCE,
     SUBINTERPRETER_RECORD,
     Regions,
+    from_intervals,
     judge_for,
     judges,
     region_doubts,
@@ -81,6 +83,7 @@ RELEASING = (IDLE, NOGIL_C, IO)
 HOLDING = (GIL_C, PYTHON, GIL_C + SHORT_SWITCH, PYTHON + SHORT_SWITCH)
 SCENARIOS = RELEASING + HOLDING
 SUBINTERPRETERS = "gil_c_subinterpreters"  # measured where there are subinterpreters
+P99 = "p99"  # a scenario's pooled p99 with its order-statistic interval (what C14 reads)
 BY_SCENARIO = "scenarios"  # the data's section of each scenario's lateness
 _LABELS = {
     IDLE: "idle",
@@ -202,6 +205,7 @@ def _latency_summary(
         "p99_s": round(percentile(pooled, 0.99), 6),
         "max_s": round(max(pooled), 6),
         "round_p99_s": summarize([percentile(r, 0.99) for r in rounds]),
+        P99: quantile_interval(pooled, 0.99).as_dict(),
         "switch_interval_s": switch_s,
     }
 
@@ -296,9 +300,23 @@ def _reason(verdict: str, p99: dict[str, float], published: dict[str, Any]) -> s
     )
 
 
+def _p99(scenario: dict[str, Any]) -> float:
+    """The pooled p99 the rule reads (files from before its interval have p99_s only)."""
+    return scenario[P99]["median"] if P99 in scenario else scenario["p99_s"]
+
+
 @judges("C14")
 def _judge_c14(data: dict[str, Any]) -> Verdict:
-    p99 = {name: data[BY_SCENARIO][name]["p99_s"] for name in SCENARIOS}
+    """Decided from the p99s' intervals: undecided where one crosses RESPONSIVE_S and that
+    changes the verdict."""
+    scenarios = data[BY_SCENARIO]
+    figures = [scenarios[name][P99] for name in SCENARIOS if P99 in scenarios[name]]
+    judged = from_intervals(_c14_on_medians, data, figures)
+    return replace(judged, uncertain=region_doubts(data.get(INTERFERENCE)))
+
+
+def _c14_on_medians(data: dict[str, Any]) -> Verdict:
+    p99 = {name: _p99(data[BY_SCENARIO][name]) for name in SCENARIOS}
     verdict = _verdict(p99)
     reason = _reason(verdict, p99, data["published"])
     note, subs = _interp_note(data)
@@ -309,8 +327,7 @@ def _judge_c14(data: dict[str, Any]) -> Verdict:
         "published_ping_latency_s": data["published"]["ping_latency_s"],
         "subinterpreters": subs,
     }
-    judged = Verdict("C14", verdict, reason + note, numbers)
-    return replace(judged, uncertain=region_doubts(data.get(INTERFERENCE)))
+    return Verdict("C14", verdict, reason + note, numbers)
 
 
 def _interp_note(data: dict[str, Any]) -> tuple[str, Any]:

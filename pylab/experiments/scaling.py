@@ -46,12 +46,14 @@ from pylab.base.rules import SCALES, bounds, ideal, partly_at, scales_at, scalin
 from pylab.base.stats import summarize
 from pylab.experiments._kit import (
     FORK,
+    MORE_ROUNDS,
     from_intervals,
     judge_for,
     judges,
     pool_workers,
     registered,
     scaled,
+    until_decided,
 )
 from pylab.experiments.base import Level, Verdict
 from pylab.experiments.claims import PUBLISHED
@@ -154,8 +156,10 @@ def _parts_for(call: Callable[[int], Any], workers: int, level: Level) -> int:
     return workers * min(max(per_worker, 2), 256)
 
 
-def _outside_extensions(level: Level, workers: int) -> dict[str, Any]:
-    """hashlib, zlib and numpy calls that release the GIL, run in W threads."""
+def _outside_extensions(level: Level, workers: int, cores: int) -> dict[str, Any]:
+    """hashlib, zlib and numpy calls that release the GIL, run in W threads: interleaved
+    pairs, the level's count and more (up to MORE_ROUNDS times as many) while the
+    speed-up's interval crosses a mark of the scaling rule."""
     import numpy as np
 
     data = np.random.default_rng(1).integers(0, 256, 4 << 20, dtype=np.uint8).tobytes()
@@ -170,9 +174,33 @@ def _outside_extensions(level: Level, workers: int) -> dict[str, Any]:
     found = {}
     for name, call in calls.items():
         parts = _parts_for(call, workers, level)
-        ratios = _paired_speedups(call, parts, workers, level.repeats)
+        ratios = _speedups_until_clear(call, parts, workers, level, cores)
         found[name] = {"workers": workers, "parts": parts, "speedup": summarize(ratios)}
     return found
+
+
+def _speedups_until_clear(
+    call: Callable[[int], Any], parts: int, workers: int, level: Level, cores: int
+) -> list[float]:
+    """Paired speed-ups in batches of the level's repeats, until the interval lies on one
+    side of every mark of the scaling rule or MORE_ROUNDS batches were taken."""
+    ratios: list[float] = []
+
+    def batch(_: int) -> None:
+        ratios.extend(_paired_speedups(call, parts, workers, level.repeats))
+
+    def decided() -> bool:
+        return _level_is_clear({"workers": workers, "speedup": summarize(ratios)}, cores)
+
+    until_decided(batch, decided, 1, MORE_ROUNDS)
+    return ratios
+
+
+def _level_is_clear(entry: dict[str, Any], cores: int) -> bool:
+    """Whether both ends of the speed-up's interval give the same scaling level."""
+    ends = {_level({**entry, "speedup": {"median": entry["speedup"][e]}}, cores)
+            for e in ("low", "high")}  # fmt: skip
+    return len(ends) == 1
 
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
@@ -192,7 +220,7 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
         "workers": workers,
         "kernels": found,
         "one_worker": one_worker,
-        "external": _outside_extensions(level, workers),
+        "external": _outside_extensions(level, workers, cores),
     }
 
 

@@ -2,7 +2,7 @@
 started at a different moment of each run, so that every part of a run (its cells, its
 claim experiments, the retakes) meets one in some run.
 
-    python results/reference/stability/disturb.py OUT [RUNS]
+    python results/reference/stability/disturb.py OUT [RUNS [RUN_S]]
 
 writes each run's results file to OUT (as `pylab run --preset quick --no-report -q`) and
 OUT/disturbances.json: per run, when the busy process started and ended, in seconds after
@@ -19,9 +19,11 @@ import time
 from pathlib import Path
 
 BUSY_S = 10.0
-# Moments (seconds into a run) the busy process starts at: a quick run takes about two
-# minutes, its cells the first 80 s or so, its experiments the rest.
-STARTS_S = (10.0, 35.0, 60.0, 85.0, 110.0)
+# The moments the busy process starts at, as shares of a run's length (RUN_S, the wall_s of
+# a quiet quick run; 90 s on the 2-core VM): its cells take the first half or so, its
+# experiments the rest, the retakes the end. The last ends before the run does.
+STARTS = (0.1, 0.3, 0.5, 0.7, 0.85)
+RUN_S = 90.0
 SPIN = "import time\nend = time.monotonic() + {s}\nwhile time.monotonic() < end: pass\n"
 
 
@@ -46,9 +48,10 @@ def disturbed_run(out: Path, start_s: float) -> dict[str, object]:
 
 def main() -> None:
     out = Path(sys.argv[1])
-    runs = int(sys.argv[2]) if len(sys.argv) > 2 else len(STARTS_S)
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else len(STARTS)
+    run_s = float(sys.argv[3]) if len(sys.argv) > 3 else RUN_S
     out.mkdir(parents=True, exist_ok=True)
-    record = [disturbed_run(out, STARTS_S[i % len(STARTS_S)]) for i in range(runs)]
+    record = [disturbed_run(out, STARTS[i % len(STARTS)] * run_s) for i in range(runs)]
     (out / "disturbances.json").write_text(json.dumps(record, indent=1) + "\n")
 
 

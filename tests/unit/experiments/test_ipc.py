@@ -250,3 +250,31 @@ def test_a_tiny_run_in_this_process_cleans_up():
     assert multiprocessing.active_children() == []
     assert threading.active_count() == threads_before
     assert set(data["latency_us"]) == set(data["settings"]["channels"])
+
+
+def _fake_channels(monkeypatch, thread_us: list[float]) -> None:
+    """Channels made up: no process, each batch's figures by channel; the thread's round
+    trip cycles through `thread_us`, the fork pipe's is 50 us; threads pass 1000x faster."""
+    seen = {"batches": 0}
+    monkeypatch.setattr(ipc, "_open", lambda stack, name: (name, None))
+
+    def batch(name: str, _recv: Any, _payload: bytes, _trips: int, _messages: int) -> tuple:
+        if name != ipc.THREADS:
+            return 50.0, 1e9
+        seen["batches"] += 1
+        return thread_us[(seen["batches"] - 1) % len(thread_us)], 1e12
+
+    monkeypatch.setattr(ipc, "_batch", batch)
+
+
+@pytest.mark.parametrize(("thread_us", "more"), [([10.0], False), ([10.0, 45.0], True)])
+def test_c10_takes_more_batches_only_while_an_interval_crosses_its_margin(
+    monkeypatch, thread_us, more
+):
+    _fake_channels(monkeypatch, thread_us)
+    level = LEVELS["tiny"]
+    _, _, settings = ipc._channel_runs(
+        [ipc.THREADS, "fork_pipe"], (8,), level, ipc.Regions()
+    )
+    expected = ipc.MORE_ROUNDS * level.repeats if more else level.repeats
+    assert settings["batches"] == expected

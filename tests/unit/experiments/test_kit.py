@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from pylab.experiments._kit import RETAKES, Regions, region_doubts
+from pylab.experiments._kit import RETAKES, Regions, region_doubts, until_decided
 
 SPIN = "import time\nend = time.monotonic() + {s}\nwhile time.monotonic() < end: pass\n"
 
@@ -50,3 +50,19 @@ def test_a_region_disturbed_through_its_retakes_is_counted_and_named() -> None:
     record = regions.record()
     assert (record["regions"], record["retaken"], record["still_disturbed"]) == (1, RETAKES, 1)
     assert region_doubts(record).startswith(f"1 of 1 timed regions still disturbed after {RETAKES}")
+
+
+def test_until_decided_takes_the_least_rounds_then_stops_once_decided() -> None:
+    taken: list[int] = []
+    rounds = until_decided(taken.append, lambda: len(taken) >= 4, least=2, most=9)
+    assert rounds == 4 and taken == [0, 1, 2, 3]
+
+
+def test_until_decided_takes_the_least_even_when_decided_at_once() -> None:
+    taken: list[int] = []
+    assert until_decided(taken.append, lambda: True, least=3, most=9) == 3 and len(taken) == 3
+
+
+def test_until_decided_stops_at_most_when_never_decided() -> None:
+    taken: list[int] = []
+    assert until_decided(taken.append, lambda: False, least=2, most=5) == 5 and len(taken) == 5

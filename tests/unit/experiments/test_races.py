@@ -7,6 +7,8 @@ import json
 import pytest
 
 from pylab.experiments import races
+from pylab.experiments._kit import MORE_ROUNDS
+from pylab.experiments.base import LEVELS
 
 NOGIL_N = 50_000_000  # about 15 ms per thread: long enough for two threads to overlap
 ATTEMPTS = 5  # overlap depends on when the OS starts each thread; one race is proof
@@ -202,3 +204,55 @@ def test_c19_reason_gives_the_intervals_and_the_ratio_it_needs():
     (c19,) = [v for v in races.judge(data) if v.claim == "C19"]
     assert "fine 2.00M [1.00M-3.00M] (1.5x, intervals overlap" in c19.reason
     assert c19.reason.startswith("undecided (holds or partly: an interval crosses a bound); ")
+
+
+def _paired(data: dict, median: float, low: float, high: float) -> dict:
+    """`data` with a per-round coarse/fine ratio, as runs record it now."""
+    ratio = {"median": median, "low": low, "high": high, "confidence": 0.95}
+    data["designs"][races.COARSE_OVER_FINE] = ratio
+    return data
+
+
+@pytest.mark.parametrize(
+    ("interval", "verdict"),
+    [
+        ((1.0, 0.9, 1.1), "partly"),  # clear within the bound, either way round
+        ((1.6, 1.4, 1.9), "holds"),  # clear above: coarse faster
+        ((0.6, 0.5, 0.7), "holds"),  # clear below: fine faster
+        ((1.1, 0.9, 1.4), "undecided"),  # straddles 1.25
+        ((0.9, 0.7, 1.0), "undecided"),  # straddles 1 / 1.25
+    ],
+)
+def test_c19_is_decided_from_the_paired_ratio_interval(interval, verdict):
+    # The throughputs' own intervals would say "holds" (2x apart): the paired ratio rules.
+    (c19,) = [v for v in races.judge(_paired(_data(), *interval)) if v.claim == "C19"]
+    assert c19.verdict == verdict
+    assert "coarse/fine per round" in c19.reason
+
+
+def _fake_updates(coarse_s: list[float]):
+    """dict_updates made up: the unlocked design loses some, the others none; the coarse
+    lock's seconds cycle through `coarse_s`, the fine lock's are 1 s."""
+    seen = {"coarse": 0}
+
+    def updates(design: str, workers: int, n: int) -> tuple[int, float]:
+        if design == "coarse":
+            seen["coarse"] += 1
+            return 0, coarse_s[(seen["coarse"] - 1) % len(coarse_s)]
+        return (5 if design == "unlocked" else 0), 1.0
+
+    return updates
+
+
+@pytest.mark.parametrize(
+    ("coarse_s", "more"), [([1.0], False), ([1.0, 1 / 1.5], True)]
+)
+def test_c19_takes_more_rounds_only_while_its_interval_crosses_the_bound(
+    monkeypatch, coarse_s, more
+):
+    monkeypatch.setattr(races, "dict_updates", _fake_updates(coarse_s))
+    level = LEVELS["tiny"]
+    found = races._measure_designs(level)
+    expected = MORE_ROUNDS * level.repeats if more else level.repeats
+    assert found["rounds"] == expected
+    assert len(found["designs"]["coarse"]["lost"]) == expected

@@ -128,3 +128,22 @@ def test_a_tiny_run_in_this_process_restores_sigint() -> None:
     data = responsiveness.measure(LEVELS["tiny"], [])
     assert signal.getsignal(signal.SIGINT) == sigint  # restored
     json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "verdict"),
+    [(0.5, 0.9, "partly"), (1.1, 1.5, "fails"), (0.8, 1.2, "undecided")],
+)
+def test_c14_is_decided_from_the_p99_interval(low, high, verdict):
+    # idle's p99 below, above or across the responsive mark; the GIL-holding C loop starves.
+    mark = responsiveness.RESPONSIVE_S
+    data = _responsiveness(gil_c=0.1)
+    idle = data["scenarios"]["idle"]
+    idle[responsiveness.P99] = {
+        "median": (low + high) / 2 * mark, "low": low * mark, "high": high * mark,
+        "confidence": 0.95,
+    }  # fmt: skip
+    (judged,) = responsiveness.judge(data)
+    assert judged.verdict == verdict
+    if verdict == "undecided":
+        assert judged.data["possible"] == ["fails", "partly"]

@@ -178,3 +178,15 @@ def test_a_partly_c15_names_what_fell_short() -> None:
     (c15,) = [v for v in scaling.judge(data) if v.claim == "C15"]
     assert c15.verdict == "partly" and c15.reason.endswith("short of it: numpy.sin")
     assert "numpy.sin 1.12x" in c15.reason
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "clear"),
+    [(1.5, 1.9, True), (1.0, 1.2, True), (1.3, 1.5, False), (1.1, 1.3, False)],
+)
+def test_an_outside_extension_is_measured_further_only_while_its_interval_crosses_a_mark(
+    low, high, clear
+):
+    # W=2 on 2 cores: it scales from 1.40x, gains partly from 1.25x.
+    entry = {"workers": 2, "speedup": {"median": (low + high) / 2, "low": low, "high": high}}
+    assert scaling._level_is_clear(entry, cores=2) is clear
