@@ -54,7 +54,15 @@ from typing import Any
 
 from pylab.base.fmt import fmt_seconds
 from pylab.base.stats import median, summarize
-from pylab.experiments._kit import FORK, fork_and_spawn, hang_up, judge_for, judges, reap
+from pylab.experiments._kit import (
+    FORK,
+    fork_and_spawn,
+    from_intervals,
+    hang_up,
+    judge_for,
+    judges,
+    reap,
+)
 from pylab.experiments.base import Level, Verdict
 from pylab.measure.timing import seconds_per_unit, timings, units_for
 
@@ -370,6 +378,11 @@ def _c18_verdict(
 
 @judges("C18")
 def _judge_c18(data: dict[str, Any]) -> Verdict:
+    """Decided from the interval of the flag's stopping time."""
+    return from_intervals(_c18_on_medians, data, [data[FLAG_STOP]["seconds"]])
+
+
+def _c18_on_medians(data: dict[str, Any]) -> Verdict:
     thread_kill = data["kill_api"]["thread"]
     kernels = data[CTRL_C]["kernels"]
     shares = {k: kernels[k]["share_of_left"] for k in KERNELS}

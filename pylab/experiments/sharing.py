@@ -56,6 +56,7 @@ from pylab.experiments import _subinterp
 from pylab.experiments._kit import (
     FORK,
     SUBINTERPRETER_RECORD,
+    from_intervals,
     full_size,
     judge_for,
     judges,
@@ -439,6 +440,13 @@ def _largest(data: dict[str, Any], method: str) -> dict[str, Any]:
 
 @judges("C02")
 def _judge_c02(data: dict[str, Any]) -> Verdict:
+    """Decided from the intervals of the times it compares at the largest size."""
+    figures = [_largest(data, m)["time_s"] for m in (THREADS, *PROCESS_METHODS)]
+    figures.append(_largest(data, SHARED_MEMORY)["attached_s"])
+    return from_intervals(_c02_on_medians, data, figures)
+
+
+def _c02_on_medians(data: dict[str, Any]) -> Verdict:
     threads = _largest(data, THREADS)["time_s"]["median"]
     costs = {m: _largest(data, m)["time_s"]["median"] for m in PROCESS_METHODS}
     costs["shared_memory_attached"] = _largest(data, SHARED_MEMORY)["attached_s"]["median"]
@@ -488,6 +496,13 @@ def _sharing_verdict(reason: str, close: list[str], ratios: dict[str, float]) ->
 
 @judges("C13")
 def _judge_c13(data: dict[str, Any]) -> Verdict:
+    """Decided from the intervals of the two read-back times."""
+    back = data[READ_BACK]
+    figures = [back[THREADS]["time_s"], back[PROCESSES]["time_s"]]
+    return from_intervals(_c13_on_medians, data, figures)
+
+
+def _c13_on_medians(data: dict[str, Any]) -> Verdict:
     back = data[READ_BACK]
     threads = back[THREADS]["time_s"]["median"]
     processes = back[PROCESSES]["time_s"]["median"]
