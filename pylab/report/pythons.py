@@ -13,12 +13,15 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from pylab import CLAIMS_DOC
-from pylab.base.fmt import fmt_confidence
+from pylab.base.fmt import fmt_bytes, fmt_confidence, fmt_times
+from pylab.base.stats import ratio
+from pylab.experiments import memory
 from pylab.report import summary
 from pylab.report.figures import DPI, Plot
 from pylab.report.plots.summary import matrix
 from pylab.report.render import Section
 from pylab.results.views import python_name, views
+from pylab.results.views import view as one_python
 
 
 def side_by_side(results: dict[str, Any]) -> Section | None:
@@ -69,9 +72,10 @@ def claims_section(results: dict[str, Any]) -> Section | None:
 
 
 def overhead_section(results: dict[str, Any]) -> Section | None:
-    """The single-thread cost of free-threading, per kernel and variant."""
-    lines = summary.overhead_lines(results)
-    if not lines:
+    """The single-thread cost of free-threading, per kernel and variant: time, and memory
+    where the file has it."""
+    header, rows = summary.overhead_table(results)
+    if not rows:
         return None
     note = (
         "Serial time on the free-threaded build over the GIL build of the same version, "
@@ -79,8 +83,51 @@ def overhead_section(results: dict[str, Any]) -> Section | None:
         "slower without the GIL. PEP 703 and PEP 779 quote about 40% for pure Python on "
         "3.13 and 5-10% on 3.14."
     )
-    header = ("free-threaded / GIL", "kernel/variant", "serial time ratio")
-    return Section("What free-threading costs one thread", [note], table=(header, lines))
+    notes = [note]
+    if len(header) > len(summary.OVERHEAD_HEADER):
+        notes.append(
+            "Peak RSS: each serial run's peak resident memory, the whole process's (the peak "
+            "reset before each run), free-threaded over GIL per pair. PEP 779 bounds the "
+            "free-threaded build at 15% slower and 20% more memory (pyperformance geometric "
+            "means) for it to become supported; the 3.13 free-threading HOWTO expects higher "
+            "memory use from the per-object reference counts and mimalloc."
+        )
+    notes += footprint_notes(results)
+    return Section("What free-threading costs one thread", notes, table=(header, rows))
+
+
+def footprint_notes(results: dict[str, Any]) -> list[str]:
+    """Per twin pair, what an idle thread (C12) and a pool worker (C11) add on each build,
+    from each one's memory experiment; nothing where either lacks it."""
+    notes = []
+    for entry in results.get("overhead") or []:
+        ft, gil = entry["free_threaded"], entry["gil"]
+        seen = {pid: _footprints(one_python(results, pid)) for pid in (ft, gil)}
+        if not all(seen.values()):
+            continue
+        parts = [
+            f"{what} {fmt_bytes(seen[ft][what])} on {ft} vs {fmt_bytes(seen[gil][what])} on "
+            f"{gil} ({fmt_times(ratio(seen[ft][what], seen[gil][what]))})"
+            for what in seen[gil] if what in seen[ft] and seen[gil][what] > 0
+        ]  # fmt: skip
+        if parts:
+            notes.append(
+                "Memory per worker, from each build's memory experiment (one reading each; "
+                f"C11, C12): {'; '.join(parts)}."
+            )
+    return notes
+
+
+def _footprints(seen: dict[str, Any]) -> dict[str, float]:
+    """{what: bytes} an idle thread and each pool's worker add, from the memory data."""
+    data = ((seen.get("experiments") or {}).get(memory.NAME) or {}).get("data")
+    if not data:
+        return {}
+    found = {"an idle thread": data[memory.PER_THREAD]["per_thread_bytes"],
+             "a thread-pool worker": data[memory.THREAD_POOL][memory.PER_WORKER]}  # fmt: skip
+    for method, pool in data[memory.PROCESS_POOLS].items():
+        found[f"a {method} process worker"] = pool[memory.PER_WORKER]
+    return found
 
 
 def _confidence(results: dict[str, Any]) -> str:

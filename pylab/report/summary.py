@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from pylab.base.fmt import fmt_confidence, fmt_interval
+from pylab.base.fmt import fmt_bytes, fmt_confidence, fmt_interval
 from pylab.results.cells import gil_back_on, intervals, label
 from pylab.results.verdicts import Row, select
 from pylab.results.views import heading, views
@@ -173,23 +173,47 @@ def format_claims(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def overhead_lines(results: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(twins, kernel/variant, free-threaded / GIL serial time [interval] or why not)."""
-    lines = []
-    for entry in results.get("overhead") or []:
+OVERHEAD_HEADER = ("free-threaded / GIL", "kernel/variant", "serial time ratio")
+MEMORY_HEADER = "peak RSS ratio (free-threaded, GIL)"
+
+
+def overhead_table(results: dict[str, Any]) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """What free-threading costs one thread, per twin pair and work: the serial time ratio
+    [interval], and where the file has it (runs since it was measured) the peak RSS ratio
+    [interval] with both peaks. The header, and no rows where nothing was measured."""
+    works = [(e, w) for e in results.get("overhead") or [] for w in e["works"]]
+    memory = any(w.get("memory") for _, w in works)
+    header = (*OVERHEAD_HEADER, MEMORY_HEADER) if memory else OVERHEAD_HEADER
+    rows = []
+    for entry, work in works:
         twins = f"{entry['free_threaded']} / {entry['gil']}"
-        for work in entry["works"]:
-            text = fmt_interval(work["ratio"]) if work["ok"] else f"failed: {work['error']}"
-            lines.append((twins, label(work), text))
-    return lines
+        if not work["ok"]:
+            failed = f"failed: {work['error']}"
+            rows.append((twins, label(work), failed) + ((failed,) if memory else ()))
+            continue
+        row = (twins, label(work), fmt_interval(work["ratio"]))
+        rows.append(row + ((_memory_text(work.get("memory")),) if memory else ()))
+    return header, rows
+
+
+def _memory_text(memory: dict[str, Any] | None) -> str:
+    if not memory:
+        return "not measured"
+    peaks = ", ".join(fmt_bytes(memory[k]) for k in ("free_threaded_peak_bytes", "gil_peak_bytes"))
+    whole = "" if memory.get("per_run") else "; process peaks, not per run"
+    return f"{fmt_interval(memory['ratio'])} ({peaks}{whole})"
 
 
 def format_overhead(results: dict[str, Any]) -> str:
-    """What free-threading costs one thread: serial time on the free-threaded build over
-    the GIL build of the same version, per kernel and variant (above 1: slower)."""
-    lines = overhead_lines(results)
-    if not lines:
+    """What free-threading costs one thread: serial time (and peak memory) on the
+    free-threaded build over the GIL build of the same version, per kernel and variant
+    (above 1: slower, larger)."""
+    header, rows = overhead_table(results)
+    if not rows:
         return ""
-    header = ("free-threaded / GIL", "kernel/variant", "serial time ratio")
-    widths = [max(len(x[i]) for x in [header, *lines]) for i in range(2)]
-    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c}" for a, b, c in [header, *lines])
+    table = [header, *rows]
+    widths = [max(len(x[i]) for x in table) for i in range(len(header) - 1)]
+    return "\n".join(
+        "  ".join(f"{cell:<{widths[i]}}" if i < len(widths) else cell for i, cell in enumerate(row))
+        for row in table
+    )

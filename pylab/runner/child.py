@@ -13,8 +13,10 @@ Jobs: {"job": "cells", "cells": [cell...], "size": n or null, "settings": {...}}
 {"job": "describe"}: the interpreter's python and build blocks, read after the
 kernels are imported (a module that re-enables the GIL shows there), and
 {"job": "serve"}: one serial run, checked, per request line that follows on stdin
-({"kernel", "variant", "params", "size"}), answered {"wall_s": t} or {"error": text};
-the parent times two interpreters' serial runs interleaved this way (pylab.runner.overhead).
+({"kernel", "variant", "params", "size"}), answered {"wall_s": t, "peak_rss_bytes": the
+process's peak resident memory during that run, "peak_per_run": whether the peak could be
+reset before it} or {"error": text}; the parent times two interpreters' serial runs
+interleaved this way (pylab.runner.overhead).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pylab import experiments, kernels
 from pylab.executors import SerialExecutor
 from pylab.executors.worker import Job
 from pylab.experiments.base import LEVELS
+from pylab.host import rss
 from pylab.host.load import Background
 from pylab.host.machine import python_info
 from pylab.kernels.build import build_info
@@ -70,7 +73,9 @@ def serve(send: Callable[[dict[str, Any]], None]) -> None:
         job = Job(request["kernel"], request["variant"], request["size"],
                   tuple(request["params"].items()))  # fmt: skip
         try:
-            send({"wall_s": checked_run(serial, job, "serial")().wall_s})
+            per_run = rss.reset_peak()
+            wall_s = checked_run(serial, job, "serial")().wall_s
+            send({"wall_s": wall_s, "peak_rss_bytes": rss.peak_bytes(), "peak_per_run": per_run})
         except Exception as exc:  # a wrong result or an error: that work fails, say why
             send({"error": error_text(exc)})
 

@@ -5,8 +5,11 @@ Both interpreters run as children of their environments (pylab.runner.child's se
 job), each kept alive for all the work; the parent asks them in turn for one serial
 run, alternating which goes first, so that drift on this shared machine favours
 neither. Each pair gives free-threaded / GIL seconds; the record holds the median of
-those ratios with its interval (above 1: slower without the GIL). The work and its
-size are the GIL build's, as its cells calibrated them.
+those ratios with its interval (above 1: slower without the GIL). Each serial run also
+reports its process's peak resident memory (pylab.host.rss: the peak is reset before
+each run where Linux allows it), so the record holds the memory ratio the same way: the
+whole process's, as PEP 779's memory bound counts it. The work and its size are the GIL
+build's, as its cells calibrated them.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from pylab.base.stats import median_interval
+from pylab.base.stats import median, median_interval
 from pylab.measure.settings import Settings
 from pylab.results.cells import work_key
 from pylab.results.views import view
@@ -54,7 +57,7 @@ class _Pair:
     def __init__(self, executables: tuple[str, str]) -> None:
         self.children = [Remote(e, {"job": "serve"}, more=True) for e in executables]
 
-    def ask(self, index: int, work: dict[str, Any], deadline: float) -> float:
+    def ask(self, index: int, work: dict[str, Any], deadline: float) -> dict[str, Any]:
         child = self.children[index]
         child.send(work)
         message = child.next_message(deadline)
@@ -62,7 +65,7 @@ class _Pair:
             raise RuntimeError(child.end_reason())
         if "error" in message:
             raise RuntimeError(message["error"])
-        return message["wall_s"]
+        return message
 
     def close(self) -> None:
         for child in self.children:
@@ -72,32 +75,53 @@ class _Pair:
 def measure(
     work: dict[str, Any], executables: tuple[str, str], settings: Settings
 ) -> dict[str, Any]:
-    """One work's record: free-threaded and GIL seconds per pair, and their ratio."""
+    """One work's record: free-threaded and GIL seconds and peak RSS per pair, and their
+    ratios."""
     pair = _Pair(executables)
     deadline = time.monotonic() + settings.timeout_s
-    times: list[list[float]] = [[], []]
+    answers: list[list[dict[str, Any]]] = [[], []]
     try:
         for r in range(settings.warmups + settings.repeats):
             order = (0, 1) if r % 2 == 0 else (1, 0)
             got = {i: pair.ask(i, work, deadline) for i in order}
             if r >= settings.warmups:
-                times[0].append(got[0])
-                times[1].append(got[1])
+                answers[0].append(got[0])
+                answers[1].append(got[1])
     except ChildTimeout:
         return work | {"ok": False, "error": f"timed out after {settings.timeout_s:g} s"}
     except RuntimeError as exc:
         return work | {"ok": False, "error": str(exc)}
     finally:
         pair.close()
-    ratios = [f / g for f, g in zip(*times, strict=True)]
+    times = [[a["wall_s"] for a in side] for side in answers]
     return work | {
         "ok": True,
         "error": None,
-        "ratio": median_interval(ratios).as_dict(),
+        "ratio": _ratio(times),
+        "memory": _memory(answers),
         "samples": {
             "free_threaded_s": [round(t, 7) for t in times[0]],
             "gil_s": [round(t, 7) for t in times[1]],
         },  # fmt: skip
+    }
+
+
+def _ratio(pairs: list[list[float]]) -> dict[str, float]:
+    """Free-threaded over GIL per pair: the median and its interval."""
+    return median_interval([f / g for f, g in zip(*pairs, strict=True)]).as_dict()
+
+
+def _memory(answers: list[list[dict[str, Any]]]) -> dict[str, Any] | None:
+    """Peak RSS free-threaded over GIL per pair, and each side's median peak; None where a
+    child did not report its peak (an environment from before it did)."""
+    peaks = [[a.get("peak_rss_bytes") for a in side] for side in answers]
+    if any(p is None for side in peaks for p in side):
+        return None
+    return {
+        "ratio": _ratio(peaks),
+        "free_threaded_peak_bytes": median(peaks[0]),
+        "gil_peak_bytes": median(peaks[1]),
+        "per_run": all(a.get("peak_per_run") for side in answers for a in side),
     }
 
 

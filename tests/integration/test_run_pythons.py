@@ -147,3 +147,6 @@ def test_the_overhead_of_free_threading_is_measured_against_its_gil_twin(free_th
         ratio, samples = work["ratio"], work["samples"]
         assert 0 < ratio["low"] <= ratio["median"] <= ratio["high"]
         assert len(samples["free_threaded_s"]) == len(samples["gil_s"]) == 2
+        memory = work["memory"]  # each serial run's peak RSS, in both children
+        assert 0 < memory["ratio"]["low"] <= memory["ratio"]["median"] <= memory["ratio"]["high"]
+        assert memory["free_threaded_peak_bytes"] > 1 << 20 and memory["gil_peak_bytes"] > 1 << 20

@@ -49,3 +49,28 @@ def test_a_free_threaded_run_with_the_gil_on_is_warned_about() -> None:
     assert "ran with the GIL enabled" in summary.gil_warning(results)
     python["free_threaded_build"] = False  # a GIL build: nothing to warn about
     assert summary.gil_warning(results) is None
+
+
+def _overhead(memory: dict | None) -> dict:
+    ratio = {"median": 1.4, "low": 1.3, "high": 1.5, "confidence": 0.9}
+    work = {"kernel": "compute", "variant": "py", "params": {}, "size": 9, "ok": True,
+            "error": None, "ratio": ratio}  # fmt: skip
+    if memory is not None:
+        work["memory"] = memory
+    return {"overhead": [{"free_threaded": "3.13.5t", "gil": "3.13.5", "works": [work]}]}
+
+
+def test_the_free_threading_cost_gives_the_memory_ratio_where_the_file_has_it() -> None:
+    ratio = {"median": 1.2, "low": 1.1, "high": 1.3, "confidence": 0.9}
+    memory = {"ratio": ratio, "free_threaded_peak_bytes": 24 << 20,
+              "gil_peak_bytes": 20 << 20, "per_run": True}  # fmt: skip
+    header, rows = summary.overhead_table(_overhead(memory))
+    assert header[-1] == summary.MEMORY_HEADER
+    assert rows == [("3.13.5t / 3.13.5", "compute/py", "1.40x [1.30-1.50]",
+                     "1.20x [1.10-1.30] (24 MiB, 20 MiB)")]  # fmt: skip
+    assert "1.20x [1.10-1.30] (24 MiB, 20 MiB)" in summary.format_overhead(_overhead(memory))
+
+
+def test_a_file_from_before_memory_was_measured_keeps_its_time_only_table() -> None:
+    header, rows = summary.overhead_table(_overhead(None))
+    assert header == summary.OVERHEAD_HEADER and rows[0][-1] == "1.40x [1.30-1.50]"

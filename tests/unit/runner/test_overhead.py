@@ -36,3 +36,18 @@ def test_the_work_timed_is_each_work_the_gil_build_measured_at_its_size() -> Non
         {"kernel": "compute", "variant": "gil", "params": {}, "size": 500},
         {"kernel": "compute", "variant": "py", "params": {}, "size": 70},
     ]
+
+
+def test_the_memory_record_is_the_peak_ratio_per_pair_and_each_side_s_median_peak() -> None:
+    from pylab.runner.overhead import _memory
+
+    def answer(peak: int, per_run: bool = True) -> dict:
+        return {"wall_s": 1.0, "peak_rss_bytes": peak, "peak_per_run": per_run}
+
+    found = _memory([[answer(120), answer(130), answer(125)], [answer(100)] * 3])
+    assert found["ratio"]["median"] == 1.25 and found["ratio"]["low"] == 1.2
+    assert (found["free_threaded_peak_bytes"], found["gil_peak_bytes"]) == (125, 100)
+    assert found["per_run"] is True
+    assert _memory([[answer(1, per_run=False)], [answer(1)]])["per_run"] is False
+    # an environment from before the peak was reported: no memory, not a wrong one
+    assert _memory([[{"wall_s": 1.0}], [answer(1)]]) is None
