@@ -5,7 +5,9 @@ beside the thread speed-up the run measured (the model's error per kernel and
 overall), and the amdahl kernel checks the method: its share should read near
 its gil_share parameter. Every parameter set the run's cells measured gets its
 own share (amdahl at gil_share 0 to 1 tests the model across the range); a
-variant without cells gets one at its default parameters.
+variant without cells gets one at its default parameters. On a free-threaded build with
+the GIL off there is no GIL to hold: it measures nothing and says so (`skipped`), as the
+probe does, instead of spending its seconds on shares that read 0 by construction.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pylab import kernels
 from pylab.base.stats import summarize
 from pylab.experiments._kit import judge_for
 from pylab.experiments.base import Level
+from pylab.host.machine import NO_GIL, gil_enabled
 from pylab.measure.heartbeat import SHARE_S, TICK_S, Heartbeat
 from pylab.results.cells import by_key, label
 
@@ -56,6 +59,8 @@ def _targets(cells: list[dict[str, Any]]) -> list[tuple[str, str, dict[str, Any]
 
 
 def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
+    if not gil_enabled():  # every share would read 0: say why there are none instead
+        return {"tick_s": TICK_S, BY_KERNEL: {}, "skipped": NO_GIL}
     with Heartbeat(tick_s=TICK_S) as beat:
         found = [_share(beat, k, v, params, level) for k, v, params in _targets(cells)]
     return {"tick_s": TICK_S, BY_KERNEL: {label(entry): entry for entry in found}}

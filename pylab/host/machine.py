@@ -21,6 +21,9 @@ def usable_cores() -> int:
     return len(allowed()) or os.cpu_count() or 1  # no affinity outside Linux: all of them
 
 
+NO_GIL = "no GIL to hold: a free-threaded build running with the GIL off"
+
+
 def gil_enabled() -> bool:
     """False only on a free-threaded build running with the GIL off."""
     check = getattr(sys, "_is_gil_enabled", None)

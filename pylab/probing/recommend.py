@@ -13,12 +13,12 @@ from typing import Any
 from pylab.base.fmt import fmt_interval, fmt_rate, fmt_seconds, fmt_speedup, fmt_times
 from pylab.base.rules import FULL_CPU_SHARE, ideal, partly_at, scales_at
 from pylab.host.load import is_busy
+from pylab.host.machine import NO_GIL  # noqa: F401  (probe, gilcheck and dasklayout read it here)
 
 GAINS = 1.1  # less than this is no gain at all
 BEYOND = 1.15  # a speed-up interval wholly above 1.15 x ideal is not a speed-up to trust
 
 
-NO_GIL = "no GIL to hold: a free-threaded build running with the GIL off"
 
 
 def model_share(data: dict[str, Any]) -> float:

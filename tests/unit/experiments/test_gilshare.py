@@ -36,3 +36,9 @@ def test_the_amdahl_kernels_share_reads_near_its_parameter() -> None:
         assert (entry["kernel"], entry["variant"], entry["params"]) == (
             "amdahl", "mixed", {"gil_share": s})  # fmt: skip
         assert abs(entry["gil_share"]["median"] - s) < 0.15, entry
+
+
+def test_with_the_gil_off_it_measures_no_share_and_says_why(monkeypatch) -> None:
+    monkeypatch.setattr(gilshare, "gil_enabled", lambda: False)
+    data = gilshare.measure(LEVELS["tiny"], [])
+    assert data[gilshare.BY_KERNEL] == {} and data["skipped"].startswith("no GIL to hold")
