@@ -1,7 +1,8 @@
 """Races: a shared counter updated without a lock, and what keeps threads from losing updates.
 
 Lost updates (C06, C20). W workers (2 and 4) each add 1 to one shared counter n
-times, without a lock; lost updates = W * n - the final value. Counts are exact,
+times, without a lock; lost updates = the updates made - the final value (W * n, but a
+Python thread stops early after UPDATE_BUDGET_S and counts what it made). Counts are exact,
 not timings, so one lost update proves a race. The workers:
   threads_nogil       threads in races.add_nogil on one shared numpy int64
   threads_python      threads running `counter[0] += 1` on a shared list
@@ -78,6 +79,11 @@ CLAIMS = ("C06", "C19", "C20")
 WORKERS = (2, 4)
 START_METHOD = FORK  # cheap, and hands the SharedMemory and the lock to the workers as is
 WAIT_S = 60.0  # a barrier, queue or join waiting longer than this means a worker died
+# A Python thread stops its updates after this long even short of n: on a free-threaded
+# build, 4 threads contending for one threading.Lock on 2 cores made 4 x 15,000 locked
+# updates take 11 s (a lock convoy). The updates made are counted, not assumed.
+UPDATE_BUDGET_S = 1.0
+CHECK_EVERY = 256  # updates between looks at the clock
 
 # Updates per worker at scale 1, and the floor at small scales. add_nogil does
 # about 3 updates per ns, and the workers start up to a few ms apart: with fewer
@@ -154,7 +160,7 @@ def _run_processes(
 # --- lost updates: one function per worker kind, each returning W * n - final --------
 
 
-def lost_threads_nogil(workers: int, n: int) -> int:
+def lost_threads_nogil(workers: int, n: int) -> tuple[int, int]:
     """Threads each calling add_nogil(counter, n) on one shared counter."""
     import numpy as np
 
@@ -162,37 +168,58 @@ def lost_threads_nogil(workers: int, n: int) -> int:
 
     counter = np.zeros(1, dtype=np.int64)
     _together(lambda: add_nogil(counter, n), workers)
-    return workers * n - int(counter[0])
+    return workers * n - int(counter[0]), workers * n
 
 
-def lost_threads_python(workers: int, n: int) -> int:
-    """Threads each running `counter[0] += 1` n times on one shared list."""
-    counter = [0]
+def _bounded(update: Callable[[], None], n: int, workers: int) -> int:
+    """Run `update` n times in each of `workers` threads released together, each thread
+    stopping early once it has run UPDATE_BUDGET_S: the updates made in all."""
+    done = [0] * workers
+    slots = iter(range(workers))
+    lock = threading.Lock()
 
     def work() -> None:
-        for _ in range(n):
-            counter[0] += 1
+        with lock:
+            slot = next(slots)
+        deadline = time.perf_counter() + UPDATE_BUDGET_S
+        count = 0
+        while count < n:
+            update()
+            count += 1
+            if not count % CHECK_EVERY and time.perf_counter() > deadline:
+                break
+        done[slot] = count
 
     _together(work, workers)
-    return workers * n - counter[0]
+    return sum(done)
 
 
-def lost_threads_python_get(workers: int, n: int, locked: bool = False) -> int:
-    """Threads each running `counter["n"] = counter.get("n", 0) + 1` n times, maybe locked."""
+def lost_threads_python(workers: int, n: int) -> tuple[int, int]:
+    """Threads each running `counter[0] += 1` (up to) n times on one shared list."""
+    counter = [0]
+
+    def update() -> None:
+        counter[0] += 1
+
+    made = _bounded(update, n, workers)
+    return made - counter[0], made
+
+
+def lost_threads_python_get(workers: int, n: int, locked: bool = False) -> tuple[int, int]:
+    """Threads each running `counter["n"] = counter.get("n", 0) + 1` (up to) n times, maybe
+    under one threading.Lock."""
     counter: dict[str, int] = {}
     lock = threading.Lock()
 
     def unlocked() -> None:
-        for _ in range(n):
-            counter["n"] = counter.get("n", 0) + 1
+        counter["n"] = counter.get("n", 0) + 1
 
     def with_lock() -> None:
-        for _ in range(n):
-            with lock:
-                counter["n"] = counter.get("n", 0) + 1
+        with lock:
+            counter["n"] = counter.get("n", 0) + 1
 
-    _together(with_lock if locked else unlocked, workers)
-    return workers * n - counter.get("n", 0)
+    made = _bounded(with_lock if locked else unlocked, n, workers)
+    return made - counter.get("n", 0), made
 
 
 def _shared_worker(shm: Any, n: int, lock: Any, barrier: Any) -> None:
@@ -223,7 +250,7 @@ def _private_worker(n: int, results: Any, barrier: Any) -> None:
     results.put(int(counter[0]))
 
 
-def lost_processes_shared(workers: int, n: int, locked: bool = False) -> int:
+def lost_processes_shared(workers: int, n: int, locked: bool = False) -> tuple[int, int]:
     """Fork processes adding to one int64 in SharedMemory: add_nogil, or += under a Lock."""
     from multiprocessing.shared_memory import SharedMemory
 
@@ -237,10 +264,10 @@ def lost_processes_shared(workers: int, n: int, locked: bool = False) -> int:
     finally:
         shm.close()
         shm.unlink()
-    return workers * n - final
+    return workers * n - final, workers * n
 
 
-def lost_processes_private(workers: int, n: int) -> int:
+def lost_processes_private(workers: int, n: int) -> tuple[int, int]:
     """Fork processes each counting on their own counter; the parent sums their counts."""
     context = _context()
     results = context.SimpleQueue()
@@ -250,11 +277,11 @@ def lost_processes_private(workers: int, n: int) -> int:
         total = sum(results.get() for _ in range(workers))
     finally:
         results.close()
-    return workers * n - total
+    return workers * n - total, workers * n
 
 
-# name -> (function of (workers, n), what it runs on, locked)
-VARIANTS: dict[str, tuple[Callable[[int, int], int], str, bool]] = {
+# name -> (function of (workers, n) giving (lost, updates made), what it runs on, locked)
+VARIANTS: dict[str, tuple[Callable[[int, int], tuple[int, int]], str, bool]] = {
     "threads_nogil": (lost_threads_nogil, "threads", False),
     "threads_python": (lost_threads_python, "threads", False),
     "threads_python_get": (lost_threads_python_get, "threads", False),
@@ -270,10 +297,15 @@ def _measure_lost(level: Level) -> dict[str, Any]:
     lost: dict[str, dict[str, list[int]]] = {
         name: {str(w): [] for w in WORKERS} for name in VARIANTS
     }
+    made: dict[str, dict[str, list[int]]] = {
+        name: {str(w): [] for w in WORKERS} for name in VARIANTS
+    }
     for _ in range(level.repeats):
         for workers in WORKERS:
             for name, (fn, _, _) in VARIANTS.items():
-                lost[name][str(workers)].append(fn(workers, sizes[name]))
+                missing, updates = fn(workers, sizes[name])
+                lost[name][str(workers)].append(missing)
+                made[name][str(workers)].append(updates)
     return {
         name: {
             "kind": kind,
@@ -282,8 +314,10 @@ def _measure_lost(level: Level) -> dict[str, Any]:
             "workers": {
                 str(w): {
                     "lost": lost[name][str(w)],
-                    "rate": summarize([x / (w * sizes[name]) for x in lost[name][str(w)]]),
-                }
+                    "updates": made[name][str(w)],
+                    "rate": summarize([x / u for x, u in
+                                       zip(lost[name][str(w)], made[name][str(w)], strict=True)]),
+                }  # fmt: skip
                 for w in WORKERS
             },
         }
@@ -427,7 +461,11 @@ def _total_lost(variant: dict[str, Any]) -> int:
 
 
 def _total_updates(variant: dict[str, Any]) -> int:
-    return sum(int(w) * variant["n"] * len(run["lost"]) for w, run in variant["workers"].items())
+    """The updates made: as recorded, or in files from before they were, W * n per run."""
+    return sum(
+        sum(run["updates"]) if "updates" in run else int(w) * variant["n"] * len(run["lost"])
+        for w, run in variant["workers"].items()
+    )
 
 
 def _rate(variant: dict[str, Any], workers: int) -> float:

@@ -15,7 +15,7 @@ ATTEMPTS = 5  # overlap depends on when the OS starts each thread; one race is p
 
 
 def test_nogil_threads_lose_updates_without_a_lock():
-    lost = [races.lost_threads_nogil(2, NOGIL_N) for _ in range(ATTEMPTS)]
+    lost = [races.lost_threads_nogil(2, NOGIL_N)[0] for _ in range(ATTEMPTS)]
     # A thread preempted between its load and its store can overwrite many of the other's
     # updates, so more than n can be lost; never all 2n (the last store counts).
     assert all(0 <= x < 2 * NOGIL_N for x in lost)
@@ -23,18 +23,27 @@ def test_nogil_threads_lose_updates_without_a_lock():
 
 
 def test_threads_with_a_lock_lose_none():
-    assert races.lost_threads_python_get(2, 100_000, locked=True) == 0
-    assert races.lost_threads_python_get(4, 50_000, locked=True) == 0
+    for workers, n in ((2, 100_000), (4, 50_000)):
+        lost, made = races.lost_threads_python_get(workers, n, locked=True)
+        assert lost == 0 and 0 < made <= workers * n
 
 
 def test_shared_memory_processes_lose_updates_without_a_lock():
-    lost = [races.lost_processes_shared(2, NOGIL_N) for _ in range(ATTEMPTS)]
+    lost = [races.lost_processes_shared(2, NOGIL_N)[0] for _ in range(ATTEMPTS)]
     assert max(lost) > 0
 
 
 def test_processes_with_a_lock_or_private_memory_lose_none():
-    assert races.lost_processes_shared(2, 5_000, locked=True) == 0
-    assert races.lost_processes_private(2, 1_000_000) == 0
+    assert races.lost_processes_shared(2, 5_000, locked=True) == (0, 10_000)
+    assert races.lost_processes_private(2, 1_000_000) == (0, 2_000_000)
+
+
+def test_a_python_thread_stops_at_its_time_budget_and_the_updates_it_made_are_counted(
+    monkeypatch,
+):
+    monkeypatch.setattr(races, "UPDATE_BUDGET_S", 0.0)  # past the deadline at the first look
+    lost, made = races.lost_threads_python_get(2, 10 * races.CHECK_EVERY, locked=True)
+    assert (lost, made) == (0, 2 * races.CHECK_EVERY)
 
 
 def test_every_design_applies_every_update_it_protects():
