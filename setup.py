@@ -146,7 +146,12 @@ class BuildExt(build_ext):
 # puts a finder for our package first. Regular wheels need nothing: a package
 # directory beats a module of the same name in one site-packages folder.
 FINDER = '''\
-"""Puts this project's pylab package ahead of matplotlib's pylab.py (editable install)."""
+"""Puts this project's pylab package ahead of matplotlib's pylab.py (editable install).
+
+PYTEST_DONT_REWRITE: pytest marks the modules of a distribution with a pytest11 plugin
+(pylab's gil fixture) for rewriting and warns about each already imported; this one the
+.pth imported at start-up, and it has no asserts to rewrite.
+"""
 import importlib.util
 import os
 import sys

@@ -20,6 +20,8 @@ import pytest
 from pylab import results
 from tests import DATA, plot_texts_of
 
+pytest_plugins = ("pytester",)  # the gil fixture's tests run pytest on made-up test files
+
 
 @pytest.fixture
 def cli(tmp_path: Path):

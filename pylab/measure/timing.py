@@ -136,6 +136,13 @@ def paired_ratios(
 ) -> list[float]:
     """serial / parallel wall time per interleaved pair; with `check`, the parallel result
     must equal the serial one. The first serial call warms up and is the expected result."""
+    return [s / p for s, p in paired_times(serial, parallel, repeats, check)]
+
+
+def paired_times(
+    serial: Callable[[], Any], parallel: Callable[[], Any], repeats: int, check: bool = True
+) -> list[tuple[float, float]]:
+    """(serial, parallel) wall seconds per interleaved pair, as paired_ratios takes them."""
     expected = serial()
 
     def checked(fn: Callable[[], Any]) -> Callable[[], float]:
@@ -149,8 +156,7 @@ def paired_ratios(
 
         return run
 
-    pairs = interleaved([checked(serial), checked(parallel)], repeats)
-    return [s / p for s, p in pairs]
+    return [(s, p) for s, p in interleaved([checked(serial), checked(parallel)], repeats)]
 
 
 def seconds_per_unit(run: Callable[[int], Any], seconds: float = 0.02) -> float:

@@ -33,9 +33,11 @@ import math
 import multiprocessing
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from functools import partial
+from itertools import islice
 from typing import Any
 
 from pylab.base.errors import UserError
@@ -48,7 +50,7 @@ from pylab.host.machine import gil_enabled, machine_info, usable_cores
 from pylab.host.pools import pools_pinned
 from pylab.host.state import check as check_machine
 from pylab.measure.heartbeat import SHARE_S, TICK_S, Heartbeat
-from pylab.measure.timing import paired_ratios, threaded
+from pylab.measure.timing import paired_ratios, paired_times, threaded
 from pylab.probing.recommend import beyond_ideal, largest, memory_bound, model_share, recommend
 
 MIN_CALL_S = 1e-6  # below this a call is too fast to measure: dispatching it costs more
@@ -143,7 +145,7 @@ def time_call(call: Callable[[], Any]) -> float:
         batch *= 4
 
 
-def _cpu_fraction(call: Callable[[], Any], calls: int) -> float:
+def cpu_fraction(call: Callable[[], Any], calls: int) -> float:
     """CPU seconds per wall second of the call run serially (near 0 for waits).
 
     The calling thread's CPU, not the process's: a BLAS pool restored by an earlier
@@ -160,14 +162,34 @@ def gil_share(
     """The share of its run time that `call` holds the GIL, by the ticking heartbeat:
     {median, low, high, confidence} of `repeats` samples, each batches of `calls` calls
     run again and again for `seconds` (pylab.measure.heartbeat)."""
+    with closing(share_samples(call, calls, seconds)) as samples:
+        return summarize(list(islice(samples, repeats)))
+
+
+def share_samples(
+    call: Callable[[], Any], calls: int, seconds: float = SHARE_S
+) -> Iterator[float]:
+    """One sample of the GIL share per next(), as gil_share takes them, for as long as the
+    caller wants more (the pytest plugin: until its interval decides); the heartbeat runs
+    while the generator is open, so close it (contextlib.closing)."""
     batch = partial(_calls, call, calls)
     with Heartbeat(tick_s=TICK_S) as beat:
-        return summarize([beat.held_share(batch, seconds) for _ in range(repeats)])
+        while True:
+            yield beat.held_share(batch, seconds)
 
 
 def _thread_speedup(call: Callable[[], Any], calls: int, w: int, repeats: int) -> tuple:
     """The speed-up of W threads, and their CPU per wall second: near W when every thread
     computes (or stalls on memory), near 1 when the GIL lets one run at a time."""
+    pairs, busy = thread_pairs(call, calls, w, repeats)
+    return summarize([s / p for s, p in pairs]), busy
+
+
+def thread_pairs(
+    call: Callable[[], Any], calls: int, w: int, repeats: int
+) -> tuple[list[tuple[float, float]], float]:
+    """`repeats` interleaved pairs (serial seconds of W copies of `calls` calls, the same
+    copies' seconds in W threads), and the threads' CPU per wall second."""
     busy = {"cpu_s": 0.0, "wall_s": 0.0}
 
     def copy(_: int) -> None:
@@ -183,8 +205,8 @@ def _thread_speedup(call: Callable[[], Any], calls: int, w: int, repeats: int) -
         busy["cpu_s"] += time.process_time() - c0
         busy["wall_s"] += time.perf_counter() - t0
 
-    speedup = summarize(paired_ratios(serial, parallel, repeats, check=False))
-    return speedup, round(busy["cpu_s"] / max(busy["wall_s"], 1e-9), 4)
+    pairs = paired_times(serial, parallel, repeats, check=False)
+    return pairs, round(busy["cpu_s"] / max(busy["wall_s"], 1e-9), 4)
 
 
 def _process_speedups(
@@ -262,7 +284,7 @@ def _measure(
         "workers": workers,
         "start_method": start_method,
     }
-    data["cpu_per_wall"] = round(_cpu_fraction(call, calls), 4)
+    data["cpu_per_wall"] = round(cpu_fraction(call, calls), 4)
     # A free-threaded build with the GIL off has no GIL to hold: nothing to measure, and
     # the heartbeat would read 0 for any call (None says so instead).
     data["gil_share"] = gil_share(call, calls, repeats) if gil_enabled() else None
