@@ -24,11 +24,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import pylab
@@ -150,6 +152,37 @@ def _install_command(python: Python, venv: Path, tree: Path) -> list[str]:
     return [*command, f"{tree}[interpreters]"]  # the extra is empty where it has no use
 
 
+def extra(name: str) -> list[str]:
+    """The requirements of this pylab's extra `name` (pyproject.toml, their one owner), as
+    its installed metadata gives them, without their markers (the dask extra's have none
+    but the extra's own); none where pylab is not installed."""
+    try:
+        requires = metadata.requires(pylab.DISTRIBUTION) or []
+    except metadata.PackageNotFoundError:
+        return []
+    marker = re.compile(rf"""extra\s*==\s*["']{re.escape(name)}["']""")
+    return [r.split(";")[0].strip() for r in requires if marker.search(r)]
+
+
+def _install_optional(python: Python, venv: Path, requirements: list[str], log: Path) -> None:
+    """An optional extra (Dask) where its wheels exist for this interpreter: all of it at
+    once, else each requirement that has them; one without (gilknocker on a free-threaded
+    build) is left out, said in the log, and the lab says so where it is needed."""
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check",
+           "--only-binary=:all:"]  # fmt: skip
+    groups = [requirements] + ([[r] for r in requirements] if len(requirements) > 1 else [])
+    for group in groups if requirements else []:
+        try:
+            _run_logged([*pip, *group], log)
+        except (subprocess.SubprocessError, EnvError):
+            with log.open("a", encoding="utf-8") as out:
+                out.write(f"pylab: left out {' '.join(group)}: no wheels for Python "
+                          f"{python.name} (optional)\n")  # fmt: skip
+            continue
+        if group is requirements:
+            return
+
+
 def _run_logged(command: list[str], log: Path) -> None:
     with log.open("a", encoding="utf-8") as out:
         out.write(f"$ {' '.join(command)}\n")
@@ -170,6 +203,7 @@ def _build(python: Python, path: Path, log: Path, src: Source) -> None:
         tree = _copy_source(src, Path(tmp))
         _run_logged([python.path, "-m", "venv", str(path)], log)
         _run_logged(_install_command(python, path, tree), log)
+    _install_optional(python, path, extra("dask"), log)
 
 
 def ensure(python: Python, root: Path | None = None, rebuild: bool = False) -> Env:

@@ -69,3 +69,21 @@ def test_a_pylab_without_source_says_so(tmp_path: Path) -> None:
     package.mkdir(parents=True)
     with pytest.raises(UserError, match="no source to build other interpreters' environments"):
         envs.source(package)
+
+
+def test_the_environments_take_the_dask_extra_where_its_wheels_exist(tmp_path: Path) -> None:
+    assert [r.split(">")[0] for r in envs.extra("dask")] == ["distributed", "gilknocker"]
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    pip = venv / "bin" / "python"  # installs anything but b, as pip without b's wheels would
+    pip.write_text(f'#!/bin/sh\nfor a; do [ "$a" = b ] && exit 1; done\n'
+                   f'echo "${{*##* }}" >> {tmp_path / "installed"}\n')  # fmt: skip
+    pip.chmod(0o755)
+    log, python = tmp_path / "log", discovery.Python(str(pip), "given", "3.13.5", True, True)
+    envs._install_optional(python, venv, ["a", "b"], log)
+    assert (tmp_path / "installed").read_text().split() == ["a"]
+    left_out = [line for line in log.read_text().splitlines() if line.startswith("pylab:")]
+    assert left_out == ["pylab: left out a b: no wheels for Python 3.13.5t (optional)",
+                        "pylab: left out b: no wheels for Python 3.13.5t (optional)"]  # fmt: skip
+    envs._install_optional(python, venv, ["a"], log)  # all at once where it can
+    assert (tmp_path / "installed").read_text().split() == ["a", "a"]
