@@ -9,7 +9,9 @@ computed. Environment variables:
                      without it, OpenMP is used when the compiler can build with it
 """
 
+import ast
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
 from setuptools.command.editable_wheel import editable_wheel
 
 HERE = Path(__file__).parent.resolve()
@@ -140,6 +143,41 @@ class BuildExt(build_ext):
         return compile_args, link_args
 
 
+def _envs_constant(name: str):
+    """A constant of pylab/pythons/envs.py, their one owner, read without importing pylab
+    (the build has none of its dependencies)."""
+    tree = ast.parse((HERE / "pylab" / "pythons" / "envs.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == [name]:
+            return ast.literal_eval(node.value)
+    raise LookupError(f"pylab/pythons/envs.py defines no {name}")
+
+
+class BuildPy(build_py):
+    """Ships the source every wheel needs to build pylab again for another interpreter
+    (`run --python`): the build's files and the kernels' Cython sources, as pylab/_source/
+    (what pylab.pythons.envs names: SOURCE_FILES, SHIPPED, KERNEL_SOURCES). An editable
+    install needs none: its package sits in the checkout."""
+
+    def run(self) -> None:
+        super().run()
+        if self.editable_mode:
+            return
+        shipped = Path(self.build_lib, "pylab", _envs_constant("SHIPPED"))
+        shutil.rmtree(shipped, ignore_errors=True)
+        kernels = tuple(_envs_constant("KERNEL_SOURCES"))
+        for path in sorted((HERE / "ext").rglob("*")):
+            if path.suffix in kernels:
+                self._ship(path, shipped / path.relative_to(HERE))
+        for name in _envs_constant("SOURCE_FILES"):
+            if (HERE / name).is_file():
+                self._ship(HERE / name, shipped / name)
+
+    def _ship(self, path: Path, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.copy_file(str(path), str(target), preserve_mode=False)
+
+
 # matplotlib installs a top-level pylab.py into site-packages. setuptools'
 # editable finder is appended to sys.meta_path, after the path finder that
 # finds that file, so `import pylab` would get matplotlib's module. This .pth
@@ -205,5 +243,5 @@ class EditableWheel(editable_wheel):
 if __name__ == "__main__":
     setup(
         ext_modules=cythonized(),
-        cmdclass={"build_ext": BuildExt, "editable_wheel": EditableWheel},
+        cmdclass={"build_ext": BuildExt, "build_py": BuildPy, "editable_wheel": EditableWheel},
     )

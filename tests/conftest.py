@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from pylab import results
-from tests import DATA, plot_texts_of
+from tests import DATA, no_interpreter, plot_texts_of
 
 pytest_plugins = ("pytester",)  # the gil fixture's tests run pytest on made-up test files
 
@@ -243,32 +243,35 @@ def environments(tmp_path_factory, build_env: dict[str, str]) -> Environments:
 @pytest.fixture(scope="session")
 def other_python() -> Any:
     """Another usable GIL build than this Python's version (pyenv, uv or PATH): the last
-    found, the newest where pyenv has several; the test skips where there is none."""
+    found, the newest where pyenv has several; the test skips where there is none (fails
+    under CI=true, whose GIL 3.13 is another unless this Python is a 3.13)."""
     from pylab.pythons import discovery
 
     this = "{}.{}.".format(*sys.version_info[:2])
     found = [p for p in discovery.discover()
              if p.usable and not p.free_threaded and not p.version.startswith(this)]  # fmt: skip
     if not found:
-        pytest.skip("no other usable GIL-build CPython here (pyenv, uv or PATH)")
+        no_interpreter("no other usable GIL-build CPython here (pyenv, uv or PATH)",
+                       ci_installs=sys.version_info[:2] != (3, 13))  # fmt: skip
     return found[-1]
 
 
 @pytest.fixture(scope="session")
 def subinterpreter_python(environments: Environments) -> Path:
     """An environment's python (3.13, GIL build) whose pylab has subinterpreters, built once
-    per session (conftest.environments); the test skips, saying why, where there is none."""
+    per session (conftest.environments); the test skips, saying why, where there is none
+    (fails under CI=true, which installs a GIL 3.13)."""
     from pylab.base.errors import UserError
     from pylab.pythons import discovery, envs
 
     try:
         (python,) = discovery.resolve_all(["3.13"])
     except UserError as exc:
-        pytest.skip(f"no CPython 3.13 here for subinterpreters: {exc}")
+        no_interpreter(f"no CPython 3.13 here for subinterpreters: {exc}")
     if python.free_threaded:
-        pytest.skip("the only CPython 3.13 here is free-threaded: no per-interpreter GIL")
+        no_interpreter("the only CPython 3.13 here is free-threaded: no per-interpreter GIL")
     try:
         env = envs.ensure(python, environments.root_for(python))
     except envs.EnvError as exc:
-        pytest.skip(f"cannot build a 3.13 environment here: {exc}")
+        no_interpreter(f"cannot build a 3.13 environment here: {exc}")
     return env.executable

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sysconfig
 import threading
 import time
 import zlib
@@ -168,6 +169,11 @@ def require() -> None:
         import distributed  # noqa: F401  (its config holds the monitor's settings)
         import gilknocker  # noqa: F401
     except ImportError:
+        if sysconfig.get_config_var("Py_GIL_DISABLED"):
+            raise UserError(
+                "gilcheck needs gilknocker, which has no wheel for a free-threaded build "
+                "(run it under the GIL build of this version)"
+            ) from None
         raise UserError(
             f"gilcheck needs gilknocker and dask.distributed: pip install '{extras.DASK_EXTRA}'"
         ) from None
@@ -366,9 +372,9 @@ def run(
 
     if worker and busy_threads:
         raise UserError("--worker reads a worker as Dask runs it: without --busy-threads")
-    require()
-    if not gil_enabled():
+    if not gil_enabled():  # before require(): gilknocker has no free-threaded wheel
         raise UserError(f"nothing to cross-check: {NO_GIL}")
+    require()
     chosen = select(names)
     settings = dask_settings()
     if polling_us is not None:

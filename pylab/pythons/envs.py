@@ -7,6 +7,11 @@ reused while the interpreter and the source are unchanged: its folder is named b
 of both, so a change builds a new one beside it. Building one takes a minute or two
 (pip's cache makes the next faster); its log stays next to it.
 
+The source is the checkout (or unpacked sdist) pylab runs from, else what an installed
+pylab carries for this: a wheel ships the build's files (SOURCE_FILES) and the kernels'
+Cython sources (ext/) inside the package, as pylab/_source/ (setup.py's build_py copies
+what this module names), so `--python` works from a pip-installed pylab in any folder.
+
 On a free-threaded interpreter every dependency comes from wheels only: newer numpy and
 matplotlib releases have no wheel for some free-threaded versions, and building them
 from source takes ten minutes (numpy) or fails offline (matplotlib downloads its
@@ -19,11 +24,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import pylab
@@ -33,7 +40,11 @@ from pylab.pythons.discovery import Python
 
 READY = ".pylab-env.json"  # written last: an environment without it was never finished
 BUILD_TIMEOUT_S = 1800.0  # a build that has not ended by then is stuck, not slow
+# The build's files beside ext/ and the package. setup.py reads these two names from this
+# file (without importing pylab) to ship them in every wheel: this module is their one owner.
 SOURCE_FILES = ("setup.py", "pyproject.toml", "README.md", "LICENSE", "MANIFEST.in")
+SHIPPED = "_source"  # an installed pylab's own source: pylab/_source/ holds SOURCE_FILES and ext/
+KERNEL_SOURCES = (".pyx", ".pxd")
 
 
 class EnvError(Exception):
@@ -76,54 +87,100 @@ def default_root() -> Path:
     return cache_dir() / "envs"
 
 
-def source_root() -> Path:
-    """The checkout (or unpacked sdist) this pylab runs from."""
-    root = Path(pylab.__file__).resolve().parents[1]
-    if not (root / "setup.py").is_file() or not (root / "ext").is_dir():
-        raise UserError(
-            f"pylab at {root} has no source to build other interpreters' environments from; "
-            "run it from a checkout or an unpacked sdist"
-        )
-    return root
+@dataclass(frozen=True)
+class Source:
+    """pylab's source: the build's files and ext/ under `root`, the package at `package`
+    (in a checkout the root is the package's parent; in an installed pylab, its _source/)."""
+
+    root: Path
+    package: Path
+
+    def files(self) -> dict[str, Path]:
+        """Each file the build reads, by its path in a source tree: no built modules, no
+        caches, nothing the package ships beside itself."""
+        files = {name: self.root / name for name in SOURCE_FILES if (self.root / name).is_file()}
+        for path in (self.root / "ext").rglob("*"):  # the twins in ext/subinterpreters/ too
+            if path.suffix in KERNEL_SOURCES:
+                files[path.relative_to(self.root).as_posix()] = path
+        for path in self.package.rglob("*.py"):
+            inside = path.relative_to(self.package)
+            if "__pycache__" not in inside.parts and inside.parts[0] != SHIPPED:
+                files[f"pylab/{inside.as_posix()}"] = path
+        return dict(sorted(files.items()))
 
 
-def _source_files(root: Path) -> list[Path]:
-    files = [root / name for name in SOURCE_FILES if (root / name).is_file()]
-    files += sorted((root / "ext").rglob("*.p[xy][dx]"))  # the twins in ext/subinterpreters/ too
-    files += sorted(p for p in (root / "pylab").rglob("*.py") if "__pycache__" not in p.parts)
-    return files
+def source(package: Path | None = None) -> Source:
+    """The source of this pylab (or of the package at `package`): the checkout or unpacked
+    sdist it runs from, else the copy an installed pylab ships in pylab/_source/."""
+    package = package or Path(pylab.__file__).resolve().parent
+    for root in (package.parent, package / SHIPPED):
+        if (root / "setup.py").is_file() and (root / "ext").is_dir():
+            return Source(root, package)
+    raise UserError(
+        f"pylab at {package} has no source to build other interpreters' environments from "
+        f"(neither a checkout nor its {SHIPPED}/ folder); reinstall it from a wheel or sdist "
+        "of this version, or run it from a checkout"
+    )
 
 
-def key(python: Python, root: Path) -> str:
-    """What the environment depends on: the interpreter's binary and pylab's source."""
+def key(python: Python, source: Source) -> str:
+    """What the environment depends on: the interpreter's binary and pylab's source (the
+    same key from a checkout and from a wheel built from it)."""
     digest = hashlib.sha256()
     binary = Path(os.path.realpath(python.path))
     stat = binary.stat()
     digest.update(f"{binary}\0{python.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    for path in _source_files(root):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    for name, path in source.files().items():
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def _copy_source(root: Path, into: Path) -> Path:
-    """The source without built modules or caches, so pip builds it fresh and never
-    writes into the checkout."""
+def _copy_source(source: Source, into: Path) -> Path:
+    """The source tree pip builds: only the files the build reads, so pip builds it fresh
+    and never writes into the checkout or the installed package."""
     target = into / "src"
-    target.mkdir()
-    for name in SOURCE_FILES:
-        if (root / name).is_file():
-            shutil.copy2(root / name, target / name)
-    skip = shutil.ignore_patterns("*.so", "*.pyd", "__pycache__", "*.c", "*.html")
-    for folder in ("ext", "pylab"):
-        shutil.copytree(root / folder, target / folder, ignore=skip)
+    for name, path in source.files().items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target / name)
     return target
 
 
-def _install_command(python: Python, venv: Path, source: Path) -> list[str]:
+def _install_command(python: Python, venv: Path, tree: Path) -> list[str]:
     command = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
     if python.free_threaded:  # every dependency from wheels; pylab itself still builds
         command.append("--only-binary=:all:")
-    return [*command, f"{source}[interpreters]"]  # the extra is empty where it has no use
+    return [*command, f"{tree}[interpreters]"]  # the extra is empty where it has no use
+
+
+def extra(name: str) -> list[str]:
+    """The requirements of this pylab's extra `name` (pyproject.toml, their one owner), as
+    its installed metadata gives them, without their markers (the dask extra's have none
+    but the extra's own); none where pylab is not installed."""
+    try:
+        requires = metadata.requires(pylab.DISTRIBUTION) or []
+    except metadata.PackageNotFoundError:
+        return []
+    marker = re.compile(rf"""extra\s*==\s*["']{re.escape(name)}["']""")
+    return [r.split(";")[0].strip() for r in requires if marker.search(r)]
+
+
+def _install_optional(python: Python, venv: Path, requirements: list[str], log: Path) -> None:
+    """An optional extra (Dask) where its wheels exist for this interpreter: all of it at
+    once, else each requirement that has them; one without (gilknocker on a free-threaded
+    build) is left out, said in the log, and the lab says so where it is needed."""
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check",
+           "--only-binary=:all:"]  # fmt: skip
+    groups = [requirements] + ([[r] for r in requirements] if len(requirements) > 1 else [])
+    for group in groups if requirements else []:
+        try:
+            _run_logged([*pip, *group], log)
+        except (subprocess.SubprocessError, EnvError):
+            with log.open("a", encoding="utf-8") as out:
+                out.write(f"pylab: left out {' '.join(group)}: no wheels for Python "
+                          f"{python.name} (optional)\n")  # fmt: skip
+            continue
+        if group is requirements:
+            return
 
 
 def _run_logged(command: list[str], log: Path) -> None:
@@ -138,26 +195,27 @@ def _run_logged(command: list[str], log: Path) -> None:
         )
 
 
-def _build(python: Python, path: Path, log: Path) -> None:
+def _build(python: Python, path: Path, log: Path, src: Source) -> None:
     shutil.rmtree(path, ignore_errors=True)
     log.write_text(f"pylab {pylab.__version__}: environment for Python {python.name} at "
                    f"{python.path}\n", encoding="utf-8")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="pylab-src-") as tmp:
-        source = _copy_source(source_root(), Path(tmp))
+        tree = _copy_source(src, Path(tmp))
         _run_logged([python.path, "-m", "venv", str(path)], log)
-        _run_logged(_install_command(python, path, source), log)
+        _run_logged(_install_command(python, path, tree), log)
+    _install_optional(python, path, extra("dask"), log)
 
 
 def ensure(python: Python, root: Path | None = None, rebuild: bool = False) -> Env:
     """The environment for `python`, built now unless a finished one is there."""
-    root = root or default_root()
-    name = f"{python.name}-{key(python, source_root())}"
+    root, src = root or default_root(), source()
+    name = f"{python.name}-{key(python, src)}"
     path, log = root / name, root / f"{name}.log"
     if (path / READY).is_file() and not rebuild:
         return Env(python, path, log, reused=True)
     try:
         root.mkdir(parents=True, exist_ok=True)
-        _build(python, path, log)
+        _build(python, path, log, src)
     except (OSError, subprocess.SubprocessError, EnvError) as exc:
         raise EnvError(f"Python {python.name}: building its environment failed ({exc}); "
                        f"see {log}") from None  # fmt: skip

@@ -5,6 +5,7 @@ others run."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -49,3 +50,13 @@ def test_an_environment_is_built_once_and_then_reused(cli, environments, other_p
     assert "environment built at" in first.stderr and f"Python {python.name}" in first.stdout
     second = cli(*environments.probe_args(python), timeout=300)
     assert second.returncode == 0 and "environment reused at" in second.stderr
+
+
+def test_an_environment_has_the_dask_extra_where_its_wheels_exist(
+    subinterpreter_python: Path, tmp_path: Path
+) -> None:
+    """The session's 3.13 environment (GIL build: distributed and gilknocker have wheels)."""
+    check = "from pylab.base import extras; import gilknocker; print(extras.why_no_dask())"
+    done = subprocess.run([str(subinterpreter_python), "-c", check], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0 and done.stdout.strip() == "None", done.stderr

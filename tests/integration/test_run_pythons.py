@@ -1,6 +1,7 @@
 """`run --python`: one plan on several interpreters, one results file, each interpreter's
 cells in children of its own environment; resume, build failures, free-threading and its
-single-thread overhead. Interpreters this machine lacks skip with the reason."""
+single-thread overhead. Interpreters this machine lacks skip with the reason (fail under
+CI=true: tests.no_interpreter)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from pylab import results
 from pylab.pythons import discovery
-from tests import REPO
+from tests import REPO, no_interpreter
 
 
 def _found(free_threaded: bool) -> list[discovery.Python]:
@@ -108,9 +109,9 @@ def free_threaded(tmp_path_factory, environments, tiny: list[str]) -> tuple[obje
     """A free-threaded interpreter, and its GIL twin where there is one, run together."""
     found = _found(free_threaded=True)
     if not found:
-        pytest.skip("no free-threaded CPython here (`pyenv install 3.13t` or "
-                    "`uv python install 3.14t`; "
-                    "docs/interpreters.md: Getting interpreters)")  # fmt: skip
+        no_interpreter("no free-threaded CPython here (`pyenv install 3.13t` or "
+                       "`uv python install 3.14t`; "
+                       "docs/interpreters.md: Getting interpreters)")  # fmt: skip
     ft = found[-1]
     twins = [p for p in _found(free_threaded=False) if p.version == ft.version]
     chosen = ",".join(p.path for p in [ft, *twins[:1]])
@@ -137,8 +138,8 @@ def test_free_threaded_cells_ran_without_the_gil(free_threaded) -> None:
 def test_the_overhead_of_free_threading_is_measured_against_its_gil_twin(free_threaded) -> None:
     _, data = free_threaded
     if len(data["pythons"]) < 2:
-        pytest.skip("no GIL build of the free-threaded interpreter's version here "
-                    "(e.g. `pyenv install 3.13` beside 3.13t)")  # fmt: skip
+        no_interpreter("no GIL build of the free-threaded interpreter's version here "
+                       "(e.g. `pyenv install 3.13` beside 3.13t)")  # fmt: skip
     (entry,) = data["overhead"]
     assert entry["complete"] and entry["free_threaded"].endswith("t")
     assert {w["variant"] for w in entry["works"]} == {"gil", "py"}

@@ -17,6 +17,7 @@ import pytest
 from pylab import results
 from pylab.base import extras
 from pylab.pythons import envs
+from tests import REPO
 
 HAS_THEM = extras.why_no_subinterpreters() is None
 
@@ -141,7 +142,7 @@ def test_subinterpreters_import_the_environments_kernels_from_inside_a_checkout(
     # interpreter's default path, ahead of the environment's: each worker gets the main's.
     done, data = run_under(subinterpreter_python, tmp_path, "--kernels", "compute",
                             "--variants", "gil", "--executors", "interpreters",
-                            cwd=envs.source_root())  # fmt: skip
+                            cwd=REPO)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert [c["ok"] for c in data["cells"]] == [True], data["cells"]
 

@@ -1,31 +1,89 @@
-"""Environments per interpreter (pylab.pythons.envs): keyed by interpreter and source."""
+"""Environments per interpreter (pylab.pythons.envs): keyed by interpreter and source, the
+source a checkout's or the copy an installed pylab ships."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+import pytest
+
+from pylab.base.errors import UserError
 from pylab.pythons import discovery, envs
 
 
 def _tree(root: Path) -> Path:
-    (root / "ext").mkdir(parents=True)
+    (root / "ext" / "subinterpreters").mkdir(parents=True)
     (root / "pylab").mkdir()
     (root / "setup.py").write_text("# setup\n")
     (root / "ext" / "k.pyx").write_text("def f(): pass\n")
-    (root / "pylab" / "a.py").write_text("A = 1\n")
+    (root / "ext" / "subinterpreters" / "k.pyx").write_text('include "../k.pyx"\n')
+    (root / "pylab" / "__init__.py").write_text("A = 1\n")
     return root
+
+
+def _installed(site: Path) -> Path:
+    """The layout a wheel installs: the package, its source in pylab/_source/."""
+    package = site / "pylab"
+    (package / "kernels").mkdir(parents=True)
+    (package / "__init__.py").write_text("A = 1\n")
+    (package / "kernels" / "k.cpython-313t-x86_64-linux-gnu.so").write_bytes(b"\x7fELF")
+    shipped = _tree(package / envs.SHIPPED)
+    (shipped / "pylab" / "__init__.py").unlink()
+    (shipped / "pylab").rmdir()
+    return package
 
 
 def test_the_key_follows_the_source_and_the_interpreter(tmp_path: Path) -> None:
     root = _tree(tmp_path / "src")
+    source = envs.source(root / "pylab")
+    assert source == envs.Source(root, root / "pylab")
     here = discovery.inspect(sys.executable, "current")
-    first = envs.key(here, root)
-    assert envs.key(here, root) == first
+    first = envs.key(here, source)
+    assert envs.key(here, source) == first
     (root / "pylab" / "__pycache__").mkdir()
     (root / "pylab" / "__pycache__" / "a.cpython.pyc").write_bytes(b"x")  # not source
-    assert envs.key(here, root) == first
+    assert envs.key(here, source) == first
     (root / "ext" / "k.pyx").write_text("def f(): return 1\n")
-    assert envs.key(here, root) != first
+    assert envs.key(here, source) != first
     other = discovery.Python(sys.executable, "given", "3.99.0", True, True)
-    assert envs.key(other, root) != envs.key(here, root)
+    assert envs.key(other, source) != envs.key(here, source)
+
+
+def test_an_installed_pylab_builds_from_the_source_it_ships(tmp_path: Path) -> None:
+    package = _installed(tmp_path / "site-packages")
+    source = envs.source(package)
+    assert source == envs.Source(package / envs.SHIPPED, package)
+    checkout = envs.source(_tree(tmp_path / "checkout") / "pylab")
+    assert list(source.files()) == list(checkout.files()) == [
+        "ext/k.pyx", "ext/subinterpreters/k.pyx", "pylab/__init__.py", "setup.py"]  # fmt: skip
+    here = discovery.inspect(sys.executable, "current")
+    assert envs.key(here, source) == envs.key(here, checkout)  # a wheel of the checkout
+    tree = envs._copy_source(source, tmp_path / "build")
+    copied = sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file())
+    assert copied == list(source.files())  # no built module, no pylab/_source/ inside
+
+
+def test_a_pylab_without_source_says_so(tmp_path: Path) -> None:
+    package = tmp_path / "site-packages" / "pylab"
+    package.mkdir(parents=True)
+    with pytest.raises(UserError, match="no source to build other interpreters' environments"):
+        envs.source(package)
+
+
+def test_the_environments_take_the_dask_extra_where_its_wheels_exist(tmp_path: Path) -> None:
+    assert [r.split(">")[0] for r in envs.extra("dask")] == ["distributed", "gilknocker"]
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    pip = venv / "bin" / "python"  # installs anything but b, as pip without b's wheels would
+    pip.write_text(f'#!/bin/sh\nfor a; do [ "$a" = b ] && exit 1; done\n'
+                   f'echo "${{*##* }}" >> {tmp_path / "installed"}\n')  # fmt: skip
+    pip.chmod(0o755)
+    log, python = tmp_path / "log", discovery.Python(str(pip), "given", "3.13.5", True, True)
+    envs._install_optional(python, venv, ["a", "b"], log)
+    assert (tmp_path / "installed").read_text().split() == ["a"]
+    left_out = [line for line in log.read_text().splitlines() if line.startswith("pylab:")]
+    assert left_out == ["pylab: left out a b: no wheels for Python 3.13.5t (optional)",
+                        "pylab: left out b: no wheels for Python 3.13.5t (optional)"]  # fmt: skip
+    envs._install_optional(python, venv, ["a"], log)  # all at once where it can
+    assert (tmp_path / "installed").read_text().split() == ["a", "a"]
