@@ -143,7 +143,7 @@ def time_call(call: Callable[[], Any]) -> float:
         batch *= 4
 
 
-def _cpu_fraction(call: Callable[[], Any], calls: int) -> float:
+def cpu_fraction(call: Callable[[], Any], calls: int) -> float:
     """CPU seconds per wall second of the call run serially (near 0 for waits).
 
     The calling thread's CPU, not the process's: a BLAS pool restored by an earlier
@@ -165,7 +165,7 @@ def gil_share(
         return summarize([beat.held_share(batch, seconds) for _ in range(repeats)])
 
 
-def _thread_speedup(call: Callable[[], Any], calls: int, w: int, repeats: int) -> tuple:
+def thread_speedup(call: Callable[[], Any], calls: int, w: int, repeats: int) -> tuple:
     """The speed-up of W threads, and their CPU per wall second: near W when every thread
     computes (or stalls on memory), near 1 when the GIL lets one run at a time."""
     busy = {"cpu_s": 0.0, "wall_s": 0.0}
@@ -262,12 +262,12 @@ def _measure(
         "workers": workers,
         "start_method": start_method,
     }
-    data["cpu_per_wall"] = round(_cpu_fraction(call, calls), 4)
+    data["cpu_per_wall"] = round(cpu_fraction(call, calls), 4)
     # A free-threaded build with the GIL off has no GIL to hold: nothing to measure, and
     # the heartbeat would read 0 for any call (None says so instead).
     data["gil_share"] = gil_share(call, calls, repeats) if gil_enabled() else None
     with Background() as seen:  # what the rest of the machine took meanwhile
-        threads = {str(w): _thread_speedup(call, calls, w, repeats) for w in workers}
+        threads = {str(w): thread_speedup(call, calls, w, repeats) for w in workers}
         data["thread_speedup"] = {w: speedup for w, (speedup, _) in threads.items()}
         data["thread_cpu_per_wall"] = {w: busy for w, (_, busy) in threads.items()}
         data["process_speedup"], data["process_error"] = {}, None

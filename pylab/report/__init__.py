@@ -214,7 +214,11 @@ def _all_sections(results: dict[str, Any], folder: Path) -> list[Section]:
 def write_report(path: Path) -> Path:
     """Write the report of the results file at `path`; return report.html's path. An
     unwritable folder is a user error."""
-    results = results_io.load(path)
+    results = results_io.load(path, atlas=True)
+    if results["format"] == results_io.ATLAS_FORMAT:
+        from pylab.report.atlas import write_atlas_report
+
+        return write_atlas_report(path, results)
     folder = report_dir(Path(path))
     try:
         (folder / "plots").mkdir(parents=True, exist_ok=True)
