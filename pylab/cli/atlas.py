@@ -39,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="quick: 3 sizes a call, 3 pairs each; default: all sizes, 5 pairs")
     p.add_argument("--workers", type=common.number(int, 2, common.MAX_WORKERS),
                    help="W threads and processes (default: the usable cores, at least 2)")
+    p.add_argument("--timeout", type=common.number(float, 1, 86400), metavar="S",
+                   help="each call's deadline in seconds (default: 60 s and 20 s per size)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                    help=f"where the results go (default: {DEFAULT_OUT}/)")  # fmt: skip
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
@@ -59,7 +61,8 @@ def main(args: argparse.Namespace) -> int:
     entries = catalogue.select(catalogue.load(args.catalogue), args.only)
     chosen = targets(args.python, args.envs, args.rebuild_envs) if args.python else [current()]
     settings = run.Settings(args.preset, args.workers or run.default_workers(),
-                            str(args.catalogue) if args.catalogue else None, args.only)  # fmt: skip
+                            str(args.catalogue) if args.catalogue else None, args.only,
+                            args.timeout)  # fmt: skip
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -25,7 +25,7 @@ def _size(found: dict[str, Any] | None) -> str:
         return "-"
     if found.get("size") is None:
         return "none in range"
-    low, high = found["bracket"]
+    low, high = found.get("bracket") or (None, found["size"])
     return f"{found['size']} ({f'<={high}' if low is None else f'{low}-{high}'})"
 
 
