@@ -5,7 +5,8 @@ interpreter has no such call: a build before 3.13), the module that made CPython
 GIL back on (from the RuntimeWarning it gives, "The global interpreter lock (GIL) has been
 enabled to load module '...'"), and whether the module loads in a subinterpreter with its
 own GIL (the `isolated` configuration of `_interpreters`, 3.13+; `_xxsubinterpreters` on
-3.12), with the error where it does not. One module per child: the GIL, once on, stays on
+3.12; before 3.12 subinterpreters share one GIL, and `own_gil` says so), with the error
+where it does not. One module per child: the GIL, once on, stays on
 in that process, and a module that crashes its subinterpreter takes only its own child.
 The script needs nothing but the standard library, so it runs under any interpreter.
 """
@@ -26,7 +27,7 @@ with warnings.catch_warnings(record=True) as seen:
         importlib.import_module(name)
     except BaseException as exc:
         out["import_error"] = f"{type(exc).__name__}: {exc}"
-if hasattr(sys, "_is_gil_enabled"):
+if hasattr(sys, "_is_gil_enabled") and out["import_error"] is None:
     out["gil_enabled_after_import"] = sys._is_gil_enabled()
 for w in seen:
     m = re.search(r"GIL\) has been enabled to load module '([^']+)'", str(w.message))
@@ -43,27 +44,30 @@ def sub():
         finally:
             api.destroy(iid)
         if exc is None:
-            return {"loads": True, "reason": None}
-        return {"loads": False, "reason": f"{exc.type.__name__}: {exc.msg}"}
+            return {"loads": True, "reason": None, "own_gil": True}
+        return {"loads": False, "reason": f"{exc.type.__name__}: {exc.msg}", "own_gil": True}
     except ImportError:
         pass
     try:
         import _xxsubinterpreters as api
     except ImportError:
-        return {"loads": None, "reason": "this interpreter has no subinterpreter API"}
+        return {"loads": None, "reason": "this interpreter has no subinterpreter API",
+                "own_gil": None}
+    own = sys.version_info >= (3, 12)  # before 3.12 every subinterpreter shares the GIL
     iid = api.create(isolated=True)
     try:
         api.run_string(iid, code)
-        return {"loads": True, "reason": None}
+        return {"loads": True, "reason": None, "own_gil": own}
     except Exception as exc:
-        return {"loads": False, "reason": f"{type(exc).__name__}: {exc}"}
+        return {"loads": False, "reason": f"{type(exc).__name__}: {exc}", "own_gil": own}
     finally:
         api.destroy(iid)
 if out["import_error"] is None:
     try:
         out["subinterpreters"] = sub()
     except Exception as exc:
-        out["subinterpreters"] = {"loads": None, "reason": f"{type(exc).__name__}: {exc}"}
+        out["subinterpreters"] = {"loads": None, "reason": f"{type(exc).__name__}: {exc}",
+                                  "own_gil": None}
 print("@@pylab-module " + json.dumps(out), flush=True)
 '''
 
