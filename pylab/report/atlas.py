@@ -11,10 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pylab.base.errors import UserError
 from pylab.base.fmt import fmt_interval, fmt_speedup
 from pylab.report.figures import Plot, new_figure, save_png
-from pylab.report.render import Section, markdown, page
+from pylab.report.render import Section, write_pages
 
 HEADER = ("call", "python", "GIL share", "threads", "processes", "recommendation",
           "release size", "payoff size", "documented")  # fmt: skip
@@ -185,15 +184,8 @@ def sections(results: dict[str, Any], folder: Path) -> list[Section]:
 def write_atlas_report(path: Path, results: dict[str, Any]) -> Path:
     """report.html, report.md and plots/ beside the atlas file; report.html's path."""
     folder = Path(path).with_suffix("")
-    try:
-        (folder / "plots").mkdir(parents=True, exist_ok=True)
-        title = f"pylab atlas: {results['machine'].get('hostname')}, {results.get('started')}"
-        found = sections(results, folder)
-        (folder / "report.md").write_text(markdown(title, found, folder), encoding="utf-8")
-        (folder / "report.html").write_text(page(title, found), encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write the report of {path}: {exc.strerror or exc}") from None
-    return folder / "report.html"
+    title = f"pylab atlas: {results['machine'].get('hostname')}, {results.get('started')}"
+    return write_pages(path, folder, title, lambda: sections(results, folder))
 
 
 # --- two atlases side by side ------------------------------------------------------------

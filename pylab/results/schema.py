@@ -240,13 +240,18 @@ def check_version(data: Any, path: Path) -> int:
     """The file's format version, or a UserError if it is not a file this pylab reads."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise UserError(f'{path}: not a pylab results file (no "format": "{FORMAT}")')
+    return _version(data, path, FORMAT_VERSION, "format")
+
+
+def _version(data: dict[str, Any], path: Path, newest: int, kind: str) -> int:
+    """The file's format_version, if this pylab reads it (up to `newest`)."""
     version = data.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise UserError(f"{path}: bad format_version {version!r}")
-    if version > FORMAT_VERSION:
+    if version > newest:
         raise UserError(
-            f"{path}: written by a newer pylab (format {version}; this pylab reads up to "
-            f"{FORMAT_VERSION}): upgrade pylab to read it"
+            f"{path}: written by a newer pylab ({kind} {version}; this pylab reads up to "
+            f"{newest}): upgrade pylab to read it"
         )
     return version
 
@@ -409,14 +414,7 @@ def module_row(
 
 def validate_atlas(data: Any, path: Path) -> None:
     """Every problem with an atlas file is one UserError line."""
-    version = data.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise UserError(f"{path}: bad format_version {version!r}")
-    if version > ATLAS_VERSION:
-        raise UserError(
-            f"{path}: written by a newer pylab (atlas format {version}; this pylab reads up "
-            f"to {ATLAS_VERSION}): upgrade pylab to read it"
-        )
+    _version(data, path, ATLAS_VERSION, "atlas format")
     for name in ("machine", "pythons"):
         if not isinstance(data.get(name), dict):
             raise UserError(f'{path}: malformed atlas file (no "{name}")')
