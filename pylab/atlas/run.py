@@ -160,9 +160,8 @@ class Atlas:
     def module_row(self, module: str, libraries: list[str], target: Target, pid: str) -> dict:
         """One extension module's readiness under one free-threaded interpreter."""
         out: list[str] = []
-        ended = run_child(readiness.command(target.python.path if target.executable is None
-                                            else target.executable, module), "",
-                          MODULE_DEADLINE_S, out.append)  # fmt: skip
+        command = readiness.command(target.executable, module)  # the env has the libraries
+        ended = run_child(command, "", MODULE_DEADLINE_S, out.append)
         found = readiness.parse("\n".join(out), module)
         error = None if found else (ended or "the child sent no result")
         return module_row(module, pid, libraries, found, error)

@@ -5,6 +5,7 @@ What the records hold is pylab.results.schema's; this module only writes and rea
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -72,7 +73,10 @@ def atomic_write(path: Path, text: str) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        os.unlink(tmp)
+        # Ctrl-C can land just after the replace: then the temporary file is gone already,
+        # and the interrupt, not a FileNotFoundError, is what must go on up.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
         raise
 
 
