@@ -26,7 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def main(args: argparse.Namespace) -> int:
     from pylab.report import compare
 
-    loaded = [results_io.load(path) for path in args.files]
+    loaded = [results_io.load(path, atlas=True) for path in args.files]
+    atlases = [r["format"] == results_io.ATLAS_FORMAT for r in loaded]
+    if any(atlases):
+        if not all(atlases):
+            raise UserError("compare reads atlases with atlases and runs with runs, not both")
+        return _atlases(args)
     names, runs = compare.runs(args.files, loaded)
     if len(runs) < 2:
         raise UserError("compare needs two results files, or one with several interpreters")
@@ -42,4 +47,18 @@ def main(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UserError(f"cannot write {args.html}: {exc.strerror or exc}") from None
         print(page)
+    return 0
+
+
+def _atlases(args: argparse.Namespace) -> int:
+    """Atlases side by side: each file's interpreters are runs of their own."""
+    from pylab.report import atlas
+
+    names, found = atlas.runs(args.files, [results_io.load(p, atlas=True) for p in args.files])
+    if len(found) < 2:
+        raise UserError("compare needs two atlases, or one with several interpreters")
+    if args.html:
+        raise UserError("--html compares runs; for atlases compare prints the table")
+    lines, _, _ = atlas.compare_lines(names, found)
+    print("\n".join(lines))
     return 0

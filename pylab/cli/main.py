@@ -1,5 +1,5 @@
-"""The command line: `python -m pylab {run,probe,gilcheck,report,compare,export,list,info,
-pythons}`, one module per command.
+"""The command line: `python -m pylab {run,probe,atlas,gilcheck,report,compare,export,list,
+info,pythons}`, one module per command.
 
 Exit statuses: pylab.base.errors.Exit (the epilog lists them).
 """
@@ -17,7 +17,9 @@ from pylab.base.errors import Exit, UserError
 from pylab.cli.common import EPILOG, version_text
 from pylab.host.pools import pin_environment
 
-COMMANDS = ("run", "probe", "gilcheck", "report", "compare", "export", "list", "info", "pythons")
+COMMANDS = (
+    "run", "probe", "atlas", "gilcheck", "report", "compare", "export", "list", "info", "pythons",
+)  # fmt: skip
 
 class Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line instead of usage text."""

@@ -178,7 +178,7 @@ def share_samples(
             yield beat.held_share(batch, seconds)
 
 
-def _thread_speedup(call: Callable[[], Any], calls: int, w: int, repeats: int) -> tuple:
+def thread_speedup(call: Callable[[], Any], calls: int, w: int, repeats: int) -> tuple:
     """The speed-up of W threads, and their CPU per wall second: near W when every thread
     computes (or stalls on memory), near 1 when the GIL lets one run at a time."""
     pairs, busy = thread_pairs(call, calls, w, repeats)
@@ -289,7 +289,7 @@ def _measure(
     # the heartbeat would read 0 for any call (None says so instead).
     data["gil_share"] = gil_share(call, calls, repeats) if gil_enabled() else None
     with Background() as seen:  # what the rest of the machine took meanwhile
-        threads = {str(w): _thread_speedup(call, calls, w, repeats) for w in workers}
+        threads = {str(w): thread_speedup(call, calls, w, repeats) for w in workers}
         data["thread_speedup"] = {w: speedup for w, (speedup, _) in threads.items()}
         data["thread_cpu_per_wall"] = {w: busy for w, (_, busy) in threads.items()}
         data["process_speedup"], data["process_error"] = {}, None

@@ -15,7 +15,6 @@ from typing import Any
 
 from pylab import CLAIMS_DOC
 from pylab import results as results_io
-from pylab.base.errors import UserError
 from pylab.host.load import is_busy
 from pylab.report import costs, dask, summary
 from pylab.report.answer import answer
@@ -24,7 +23,7 @@ from pylab.report.model import model_section
 from pylab.report.plots import make_plots
 from pylab.report.pythons import claims_section, overhead_section, side_by_side, summary_figure
 from pylab.report.quality import quality_line
-from pylab.report.render import Section, markdown, page
+from pylab.report.render import Section, write_pages
 from pylab.results.views import heading, views
 
 
@@ -214,14 +213,11 @@ def _all_sections(results: dict[str, Any], folder: Path) -> list[Section]:
 def write_report(path: Path) -> Path:
     """Write the report of the results file at `path`; return report.html's path. An
     unwritable folder is a user error."""
-    results = results_io.load(path)
+    results = results_io.load(path, atlas=True)
+    if results["format"] == results_io.ATLAS_FORMAT:
+        from pylab.report.atlas import write_atlas_report
+
+        return write_atlas_report(path, results)
     folder = report_dir(Path(path))
-    try:
-        (folder / "plots").mkdir(parents=True, exist_ok=True)
-        title = f"pylab report: {results['machine'].get('hostname')}, {results.get('started')}"
-        sections = _all_sections(results, folder)
-        (folder / "report.md").write_text(markdown(title, sections, folder), encoding="utf-8")
-        (folder / "report.html").write_text(page(title, sections), encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write the report of {path}: {exc.strerror or exc}") from None
-    return folder / "report.html"
+    title = f"pylab report: {results['machine'].get('hostname')}, {results.get('started')}"
+    return write_pages(path, folder, title, lambda: _all_sections(results, folder))

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pylab.base.errors import UserError
 
 
 @dataclass
@@ -94,3 +96,17 @@ def page(title: str, sections: list[Section]) -> str:
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
         f"<body>{''.join(parts)}</body></html>\n"
     )
+
+
+def write_pages(source: Path, folder: Path, title: str,
+                sections: Callable[[], list[Section]]) -> Path:  # fmt: skip
+    """report.md and report.html in `folder` (plots/ made for the sections to fill) from the
+    sections `sections()` builds; report.html's path. An unwritable folder is a user error."""
+    try:
+        (folder / "plots").mkdir(parents=True, exist_ok=True)
+        found = sections()
+        (folder / "report.md").write_text(markdown(title, found, folder), encoding="utf-8")
+        (folder / "report.html").write_text(page(title, found), encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write the report of {source}: {exc.strerror or exc}") from None
+    return folder / "report.html"

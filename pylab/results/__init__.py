@@ -17,6 +17,7 @@ from pylab.results.files import (
     utc_now,
 )
 from pylab.results.schema import (
+    ATLAS_FORMAT,
     FORMAT,
     FORMAT_VERSION,
     claim_record,
@@ -30,6 +31,7 @@ from pylab.results.schema import (
 from pylab.results.views import python_id, view, views
 
 __all__ = [
+    "ATLAS_FORMAT",
     "FORMAT",
     "FORMAT_VERSION",
     "atomic_write",

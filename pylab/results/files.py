@@ -5,6 +5,7 @@ What the records hold is pylab.results.schema's; this module only writes and rea
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -24,6 +25,12 @@ CSV_COLUMNS = (
     "kernel", "variant", "executor", "start_method", "workers", "params", "size", "unit",
     "ok", "noisy", "speedup", "speedup_low", "speedup_high", "efficiency", "cpu_per_wall",
     "throughput_per_s", "serial_s_median", "parallel_s_median", "dispatch_s", "error",
+)  # fmt: skip
+# An atlas file's CSV: one line per call, interpreter and measured size.
+ATLAS_CSV_COLUMNS = (
+    "library", "call", "python", "ok", "size", "gil_share", "gil_share_low", "gil_share_high",
+    "thread_speedup", "thread_speedup_low", "thread_speedup_high", "release_size",
+    "payoff_size", "documented_release_size", "recommendation", "error",
 )  # fmt: skip
 
 
@@ -66,7 +73,10 @@ def atomic_write(path: Path, text: str) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        os.unlink(tmp)
+        # Ctrl-C can land just after the replace: then the temporary file is gone already,
+        # and the interrupt, not a FileNotFoundError, is what must go on up.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
         raise
 
 
@@ -103,8 +113,36 @@ def _csv_row(cell: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _atlas_csv_rows(row: dict[str, Any]):
+    doc = row.get("documented") or {}
+    common = {
+        "library": row["library"], "call": row["call"], "python": row["python"],
+        "ok": row["ok"], "recommendation": row.get("recommendation") or "",
+        "release_size": (row.get("release_size") or {}).get("size") or "",
+        "payoff_size": (row.get("payoff_size") or {}).get("size") or "",
+        "documented_release_size": doc.get("release_size") or "",
+        "error": row.get("error") or row.get("skipped") or "",
+    }  # fmt: skip
+    if not row["sweep"]:
+        yield common
+    for point in row["sweep"]:
+        share, speedup = point.get("gil_share") or {}, point.get("thread_speedup") or {}
+        yield {**common, "size": point["size"],
+               **{f"gil_share{s}": share.get(k, "") for s, k in _ENDS},
+               **{f"thread_speedup{s}": speedup.get(k, "") for s, k in _ENDS}}  # fmt: skip
+
+
+_ENDS = (("", "median"), ("_low", "low"), ("_high", "high"))
+
+
 def to_csv(results: dict[str, Any]) -> str:
     out = io.StringIO()
+    if results.get("format") == schema.ATLAS_FORMAT:
+        writer = csv.DictWriter(out, ATLAS_CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for row in results["atlas"]:
+            writer.writerows(_atlas_csv_rows(row))
+        return out.getvalue()
     writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(_csv_row(cell) for cell in results["cells"])
@@ -122,8 +160,9 @@ def flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     return items
 
 
-def load(path: str | os.PathLike) -> dict[str, Any]:
-    """Read and validate a results file; every problem is one UserError line."""
+def load(path: str | os.PathLike, atlas: bool = False) -> dict[str, Any]:
+    """Read and validate a results file; every problem is one UserError line. An atlas
+    file (`pylab atlas`) is read only where the caller takes one (`atlas`)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -139,6 +178,13 @@ def load(path: str | os.PathLike) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{path}: not valid JSON (truncated?): {exc}") from None
+    if isinstance(data, dict) and data.get("format") == schema.ATLAS_FORMAT:
+        if not atlas:
+            raise UserError(
+                f"{path}: an atlas file (`pylab atlas`): only `report` and `compare` read it"
+            )
+        schema.validate_atlas(data, path)
+        return data
     version = schema.check_version(data, path)
     schema.validate(data, path, version)  # the file as written, before any upgrade reads it
     if version < schema.FORMAT_VERSION:

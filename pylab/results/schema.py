@@ -240,13 +240,18 @@ def check_version(data: Any, path: Path) -> int:
     """The file's format version, or a UserError if it is not a file this pylab reads."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise UserError(f'{path}: not a pylab results file (no "format": "{FORMAT}")')
+    return _version(data, path, FORMAT_VERSION, "format")
+
+
+def _version(data: dict[str, Any], path: Path, newest: int, kind: str) -> int:
+    """The file's format_version, if this pylab reads it (up to `newest`)."""
     version = data.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise UserError(f"{path}: bad format_version {version!r}")
-    if version > FORMAT_VERSION:
+    if version > newest:
         raise UserError(
-            f"{path}: written by a newer pylab (format {version}; this pylab reads up to "
-            f"{FORMAT_VERSION}): upgrade pylab to read it"
+            f"{path}: written by a newer pylab ({kind} {version}; this pylab reads up to "
+            f"{newest}): upgrade pylab to read it"
         )
     return version
 
@@ -305,3 +310,124 @@ def _cell_problem(cell: Any) -> str | None:
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
             return f"{name!r} lacks numeric median, low and high"
     return None
+
+
+# --- the atlas: a results kind of its own -----------------------------------------------
+#
+# `python -m pylab atlas` writes a file of format ATLAS_FORMAT (docs/results-format.md,
+# "The atlas"). History:
+#   1 (2026-12-06): the first version. Top level: format, format_version, status, pylab_version,
+#     command, preset, settings (workers, release_share, scales, catalogue, only), machine,
+#     pythons (id: python_record without experiments), started, finished, wall_s, skipped
+#     (library/call: why, per python), atlas (one row per call and interpreter) and modules
+#     (one row per extension module and free-threaded interpreter).
+
+ATLAS_FORMAT = "pylab-atlas"
+ATLAS_VERSION = 1
+
+# What every atlas row has; readers rely on these.
+_ATLAS_FIELDS = {"library": str, "call": str, "python": str, "ok": bool, "sweep": list}
+_MODULE_FIELDS = {"module": str, "python": str}
+
+
+def atlas_header(
+    *, pylab_version: str, command: list[str], preset: str, settings: Mapping[str, Any],
+    machine: Mapping[str, Any], pythons: Mapping[str, Mapping[str, Any]], started: str,
+) -> dict[str, Any]:  # fmt: skip
+    """A new atlas file, before any row."""
+    return {
+        "format": ATLAS_FORMAT,
+        "format_version": ATLAS_VERSION,
+        "status": "running",
+        "pylab_version": pylab_version,
+        "command": list(command),
+        "preset": preset,
+        "settings": dict(settings),
+        "machine": dict(machine),
+        "pythons": {pid: dict(record) for pid, record in pythons.items()},
+        "started": started,
+        "finished": None,
+        "wall_s": None,
+        "atlas": [],
+        "modules": [],
+    }
+
+
+_ROW_KEYS = ("gil_share", "thread_speedup", "process_speedup", "workers", "recommendation",
+             "reason", "process_error", "warnings", "cpu_per_wall", "call_s", "probe_size",
+             "background_cores", "machine_warnings")  # fmt: skip
+
+
+def atlas_row(
+    entry: Mapping[str, Any], python: str, *, probe: Mapping[str, Any] | None,
+    sweep: list[dict[str, Any]], release: Mapping[str, Any] | None,
+    payoff: Mapping[str, Any] | None, comparison: str | None, error: str | None,
+    skipped: str | None, elapsed_s: float,
+) -> dict[str, Any]:  # fmt: skip
+    """One call on one interpreter. Without `probe` (failed or skipped) the measured fields
+    are null and `error` or `skipped` says why; the points measured before a failure stay."""
+    probe = probe or {}
+    row = {
+        "library": entry["library"],
+        "call": entry["name"],
+        "statement": entry["call"],
+        "setup": entry["setup"],
+        "size_name": entry.get("size", "n"),
+        "unit": entry.get("unit", "items"),
+        "python": python,
+        "ok": error is None and skipped is None and bool(probe),
+        "error": error,
+        "skipped": skipped,
+        **{key: probe.get(key) for key in _ROW_KEYS},
+        "sweep": list(sweep),
+        "release_size": dict(release) if release else None,
+        "payoff_size": dict(payoff) if payoff else None,
+        "documented": dict(entry["documented"]) if entry.get("documented") else None,
+        "against_documented": comparison,
+        "elapsed_s": round(elapsed_s, 3),
+    }
+    if probe:  # the speed-ups at the one W the atlas measures, not keyed by W
+        w = str(probe["workers"][-1])
+        row["workers"] = int(w)
+        row["thread_speedup"] = probe["thread_speedup"].get(w)
+        row["process_speedup"] = probe["process_speedup"].get(w)
+    return row
+
+
+def module_row(
+    module: str, python: str, libraries: list[str], found: Mapping[str, Any] | None,
+    error: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    """One extension module on one free-threaded interpreter."""
+    found = found or {}
+    return {
+        "module": module,
+        "python": python,
+        "libraries": list(libraries),
+        "gil_enabled_after_import": found.get("gil_enabled_after_import"),
+        "enabled_by": found.get("enabled_by"),
+        "import_error": found.get("import_error"),
+        "subinterpreters": found.get("subinterpreters"),
+        "error": error,
+    }
+
+
+def validate_atlas(data: Any, path: Path) -> None:
+    """Every problem with an atlas file is one UserError line."""
+    _version(data, path, ATLAS_VERSION, "atlas format")
+    for name in ("machine", "pythons"):
+        if not isinstance(data.get(name), dict):
+            raise UserError(f'{path}: malformed atlas file (no "{name}")')
+    for name, fields in (("atlas", _ATLAS_FIELDS), ("modules", _MODULE_FIELDS)):
+        rows = data.get(name)
+        if not isinstance(rows, list):
+            raise UserError(f'{path}: malformed atlas file ("{name}" is not a list)')
+        for index, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise UserError(f"{path}: malformed atlas file ({name} row {index}: not an object)")
+            for field, kind in fields.items():
+                if not isinstance(row.get(field), kind):
+                    raise UserError(
+                        f"{path}: malformed atlas file ({name} row {index}: {field!r} missing "
+                        f"or not {kind.__name__})"
+                    )

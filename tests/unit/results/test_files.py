@@ -61,3 +61,20 @@ def test_committed_reference_runs_still_load_and_summarize(path: Path) -> None:
     data = results.load(path)
     assert data["status"] == "complete" and data["cells"]
     assert "\n".join(summary.format_tables(data)).count("\n") >= 1
+
+
+def test_an_interrupt_just_after_the_replace_goes_on_up(tmp_path, monkeypatch) -> None:
+    import os
+
+    from pylab.results import files
+
+    real = os.replace
+
+    def replace_then_interrupt(src, dst):
+        real(src, dst)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files.os, "replace", replace_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        files.atomic_write(tmp_path / "f.json", "{}")
+    assert (tmp_path / "f.json").read_text() == "{}"

@@ -1,0 +1,239 @@
+"""The atlas: every catalogue call on every interpreter, each in a child with a deadline,
+then the extension modules on each free-threaded interpreter; the file saved after every row.
+
+A call that raises, returns a wrong result, crashes or hangs fails its own row with the
+reason (the points its sweep measured before stay), and the atlas goes on. Ctrl-C kills the
+child in flight and keeps every finished row: the file is `interrupted`, not lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pylab
+from pylab import results as results_io
+from pylab.atlas import modules as readiness
+from pylab.atlas.catalogue import Entry
+from pylab.atlas.child import MARK
+from pylab.atlas.measure import PRESETS, sweep_sizes
+from pylab.atlas.sizes import RELEASE_SHARE, against_documented, payoff_size, release_size
+from pylab.base.errors import Exit, Terminated, stopped_status
+from pylab.base.rules import SCALES
+from pylab.host.machine import machine_info, usable_cores
+from pylab.pythons.envs import command as env_command
+from pylab.pythons.targets import Target
+from pylab.results.schema import atlas_header, atlas_row, module_row
+
+POLL_S = 0.2
+# A child's deadline: a fixed allowance (start, imports, the probe's processes) and some
+# per size measured; each size's pairs and share samples take about 2 s on the 2-core VM.
+BASE_DEADLINE_S = 60.0
+SIZE_DEADLINE_S = 20.0
+MODULE_DEADLINE_S = 60.0
+
+
+@dataclass
+class Settings:
+    preset: str
+    workers: int
+    catalogue: str | None
+    only: list[str] | None
+    deadline_s: float | None = None  # a fixed deadline per call (tests); else by sizes
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"preset": self.preset, "workers": self.workers, "catalogue": self.catalogue,
+                "only": self.only, "release_share": RELEASE_SHARE, "scales": SCALES,
+                "deadline_s": self.deadline_s}  # fmt: skip
+
+
+def default_workers() -> int:
+    """W: the usable cores, at least 2."""
+    return max(2, usable_cores())
+
+
+def _describe(status: int | None) -> str:
+    if status is not None and status < 0:
+        try:
+            return f"killed by {signal.Signals(-status).name}"
+        except ValueError:
+            return f"killed by signal {-status}"
+    return f"exited with status {status} without a result"
+
+
+def run_child(
+    command: list[str], stdin: str, deadline_s: float, on_line: Callable[[str], None]
+) -> str | None:
+    """Run `command` in a process group of its own, `stdin` its input, each line of its
+    stdout handed to `on_line`; None when it ended of itself with status 0, else why not
+    (killed by a signal, a status, or its deadline). Ctrl-C kills the group, then raises."""
+    proc = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        start_new_session=True, text=True,
+    )  # fmt: skip
+    try:
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+        end, buffer = time.monotonic() + deadline_s, ""
+        fd = proc.stdout.fileno()
+        while True:
+            if time.monotonic() > end:
+                return f"timed out after {deadline_s:.0f} s"
+            ready, _, _ = select.select([fd], [], [], POLL_S)
+            if not ready:
+                continue
+            chunk = os.read(fd, 65536).decode("utf-8", "replace")
+            if not chunk:
+                break
+            buffer += chunk
+            *lines, buffer = buffer.split("\n")
+            for line in lines:
+                on_line(line)
+        status = proc.wait()
+        return None if status == 0 else _describe(status)
+    finally:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+
+
+class Atlas:
+    """One atlas run: its file, its rows, and how it reports its progress."""
+
+    def __init__(self, path: Path, results: dict[str, Any], settings: Settings,
+                 progress: Callable[[str], None]) -> None:  # fmt: skip
+        self.path, self.results, self.settings, self.progress = path, results, settings, progress
+        self.t0 = time.monotonic()
+
+    def save(self) -> None:
+        self.results["wall_s"] = round(time.monotonic() - self.t0, 3)
+        results_io.save(self.results, self.path)
+
+    def deadline(self, entry: Entry) -> float:
+        if self.settings.deadline_s:
+            return self.settings.deadline_s
+        sizes = sweep_sizes(entry.sizes, self.settings.preset)
+        return BASE_DEADLINE_S + SIZE_DEADLINE_S * len(sizes)
+
+    def call_row(self, entry: Entry, target: Target, pid: str) -> dict[str, Any]:
+        """Measure one call under one interpreter, in its child: the row."""
+        t0, found = time.monotonic(), {"sweep": [], "row": None, "error": None, "skipped": None}
+
+        def on_line(line: str) -> None:
+            if not line.startswith(MARK):
+                return
+            message = json.loads(line[len(MARK):])
+            if "point" in message:
+                found["sweep"].append(message["point"])
+            else:
+                found.update(message)
+
+        job = json.dumps({"entry": entry.as_dict(), "preset": self.settings.preset,
+                          "workers": self.settings.workers})  # fmt: skip
+        command = env_command(target.executable, "pylab.atlas")
+        ended = run_child(command, job, self.deadline(entry), on_line)
+        probe, error = found["row"], found["error"]
+        if probe is None and error is None and found["skipped"] is None:
+            error = ended or "the child sent no result"
+        sweep = probe["sweep"] if probe else found["sweep"]
+        release = payoff = comparison = None
+        if sweep:
+            release = release_size(sweep)
+            payoff = payoff_size(sweep, self.settings.workers, int(
+                (probe or {}).get("cores") or usable_cores()))
+            comparison = against_documented(release, entry.documented)
+        return atlas_row(entry.as_dict(), pid, probe=probe, sweep=sweep, release=release,
+                         payoff=payoff, comparison=comparison, error=error,
+                         skipped=found["skipped"], elapsed_s=time.monotonic() - t0)  # fmt: skip
+
+    def module_row(self, module: str, libraries: list[str], target: Target, pid: str) -> dict:
+        """One extension module's readiness under one free-threaded interpreter."""
+        out: list[str] = []
+        command = readiness.command(target.executable, module)  # the env has the libraries
+        ended = run_child(command, "", MODULE_DEADLINE_S, out.append)
+        found = readiness.parse("\n".join(out), module)
+        error = None if found else (ended or "the child sent no result")
+        return module_row(module, pid, libraries, found, error)
+
+
+def start(path: Path, settings: Settings, targets: list[Target], command: list[str]) -> dict:
+    """The atlas file before any row: header and interpreters."""
+    pythons = {}
+    for target in targets:
+        pythons[target.python.name] = {
+            "python": target.python.as_dict(), "interpreter": target.as_dict(),
+            "error": target.error or None,
+        }  # fmt: skip
+    return atlas_header(
+        pylab_version=pylab.__version__, command=command, preset=settings.preset,
+        settings=settings.as_dict(), machine=machine_info(), pythons=pythons,
+        started=results_io.utc_now().isoformat(timespec="seconds"),
+    )  # fmt: skip
+
+
+def run(
+    path: Path, entries: list[Entry], targets: list[Target], settings: Settings,
+    command: list[str], progress: Callable[[str], None],
+) -> tuple[dict[str, Any], int]:  # fmt: skip
+    """The whole atlas; the results and the exit status (FAILED when a row failed,
+    INTERRUPTED on Ctrl-C, TERMINATED on SIGTERM, with every finished row kept)."""
+    atlas = Atlas(path, start(path, settings, targets, command), settings, progress)
+    rows, status = atlas.results["atlas"], Exit.OK
+    atlas.save()
+    try:
+        for target in targets:
+            pid = target.python.name
+            if target.executable is None:
+                progress(f"{pid}: skipped: {target.error}")
+                status = Exit.FAILED
+                continue
+            for i, entry in enumerate(entries, 1):
+                progress(f"{pid} [{i}/{len(entries)}] {entry.key}")
+                rows.append(atlas.call_row(entry, target, pid))
+                row = rows[-1]
+                if row["skipped"]:
+                    progress(f"  skipped: {row['skipped']}")
+                elif row["error"]:
+                    progress(f"  failed: {row['error']}")
+                    status = Exit.FAILED
+                atlas.save()
+            if target.python.free_threaded:
+                _modules(atlas, entries, target, pid)
+        atlas.results["status"] = "complete"
+    except (KeyboardInterrupt, Terminated) as exc:  # keep every finished row
+        atlas.results["status"] = "interrupted"
+        status = stopped_status(exc)
+    atlas.results["finished"] = results_io.utc_now().isoformat(timespec="seconds")
+    atlas.save()
+    return atlas.results, int(status)
+
+
+def _modules(atlas: Atlas, entries: list[Entry], target: Target, pid: str) -> None:
+    used = readiness.libraries_modules(entries)
+    for j, (module, libraries) in enumerate(used.items(), 1):
+        atlas.progress(f"{pid} module [{j}/{len(used)}] {module}")
+        atlas.results["modules"].append(atlas.module_row(module, libraries, target, pid))
+        atlas.save()
+
+
+def modules_only_note(targets: list[Target]) -> str | None:
+    """Why no module rows will come: no free-threaded interpreter among the targets."""
+    if any(t.python.free_threaded for t in targets):
+        return None
+    return ("no free-threaded interpreter asked for: the modules' readiness is checked only "
+            "under one (add e.g. --python 3.13t)")  # fmt: skip
+
+
+def presets() -> list[str]:
+    return list(PRESETS)
