@@ -267,29 +267,40 @@ def judge_for(module: str, claims: tuple[str, ...]) -> Callable[[dict[str, Any]]
 
 # --- deciding from intervals ---------------------------------------------------------------
 
-MAX_CROSSING = 7  # figures moved to their ends together at most (3**7 judgements)
+MAX_CROSSING = 7  # figures moved to their ends together at most (3**7 judgements and more)
 
 
 def from_intervals(
     judge: Callable[[dict[str, Any]], Verdict],
     data: dict[str, Any],
     figures: list[dict[str, Any]],
+    turns: tuple[float, ...] = (),
 ) -> Verdict:
     """`judge`'s verdict on the medians, unless the figures it compares with its bounds
     (interval dicts {median, low, high} in `data`, read through "median") could give
     another: a figure whose low or high end alone changes the verdict crosses a bound;
     those are moved to each of their ends together, and where the verdicts differ the claim
     is `undecided`, its reason the medians' with the verdicts the ends allow, and its data
-    their list under `possible`. Never the side the median happened to fall on."""
+    their list under `possible`. Never the side the median happened to fall on.
+
+    A rule that is not monotone in a figure (C19 reads a ratio's distance from 1 either
+    way) names the values where it turns in `turns`: a figure is also read at each of them
+    that lies inside its interval, so an interval wide enough to span the whole band
+    between two bounds is not taken for one that lies beyond both."""
     on_medians = judge(data)
+
+    def readings(figure: dict[str, Any]) -> list[Any]:
+        inside = [t for t in turns if figure["low"] <= t <= figure["high"]]
+        return ["low", "high", *inside]
+
     crossing = [
         figure for figure in figures
-        if any(_at(judge, data, [(figure, end)]).verdict != on_medians.verdict
-               for end in ("low", "high"))
+        if any(_at(judge, data, [(figure, at)]).verdict != on_medians.verdict
+               for at in readings(figure))
     ][:MAX_CROSSING]  # fmt: skip
     seen = {on_medians.verdict}
-    for ends in itertools.product(("low", "median", "high"), repeat=len(crossing)):
-        seen.add(_at(judge, data, list(zip(crossing, ends, strict=True))).verdict)
+    for ats in itertools.product(*(["median", *readings(f)] for f in crossing)):
+        seen.add(_at(judge, data, list(zip(crossing, ats, strict=True))).verdict)
     if len(seen) == 1:
         return on_medians
     possible = [on_medians.verdict, *sorted(seen - {on_medians.verdict})]
@@ -305,13 +316,14 @@ def from_intervals(
 def _at(
     judge: Callable[[dict[str, Any]], Verdict],
     data: dict[str, Any],
-    moves: list[tuple[dict[str, Any], str]],
+    moves: list[tuple[dict[str, Any], Any]],
 ) -> Verdict:
-    """`judge(data)` with each figure of `moves` read at the given end of its interval."""
+    """`judge(data)` with each figure of `moves` read at the given end of its interval
+    ("low", "median", "high") or at the given value."""
     saved = [f["median"] for f, _ in moves]
     try:
-        for figure, end in moves:
-            figure["median"] = figure[end]
+        for figure, at in moves:
+            figure["median"] = figure[at] if isinstance(at, str) else at
         return judge(data)
     finally:
         for (figure, _), value in zip(moves, saved, strict=True):
@@ -336,10 +348,13 @@ def until_decided(
 
 
 def settles(
-    judge: Callable[[dict[str, Any]], Verdict], data: dict[str, Any], figures: list[dict[str, Any]]
+    judge: Callable[[dict[str, Any]], Verdict],
+    data: dict[str, Any],
+    figures: list[dict[str, Any]],
+    turns: tuple[float, ...] = (),
 ) -> bool:
     """Whether from_intervals decides on these figures (no interval crosses a bound)."""
-    return from_intervals(judge, data, figures).verdict != "undecided"
+    return from_intervals(judge, data, figures, turns).verdict != "undecided"
 
 
 # --- interference beside timed regions ---------------------------------------------------

@@ -433,7 +433,7 @@ def _measure_designs(level: Level) -> dict[str, Any]:
 
     def decided() -> bool:
         sofar = {"designs": record()}
-        return settles(_c19_on_medians, sofar, _c19_figures(sofar))
+        return settles(_c19_on_medians, sofar, _c19_figures(sofar), turns=(1.0,))
 
     taken = until_decided(one_round, decided, level.repeats, MORE_ROUNDS * level.repeats)
     return record() | {"rounds": taken, INTERFERENCE: regions.record()}
@@ -529,7 +529,8 @@ def _c19_figures(data: dict[str, Any]) -> list[dict[str, Any]]:
 def _judge_c19(data: dict[str, Any]) -> Verdict:
     """Decided from the interval of the coarse/fine ratio (or of both throughputs): where
     its ends lie on both sides of the bound, undecided."""
-    verdict = from_intervals(_c19_on_medians, data, _c19_figures(data))
+    # 1: the rule reads the ratio's distance from 1 either way, so it turns there.
+    verdict = from_intervals(_c19_on_medians, data, _c19_figures(data), turns=(1.0,))
     return replace(verdict, uncertain=region_doubts(data["designs"].get(INTERFERENCE)))
 
 

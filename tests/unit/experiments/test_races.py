@@ -265,3 +265,10 @@ def test_c19_takes_more_rounds_only_while_its_interval_crosses_the_bound(
     expected = MORE_ROUNDS * level.repeats if more else level.repeats
     assert found["rounds"] == expected
     assert len(found["designs"]["coarse"]["lost"]) == expected
+
+
+def test_c19_is_undecided_when_the_ratio_interval_spans_the_whole_band():
+    # Both ends beyond a bound (0.44x and 2.64x read "holds"), but the interval holds 1x,
+    # where granularity makes no difference: not a confident "holds" (a 2026-12-06 run).
+    (c19,) = [v for v in races.judge(_paired(_data(), 1.56, 0.44, 2.64)) if v.claim == "C19"]
+    assert c19.verdict == "undecided" and c19.data["possible"] == ["holds", "partly"]
