@@ -123,6 +123,9 @@ def test_ctrl_c_keeps_the_rows_measured(tmp_path: Path) -> None:
         [sys.executable, "-m", "pylab", "atlas", "--catalogue", "faults.toml", "--only",
          "faults/raises,faults/hang", "--timeout", "120", "--out", str(out)],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # as a terminal's run, whatever started pytest: a background job of a non-interactive
+        # shell inherits SIGINT ignored, and Python then never sees it (as test_faults does)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

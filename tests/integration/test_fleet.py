@@ -184,10 +184,17 @@ def gone(procs: list[psutil.Process], within_s: float = 10) -> bool:
     return not alive
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_the_labs_and_exits_130(cluster, fleet_run, tmp_path, fleet) -> None:
     # after fleet_run: the module's cluster is idle again
     run = subprocess.Popen(fleet(cluster.address, tmp_path, "--repeats", "20"), cwd=tmp_path,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           # SIGINT as a terminal's run has it, not ignored as a background
+                           # job of a non-interactive shell inherits it (see test_faults)
+                           preexec_fn=_default_sigint)  # fmt: skip
     try:
         labs = wait_for_lab(cluster.procs[1]) + wait_for_lab(cluster.procs[2])
         run.send_signal(signal.SIGINT)
