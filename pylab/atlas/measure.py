@@ -18,6 +18,7 @@ from typing import Any
 from pylab.base.errors import WrongResult
 from pylab.host.machine import gil_enabled
 from pylab.host.pools import pools_pinned
+from pylab.measure.heartbeat import SHARE_S
 from pylab.probing.calls import (
     COPY_S,
     cpu_fraction,
@@ -27,8 +28,12 @@ from pylab.probing.calls import (
     time_call,
 )
 
-# What each preset measures: how many sizes of the sweep, and pairs (and share samples) each.
-PRESETS = {"quick": {"sizes": 3, "repeats": 3}, "default": {"sizes": None, "repeats": 5}}
+# What each preset measures: how many sizes of the sweep, pairs (and share samples) each, and
+# how long a share sample runs (quick: half the probe's 0.2 s, the most of a quick call's time).
+PRESETS = {
+    "quick": {"sizes": 3, "repeats": 3, "share_s": SHARE_S / 2},
+    "default": {"sizes": None, "repeats": 5, "share_s": SHARE_S},
+}
 
 
 class CallFailed(Exception):
@@ -83,13 +88,15 @@ def build(entry: dict[str, Any], size: int) -> Callable[[], Any]:
     return call
 
 
-def point(call: Callable[[], Any], size: int, workers: int, repeats: int) -> dict[str, Any]:
+def point(
+    call: Callable[[], Any], size: int, workers: int, repeats: int, share_s: float = SHARE_S
+) -> dict[str, Any]:
     """One size of the sweep: the probe's GIL share and thread speed-up at W."""
     call_s = time_call(call)
     calls = max(1, math.ceil(COPY_S / call_s))
     with pools_pinned():
         cpu = round(cpu_fraction(call, calls), 4)
-        share = gil_share(call, calls, repeats) if gil_enabled() else None
+        share = gil_share(call, calls, repeats, share_s) if gil_enabled() else None
         speedup, busy = thread_speedup(call, calls, workers, repeats)
     return {"size": size, "call_s": call_s, "calls_per_copy": calls, "cpu_per_wall": cpu,
             "gil_share": share, "thread_speedup": speedup, "thread_cpu_per_wall": busy}  # fmt: skip
@@ -109,16 +116,16 @@ def measure(
 ) -> dict[str, Any]:
     """Sweep the entry's sizes (each point emitted as it is measured), then probe it at the
     largest: the probe's record, with the sweep's points under `sweep`."""
-    repeats = PRESETS[preset]["repeats"]
+    repeats, share_s = PRESETS[preset]["repeats"], PRESETS[preset]["share_s"]
     sizes = sweep_sizes(entry["sizes"], preset)
     points = []
     for size in sizes[:-1]:
-        points.append(point(build(entry, size), size, workers, repeats))
+        points.append(point(build(entry, size), size, workers, repeats, share_s))
         emit({"point": points[-1]})
     top = sizes[-1]
     call = build(entry, top)
     target = ("statement", entry["call"], setup_at(entry, top))
-    data = probe_target(target, call, [workers], "fork", repeats)
+    data = probe_target(target, call, [workers], "fork", repeats, share_s)
     points.append(from_probe(top, data, workers))
     emit({"point": points[-1]})
     return {**data, "probe_size": top, "sweep": points}

@@ -244,15 +244,17 @@ def probe_target(
     workers: list[int] | None = None,
     start_method: str = "fork",
     repeats: int = 5,
+    share_s: float = SHARE_S,
 ) -> dict[str, Any]:
     """Measure `call` (rebuilt in processes from `target`); the JSON the CLI writes.
+    `share_s`: how long each GIL-share sample runs (the atlas's quick level halves it).
 
     BLAS and OpenMP pools are pinned to one thread meanwhile, so W copies use W threads,
     not W x the pool's; the record says what was pinned, on which machine, and in what
     state the machine was at the start (pylab.host.state)."""
     state, warnings = check_machine()  # before the probe starts anything of its own
     with pools_pinned() as pinning:
-        data = _measure(target, call, workers, start_method, repeats)
+        data = _measure(target, call, workers, start_method, repeats, share_s)
     return {
         **data,
         "machine": machine_info(),
@@ -264,7 +266,7 @@ def probe_target(
 
 def _measure(
     target: Target, call: Callable[[], Any], workers: list[int] | None, start_method: str,
-    repeats: int,
+    repeats: int, share_s: float = SHARE_S,
 ) -> dict[str, Any]:  # fmt: skip
     cores = usable_cores()
     workers = sorted(set(workers or {2, cores}))
@@ -287,7 +289,7 @@ def _measure(
     data["cpu_per_wall"] = round(cpu_fraction(call, calls), 4)
     # A free-threaded build with the GIL off has no GIL to hold: nothing to measure, and
     # the heartbeat would read 0 for any call (None says so instead).
-    data["gil_share"] = gil_share(call, calls, repeats) if gil_enabled() else None
+    data["gil_share"] = gil_share(call, calls, repeats, share_s) if gil_enabled() else None
     with Background() as seen:  # what the rest of the machine took meanwhile
         threads = {str(w): thread_speedup(call, calls, w, repeats) for w in workers}
         data["thread_speedup"] = {w: speedup for w, (speedup, _) in threads.items()}
