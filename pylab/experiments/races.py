@@ -175,12 +175,8 @@ def _bounded(update: Callable[[], None], n: int, workers: int) -> int:
     """Run `update` n times in each of `workers` threads released together, each thread
     stopping early once it has run UPDATE_BUDGET_S: the updates made in all."""
     done = [0] * workers
-    slots = iter(range(workers))
-    lock = threading.Lock()
 
-    def work() -> None:
-        with lock:
-            slot = next(slots)
+    def work(slot: int) -> None:
         deadline = time.perf_counter() + UPDATE_BUDGET_S
         count = 0
         while count < n:
@@ -190,7 +186,7 @@ def _bounded(update: Callable[[], None], n: int, workers: int) -> int:
                 break
         done[slot] = count
 
-    _together(work, workers)
+    run_threads(work, workers, WAIT_S)
     return sum(done)
 
 
