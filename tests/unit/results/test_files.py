@@ -54,13 +54,22 @@ def test_default_path_never_overwrites_a_run(tmp_path: Path) -> None:
     assert second != first and second.name.endswith("-2.json")
 
 
-@pytest.mark.parametrize("path", sorted(REFERENCE.glob("*.json")))
+ATLASES = sorted(REFERENCE.glob("atlas-*.json"))  # the atlas kind: report and compare read it
+
+
+@pytest.mark.parametrize("path", sorted(set(REFERENCE.glob("*.json")) - set(ATLASES)))
 def test_committed_reference_runs_still_load_and_summarize(path: Path) -> None:
     from pylab.report import summary
 
     data = results.load(path)
     assert data["status"] == "complete" and data["cells"]
     assert "\n".join(summary.format_tables(data)).count("\n") >= 1
+
+
+@pytest.mark.parametrize("path", ATLASES)
+def test_committed_reference_atlases_still_load(path: Path) -> None:
+    data = results.load(path, atlas=True)
+    assert data["status"] == "complete" and data["atlas"] and data["modules"]
 
 
 def test_an_interrupt_just_after_the_replace_goes_on_up(tmp_path, monkeypatch) -> None:
