@@ -11,7 +11,7 @@ import pytest
 from pylab.base import extras
 from pylab.experiments import memory
 from pylab.experiments.base import LEVELS
-from tests.unit.experiments import leftover_workers
+from tests.unit.experiments import leftover_workers, verdicts
 
 HAS_THEM = extras.why_no_subinterpreters() is None
 
@@ -22,13 +22,6 @@ KIB = 1 << 10
 MIB = 1 << 20
 
 
-def verdicts(module: Any, data: dict[str, Any]) -> dict[str, str]:
-    found = module.judge(data)
-    assert [v.claim for v in found] == list(module.CLAIMS)
-    for v in found:
-        assert "\n" not in v.reason
-        json.dumps(v.data, allow_nan=False)
-    return {v.claim: v.verdict for v in found}
 
 
 def memory_data(
