@@ -8,14 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pylab.base import extras
 from pylab.report.plots import sharing
-from tests import DATA
 from tests.unit.report.plots import DEFAULT, FIXTURE, SCALING_ONLY, _load
-
-HAS_THEM = extras.why_no_subinterpreters() is None
-
-
 
 
 @pytest.mark.parametrize("path", [FIXTURE, DEFAULT], ids=["tiny", "default"])
@@ -46,21 +40,3 @@ def test_missing_pieces_still_plot(check_plot) -> None:
     assert "shared memory" not in plots[0].caption
     for plot in plots:
         check_plot(plot)
-
-
-@pytest.mark.parametrize("path", sorted(DATA.glob("*.json")), ids=lambda p: p.name)
-def test_files_from_before_subinterpreters_still_plot(path: Path, check_plot, plot_texts) -> None:
-    for plot in sharing.make(_load(path)):
-        check_plot(plot)
-        assert "subinterpreter" not in plot_texts(plot), plot.name
-
-
-@pytest.mark.skipif(HAS_THEM, reason="this interpreter has subinterpreters")
-def test_without_subinterpreters_the_plot_draws_no_subinterpreter_series(
-    claims_run, check_plot, plot_texts
-) -> None:
-    plots = sharing.make(claims_run.view())
-    assert plots
-    for plot in plots:
-        check_plot(plot)
-        assert "subinterpreter" not in plot_texts(plot), plot.name
