@@ -27,6 +27,17 @@ worker at its far end, in a thread or in a process started from an explicit cont
               10 ms, turned into iterations by the loop's time per iteration measured
               first (`iteration_s`), so the sweep covers the same times on any CPU
 
+  placement   the rule reads round trips and throughputs with both ends of every channel
+              on one CPU (the calling thread, the far end's process or thread, queue
+              feeder threads: all inherit the near end's affinity): the channel's own work
+              (copies, pickling, system calls, switches), not how fast an idle core wakes
+              up. Across cores a small message's round trip swings with the machine's
+              idle states (thread_queue 8 B: 9 or 65 us from one second to the next on a
+              2-core VM, 2026-12-06), so it could not decide the rule; it is what a program
+              sees, so it is measured beside (`across_cores`, the level's rounds only)
+              and reported. Where a thread cannot be pinned (no os.sched_setaffinity) or
+              there is one CPU, one pass runs as scheduled and `settings.placement` says so
+
 Rule (C10), on the medians:
   threads win at a size when the fastest process channel's round trip is at least
   LATENCY_MARGIN times the thread round trip. C10 holds when threads win at every
@@ -97,6 +108,7 @@ THREAD_POOL, INTERPRETERS = names.THREADS, names.INTERPRETERS
 # The data's sections the report reads too (pylab.report.costs, the ipc plots).
 LATENCY, THROUGHPUT = "latency_us", "throughput_bytes_per_s"
 DISPATCH, CROSSOVER = "dispatch_us", "crossover"
+ACROSS = "across_cores"  # the data's section measured with the ends free to run anywhere
 INTERP_HOW = (
     "two interpreters queues to a subinterpreter driven by a thread: bytes shared (copied "
     "once, not pickled), each message announced by a byte on an os.pipe the far end blocks "
@@ -258,6 +270,31 @@ def _interp_channel() -> Iterator[tuple[Send, Recv]]:
                 os.close(fd)
 
 
+def _one_core() -> tuple[int | None, str | None]:
+    """The CPU both ends of every channel share in the judged pass, or None and why not."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None, "this OS cannot pin a thread to a CPU (no os.sched_setaffinity)"
+    cpus = os.sched_getaffinity(0)
+    if len(cpus) < 2:
+        return None, "one CPU: both ends share it as scheduled"
+    return max(cpus), None
+
+
+@contextmanager
+def _on_cpu(cpu: int | None) -> Iterator[None]:
+    """The calling thread on `cpu` (None: as it is), its affinity restored after. Threads
+    it starts and processes it forks or spawns meanwhile inherit the affinity (Linux)."""
+    if cpu is None:
+        yield
+        return
+    before = os.sched_getaffinity(0)  # 0: the calling thread, not the whole process
+    os.sched_setaffinity(0, {cpu})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
+
+
 def _channel_names(level: Level) -> list[str]:
     methods = start_methods(fork_and_spawn(level))
     names = [name for method in methods for name in PROCESS_CHANNELS[method]]
@@ -311,19 +348,21 @@ def _counts(table: dict[int, int], sizes: tuple[int, ...], level: Level) -> dict
 
 
 def _channel_runs(
-    names: list[str], sizes: tuple[int, ...], level: Level, regions: Regions
+    names: list[str], sizes: tuple[int, ...], level: Level, regions: Regions, cpu: int | None,
+    judged: bool = True,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """Latency and throughput samples of every channel, batches interleaved over channels,
-    each kept batch a region of `regions` (retaken while other work disturbs it). After a
-    warm-up round and the level's rounds, more (up to MORE_ROUNDS times as many) while the
-    figures C10 compares leave it undecided."""
+    """Latency and throughput samples of every channel with both its ends on `cpu` (None:
+    as scheduled), batches interleaved over channels, each kept batch a region of `regions`
+    (retaken while other work disturbs it). After a warm-up round and the level's rounds,
+    for the `judged` pass more (up to MORE_ROUNDS times as many) while the figures C10
+    compares leave it undecided."""
     trips, messages = _counts(ROUND_TRIPS, sizes, level), _counts(MESSAGES, sizes, level)
     payload = {size: bytes(size) for size in sizes}
     latency: dict[str, dict[int, list[float]]] = {n: {s: [] for s in sizes} for n in names}
     throughput: dict[str, dict[int, list[float]]] = {n: {s: [] for s in sizes} for n in names}
     # Every process is started before the first thread (queue feeders and the echo
     # thread included): forking a process that runs threads is unsafe.
-    with ExitStack() as stack:
+    with _on_cpu(cpu), ExitStack() as stack:
         ends = {name: _open(stack, name) for name in names}
 
         def one_round(turn: int, kept: bool = True) -> None:
@@ -341,9 +380,8 @@ def _channel_runs(
             return settles(_c10_side, sofar, _c10_figures(sofar))
 
         one_round(0, kept=False)
-        taken = until_decided(
-            lambda turn: one_round(turn + 1), decided, level.repeats, MORE_ROUNDS * level.repeats
-        )
+        most = MORE_ROUNDS * level.repeats if judged else level.repeats
+        taken = until_decided(lambda turn: one_round(turn + 1), decided, level.repeats, most)
     settings = {"round_trips": _by_size(trips), "messages": _by_size(messages), "batches": taken}
     return _summaries(latency), _summaries(throughput), settings
 
@@ -463,7 +501,9 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
     sizes = TINY_SIZES if tiny(level) else SIZES
     names = _channel_names(level)
     regions = Regions()
-    latency, throughput, counts = _channel_runs(names, sizes, level, regions)
+    cpu, why_not = _one_core()
+    latency, throughput, counts = _channel_runs(names, sizes, level, regions, cpu)
+    across = _across_cores(names, sizes, level, regions) if cpu is not None else None
     executors = _executor_runs(level)
     return {
         "settings": {
@@ -473,15 +513,25 @@ def measure(level: Level, cells: list[dict[str, Any]]) -> dict[str, Any]:
             "workers": WORKERS,
             "pools": list(executors[DISPATCH]),
             "dispatch_tasks": executors["dispatch_tasks"],
+            "placement": {"one_core": cpu, "why_not": why_not},
             **counts,
         },
         LATENCY: latency,
         THROUGHPUT: throughput,
+        ACROSS: across,
         DISPATCH: executors[DISPATCH],
         CROSSOVER: executors[CROSSOVER],
         SUBINTERPRETER_RECORD: _subinterpreters(names),
         INTERFERENCE: regions.record(),
     }
+
+
+def _across_cores(
+    names: list[str], sizes: tuple[int, ...], level: Level, regions: Regions
+) -> dict[str, Any]:
+    """The channels again with their ends free to run anywhere: what a program sees."""
+    latency, throughput, counts = _channel_runs(names, sizes, level, regions, None, False)
+    return {LATENCY: latency, THROUGHPUT: throughput, "batches": counts["batches"]}
 
 
 def _subinterpreters(names: list[str]) -> dict[str, Any]:
@@ -634,6 +684,26 @@ def _judge_c10(data: dict[str, Any]) -> Verdict:
     return replace(verdict, uncertain=region_doubts(data.get(INTERFERENCE)))
 
 
+def _placement_note(data: dict[str, Any]) -> str:
+    """Where the channels' ends ran, and the smallest round trip across cores beside."""
+    placement = data["settings"].get("placement")
+    if not placement:  # files from before the placement was kept
+        return ""
+    if placement["one_core"] is None:
+        return f"; ends as scheduled ({placement['why_not']})"
+    note = f"; judged with both ends on CPU {placement['one_core']} (the channel's own cost)"
+    across = data.get(ACROSS)
+    if across:
+        size = min(data["settings"]["sizes"])
+        row = _latency_rows(across | {"settings": data["settings"]})[0]
+        note += (
+            f"; across cores, as scheduled, {fmt_bytes(size)} round trip "
+            f"{fmt_seconds(row['thread_us'] * 1e-6)} vs {fmt_seconds(row['process_us'] * 1e-6)} "
+            f"({row['best_process']}, {fmt_times(row['process_over_thread'])})"
+        )
+    return note
+
+
 def _c10_outcome(rows: list[dict[str, Any]], tput: dict[str, Any]) -> tuple[str, str, list[int]]:
     """The verdict, its lead and the sizes where threads win, from the rows' medians."""
     wins = [r["size"] for r in rows if r["process_over_thread"] >= LATENCY_MARGIN]
@@ -666,7 +736,8 @@ def _c10_on_medians(data: dict[str, Any]) -> Verdict:
         f"{fmt_rate(tput['thread_bytes_per_s'])} (by reference) vs "
         f"{fmt_rate(tput['process_bytes_per_s'])} ({tput['best_process']}), "
         f"{fmt_times(tput['thread_over_process'])}, a win from {fmt_times(THROUGHPUT_MARGIN)}; "
-        f"{_executor_note(data)}; cost only, 'more complex' is not measured"
+        f"{_executor_note(data)}{_placement_note(data)}; cost only, 'more complex' is not "
+        "measured"
     )
     note, subs = _subinterpreters_seen(data, rows)
     numbers = {
@@ -675,6 +746,7 @@ def _c10_on_medians(data: dict[str, Any]) -> Verdict:
         "thread_wins_latency_at": wins,
         "dispatch_us": {k: v["median"] for k, v in data[DISPATCH].items()},
         "crossover_iterations": (data.get(CROSSOVER) or {}).get("crossover_iterations"),
+        "placement": data["settings"].get("placement"),
         "latency_margin": LATENCY_MARGIN,
         "throughput_margin": THROUGHPUT_MARGIN,
         "subinterpreters": subs,

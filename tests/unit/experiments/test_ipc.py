@@ -245,11 +245,15 @@ def test_a_tiny_run_in_this_process_cleans_up():
     # Measured here, not read from the claims run: there each experiment runs in a child
     # that is killed whole afterwards, so processes or threads it left behind go unseen.
     threads_before = threading.active_count()
+    affinity = ipc.os.sched_getaffinity(0) if hasattr(ipc.os, "sched_getaffinity") else None
     data = ipc.measure(LEVELS["tiny"], [])
     json.dumps(data)
     assert multiprocessing.active_children() == []
     assert threading.active_count() == threads_before
     assert set(data["latency_us"]) == set(data["settings"]["channels"])
+    if data["settings"]["placement"]["one_core"] is not None:  # pinned, then across cores
+        assert set(data[ipc.ACROSS][ipc.LATENCY]) == set(data["settings"]["channels"])
+        assert ipc.os.sched_getaffinity(0) == affinity
 
 
 def _fake_channels(monkeypatch, thread_us: list[float]) -> None:
@@ -273,8 +277,51 @@ def test_c10_takes_more_batches_only_while_an_interval_crosses_its_margin(
 ):
     _fake_channels(monkeypatch, thread_us)
     level = LEVELS["tiny"]
-    _, _, settings = ipc._channel_runs(
-        [ipc.THREADS, "fork_pipe"], (8,), level, ipc.Regions()
-    )
+    names = [ipc.THREADS, "fork_pipe"]
+    _, _, settings = ipc._channel_runs(names, (8,), level, ipc.Regions(), None)
     expected = ipc.MORE_ROUNDS * level.repeats if more else level.repeats
     assert settings["batches"] == expected
+    # the pass beside (across cores) takes the level's batches only, decided or not
+    _, _, beside = ipc._channel_runs(names, (8,), level, ipc.Regions(), None, judged=False)
+    assert beside["batches"] == level.repeats
+
+
+# --- placement: the judged pass with both ends on one CPU, across cores beside
+
+
+def test_on_cpu_pins_the_calling_thread_and_what_it_starts_then_restores_it():
+    cpu, why_not = ipc._one_core()
+    if cpu is None:
+        pytest.skip(f"cannot pin here: {why_not}")
+    before = ipc.os.sched_getaffinity(0)
+    seen: list[set[int]] = []
+    with ipc._on_cpu(cpu):
+        assert ipc.os.sched_getaffinity(0) == {cpu}
+        worker = threading.Thread(target=lambda: seen.append(ipc.os.sched_getaffinity(0)))
+        worker.start()
+        worker.join()
+    assert seen == [{cpu}]
+    assert ipc.os.sched_getaffinity(0) == before
+
+
+def test_one_core_says_why_not_where_a_thread_cannot_be_pinned(monkeypatch):
+    monkeypatch.delattr(ipc.os, "sched_setaffinity")
+    cpu, why_not = ipc._one_core()
+    assert cpu is None and "sched_setaffinity" in why_not
+
+
+def test_the_reason_says_where_the_ends_ran_and_gives_the_round_trip_across_cores():
+    data = _data({s: 3.0 for s in SIZES})
+    assert "CPU" not in _judge(data).reason  # files from before placement was kept
+    across = _data({8: 0.7, 1024: 3.0, 65536: 3.0, 1048576: 3.0})
+    data["settings"]["placement"] = {"one_core": 1, "why_not": None}
+    data[ipc.ACROSS] = {k: across[k] for k in (ipc.LATENCY, ipc.THROUGHPUT)}
+    verdict = _judge(data)
+    assert verdict.verdict == "holds"  # the pass across cores does not enter the rule
+    assert "judged with both ends on CPU 1 (the channel's own cost)" in verdict.reason
+    assert "across cores, as scheduled, 8 B round trip 10 us vs 7 us (fork_pipe, 0.7x)" in (
+        verdict.reason
+    )
+    data["settings"]["placement"] = {"one_core": None, "why_not": "one CPU"}
+    del data[ipc.ACROSS]
+    assert "ends as scheduled (one CPU)" in _judge(data).reason

@@ -52,6 +52,18 @@ def test_every_design_applies_every_update_it_protects():
         assert lost == 0 and seconds > 0
 
 
+@pytest.mark.parametrize("design", races.LOCKED_DESIGNS)
+def test_locked_work_loses_no_update_under_either_lock(design):
+    # A key's state is the update applied as often as the key was updated: 2 threads x 200
+    # updates over 64 keys, offset, update each key 6 or 7 times; replayed here serially.
+    states, seconds = races.locked_work(design, 2, 200, 1000)
+    expected: dict[int, int] = {}
+    for slot in range(2):
+        for i in range(200):
+            races._locked_update(expected, (i + slot * races.KEYS // 2) % races.KEYS, 1000)
+    assert states == expected and seconds > 0
+
+
 # --- the rules, on made-up data ---------------------------------------------------------
 
 
@@ -181,6 +193,8 @@ def test_measure_tiny_then_judge(claims_run):
     data = claims_run.data("races")
     assert set(data["lost_updates"]) == set(races.VARIANTS)
     assert set(data["designs"]["designs"]) == set(races.DICT_SIZES)
+    locked = data["designs"][races.LOCKED_WORK]
+    assert set(locked["updates_per_s"]) == set(races.LOCKED_DESIGNS)
     verdicts = races.judge(data)
     assert [v.claim for v in verdicts] == list(races.CLAIMS)
     # the run stored what the rules say of the data it stored
@@ -204,14 +218,17 @@ def test_c06_reason_gives_the_counts_the_rule_read():
 def test_c19_reason_gives_the_intervals_and_the_ratio_it_needs():
     data = _data()
     (c19,) = [v for v in races.judge(data) if v.claim == "C19"]
-    assert "coarse 3.00M [2.85M-3.15M], fine 1.50M [1.43M-1.57M] (2x, intervals apart" in (
+    # a file from before the locked work was measured: judged on the dict updates
+    assert "dict updates, 2x, intervals apart: granularity matters" in c19.reason
+    assert "(it matters from 1.25x either way at both ends of the interval)" in c19.reason
+    assert "dict updates/s coarse 3.00M [2.85M-3.15M], fine 1.50M [1.43M-1.57M], queue" in (
         c19.reason
     )
-    assert "it matters from 1.25x at both ends of the intervals" in c19.reason
-    assert "fastest coarse (2x fine, 7.5x queue)" in c19.reason
+    assert "fastest dict design coarse (2x fine, 7.5x queue)" in c19.reason
     data["designs"]["designs"]["fine"]["updates_per_s"] = _interval(2e6, 0.5)
     (c19,) = [v for v in races.judge(data) if v.claim == "C19"]
-    assert "fine 2.00M [1.00M-3.00M] (1.5x, intervals overlap" in c19.reason
+    assert "dict updates, 1.5x, intervals overlap" in c19.reason
+    assert "fine 2.00M [1.00M-3.00M]" in c19.reason
     assert c19.reason.startswith("undecided (holds or partly: an interval crosses a bound); ")
 
 
@@ -239,27 +256,61 @@ def test_c19_is_decided_from_the_paired_ratio_interval(interval, verdict):
     assert "coarse/fine per round" in c19.reason
 
 
-def _fake_updates(coarse_s: list[float]):
-    """dict_updates made up: the unlocked design loses some, the others none; the coarse
-    lock's seconds cycle through `coarse_s`, the fine lock's are 1 s."""
-    seen = {"coarse": 0}
-
-    def updates(design: str, workers: int, n: int) -> tuple[int, float]:
-        if design == "coarse":
-            seen["coarse"] += 1
-            return 0, coarse_s[(seen["coarse"] - 1) % len(coarse_s)]
-        return (5 if design == "unlocked" else 0), 1.0
-
-    return updates
+def _locked(data: dict, median: float, low: float, high: float) -> dict:
+    """`data` with the locked work's per-round coarse/fine ratio, as runs record it now."""
+    rates = {d: _interval(1e5) for d in races.LOCKED_DESIGNS}
+    ratio = {"median": median, "low": low, "high": high, "confidence": 0.95}
+    data["designs"][races.LOCKED_WORK] = {
+        "n": 100, "update_s": 2e-5, "iterations": 1000, "updates_per_s": rates,
+        races.COARSE_OVER_FINE: ratio,
+    }  # fmt: skip
+    return data
 
 
 @pytest.mark.parametrize(
-    ("coarse_s", "more"), [([1.0], False), ([1.0, 1 / 1.5], True)]
+    ("interval", "verdict"),
+    [
+        ((0.5, 0.45, 0.55), "holds"),  # fine locks let the C work run in parallel
+        ((1.0, 0.9, 1.1), "partly"),
+        ((0.9, 0.7, 1.0), "undecided"),
+    ],
+)
+def test_c19_is_decided_from_the_locked_work_not_the_dict_updates(interval, verdict):
+    # The dict updates' paired ratio straddles 1 / 1.25; the locked work's decides alone.
+    data = _locked(_paired(_data(), 0.85, 0.7, 1.0), *interval)
+    (c19,) = [v for v in races.judge(data) if v.claim == "C19"]
+    assert c19.verdict == verdict and c19.data["judged_on"] == races.LOCKED_WORK
+    assert "20 us updates in C with the GIL released, one lock vs a lock per key" in c19.reason
+    assert "(coarse/fine per round 0.85x [0.7x-1x]: the GIL serializes them" in c19.reason
+
+
+def _fake_designs(monkeypatch, coarse_s: list[float]) -> None:
+    """dict_updates and locked_work made up: the unlocked design loses some, the others
+    none; the coarse lock's locked work takes seconds cycling through `coarse_s`, all else
+    1 s."""
+    seen = {"coarse": 0}
+
+    def updates(design: str, workers: int, n: int) -> tuple[int, float]:
+        return (5 if design == "unlocked" else 0), 1.0
+
+    def locked(design: str, workers: int, n: int, iterations: int) -> tuple[dict, float]:
+        if design == "coarse":
+            seen["coarse"] += 1
+            return {}, coarse_s[(seen["coarse"] - 1) % len(coarse_s)]
+        return {}, 1.0
+
+    monkeypatch.setattr(races, "dict_updates", updates)
+    monkeypatch.setattr(races, "locked_work", locked)
+    monkeypatch.setattr(races, "_update_iterations", lambda: 1000)
+
+
+@pytest.mark.parametrize(
+    ("coarse_s", "more"), [([2.0], False), ([1.0, 1 / 1.5], True)]
 )
 def test_c19_takes_more_rounds_only_while_its_interval_crosses_the_bound(
     monkeypatch, coarse_s, more
 ):
-    monkeypatch.setattr(races, "dict_updates", _fake_updates(coarse_s))
+    _fake_designs(monkeypatch, coarse_s)
     level = LEVELS["tiny"]
     found = races._measure_designs(level)
     expected = MORE_ROUNDS * level.repeats if more else level.repeats
