@@ -29,6 +29,7 @@ from pylab.atlas.sizes import RELEASE_SHARE, against_documented, payoff_size, re
 from pylab.base.errors import Exit, Terminated, stopped_status
 from pylab.base.rules import SCALES
 from pylab.host.machine import machine_info, usable_cores
+from pylab.host.state import check as check_machine
 from pylab.pythons.envs import command as env_command
 from pylab.pythons.targets import Target
 from pylab.results.schema import atlas_header, atlas_row, module_row
@@ -175,11 +176,15 @@ def start(path: Path, settings: Settings, targets: list[Target], command: list[s
             "python": target.python.as_dict(), "interpreter": target.as_dict(),
             "error": target.error or None,
         }  # fmt: skip
-    return atlas_header(
+    header = atlas_header(
         pylab_version=pylab.__version__, command=command, preset=settings.preset,
         settings=settings.as_dict(), machine=machine_info(), pythons=pythons,
         started=results_io.utc_now().isoformat(timespec="seconds"),
     )  # fmt: skip
+    # Once for the whole atlas, as `run` does, not in each call's child (0.3 s a call): each
+    # row keeps the background load measured beside its own timings.
+    header["machine_state"], header["machine_warnings"] = check_machine()
+    return header
 
 
 def run(
@@ -190,6 +195,8 @@ def run(
     INTERRUPTED on Ctrl-C, TERMINATED on SIGTERM, with every finished row kept)."""
     atlas = Atlas(path, start(path, settings, targets, command), settings, progress)
     rows, status = atlas.results["atlas"], Exit.OK
+    for warning in atlas.results["machine_warnings"]:
+        progress(f"warning: {warning}")
     atlas.save()
     try:
         for target in targets:

@@ -378,13 +378,13 @@ class Regions:
     def take(self, measure: Callable[[], T]) -> T:
         # Imported here: startup's spawned children import this module, and what they
         # import is what startup measures (psutil is not theirs).
-        from pylab.host.load import Background, is_busy
+        from pylab.host.load import Background, certain_cores, is_busy
 
         for attempt in range(RETAKES + 1):
             with Background() as seen:
                 result = measure()
             assert seen.reading is not None
-            cores = seen.reading.background_cores
+            cores = certain_cores(seen.reading)  # a short region's reading is mostly ticks
             self.worst_cores = max(self.worst_cores, cores)
             if not is_busy(cores):
                 break

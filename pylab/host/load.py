@@ -13,6 +13,7 @@ accounting is the main signal.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,20 @@ def is_busy(background_cores: float | None) -> bool:
     suspect: the one test of BACKGROUND_BOUND_CORES for the cells, the probe, the bandwidth
     cache and the report."""
     return background_cores is not None and background_cores > BACKGROUND_BOUND_CORES
+
+
+# psutil reads the CPU times in /proc in clock ticks (USER_HZ, 100 a second on Linux): a
+# reading can be a tick off in each of the two counters it subtracts (the machine's busy
+# time and this process tree's), which over a 5 ms region reads as 4 cores. Short timed
+# regions (ipc's batches) read up to 7 background cores on a quiet 2-core VM so.
+TICK_S = 1 / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.01
+
+
+def certain_cores(reading: Reading) -> float:
+    """The background a reading shows for certain: less the most its tick counts can be
+    off, over its length. For a region of a second or more it is the reading itself,
+    nearly; for one of a few ms, nothing can be told from it."""
+    return max(0.0, reading.background_cores - 2 * TICK_S / max(reading.wall_s, 1e-9))
 
 
 def _busy_s() -> tuple[float, float]:

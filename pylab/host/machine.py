@@ -24,6 +24,13 @@ def usable_cores() -> int:
 NO_GIL = "no GIL to hold: a free-threaded build running with the GIL off"
 
 
+def physical_cores() -> int:
+    """Physical cores (SMT siblings counted once); the logical count where unknown."""
+    import psutil
+
+    return psutil.cpu_count(logical=False) or os.cpu_count() or 1
+
+
 def gil_enabled() -> bool:
     """False only on a free-threaded build running with the GIL off."""
     check = getattr(sys, "_is_gil_enabled", None)

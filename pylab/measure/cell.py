@@ -25,7 +25,7 @@ from pylab.executors.worker import Job, WorkerInfo, job_input
 from pylab.host import affinity
 from pylab.host.load import Background
 from pylab.host.machine import usable_cores
-from pylab.measure import sampling
+from pylab.measure import capacity, sampling
 from pylab.measure.plan import CellSpec
 from pylab.measure.sampling import Timed
 from pylab.measure.settings import Settings
@@ -103,12 +103,16 @@ def _measure(spec: CellSpec, job: Job, settings: Settings) -> dict[str, Any]:
             where = affinity.cpu_for(pair, cpus) if spec.workers == 1 else None
             return timed_run(parallel, job, parallel.kind, where)
 
+        checked = capacity.workers_for(spec.workers)  # the cores, beside the pairs
+        before = capacity.slowdown(checked) if checked else None
         sample = sampling.take(serial_run, parallel_run, policy(settings))
+        after = capacity.slowdown(checked) if checked else None
         # Asked after the kernel ran in every worker: on a free-threaded build, importing
         # a module that does not declare itself safe without the GIL turns it back on.
         workers = parallel.identify()
         start_s = parallel.start_s
-    return _summarize(spec, job, sample, settings, workers, dispatch_s, start_s)
+    beside = capacity.record(checked, before, after)
+    return _summarize(spec, job, sample, settings, workers, dispatch_s, start_s, beside)
 
 
 def policy(settings: Settings) -> sampling.Policy:
@@ -135,6 +139,7 @@ def _summarize(
     workers: list[WorkerInfo],
     dispatch_s: float,
     start_s: float | None,
+    beside: dict[str, Any],
 ) -> dict[str, Any]:
     pairs = sample.pairs
     serial_s = [s.wall_s for s, _ in pairs]
@@ -167,5 +172,5 @@ def _summarize(
             "threads": len({(w.pid, w.thread_id) for w in workers}),
             "gil_enabled": sorted({w.gil_enabled for w in workers}),
         },
-        interference=sampling.interference(sample),
+        interference=sampling.interference(sample) | {"capacity": beside},
     )

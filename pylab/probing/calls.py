@@ -245,14 +245,18 @@ def probe_target(
     start_method: str = "fork",
     repeats: int = 5,
     share_s: float = SHARE_S,
+    check: bool = True,
 ) -> dict[str, Any]:
     """Measure `call` (rebuilt in processes from `target`); the JSON the CLI writes.
     `share_s`: how long each GIL-share sample runs (the atlas's quick level halves it).
+    `check`: look at the machine's state first (0.3 s); the atlas looks once for all its
+    calls and leaves the state out of each (None).
 
     BLAS and OpenMP pools are pinned to one thread meanwhile, so W copies use W threads,
     not W x the pool's; the record says what was pinned, on which machine, and in what
     state the machine was at the start (pylab.host.state)."""
-    state, warnings = check_machine()  # before the probe starts anything of its own
+    # Before the probe starts anything of its own.
+    state, warnings = check_machine() if check else (None, None)
     with pools_pinned() as pinning:
         data = _measure(target, call, workers, start_method, repeats, share_s)
     return {

@@ -84,11 +84,18 @@ def gil_back_on(results: Mapping[str, Any]) -> list[dict[str, Any]]:
 def cell_doubts(cell: Mapping[str, Any]) -> list[str]:
     """What makes a measured cell's figures suspect: `noisy (37% wide)` (an interval wider
     than its noisy_above), `disturbed (0.88 background cores)` (it ended its time still
-    disturbed: too few clean pairs, so it used disturbed ones)."""
+    disturbed: too few clean pairs, so it used disturbed ones), `short of cores (...)` (a
+    check beside it found the machine's cores slower together than alone:
+    pylab.measure.capacity)."""
     why = []
     if cell.get("noisy"):
         why.append(f"noisy ({(cell.get('noise') or {}).get('speedup_relative_width', 0):.0%} wide)")
     seen = cell.get("interference") or {}
     if seen.get("used_disturbed"):
         why.append(f"disturbed ({seen.get('background_cores_max', 0):.2f} background cores)")
+    cores = seen.get("capacity") or {}
+    if cores.get("short"):
+        worst = max(r for r in (cores.get("before"), cores.get("after")) if r is not None)
+        why.append(f"short of cores ({cores['workers']} threads ran a C loop {worst:.2f}x "
+                   "slower together than alone beside it)")  # fmt: skip
     return why

@@ -1,10 +1,11 @@
 """A whole lab run: calibrate each piece of work, measure every cell, save as it goes.
 
 A cell that ends its time still disturbed (too few clean pairs: it had to use disturbed
-ones) is retaken once its interpreter's other cells are done, after a quiet window, within
-the settings' retake_share of the time the cells took; the retake replaces it in the file
-and keeps the earlier attempt under `attempts`. Only a cell still disturbed after its
-retake stays so. With `max_time_s` 0 (exactly `repeats` pairs a cell) nothing is retaken.
+ones), or beside which a check found the machine short of cores, is retaken once its
+interpreter's other cells are done, after a quiet window, within the settings'
+retake_share of the time the cells took; the retake replaces it in the file and keeps the
+earlier attempt under `attempts`. Only a cell still disturbed after its retake stays so.
+With `max_time_s` 0 (exactly `repeats` pairs a cell) nothing is retaken.
 """
 
 from __future__ import annotations
@@ -218,9 +219,11 @@ def _measure_cells(
 
 
 def spoiled(cell: dict[str, Any]) -> bool:
-    """A measured cell that ended its time still disturbed: too few clean pairs, so it used
-    disturbed ones."""
-    return bool(cell.get("ok") and (cell.get("interference") or {}).get("used_disturbed"))
+    """A measured cell that ended its time still disturbed (too few clean pairs, so it used
+    disturbed ones), or beside which the machine was short of cores (pylab.measure.capacity)."""
+    seen = cell.get("interference") or {}
+    short = (seen.get("capacity") or {}).get("short")
+    return bool(cell.get("ok") and (seen.get("used_disturbed") or short))
 
 
 def _retake(

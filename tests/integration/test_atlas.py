@@ -72,10 +72,14 @@ def test_a_tiny_atlas_writes_its_rows(tiny_atlas) -> None:
     assert "[1/2] zlib/crc32" in done.stderr and "[2/2] json/dumps" in done.stderr
     data = json.loads(path.read_text())
     assert data["format"] == "pylab-atlas" and data["status"] == "complete"
+    # the machine looked at once, in the header, not in each call's child
+    assert data["machine_state"]["usable_cores"] >= 1
+    assert isinstance(data["machine_warnings"], list)
     assert [(r["library"], r["call"]) for r in data["atlas"]] == [("zlib", "crc32"),
                                                                    ("json", "dumps")]
     for row in data["atlas"]:
         assert row["ok"], row["error"]
+        assert row["machine_warnings"] is None
         assert row["recommendation"] in ("threads", "processes", "either", "neither")
         assert {"median", "low", "high"} <= set(row["gil_share"])
         assert len(row["sweep"]) == 3 and row["documented"]["source"]

@@ -6,6 +6,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 
 def test_the_background_load_beside_a_region_is_counted_in_cores() -> None:
     """A spinning process outside the measured tree is one core of background; the same
@@ -26,3 +28,12 @@ def test_the_background_load_beside_a_region_is_counted_in_cores() -> None:
         sleeper.kill()
     assert outside.reading.background_cores > 0.6, outside.reading
     assert inside.reading.background_cores < outside.reading.background_cores - 0.5
+
+
+def test_a_short_regions_reading_is_certain_only_beyond_its_clock_ticks() -> None:
+    from pylab.host.load import TICK_S, Reading, certain_cores
+
+    # One tick off in each counter over 5 ms reads as 4 cores: nothing is certain.
+    assert certain_cores(Reading(0.005, 4.0, 0.0)) == 0.0
+    long = certain_cores(Reading(2.0, 0.9, 0.0))
+    assert long == pytest.approx(0.9 - 2 * TICK_S / 2.0)

@@ -1,0 +1,87 @@
+"""Whether the machine has its cores right now: a short control measured beside each cell.
+
+On a VM another tenant can take part of a core from outside the guest without any of it
+showing inside: no background load, no steal. Both runs of a pair are then slowed alike
+and the sampling's checks (pylab.measure.sampling) see nothing. On the 2-core VM a
+compute/py fork W=2 cell read 1.26x [1.25-1.30] with its 2 processes fully busy (1.97
+CPU per wall), 0.00 background and 0.00 steal cores, between quiet runs that read
+1.90-1.97x (2026-12-06): a narrow interval, so a confident and wrong verdict.
+
+The control: W threads each run the same GIL-free C loop (compute's hash_sum_nogil, about
+CHECK_S long) together, against one thread running it alone just before. With W cores to
+itself the machine runs them in the same time; `slowdown` is how much longer the slowest
+of the W took (1.0: the cores are there). A cell beside which a check read more than
+SLACK is short of cores: it is retaken later in the run (pylab.runner.lab), like a cell
+that ended its time still disturbed, and flagged if it stays so.
+
+W is capped at the physical cores: where W threads share SMT siblings their slowdown is
+the machine's nature, not a disturbance, and every check would read it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+from typing import Any
+
+from pylab.host.affinity import allowed
+from pylab.host.machine import physical_cores, usable_cores
+from pylab.kernels.base import ext
+from pylab.measure.timing import run_threads, seconds_per_unit, units_for
+
+CHECK_S = 0.01  # each loop's length: long beside thread start-up, short beside a cell
+# Together this much slower than alone: the cores are not all there. The check's own
+# spread on a quiet 2-core VM is a few percent.
+SLACK = 1.25
+
+
+@functools.cache
+def _iterations() -> int:
+    """hash_sum_nogil's iterations that last CHECK_S here (measured once per process)."""
+    kernel = ext("compute").hash_sum_nogil
+    return units_for(CHECK_S, seconds_per_unit(lambda n: kernel(0, n)))
+
+
+def workers_for(workers: int) -> int | None:
+    """The W the control runs beside a cell of `workers`: at most the usable and physical
+    cores; None where that is under 2 (nothing runs in parallel to check)."""
+    checked = min(workers, usable_cores(), physical_cores())
+    return checked if checked >= 2 else None
+
+
+def slowdown(workers: int) -> float:
+    """How much longer the slowest of `workers` threads took to run the loop together
+    than one thread took alone (the best of two), just before."""
+    kernel, n = ext("compute").hash_sum_nogil, _iterations()
+    alone = []
+    for _ in range(2):
+        t0 = time.perf_counter()
+        kernel(0, n)
+        alone.append(time.perf_counter() - t0)
+    cpus = sorted(allowed())
+
+    def one(i: int) -> float:
+        # Each on a CPU of its own: new threads woken together start on the waker's CPU,
+        # and the scheduler spreads them only after some ms, which a 10 ms loop would
+        # read as a missing core (30% of unpinned checks on a quiet 2-core VM).
+        if cpus:
+            os.sched_setaffinity(0, {cpus[i % len(cpus)]})
+        t0 = time.perf_counter()
+        kernel(0, n)
+        return time.perf_counter() - t0
+
+    together = run_threads(one, workers).results
+    return round(max(together) / max(min(alone), 1e-9), 3)
+
+
+def record(workers: int | None, before: float | None, after: float | None) -> dict[str, Any]:
+    """The cell's `capacity` record: the checks beside it and whether it was short."""
+    readings = [r for r in (before, after) if r is not None]
+    return {
+        "workers": workers,
+        "before": before,
+        "after": after,
+        "slack": SLACK,
+        "short": bool(readings) and max(readings) > SLACK,
+    }

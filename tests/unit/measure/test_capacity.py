@@ -1,0 +1,58 @@
+"""The control beside each cell (pylab.measure.capacity): W threads on a C loop together
+against one alone. Its reading on made-up checks, and on a core another process takes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from pylab.measure import capacity
+from pylab.results.cells import cell_doubts
+from pylab.runner.lab import spoiled
+
+
+def test_the_check_runs_where_two_threads_can_and_is_capped_at_the_cores(monkeypatch):
+    monkeypatch.setattr(capacity, "usable_cores", lambda: 4)
+    monkeypatch.setattr(capacity, "physical_cores", lambda: 2)  # 4 SMT siblings on 2 cores
+    assert capacity.workers_for(8) == 2 and capacity.workers_for(1) is None
+    monkeypatch.setattr(capacity, "physical_cores", lambda: 1)
+    assert capacity.workers_for(8) is None
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "short"),
+    [(1.02, 1.04, False), (1.6, 1.03, True), (1.01, 1.5, True), (None, None, False)],
+)
+def test_a_cell_is_short_of_cores_when_a_check_beside_it_read_above_the_slack(
+    before, after, short
+):
+    record = capacity.record(2 if before else None, before, after)
+    assert record["short"] is short and record["slack"] == capacity.SLACK
+    cell = {"ok": True, "interference": {"used_disturbed": False, "capacity": record}}
+    assert spoiled(cell) is short  # a short cell is retaken as a disturbed one is
+    doubts = cell_doubts(cell)
+    assert bool(doubts) is short
+    if short:
+        assert doubts == [f"short of cores (2 threads ran a C loop {max(before, after):.2f}x "
+                          "slower together than alone beside it)"]  # fmt: skip
+
+
+@pytest.mark.skipif(capacity.workers_for(2) is None, reason="fewer than 2 cores here")
+def test_a_core_taken_by_another_process_reads_as_short():
+    # A spinning process on one of the CPUs the check's threads are placed on: the thread
+    # there gets about half of it, so the pair takes about twice as long as one alone.
+    cpu = sorted(os.sched_getaffinity(0))[0]
+    spin = subprocess.Popen([sys.executable, "-c", "while True: pass"],
+                            preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))  # fmt: skip
+    try:
+        time.sleep(0.3)
+        taken = max(capacity.slowdown(2) for _ in range(3))
+    finally:
+        spin.kill()
+        spin.wait()
+    assert taken > capacity.SLACK
+    assert capacity.slowdown(2) > 0
