@@ -28,11 +28,16 @@ from pylab.probing.calls import (
     time_call,
 )
 
-# What each preset measures: how many sizes of the sweep, pairs (and share samples) each, and
-# how long a share sample runs (quick: half the probe's 0.2 s, the most of a quick call's time).
+# What each preset measures: how many sizes of the sweep, pairs (and share samples) each,
+# how long a share sample runs and how long each copy of the work lasts at least. quick
+# takes a quarter of the probe's 0.2 s share sample and half its 0.05 s copy: timed phase by
+# phase on the 2-core VM (18 calls of hashlib, zlib and numpy, 2026-12-06), a quick call's
+# 5 s went 0.8 s to each point's thread pairs, 0.55 s to each point's share samples, 0.75 s
+# to the probe's processes. Copies of 25 ms still outlast a thread's start (~0.1 ms) and a
+# process task's dispatch (~0.5 ms); a 50 ms share sample still counts 250 heartbeat ticks.
 PRESETS = {
-    "quick": {"sizes": 3, "repeats": 3, "share_s": SHARE_S / 2},
-    "default": {"sizes": None, "repeats": 5, "share_s": SHARE_S},
+    "quick": {"sizes": 3, "repeats": 3, "share_s": SHARE_S / 4, "copy_s": COPY_S / 2},
+    "default": {"sizes": None, "repeats": 5, "share_s": SHARE_S, "copy_s": COPY_S},
 }
 
 
@@ -89,11 +94,12 @@ def build(entry: dict[str, Any], size: int) -> Callable[[], Any]:
 
 
 def point(
-    call: Callable[[], Any], size: int, workers: int, repeats: int, share_s: float = SHARE_S
-) -> dict[str, Any]:
+    call: Callable[[], Any], size: int, workers: int, repeats: int, share_s: float = SHARE_S,
+    copy_s: float = COPY_S,
+) -> dict[str, Any]:  # fmt: skip
     """One size of the sweep: the probe's GIL share and thread speed-up at W."""
     call_s = time_call(call)
-    calls = max(1, math.ceil(COPY_S / call_s))
+    calls = max(1, math.ceil(copy_s / call_s))
     with pools_pinned():
         cpu = round(cpu_fraction(call, calls), 4)
         share = gil_share(call, calls, repeats, share_s) if gil_enabled() else None
@@ -116,16 +122,17 @@ def measure(
 ) -> dict[str, Any]:
     """Sweep the entry's sizes (each point emitted as it is measured), then probe it at the
     largest: the probe's record, with the sweep's points under `sweep`."""
-    repeats, share_s = PRESETS[preset]["repeats"], PRESETS[preset]["share_s"]
+    how = PRESETS[preset]
+    repeats, share_s, copy_s = how["repeats"], how["share_s"], how["copy_s"]
     sizes = sweep_sizes(entry["sizes"], preset)
     points = []
     for size in sizes[:-1]:
-        points.append(point(build(entry, size), size, workers, repeats, share_s))
+        points.append(point(build(entry, size), size, workers, repeats, share_s, copy_s))
         emit({"point": points[-1]})
     top = sizes[-1]
     call = build(entry, top)
     target = ("statement", entry["call"], setup_at(entry, top))
-    data = probe_target(target, call, [workers], "fork", repeats, share_s, check=False)
+    data = probe_target(target, call, [workers], "fork", repeats, share_s, False, copy_s)
     points.append(from_probe(top, data, workers))
     emit({"point": points[-1]})
     return {**data, "probe_size": top, "sweep": points}

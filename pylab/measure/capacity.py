@@ -10,9 +10,13 @@ CPU per wall), 0.00 background and 0.00 steal cores, between quiet runs that rea
 The control: W threads each run the same GIL-free C loop (compute's hash_sum_nogil, about
 CHECK_S long) together, against one thread running it alone just before. With W cores to
 itself the machine runs them in the same time; `slowdown` is how much longer the slowest
-of the W took (1.0: the cores are there). A cell beside which a check read more than
-SLACK is short of cores: it is retaken later in the run (pylab.runner.lab), like a cell
-that ended its time still disturbed, and flagged if it stays so.
+of the W took (1.0: the cores are there). A cell is short of cores when the checks just
+before and just after it both read more than SLACK: the spell that slowed every pair alike
+lasted the whole cell. Such a cell is retaken later in the run (pylab.runner.lab), like a
+cell that ended its time still disturbed, and flagged if it stays so. One check alone is
+not enough: beside the io cells, whose workers leave the CPUs idle, single checks read
+1.26-1.54x now and then on a quiet machine (5 of 10 quick runs had one, 2026-12-06), and a
+spell that spoils only part of a cell widens its interval, which the sampling sees.
 
 W is capped at the physical cores: where W threads share SMT siblings their slowdown is
 the machine's nature, not a disturbance, and every check would read it.
@@ -76,12 +80,8 @@ def slowdown(workers: int) -> float:
 
 
 def record(workers: int | None, before: float | None, after: float | None) -> dict[str, Any]:
-    """The cell's `capacity` record: the checks beside it and whether it was short."""
-    readings = [r for r in (before, after) if r is not None]
-    return {
-        "workers": workers,
-        "before": before,
-        "after": after,
-        "slack": SLACK,
-        "short": bool(readings) and max(readings) > SLACK,
-    }
+    """The cell's `capacity` record: the checks beside it and whether it was short (both
+    read above SLACK)."""
+    short = before is not None and after is not None and min(before, after) > SLACK
+    return {"workers": workers, "before": before, "after": after, "slack": SLACK,
+            "short": short}  # fmt: skip

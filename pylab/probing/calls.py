@@ -246,11 +246,13 @@ def probe_target(
     repeats: int = 5,
     share_s: float = SHARE_S,
     check: bool = True,
+    copy_s: float = COPY_S,
 ) -> dict[str, Any]:
     """Measure `call` (rebuilt in processes from `target`); the JSON the CLI writes.
     `share_s`: how long each GIL-share sample runs (the atlas's quick level halves it).
     `check`: look at the machine's state first (0.3 s); the atlas looks once for all its
-    calls and leaves the state out of each (None).
+    calls and leaves the state out of each (None). `copy_s`: how long each copy of the
+    work lasts at least (the atlas's quick level halves it).
 
     BLAS and OpenMP pools are pinned to one thread meanwhile, so W copies use W threads,
     not W x the pool's; the record says what was pinned, on which machine, and in what
@@ -258,7 +260,7 @@ def probe_target(
     # Before the probe starts anything of its own.
     state, warnings = check_machine() if check else (None, None)
     with pools_pinned() as pinning:
-        data = _measure(target, call, workers, start_method, repeats, share_s)
+        data = _measure(target, call, workers, start_method, repeats, share_s, copy_s)
     return {
         **data,
         "machine": machine_info(),
@@ -270,7 +272,7 @@ def probe_target(
 
 def _measure(
     target: Target, call: Callable[[], Any], workers: list[int] | None, start_method: str,
-    repeats: int, share_s: float = SHARE_S,
+    repeats: int, share_s: float = SHARE_S, copy_s: float = COPY_S,
 ) -> dict[str, Any]:  # fmt: skip
     cores = usable_cores()
     workers = sorted(set(workers or {2, cores}))
@@ -282,7 +284,7 @@ def _measure(
             f"too fast to measure: one call takes {fmt_seconds(call_s)}; pylab probes calls "
             f"of {fmt_seconds(MIN_CALL_S)} or more (dispatching one to a thread costs more)"
         )
-    calls = max(1, math.ceil(COPY_S / call_s))
+    calls = max(1, math.ceil(copy_s / call_s))
     data: dict[str, Any] = {
         "call_s": call_s,
         "calls_per_copy": calls,

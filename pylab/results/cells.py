@@ -95,7 +95,7 @@ def cell_doubts(cell: Mapping[str, Any]) -> list[str]:
         why.append(f"disturbed ({seen.get('background_cores_max', 0):.2f} background cores)")
     cores = seen.get("capacity") or {}
     if cores.get("short"):
-        worst = max(r for r in (cores.get("before"), cores.get("after")) if r is not None)
-        why.append(f"short of cores ({cores['workers']} threads ran a C loop {worst:.2f}x "
-                   "slower together than alone beside it)")  # fmt: skip
+        least = min(cores["before"], cores["after"])
+        why.append(f"short of cores ({cores['workers']} threads ran a C loop {least:.2f}x or "
+                   "more slower together than alone, before and after it)")  # fmt: skip
     return why

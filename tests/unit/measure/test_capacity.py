@@ -25,9 +25,10 @@ def test_the_check_runs_where_two_threads_can_and_is_capped_at_the_cores(monkeyp
 
 @pytest.mark.parametrize(
     ("before", "after", "short"),
-    [(1.02, 1.04, False), (1.6, 1.03, True), (1.01, 1.5, True), (None, None, False)],
-)
-def test_a_cell_is_short_of_cores_when_a_check_beside_it_read_above_the_slack(
+    [(1.02, 1.04, False), (1.6, 1.03, False), (1.01, 1.5, False), (1.4, 1.3, True),
+     (None, None, False)],
+)  # fmt: skip
+def test_a_cell_is_short_of_cores_when_both_checks_beside_it_read_above_the_slack(
     before, after, short
 ):
     record = capacity.record(2 if before else None, before, after)
@@ -37,8 +38,8 @@ def test_a_cell_is_short_of_cores_when_a_check_beside_it_read_above_the_slack(
     doubts = cell_doubts(cell)
     assert bool(doubts) is short
     if short:
-        assert doubts == [f"short of cores (2 threads ran a C loop {max(before, after):.2f}x "
-                          "slower together than alone beside it)"]  # fmt: skip
+        assert doubts == ["short of cores (2 threads ran a C loop 1.30x or more slower "
+                          "together than alone, before and after it)"]  # fmt: skip
 
 
 @pytest.mark.skipif(capacity.workers_for(2) is None, reason="fewer than 2 cores here")
