@@ -59,7 +59,12 @@ def main(args: argparse.Namespace) -> int:
     from pylab.pythons.targets import current, targets
 
     entries = catalogue.select(catalogue.load(args.catalogue), args.only)
-    chosen = targets(args.python, args.envs, args.rebuild_envs) if args.python else [current()]
+    # Other interpreters' environments get the atlas's libraries, from wheels where they
+    # exist (on 3.13t lxml, orjson, brotli and cryptography have none: their calls skip).
+    chosen = (
+        targets(args.python, args.envs, args.rebuild_envs, ("atlas",)) if args.python
+        else [current()]
+    )  # fmt: skip
     settings = run.Settings(args.preset, args.workers or run.default_workers(),
                             str(args.catalogue) if args.catalogue else None, args.only,
                             args.timeout)  # fmt: skip

@@ -165,7 +165,7 @@ def extra(name: str) -> list[str]:
 
 
 def _install_optional(python: Python, venv: Path, requirements: list[str], log: Path) -> None:
-    """An optional extra (Dask) where its wheels exist for this interpreter: all of it at
+    """An optional extra (Dask, the atlas's libraries) where its wheels exist here: all at
     once, else each requirement that has them; one without (gilknocker on a free-threaded
     build) is left out, said in the log, and the lab says so where it is needed."""
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check",
@@ -206,21 +206,31 @@ def _build(python: Python, path: Path, log: Path, src: Source) -> None:
     _install_optional(python, path, extra("dask"), log)
 
 
-def ensure(python: Python, root: Path | None = None, rebuild: bool = False) -> Env:
-    """The environment for `python`, built now unless a finished one is there."""
+def ensure(
+    python: Python, root: Path | None = None, rebuild: bool = False,
+    extras: tuple[str, ...] = (),
+) -> Env:  # fmt: skip
+    """The environment for `python`, built now unless a finished one is there; with each
+    optional extra in `extras` (the atlas's libraries) added once, from wheels where they
+    exist: not every command needs them, and the atlas's are large."""
     root, src = root or default_root(), source()
     name = f"{python.name}-{key(python, src)}"
     path, log = root / name, root / f"{name}.log"
-    if (path / READY).is_file() and not rebuild:
-        return Env(python, path, log, reused=True)
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        _build(python, path, log, src)
-    except (OSError, subprocess.SubprocessError, EnvError) as exc:
-        raise EnvError(f"Python {python.name}: building its environment failed ({exc}); "
-                       f"see {log}") from None  # fmt: skip
-    (path / READY).write_text(json.dumps(python.as_dict() | {"pylab": pylab.__version__}))
-    return Env(python, path, log, reused=False)
+    reused = (path / READY).is_file() and not rebuild
+    if not reused:
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            _build(python, path, log, src)
+        except (OSError, subprocess.SubprocessError, EnvError) as exc:
+            raise EnvError(f"Python {python.name}: building its environment failed ({exc}); "
+                           f"see {log}") from None  # fmt: skip
+        (path / READY).write_text(json.dumps(python.as_dict() | {"pylab": pylab.__version__}))
+    for name in extras:
+        marker = path / f".pylab-extra-{name}"
+        if not marker.is_file():  # a requirement without wheels here is left out, logged
+            _install_optional(python, path, extra(name), log)
+            marker.write_text(" ".join(extra(name)) + "\n", encoding="utf-8")
+    return Env(python, path, log, reused=reused)
 
 
 def announce(env: Env) -> None:

@@ -48,16 +48,19 @@ def is_current(python: Python) -> bool:
     return os.path.realpath(python.path) == os.path.realpath(sys.executable)
 
 
-def targets(specs: list[str], root: Path | None, rebuild: bool) -> list[Target]:
-    """Each named interpreter with its executable; a bad name raises a UserError before
-    anything is built, and a build that fails is that interpreter's error only."""
+def targets(
+    specs: list[str], root: Path | None, rebuild: bool, extras: tuple[str, ...] = ()
+) -> list[Target]:
+    """Each named interpreter with its executable (its environment with `extras` added);
+    a bad name raises a UserError before anything is built, and a build that fails is that
+    interpreter's error only."""
     found = []
     for python in resolve_all(specs):
         if is_current(python):
             found.append(Target(python, sys.executable))
             continue
         try:
-            env = envs.ensure(python, root, rebuild)
+            env = envs.ensure(python, root, rebuild, extras)
         except envs.EnvError as exc:
             print(f"pylab: error: {exc}", file=sys.stderr)
             found.append(Target(python, None, str(exc)))

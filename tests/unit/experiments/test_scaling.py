@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pylab.experiments import scaling
+from pylab.experiments.base import LEVELS
 
 
 def _entry(s: float, workers: int = 2, method: str | None = None) -> dict:
@@ -190,3 +191,24 @@ def test_an_outside_extension_is_measured_further_only_while_its_interval_crosse
     # W=2 on 2 cores: it scales from 1.40x, gains partly from 1.25x.
     entry = {"workers": 2, "speedup": {"median": (low + high) / 2, "low": low, "high": high}}
     assert scaling._level_is_clear(entry, cores=2) is clear
+
+
+@pytest.mark.parametrize(
+    ("readings", "attempts", "short"),
+    [([1.0, 1.0], 1, False), ([1.5, 1.4, 1.0, 1.0], 2, False), ([1.5, 1.4, 1.6, 1.3], 2, True)],
+)
+def test_an_outside_call_short_of_cores_is_measured_again_then_flagged(
+    monkeypatch, readings, attempts, short
+):
+    # The checks and the pairs made up: the first attempt reads 1.2x, the second 1.8x.
+    checks, speeds = iter(readings), iter([[1.2] * 6, [1.8] * 6])
+    monkeypatch.setattr(scaling.capacity, "workers_for", lambda w: w)
+    monkeypatch.setattr(scaling.capacity, "slowdown", lambda w: next(checks))
+    monkeypatch.setattr(scaling, "_parts_for", lambda call, w, level: 4)
+    monkeypatch.setattr(scaling, "_speedups_until_clear", lambda *a: next(speeds))
+    found = scaling._outside_call("zlib.compress", None, 2, LEVELS["tiny"], 2)
+    assert found["attempts"] == attempts and found["capacity"]["short"] is short
+    assert found["speedup"]["median"] == (1.2 if attempts == 1 else 1.8)
+    assert bool(found.get("doubts")) is short
+    if short:
+        assert found["doubts"][0].startswith("zlib.compress threads W=2 short of cores (2 ")

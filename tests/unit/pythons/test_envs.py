@@ -87,3 +87,21 @@ def test_the_environments_take_the_dask_extra_where_its_wheels_exist(tmp_path: P
                         "pylab: left out b: no wheels for Python 3.13.5t (optional)"]  # fmt: skip
     envs._install_optional(python, venv, ["a"], log)  # all at once where it can
     assert (tmp_path / "installed").read_text().split() == ["a", "a"]
+
+
+def test_an_extra_is_added_once_to_an_environment_that_asks_for_it(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # The build and pip made up: the test reads what ensure() asks of them.
+    built, added = [], []
+    monkeypatch.setattr(envs, "_build", lambda python, path, log, src: (
+        path.mkdir(parents=True), built.append(path)))
+    monkeypatch.setattr(envs, "_install_optional",
+                        lambda python, path, requirements, log: added.append(requirements))
+    monkeypatch.setattr(envs, "extra", lambda name: [f"{name}-lib>=1"])
+    here = discovery.inspect(sys.executable, "current")
+    assert not envs.ensure(here, tmp_path).reused and built and not added  # no extra asked
+    assert envs.ensure(here, tmp_path, extras=("atlas",)).reused
+    assert added == [["atlas-lib>=1"]]
+    envs.ensure(here, tmp_path, extras=("atlas",))  # already there: not installed again
+    assert added == [["atlas-lib>=1"]] and len(built) == 1
