@@ -69,7 +69,10 @@ def test_committed_reference_runs_still_load_and_summarize(path: Path) -> None:
 @pytest.mark.parametrize("path", ATLASES)
 def test_committed_reference_atlases_still_load(path: Path) -> None:
     data = results.load(path, atlas=True)
-    assert data["status"] == "complete" and data["atlas"] and data["modules"]
+    assert data["status"] == "complete" and data["atlas"]
+    # module rows come from free-threaded interpreters only (a 3.11-only atlas has none)
+    free = any(p["python"].get("free_threaded") for p in data["pythons"].values())
+    assert bool(data["modules"]) == free
 
 
 def test_an_interrupt_just_after_the_replace_goes_on_up(tmp_path, monkeypatch) -> None:
