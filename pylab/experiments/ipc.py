@@ -58,7 +58,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -90,6 +90,7 @@ from pylab.experiments._kit import (
     until_decided,
 )
 from pylab.experiments.base import Level, Verdict
+from pylab.host import affinity
 from pylab.kernels.base import ext  # this module is imported in subinterpreters too
 from pylab.measure.timing import interleaved, seconds_per_unit, units_for
 
@@ -274,25 +275,16 @@ def _one_core() -> tuple[int | None, str | None]:
     """The CPU both ends of every channel share in the judged pass, or None and why not."""
     if not hasattr(os, "sched_setaffinity"):
         return None, "this OS cannot pin a thread to a CPU (no os.sched_setaffinity)"
-    cpus = os.sched_getaffinity(0)
+    cpus = affinity.allowed()
     if len(cpus) < 2:
         return None, "one CPU: both ends share it as scheduled"
     return max(cpus), None
 
 
-@contextmanager
-def _on_cpu(cpu: int | None) -> Iterator[None]:
+def _on_cpu(cpu: int | None) -> AbstractContextManager[None]:
     """The calling thread on `cpu` (None: as it is), its affinity restored after. Threads
     it starts and processes it forks or spawns meanwhile inherit the affinity (Linux)."""
-    if cpu is None:
-        yield
-        return
-    before = os.sched_getaffinity(0)  # 0: the calling thread, not the whole process
-    os.sched_setaffinity(0, {cpu})
-    try:
-        yield
-    finally:
-        os.sched_setaffinity(0, before)
+    return affinity.pinned(None if cpu is None else frozenset({cpu}))
 
 
 def _channel_names(level: Level) -> list[str]:

@@ -40,6 +40,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from pylab import kernels
@@ -185,12 +186,11 @@ def _outside_call(
     run hashlib.sha256 read 1.25x [1.20-1.29] beside no background load, where nine other
     runs read 1.55-1.78x (2026-12-06). The cells have the same control and retake."""
     parts = _parts_for(call, workers, level)
-    checked = capacity.workers_for(workers)
     attempts = []
     for _ in range(2):
-        before = capacity.slowdown(checked) if checked else None
-        ratios = _speedups_until_clear(call, parts, workers, level, cores)
-        beside = capacity.record(checked, before, capacity.slowdown(checked) if checked else None)
+        ratios, beside = capacity.around(
+            workers, partial(_speedups_until_clear, call, parts, workers, level, cores)
+        )
         attempts.append({"speedup": summarize(ratios), "capacity": beside})
         if not beside["short"]:
             break

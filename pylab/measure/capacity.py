@@ -25,11 +25,11 @@ the machine's nature, not a disturbance, and every check would read it.
 from __future__ import annotations
 
 import functools
-import os
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from pylab.host.affinity import allowed
+from pylab.host import affinity
 from pylab.host.machine import physical_cores, usable_cores
 from pylab.kernels.base import ext
 from pylab.measure.timing import run_threads, seconds_per_unit, units_for
@@ -38,6 +38,8 @@ CHECK_S = 0.01  # each loop's length: long beside thread start-up, short beside 
 # Together this much slower than alone: the cores are not all there. The check's own
 # spread on a quiet 2-core VM is a few percent.
 SLACK = 1.25
+
+T = TypeVar("T")
 
 
 @functools.cache
@@ -63,14 +65,14 @@ def slowdown(workers: int) -> float:
         t0 = time.perf_counter()
         kernel(0, n)
         alone.append(time.perf_counter() - t0)
-    cpus = sorted(allowed())
+    cpus = sorted(affinity.allowed())
 
     def one(i: int) -> float:
         # Each on a CPU of its own: new threads woken together start on the waker's CPU,
         # and the scheduler spreads them only after some ms, which a 10 ms loop would
         # read as a missing core (30% of unpinned checks on a quiet 2-core VM).
         if cpus:
-            os.sched_setaffinity(0, {cpus[i % len(cpus)]})
+            affinity.pin(frozenset({cpus[i % len(cpus)]}))
         t0 = time.perf_counter()
         kernel(0, n)
         return time.perf_counter() - t0
@@ -85,3 +87,13 @@ def record(workers: int | None, before: float | None, after: float | None) -> di
     short = before is not None and after is not None and min(before, after) > SLACK
     return {"workers": workers, "before": before, "after": after, "slack": SLACK,
             "short": short}  # fmt: skip
+
+
+def around(workers: int, measure: Callable[[], T]) -> tuple[T, dict[str, Any]]:
+    """measure() between two checks of the cores `workers` would use (none where
+    workers_for says there is nothing to check): its result and the `capacity` record."""
+    checked = workers_for(workers)
+    before = slowdown(checked) if checked else None
+    result = measure()
+    after = slowdown(checked) if checked else None
+    return result, record(checked, before, after)

@@ -103,15 +103,13 @@ def _measure(spec: CellSpec, job: Job, settings: Settings) -> dict[str, Any]:
             where = affinity.cpu_for(pair, cpus) if spec.workers == 1 else None
             return timed_run(parallel, job, parallel.kind, where)
 
-        checked = capacity.workers_for(spec.workers)  # the cores, beside the pairs
-        before = capacity.slowdown(checked) if checked else None
-        sample = sampling.take(serial_run, parallel_run, policy(settings))
-        after = capacity.slowdown(checked) if checked else None
+        sample, beside = capacity.around(  # the machine's cores, checked beside the pairs
+            spec.workers, lambda: sampling.take(serial_run, parallel_run, policy(settings))
+        )
         # Asked after the kernel ran in every worker: on a free-threaded build, importing
         # a module that does not declare itself safe without the GIL turns it back on.
         workers = parallel.identify()
         start_s = parallel.start_s
-    beside = capacity.record(checked, before, after)
     return _summarize(spec, job, sample, settings, workers, dispatch_s, start_s, beside)
 
 

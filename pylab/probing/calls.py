@@ -249,10 +249,10 @@ def probe_target(
     copy_s: float = COPY_S,
 ) -> dict[str, Any]:
     """Measure `call` (rebuilt in processes from `target`); the JSON the CLI writes.
-    `share_s`: how long each GIL-share sample runs (the atlas's quick level halves it).
+    `share_s`: how long each GIL-share sample runs; `copy_s`: how long each copy of the
+    work lasts at least (the atlas's presets shorten both: pylab.atlas.measure.PRESETS).
     `check`: look at the machine's state first (0.3 s); the atlas looks once for all its
-    calls and leaves the state out of each (None). `copy_s`: how long each copy of the
-    work lasts at least (the atlas's quick level halves it).
+    calls and leaves the state out of each (None).
 
     BLAS and OpenMP pools are pinned to one thread meanwhile, so W copies use W threads,
     not W x the pool's; the record says what was pinned, on which machine, and in what

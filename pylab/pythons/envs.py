@@ -228,8 +228,9 @@ def ensure(
     for name in extras:
         marker = path / f".pylab-extra-{name}"
         if not marker.is_file():  # a requirement without wheels here is left out, logged
-            _install_optional(python, path, extra(name), log)
-            marker.write_text(" ".join(extra(name)) + "\n", encoding="utf-8")
+            requirements = extra(name)
+            _install_optional(python, path, requirements, log)
+            marker.write_text(" ".join(requirements) + "\n", encoding="utf-8")
     return Env(python, path, log, reused=reused)
 
 
