@@ -24,6 +24,9 @@ from typing import Any
 TICK_S = 0.0002
 # ...and how long a call runs beside it for one sample of its GIL share.
 SHARE_S = 0.2
+# The idle rate counts at least this many beats (its window grows to at most IDLE_MAX_S).
+IDLE_BEATS = 5
+IDLE_MAX_S = 1.0
 
 
 class Heartbeat:
@@ -53,10 +56,17 @@ class Heartbeat:
         self._thread.join()
 
     def idle_rate(self, seconds: float = 0.2) -> float:
-        """Beats per second while this thread sleeps (the GIL is free)."""
+        """Beats per second while this thread sleeps (the GIL is free of it), over at
+        least `seconds` and at least IDLE_BEATS beats, for at most IDLE_MAX_S. Beside busy
+        Python threads (gilcheck's --busy-threads 2) the heartbeat waits a switch interval
+        for each beat, and a 25 ms window on the 2-core VM now and then counted none: a
+        rate of 0 to divide by. Where none come even so, one beat over the window stands
+        in: the rate is at most that."""
         start, t0 = self.count, time.perf_counter()
         time.sleep(seconds)
-        return (self.count - start) / (time.perf_counter() - t0)
+        while self.count - start < IDLE_BEATS and time.perf_counter() - t0 < IDLE_MAX_S:
+            time.sleep(seconds)
+        return max(self.count - start, 1) / (time.perf_counter() - t0)
 
     def beats_during(self, fn: Callable[..., Any], *args: Any) -> tuple[int, float]:
         """Beats counted while fn(*args) runs in this thread, and its duration."""
