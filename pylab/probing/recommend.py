@@ -14,6 +14,7 @@ from pylab.base.fmt import fmt_interval, fmt_rate, fmt_seconds, fmt_speedup, fmt
 from pylab.base.rules import FULL_CPU_SHARE, ideal, partly_at, scales_at
 from pylab.host.load import is_busy
 from pylab.host.machine import NO_GIL  # noqa: F401  (probe, gilcheck and dasklayout read it here)
+from pylab.results.cells import short_of_cores
 
 GAINS = 1.1  # less than this is no gain at all
 BEYOND = 1.15  # a speed-up interval wholly above 1.15 x ideal is not a speed-up to trust
@@ -27,22 +28,35 @@ def model_share(data: dict[str, Any]) -> float:
 
 
 def recommend(data: dict[str, Any]) -> tuple[str, str]:
-    """The recommendation of `_recommend`, marked uncertain when the machine was busy
-    while the speed-ups were measured: other work then took cores from the copies, and
-    the load, not the call, may be why they fell short."""
+    """The recommendation of `_recommend`, marked uncertain when the machine was busy or
+    short of cores while the speed-ups were measured: other work, seen or not, then took
+    cores from the copies, and that, not the call, may be why they fell short."""
     choice, reason = _recommend(data)
-    load = data.get("background_cores")
-    if is_busy(load):
+    disturbed = _disturbed(data)
+    if disturbed:
         by_share = _by_gil_share(data)
         if by_share is not None:
             choice, reason = by_share[0], f"{by_share[1]}; measured beside the load: {reason}"
         reason = (
-            f"uncertain: the machine was busy, {load:.2f} cores of other work on average "
-            f"while the speed-ups were measured, the likely cause of any shortfall; {reason}"
+            f"uncertain: {disturbed} while the speed-ups were measured, the likely cause "
+            f"of any shortfall; {reason}"
         )
         if choice == "neither":
             reason = reason.split(": a call of ")[0] + "; probe again on a quiet machine"
     return choice, reason
+
+
+def _disturbed(data: dict[str, Any]) -> str | None:
+    """What took cores from the copies, in words: a background load, or cores missing
+    with none to see (both checks of pylab.measure.capacity short); None on a quiet
+    machine. Either alone explains a shortfall as well as the call does."""
+    load = data.get("background_cores")
+    if is_busy(load):
+        return f"the machine was busy, {load:.2f} cores of other work on average"
+    short = short_of_cores(data.get("capacity"))
+    if short:
+        return f"the machine was short of cores ({short})"
+    return None
 
 
 def largest(data: dict[str, Any]) -> tuple[str, float]:
@@ -80,10 +94,11 @@ def memory_bound(data: dict[str, Any]) -> bool:
     scales; and the threads' whole interval is below both the scaling mark and that
     prediction. Processes must not clearly beat threads (their whole interval above the
     threads'): then the cap is inside the process, which processes do not share.
-    Never on a busy machine, where the load explains a shortfall just as well."""
+    Never on a busy machine or one short of cores, where that explains a shortfall just
+    as well."""
     w, n = largest(data)
     busy = (data.get("thread_cpu_per_wall") or {}).get(w)
-    if busy is None or is_busy(data.get("background_cores")):
+    if busy is None or _disturbed(data):
         return False
     mark, amdahl = scales_at(n), data["predicted_thread_speedup"][w]
     t, p = data["thread_speedup"][w], data["process_speedup"].get(w)

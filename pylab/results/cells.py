@@ -93,9 +93,18 @@ def cell_doubts(cell: Mapping[str, Any]) -> list[str]:
     seen = cell.get("interference") or {}
     if seen.get("used_disturbed"):
         why.append(f"disturbed ({seen.get('background_cores_max', 0):.2f} background cores)")
-    cores = seen.get("capacity") or {}
-    if cores.get("short"):
-        least = min(cores["before"], cores["after"])
-        why.append(f"short of cores ({cores['workers']} threads ran a C loop {least:.2f}x or "
-                   "more slower together than alone, before and after it)")  # fmt: skip
+    short = short_of_cores(seen.get("capacity"))
+    if short:
+        why.append(f"short of cores ({short})")
     return why
+
+
+def short_of_cores(capacity: Mapping[str, Any] | None) -> str | None:
+    """What a `capacity` record (pylab.measure.capacity) found, in words, where both its
+    checks found the machine short of cores; else None. Cells, C15's outside calls and the
+    probe's speed-ups carry such a record."""
+    if not (capacity or {}).get("short"):
+        return None
+    least = min(capacity["before"], capacity["after"])
+    return (f"{capacity['workers']} threads ran a C loop {least:.2f}x or more slower "
+            "together than alone, before and after it")  # fmt: skip

@@ -355,7 +355,7 @@ def atlas_header(
 
 _ROW_KEYS = ("gil_share", "thread_speedup", "process_speedup", "workers", "recommendation",
              "reason", "process_error", "warnings", "cpu_per_wall", "call_s", "probe_size",
-             "background_cores", "machine_warnings")  # fmt: skip
+             "background_cores", "capacity", "machine_warnings")  # fmt: skip
 
 
 def atlas_row(

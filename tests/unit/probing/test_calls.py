@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import pytest
+
 from pylab.kernels._ext import compute
 from pylab.kernels.hashing import hash_sum_py
 from pylab.probing.calls import probe_target
@@ -29,12 +31,43 @@ def _share(data: dict) -> float:
     return data["gil_share"]["median"]
 
 
+def _short_then(monkeypatch, checks: list[tuple[float, float]]) -> list[int]:
+    """capacity.around reading `checks` (before, after) in turn around made-up speed-ups;
+    the list of the measurements taken."""
+    from pylab.measure import capacity
+    from pylab.probing import calls
+
+    taken: list[int] = []
+
+    def around(workers: int, measure):
+        before, after = checks[len(taken)]
+        taken.append(workers)
+        return measure(), capacity.record(workers, before, after)
+
+    monkeypatch.setattr(calls.capacity, "around", around)
+    monkeypatch.setattr(calls, "_speedups", lambda *a: {"thread_speedup": {}})
+    return taken
 
 
+@pytest.mark.parametrize(
+    ("checks", "attempts", "short"),
+    [
+        ([(1.02, 1.05)], 1, False),  # the cores were there: measured once
+        ([(1.9, 1.3), (1.01, 1.0)], 2, False),  # both checks short: measured again
+        ([(1.9, 1.03)], 1, False),  # one check alone does not count (an idle spell)
+        ([(1.9, 1.8), (1.7, 1.6)], 2, True),  # short again: kept, and said
+    ],
+)
+def test_speedups_short_of_cores_are_measured_again_once(
+    monkeypatch, checks: list, attempts: int, short: bool
+) -> None:
+    from pylab.probing import calls
 
-
-
-
+    taken = _short_then(monkeypatch, checks)
+    found = calls._speedups_checked(None, None, 1, [2, 4], 3, "fork")
+    assert taken == [4] * attempts  # the cores the largest W would use
+    assert found["capacity"]["attempts"] == attempts and found["capacity"]["short"] is short
+    assert {"background_cores", "steal_cores", "thread_speedup"} <= set(found)
 
 
 def test_the_probe_fetches_the_bandwidth_only_for_a_memory_bound_call(monkeypatch) -> None:

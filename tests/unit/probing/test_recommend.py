@@ -49,6 +49,21 @@ def test_a_busy_machine_makes_the_recommendation_uncertain_and_is_named() -> Non
     assert "1.40 cores of other work" in reason and "dispatch" not in reason
 
 
+def test_cores_short_with_no_load_make_it_uncertain_like_a_load() -> None:
+    """Both checks of the cores short (pylab.measure.capacity): the speed-ups may measure
+    a missing core, so the GIL share decides where clear, and the reason says why."""
+    short = {"workers": 2, "before": 1.62, "after": 1.9, "slack": 1.25, "short": True}
+    data = _data(0.96, 0.98, share=0.01) | {"background_cores": 0.0}
+    assert recommend(data)[0] == "neither"
+    recommendation, reason = recommend(data | {"capacity": short})
+    assert recommendation == "threads"
+    assert reason.startswith("uncertain: the machine was short of cores (2 threads ran a C "
+                             "loop 1.62x or more slower together than alone")  # fmt: skip
+    fine = short | {"after": 1.1, "short": False}
+    assert recommend(data | {"capacity": fine}) == recommend(data)
+    assert not memory_bound(_probed((1.28, 1.22, 1.37), (1.30, 1.26, 1.34)) | {"capacity": short})
+
+
 @pytest.mark.parametrize(
     ("case", "expected", "named", "figures"),
     [
