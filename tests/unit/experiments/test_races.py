@@ -48,8 +48,16 @@ def test_a_python_thread_stops_at_its_time_budget_and_the_updates_it_made_are_co
 
 def test_every_design_applies_every_update_it_protects():
     for design in ("coarse", "fine", "queue"):
-        lost, seconds = races.dict_updates(design, 2, 5_000)
-        assert lost == 0 and seconds > 0
+        lost, seconds, made = races.dict_updates(design, 2, 5_000)
+        assert lost == 0 and seconds > 0 and made == 2 * 5_000
+
+
+@pytest.mark.parametrize("design", ["coarse", "fine", "unlocked"])
+def test_a_dict_design_stops_at_its_time_budget_and_counts_what_it_made(monkeypatch, design):
+    monkeypatch.setattr(races, "UPDATE_BUDGET_S", 0.0)  # past the deadline at the first look
+    lost, seconds, made = races.dict_updates(design, 2, 10 * races.CHECK_EVERY)
+    assert made == 2 * races.CHECK_EVERY and seconds > 0
+    assert 0 <= lost <= made and (design == "unlocked" or lost == 0)
 
 
 @pytest.mark.parametrize("design", races.LOCKED_DESIGNS)
@@ -290,8 +298,8 @@ def _fake_designs(monkeypatch, coarse_s: list[float]) -> None:
     1 s."""
     seen = {"coarse": 0}
 
-    def updates(design: str, workers: int, n: int) -> tuple[int, float]:
-        return (5 if design == "unlocked" else 0), 1.0
+    def updates(design: str, workers: int, n: int) -> tuple[int, float, int]:
+        return (5 if design == "unlocked" else 0), 1.0, workers * n
 
     def locked(design: str, workers: int, n: int, iterations: int) -> tuple[dict, float]:
         if design == "coarse":
