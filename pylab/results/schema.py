@@ -54,6 +54,8 @@ file is upgraded in memory on load, see pylab.results.upgrade):
     mark is `undecided: A or B` (before: `A (uncertain)`); a claim may be `undecided` and
     carry `uncertain` (why); races (under designs), granularity, ipc and responsiveness data
     hold `interference` (regions, retaken, still_disturbed, background_cores_max).
+    Added 2026-12-06, optional: load.retakes.noisy (cells retaken for an interval wider
+    than noisy_above, after the spoiled ones); each cell's interference.capacity.
 
 The file is rewritten after every cell by atomic replace, so a run killed at any
 moment leaves a valid file holding every finished cell. Reading it parses JSON and

@@ -35,7 +35,8 @@ def test_a_disturbed_cell_is_retaken_once_the_machine_is_quiet(tmp_path: Path) -
     results = json.loads(next(tmp_path.glob("*.json")).read_text())
     (cell,) = [c for c in results["cells"] if c["executor"] == "threads"]
     retakes = results["load"]["retakes"]
-    assert retakes["spoiled"] == 1 and retakes["retaken"] == 1, retakes
+    # the disturbed cell, and any cell whose interval ended noisy (retaken after it)
+    assert retakes["spoiled"] == 1 and retakes["retaken"] == 1 + retakes["noisy"], retakes
     (first,) = cell["attempts"]
     assert first["interference"]["used_disturbed"] and first["ok"]
     assert first["interference"]["background_cores"] > 0.3

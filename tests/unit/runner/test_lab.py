@@ -9,7 +9,7 @@ import pytest
 
 from pylab.measure.plan import CellSpec
 from pylab.measure.settings import Settings
-from pylab.runner.lab import spoiled
+from pylab.runner.lab import spoiled, to_retake
 
 
 def test_a_failing_calibration_fails_its_cells_and_the_run_goes_on(
@@ -102,3 +102,13 @@ def test_spoiled_is_a_measured_cell_that_used_disturbed_pairs() -> None:
     assert not spoiled({"ok": True, "interference": {"used_disturbed": False}})
     assert not spoiled({"ok": False, "interference": {"used_disturbed": True}})
     assert not spoiled({"ok": True})  # a file from before the interference accounting
+
+
+def test_spoiled_cells_are_retaken_first_then_noisy_ones() -> None:
+    disturbed = {"ok": True, "noisy": True, "interference": {"used_disturbed": True}}
+    short = {"ok": True, "interference": {"capacity": {"short": True}}}
+    noisy = {"ok": True, "noisy": True, "interference": {"used_disturbed": False}}
+    assert to_retake(disturbed) == to_retake(short) == 0
+    assert to_retake(noisy) == 1
+    assert to_retake({"ok": True, "noisy": False}) is None
+    assert to_retake({"ok": False, "noisy": True}) is None  # a failed cell is not retaken
