@@ -194,7 +194,8 @@ def _run_part(
         def on_retake(spec: CellSpec) -> None:
             announce(part.pid, f"retake {cell_label(spec)}")
 
-        _retake(results, part, settings, budget_s, on_retake, path)
+        if part.cells:  # a resumed part with no cells left has nothing to retake or count
+            _retake(results, part, settings, budget_s, on_retake, path)
     for name in part.experiments:
         announce(part.pid, f"experiment {name}")
         _run_experiment(results, part, name, settings)
