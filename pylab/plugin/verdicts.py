@@ -19,6 +19,7 @@ from typing import Any
 from pylab.base.fmt import fmt_interval, fmt_speedup
 from pylab.base.rules import SCALES, ideal, scales_at
 from pylab.host.load import BACKGROUND_BOUND_CORES, is_busy
+from pylab.results.cells import short_of_cores
 
 PASS, FAIL, INCONCLUSIVE = "pass", "fail", "inconclusive"
 MEASURED = "measured"  # gil.share: a number, no bound to judge it by
@@ -66,11 +67,12 @@ def released(
 
 def scales(
     speedup: Mapping[str, float], workers: int, cores: int, cpu_per_wall: float,
-    background_cores: float | None, pairs: int,
+    background_cores: float | None, pairs: int, cores_check: Mapping[str, Any] | None = None,
 ) -> tuple[str, str]:  # fmt: skip
     """W threads' speed-up (an interval) judged by the lab's rule (pylab.base.rules) against
     the ideal on these cores: scales when the whole interval reaches SCALES x ideal, does not
-    when the whole interval is short of it."""
+    when the whole interval is short of it. Beside a busy machine, or one whose cores both
+    checks found missing (`cores_check`, pylab.measure.capacity), it cannot decide."""
     most = ideal(workers, cores, cpu_per_wall)
     mark = scales_at(most)
     numbers = (
@@ -80,6 +82,9 @@ def scales(
     )
     if is_busy(background_cores):
         return INCONCLUSIVE, f"{_busy_reason(background_cores)}; {numbers}"
+    short = short_of_cores(cores_check)
+    if short:
+        return INCONCLUSIVE, f"the machine was short of cores ({short}); {numbers}"
     if speedup["low"] >= mark:
         return PASS, f"scales in threads: {numbers}"
     if speedup["high"] < mark:

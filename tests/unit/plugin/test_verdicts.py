@@ -57,3 +57,15 @@ def test_an_import_that_switches_the_gil_on_fails_naming_what_cpython_said() -> 
     assert verdicts.gil_after_import("m", seen)[0] == PASS
     assert verdicts.gil_after_import("m", seen | {"error": "ImportError: no"})[0] == FAIL
     assert verdicts.gil_after_import("m", seen | {"gil_before": True})[0] == INCONCLUSIVE
+
+
+def test_scales_cannot_decide_when_both_checks_found_cores_missing() -> None:
+    """compute/nogil read 1.18x [1.01-1.40] beside no load while a tenant outside the VM
+    held a core: with the checks of pylab.measure.capacity short, no "does not scale"."""
+    flat = interval(1.18, 1.01, 1.3)
+    short = {"workers": 2, "before": 1.7, "after": 1.6, "slack": 1.25, "short": True}
+    verdict, reason = verdicts.scales(flat, 2, 2, 1.0, 0.0, 30, short)
+    assert verdict == verdicts.INCONCLUSIVE
+    assert reason.startswith("the machine was short of cores (2 threads ran a C loop 1.60x")
+    fine = short | {"after": 1.1, "short": False}
+    assert verdicts.scales(flat, 2, 2, 1.0, 0.0, 30, fine)[0] == verdicts.FAIL
