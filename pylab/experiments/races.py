@@ -340,46 +340,57 @@ def _measure_lost(level: Level) -> dict[str, Any]:
 # --- C19: designs for a shared dict of counters in threads ------------------------------
 
 
-# Each design's loop makes up to n updates and looks at the clock every CHECK_EVERY,
-# stopping at its deadline: it returns the updates it made. On the free-threaded 3.13.5t
-# two threads updating one dict took 10 s (coarse), 25 s (fine) and 9 s (unlocked) for a
-# default level's 2 x 2e5 or 5e5 updates, 0.1-0.3 s on the GIL builds (2-core VM,
-# 2026-12-06): nine rounds passed the experiment's 300 s deadline.
+# Each design updates the dict for the keys of one chunk of CHECK_EVERY updates; _chunked
+# looks at the clock between chunks and stops at the thread's deadline, returning the
+# updates made. On the free-threaded 3.13.5t two threads updating one dict took 10 s
+# (coarse), 25 s (fine) and 9 s (unlocked) for a default level's 2 x 2e5 or 5e5 updates,
+# 0.1-0.3 s on the GIL builds (2-core VM, 2026-12-06): nine rounds passed the
+# experiment's 300 s deadline.
 
 
-def _coarse(counts: dict[int, int], n: int, locks: list[threading.Lock], deadline: float) -> int:
+def _coarse(counts: dict[int, int], start: int, stop: int, locks: list[threading.Lock]) -> None:
     lock = locks[0]
-    for i in range(n):
+    for i in range(start, stop):
         key = i % KEYS
         with lock:
             counts[key] = counts.get(key, 0) + 1
-        if not (i + 1) % CHECK_EVERY and time.perf_counter() > deadline:
-            return i + 1
-    return n
 
 
-def _fine(counts: dict[int, int], n: int, locks: list[threading.Lock], deadline: float) -> int:
-    for i in range(n):
+def _fine(counts: dict[int, int], start: int, stop: int, locks: list[threading.Lock]) -> None:
+    for i in range(start, stop):
         key = i % KEYS
         with locks[key]:
             counts[key] = counts.get(key, 0) + 1
-        if not (i + 1) % CHECK_EVERY and time.perf_counter() > deadline:
-            return i + 1
-    return n
 
 
 def _unlocked(
-    counts: dict[int, int], n: int, locks: list[threading.Lock], deadline: float
-) -> int:
-    for i in range(n):
+    counts: dict[int, int], start: int, stop: int, locks: list[threading.Lock]
+) -> None:
+    for i in range(start, stop):
         key = i % KEYS
         counts[key] = counts.get(key, 0) + 1
-        if not (i + 1) % CHECK_EVERY and time.perf_counter() > deadline:
-            return i + 1
-    return n
 
 
-THREAD_DESIGNS = {"coarse": _coarse, "fine": _fine, "unlocked": _unlocked}
+DictDesign = Callable[[dict[int, int], int, int, list[threading.Lock]], None]
+
+
+def _chunked(
+    body: DictDesign, counts: dict[int, int], n: int, locks: list[threading.Lock]
+) -> int:
+    """Up to n updates by `body`, in chunks of CHECK_EVERY, until UPDATE_BUDGET_S has run:
+    the updates made."""
+    deadline = time.perf_counter() + UPDATE_BUDGET_S
+    done = 0
+    while done < n:
+        stop = min(n, done + CHECK_EVERY)
+        body(counts, done, stop, locks)
+        done = stop
+        if time.perf_counter() > deadline:
+            break
+    return done
+
+
+THREAD_DESIGNS: dict[str, DictDesign] = {"coarse": _coarse, "fine": _fine, "unlocked": _unlocked}
 
 
 def _queue_design(counts: dict[int, int], workers: int, n: int) -> float:
@@ -423,7 +434,7 @@ def dict_updates(design: str, workers: int, n: int) -> tuple[int, float, int]:
         done = [0] * workers
 
         def work(slot: int) -> None:
-            done[slot] = body(counts, n, locks, time.perf_counter() + UPDATE_BUDGET_S)
+            done[slot] = _chunked(body, counts, n, locks)
 
         start = run_threads(work, workers, WAIT_S).released
         elapsed, made = time.perf_counter() - start, sum(done)

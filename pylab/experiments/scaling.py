@@ -186,16 +186,12 @@ def _outside_call(
     run hashlib.sha256 read 1.25x [1.20-1.29] beside no background load, where nine other
     runs read 1.55-1.78x (2026-12-06). The cells have the same control and retake."""
     parts = _parts_for(call, workers, level)
-    attempts = []
-    for _ in range(2):
-        ratios, beside = capacity.around(
-            workers, partial(_speedups_until_clear, call, parts, workers, level, cores)
-        )
-        attempts.append({"speedup": summarize(ratios), "capacity": beside})
-        if not beside["short"]:
-            break
-    last = attempts[-1]
-    found = {"workers": workers, "parts": parts, **last, "attempts": len(attempts)}
+    ratios, beside = capacity.retaken(
+        workers, partial(_speedups_until_clear, call, parts, workers, level, cores)
+    )
+    attempts = beside.pop("attempts")
+    last = {"speedup": summarize(ratios), "capacity": beside}
+    found = {"workers": workers, "parts": parts, **last, "attempts": attempts}
     if last["capacity"]["short"]:
         found["doubts"] = [f"{name} threads W={workers} {why}" for why in
                            cell_doubts({"interference": last})]  # fmt: skip

@@ -322,14 +322,13 @@ def _speedups_checked(
     in the others, beside no background load (2-core VM, 2026-12-06): a core gone from
     outside the guest for the whole call, which only such a check sees. Where the retake is
     short too, `capacity` says so and the recommendation is marked uncertain."""
-    for attempt in (1, 2):
+
+    def measured() -> tuple[dict[str, Any], Background]:
         with Background() as seen:  # what the rest of the machine took meanwhile
-            found, beside = capacity.around(
-                workers[-1], partial(_speedups, target, call, calls, workers, repeats, start_method)
-            )
-        found["capacity"] = {**beside, "attempts": attempt}
-        if not beside["short"]:
-            break
+            return _speedups(target, call, calls, workers, repeats, start_method), seen
+
+    (found, seen), checked = capacity.retaken(workers[-1], measured)
+    found["capacity"] = checked
     found["background_cores"] = seen.reading.background_cores
     found["steal_cores"] = seen.reading.steal_cores
     return found

@@ -57,3 +57,22 @@ def test_a_core_taken_by_another_process_reads_as_short():
         spin.wait()
     assert taken > capacity.SLACK
     assert capacity.slowdown(2) > 0
+
+
+@pytest.mark.parametrize(
+    ("readings", "results", "attempts", "short"),
+    [
+        ([1.0, 1.6], [1], 1, False),  # one short check alone: measured once
+        ([1.5, 1.4, 1.0, 1.0], [1, 2], 2, False),  # both short: measured again
+        ([1.5, 1.4, 1.6, 1.3], [1, 2], 2, True),  # short again: the second kept, and said
+    ],
+)
+def test_retaken_measures_once_more_only_after_two_short_checks(
+    monkeypatch, readings, results, attempts, short
+):
+    checks, taken = iter(readings), []
+    monkeypatch.setattr(capacity, "workers_for", lambda w: w)
+    monkeypatch.setattr(capacity, "slowdown", lambda w: next(checks))
+    result, record = capacity.retaken(2, lambda: taken.append(len(taken) + 1) or taken[-1])
+    assert taken == results and result == results[-1]
+    assert record["attempts"] == attempts and record["short"] is short
