@@ -1,7 +1,9 @@
 """The child process of one atlas call: a job on stdin, its findings as marked lines on stdout.
 
-The job is JSON: {"entry": the catalogue entry, "preset", "workers"}. The child reports,
-one line each, prefixed with MARK so that whatever the measured library prints is ignored:
+The job is JSON: {"entry": the catalogue entry, "preset", "workers"}, and for a later
+round of the probe's speed-ups (pylab.atlas.rounds) "again": the earlier probe record.
+The child reports, one line each, prefixed with MARK so that whatever the measured
+library prints is ignored:
 {"point": ...} per size measured, then {"row": the probe's record} or {"skipped": why} or
 {"error": why}. A crash or a hang is the parent's to see (pylab.atlas.run): it gives each
 child a deadline and kills its process group.
@@ -25,7 +27,7 @@ def emit(message: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    from pylab.atlas.measure import CallFailed, measure, missing
+    from pylab.atlas.measure import CallFailed, again, measure, missing
     from pylab.host.pools import pin_environment
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills us
@@ -37,7 +39,10 @@ def main() -> int:
         emit({"skipped": why})
         return 0
     try:
-        emit({"row": measure(entry, job["preset"], job["workers"], emit)})
+        if job.get("again"):
+            emit({"row": again(entry, job["preset"], job["again"])})
+        else:
+            emit({"row": measure(entry, job["preset"], job["workers"], emit)})
     except (CallFailed, UserError) as exc:  # the call's own failure: the row's reason
         emit({"error": str(exc)})
     return 0

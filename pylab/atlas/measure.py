@@ -24,6 +24,7 @@ from pylab.probing.calls import (
     cpu_fraction,
     gil_share,
     probe_target,
+    speedups_again,
     thread_speedup,
     time_call,
 )
@@ -139,3 +140,11 @@ def measure(
     points.append(from_probe(top, data, workers))
     emit({"point": points[-1]})
     return {**data, "probe_size": top, "sweep": points}
+
+
+def again(entry: dict[str, Any], preset: str, probe: dict[str, Any]) -> dict[str, Any]:
+    """A later round of the probe at the largest size: its speed-ups measured once more
+    (pylab.probing.calls.speedups_again), the sweep and the GIL share kept."""
+    top = probe["probe_size"]
+    target = ("statement", entry["call"], setup_at(entry, top))
+    return speedups_again(target, build(entry, top), probe, PRESETS[preset]["repeats"])

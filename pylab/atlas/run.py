@@ -24,7 +24,8 @@ from pylab import results as results_io
 from pylab.atlas import modules as readiness
 from pylab.atlas.catalogue import Entry
 from pylab.atlas.child import MARK
-from pylab.atlas.measure import PRESETS, sweep_sizes
+from pylab.atlas.measure import PRESETS, from_probe, sweep_sizes
+from pylab.atlas.rounds import MAX_ROUNDS, chosen, record, unsettled_reason, wants_another
 from pylab.atlas.sizes import RELEASE_SHARE, against_documented, payoff_size, release_size
 from pylab.base.errors import Exit, Terminated, stopped_status
 from pylab.base.rules import SCALES
@@ -49,11 +50,12 @@ class Settings:
     catalogue: str | None
     only: list[str] | None
     deadline_s: float | None = None  # a fixed deadline per call (tests); else by sizes
+    rounds: int = MAX_ROUNDS  # at most this many readings of a call's probe (1: no more)
 
     def as_dict(self) -> dict[str, Any]:
         return {"preset": self.preset, "workers": self.workers, "catalogue": self.catalogue,
                 "only": self.only, "release_share": RELEASE_SHARE, "scales": SCALES,
-                "deadline_s": self.deadline_s}  # fmt: skip
+                "deadline_s": self.deadline_s, "rounds": self.rounds}  # fmt: skip
 
 
 def default_workers() -> int:
@@ -116,6 +118,9 @@ class Atlas:
                  progress: Callable[[str], None]) -> None:  # fmt: skip
         self.path, self.results, self.settings, self.progress = path, results, settings, progress
         self.t0 = time.monotonic()
+        # Each row's probe records, one per round, and its first sweep: what a later round
+        # starts from and what its row is rebuilt from (not saved: the row holds the rounds).
+        self.readings: dict[tuple[str, str], tuple[list[dict | None], list[dict]]] = {}
 
     def save(self) -> None:
         self.results["wall_s"] = round(time.monotonic() - self.t0, 3)
@@ -127,9 +132,10 @@ class Atlas:
         sizes = sweep_sizes(entry.sizes, self.settings.preset)
         return BASE_DEADLINE_S + SIZE_DEADLINE_S * len(sizes)
 
-    def call_row(self, entry: Entry, target: Target, pid: str) -> dict[str, Any]:
-        """Measure one call under one interpreter, in its child: the row."""
-        t0, found = time.monotonic(), {"sweep": [], "row": None, "error": None, "skipped": None}
+    def child(self, entry: Entry, target: Target, again: dict | None = None) -> dict[str, Any]:
+        """Run one call's child (a later round of its probe with `again`): its points, its
+        probe record under `row`, or why there is none under `error` or `skipped`."""
+        found = {"sweep": [], "row": None, "error": None, "skipped": None}
 
         def on_line(line: str) -> None:
             if not line.startswith(MARK):
@@ -140,23 +146,59 @@ class Atlas:
             else:
                 found.update(message)
 
-        job = json.dumps({"entry": entry.as_dict(), "preset": self.settings.preset,
-                          "workers": self.settings.workers})  # fmt: skip
+        job = {"entry": entry.as_dict(), "preset": self.settings.preset,
+               "workers": self.settings.workers, "again": again}  # fmt: skip
         command = env_command(target.executable, "pylab.atlas")
-        ended = run_child(command, job, self.deadline(entry), on_line)
-        probe, error = found["row"], found["error"]
-        if probe is None and error is None and found["skipped"] is None:
-            error = ended or "the child sent no result"
+        deadline = BASE_DEADLINE_S + SIZE_DEADLINE_S if again else self.deadline(entry)
+        ended = run_child(command, json.dumps(job), deadline, on_line)
+        if found["row"] is None and found["error"] is None and found["skipped"] is None:
+            found["error"] = ended or "the child sent no result"
+        return found
+
+    def call_row(self, entry: Entry, target: Target, pid: str) -> dict[str, Any]:
+        """Measure one call under one interpreter, in its child: the row (its first round)."""
+        t0, found = time.monotonic(), self.child(entry, target)
+        probe = found["row"]
         sweep = probe["sweep"] if probe else found["sweep"]
+        if probe:
+            self.readings[(pid, entry.key)] = ([probe], sweep)
+        rounds = [record(probe)] if probe else []
+        return self.row(entry, pid, probe, sweep, found["error"], found["skipped"],
+                        time.monotonic() - t0, rounds)  # fmt: skip
+
+    def again(self, entry: Entry, target: Target, pid: str, row: dict[str, Any]) -> dict:
+        """Another round of a row's probe, in a child of its own: the row rebuilt from the
+        round that now stands (pylab.atlas.rounds.chosen)."""
+        t0 = time.monotonic()
+        probes, sweep = self.readings[(pid, entry.key)]
+        found = self.child(entry, target, again=probes[0])
+        probes.append(found["row"])
+        rounds = [*row["rounds"], record(found["row"], found["error"])]
+        elapsed = row["elapsed_s"] + time.monotonic() - t0
+        k = chosen(rounds)
+        probe = probes[k if k is not None else 0]
+        if k is None and not wants_another(rounds, self.settings.rounds):
+            probe = {**probe, "reason": f"{unsettled_reason(rounds)}; {probe['reason']}"}
+        if k:  # a later round stands: the sweep's largest size is its reading
+            sweep = [*sweep[:-1], from_probe(sweep[-1]["size"], probe, self.settings.workers)]
+        return self.row(entry, pid, probe, sweep, None, None, elapsed, rounds)
+
+    def row(
+        self, entry: Entry, pid: str, probe: dict[str, Any] | None, sweep: list[dict],
+        error: str | None, skipped: str | None, elapsed_s: float, rounds: list[dict],
+    ) -> dict[str, Any]:  # fmt: skip
+        """The atlas row from a probe record and its sweep: the release and payoff sizes
+        worked out here, where every round's reading is at hand."""
         release = payoff = comparison = None
         if sweep:
             release = release_size(sweep)
             payoff = payoff_size(sweep, self.settings.workers, int(
                 (probe or {}).get("cores") or usable_cores()))
             comparison = against_documented(release, entry.documented)
+        settled = chosen(rounds) is not None if rounds else None
         return atlas_row(entry.as_dict(), pid, probe=probe, sweep=sweep, release=release,
-                         payoff=payoff, comparison=comparison, error=error,
-                         skipped=found["skipped"], elapsed_s=time.monotonic() - t0)  # fmt: skip
+                         payoff=payoff, comparison=comparison, error=error, skipped=skipped,
+                         elapsed_s=elapsed_s, rounds=rounds, settled=settled)  # fmt: skip
 
     def module_row(self, module: str, libraries: list[str], target: Target, pid: str) -> dict:
         """One extension module's readiness under one free-threaded interpreter."""
@@ -215,6 +257,7 @@ def run(
                     progress(f"  failed: {row['error']}")
                     status = Exit.FAILED
                 atlas.save()
+            _later_rounds(atlas, entries, target, pid, len(rows) - len(entries))
             if target.python.free_threaded:
                 _modules(atlas, entries, target, pid)
         atlas.results["status"] = "complete"
@@ -224,6 +267,25 @@ def run(
     atlas.results["finished"] = results_io.utc_now().isoformat(timespec="seconds")
     atlas.save()
     return atlas.results, int(status)
+
+
+def _later_rounds(
+    atlas: Atlas, entries: list[Entry], target: Target, pid: str, first: int
+) -> None:
+    """Each row from `first` on whose first reading may not hold, measured again round
+    after round over the interpreter's calls (pylab.atlas.rounds); a row is rewritten
+    after each of its rounds, so Ctrl-C keeps every round taken."""
+    rows = atlas.results["atlas"]
+    for n in range(2, atlas.settings.rounds + 1):
+        due = [(i, e) for i, e in enumerate(entries, first)
+               if wants_another(rows[i].get("rounds") or [], n)]  # fmt: skip
+        for j, (i, entry) in enumerate(due, 1):
+            taken = rows[i]["rounds"]
+            why = taken[0]["unsettled"] if n == 2 else "no recommendation read twice yet: " + \
+                ", ".join(str(r["recommendation"]) for r in taken)
+            atlas.progress(f"{pid} round {n} [{j}/{len(due)}] {entry.key}: {why}")
+            rows[i] = atlas.again(entry, target, pid, rows[i])
+            atlas.save()
 
 
 def _modules(atlas: Atlas, entries: list[Entry], target: Target, pid: str) -> None:

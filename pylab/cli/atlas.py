@@ -5,9 +5,11 @@ Each call of the catalogue (built in, or --catalogue FILE) is measured the probe
 child with a deadline, under each --python interpreter: its GIL share and thread speed-up
 over its sizes, the release size (from which it holds the GIL under half its time) and the
 payoff size (from which W threads scale), then the probe at the largest size (threads,
-processes, a recommendation). Under a free-threaded interpreter each extension module the
-calls use is imported in a fresh child: is the GIL still off, does it load in a
-subinterpreter? Progress goes to stderr; the results file's path is the last line of stdout.
+processes, a recommendation). A call whose reading may not hold is read again in later
+rounds over all the calls, until a recommendation is read twice (--rounds). Under a
+free-threaded interpreter each extension module the calls use is imported in a fresh
+child: is the GIL still off, does it load in a subinterpreter? Progress goes to stderr;
+the results file's path is the last line of stdout.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import signal
 import sys
 from pathlib import Path
 
+from pylab.atlas.rounds import MAX_ROUNDS
 from pylab.base.errors import Terminated, UserError
 from pylab.cli import common
 from pylab.measure.settings import DEFAULT_OUT
@@ -39,6 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="quick: 3 sizes a call, 3 pairs each; default: all sizes, 5 pairs")
     p.add_argument("--workers", type=common.number(int, 2, common.MAX_WORKERS),
                    help="W threads and processes (default: the usable cores, at least 2)")
+    p.add_argument("--rounds", type=common.number(int, 1, 9), default=MAX_ROUNDS, metavar="N",
+                   help="read a call's speed-ups up to N times, minutes apart, until a "
+                   f"recommendation is read twice (default: {MAX_ROUNDS}; 1: once)")  # fmt: skip
     p.add_argument("--timeout", type=common.number(float, 1, 86400), metavar="S",
                    help="each call's deadline in seconds (default: 60 s and 20 s per size)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
@@ -67,7 +73,7 @@ def main(args: argparse.Namespace) -> int:
     )  # fmt: skip
     settings = run.Settings(args.preset, args.workers or run.default_workers(),
                             str(args.catalogue) if args.catalogue else None, args.only,
-                            args.timeout)  # fmt: skip
+                            args.timeout, args.rounds)  # fmt: skip
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -306,10 +306,29 @@ def _measure(
         data[key] = {
             str(w): round(model(share, w, cores, data["cpu_per_wall"]), 4) for w in workers
         }
+    return _judged(data)
+
+
+def _judged(data: dict[str, Any]) -> dict[str, Any]:
+    """The record with what its speed-ups recommend: bandwidth, recommendation, warnings."""
+    data.pop("bandwidth", None)
     _with_bandwidth(data)
     data["recommendation"], data["reason"] = recommend(data)
     data["warnings"] = beyond_ideal(data)
     return data
+
+
+def speedups_again(
+    target: Target, call: Callable[[], Any], data: dict[str, Any], repeats: int
+) -> dict[str, Any]:
+    """A probe record's speed-ups measured once more (the same calls per copy, workers and
+    start method; the GIL share and its models kept), and what they now recommend: a
+    later round of the same probe (the atlas takes one minutes apart, pylab.atlas.run)."""
+    again = dict(data)
+    with pools_pinned():
+        again.update(_speedups_checked(target, call, data["calls_per_copy"], data["workers"],
+                                       repeats, data["start_method"]))  # fmt: skip
+    return _judged(again)
 
 
 def _speedups_checked(

@@ -52,8 +52,11 @@ def row_cells(row: dict[str, Any]) -> list[str]:
     threads = fmt_interval(row["thread_speedup"]) if row.get("thread_speedup") else "-"
     procs = fmt_interval(row["process_speedup"]) if row.get("process_speedup") else "-"
     sizes = [_size(row.get("release_size")), _size(row.get("payoff_size"))]
-    return [name, row["python"], share, f"{threads} W={w}", procs, row["recommendation"] or "-",
-            *sizes, _documented(row)]  # fmt: skip
+    recommendation = row["recommendation"] or "-"
+    if row.get("settled") is False:  # no recommendation read twice (pylab.atlas.rounds)
+        recommendation += " (unsettled)"
+    return [name, row["python"], share, f"{threads} W={w}", procs, recommendation, *sizes,
+            _documented(row)]  # fmt: skip
 
 
 def table_lines(results: dict[str, Any]) -> list[str]:

@@ -323,6 +323,9 @@ def _cell_problem(cell: Any) -> str | None:
 #     pythons (id: python_record without experiments), started, finished, wall_s, skipped
 #     (library/call: why, per python), atlas (one row per call and interpreter) and modules
 #     (one row per extension module and free-threaded interpreter).
+#     Added 2026-12-06 under the same version, optional: settings.rounds; each row's
+#     `rounds` (each reading of the probe's speed-ups: recommendation, thread_speedup,
+#     process_speedup, capacity, background_cores, unsettled, error) and `settled`.
 
 ATLAS_FORMAT = "pylab-atlas"
 ATLAS_VERSION = 1
@@ -364,10 +367,13 @@ def atlas_row(
     entry: Mapping[str, Any], python: str, *, probe: Mapping[str, Any] | None,
     sweep: list[dict[str, Any]], release: Mapping[str, Any] | None,
     payoff: Mapping[str, Any] | None, comparison: str | None, error: str | None,
-    skipped: str | None, elapsed_s: float,
+    skipped: str | None, elapsed_s: float, rounds: Sequence[Mapping[str, Any]] = (),
+    settled: bool | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """One call on one interpreter. Without `probe` (failed or skipped) the measured fields
-    are null and `error` or `skipped` says why; the points measured before a failure stay."""
+    are null and `error` or `skipped` says why; the points measured before a failure stay.
+    `rounds`: each reading of the probe's speed-ups (pylab.atlas.rounds); `settled`:
+    whether a recommendation stands (null without a probe)."""
     probe = probe or {}
     row = {
         "library": entry["library"],
@@ -386,6 +392,8 @@ def atlas_row(
         "payoff_size": dict(payoff) if payoff else None,
         "documented": dict(entry["documented"]) if entry.get("documented") else None,
         "against_documented": comparison,
+        "rounds": [dict(r) for r in rounds],
+        "settled": settled,
         "elapsed_s": round(elapsed_s, 3),
     }
     if probe:  # the speed-ups at the one W the atlas measures, not keyed by W

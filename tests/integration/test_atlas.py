@@ -83,6 +83,11 @@ def test_a_tiny_atlas_writes_its_rows(tiny_atlas) -> None:
         assert row["recommendation"] in ("threads", "processes", "either", "neither")
         assert {"median", "low", "high"} <= set(row["gil_share"])
         assert len(row["sweep"]) == 3 and row["documented"]["source"]
+        # Read again while unsettled, up to three rounds; what stands was read in one.
+        taken = [r["recommendation"] for r in row["rounds"]]
+        assert 1 <= len(taken) <= 3 and row["recommendation"] in taken
+        assert row["settled"] is (len(taken) < 3 or len(set(taken)) < 3)
+        assert (len(taken) == 1) == (row["rounds"][0]["unsettled"] is None)
         for key in ("release_size", "payoff_size"):
             found = row[key]
             assert (found["size"] is None) == (found["reason"] is not None and
