@@ -54,7 +54,7 @@ from pylab.host.pools import pools_pinned
 from pylab.host.state import check as check_machine
 from pylab.measure import capacity
 from pylab.measure.heartbeat import SHARE_S, TICK_S, Heartbeat
-from pylab.measure.timing import paired_ratios, paired_times, threaded
+from pylab.measure.timing import interleaved, paired_times, threaded, timed
 from pylab.probing.recommend import beyond_ideal, largest, memory_bound, model_share, recommend
 
 MIN_CALL_S = 1e-6  # below this a call is too fast to measure: dispatching it costs more
@@ -194,49 +194,26 @@ def thread_pairs(
 ) -> tuple[list[tuple[float, float]], float]:
     """`repeats` interleaved pairs (serial seconds of W copies of `calls` calls, the same
     copies' seconds in W threads), and the threads' CPU per wall second."""
-    busy = {"cpu_s": 0.0, "wall_s": 0.0}
-
-    def copy(_: int) -> None:
-        _calls(call, calls)
-
-    def serial() -> None:
-        for i in range(w):
-            copy(i)
-
-    def parallel() -> None:
-        c0, t0 = time.process_time(), time.perf_counter()
-        threaded(copy, w, w)
-        busy["cpu_s"] += time.process_time() - c0
-        busy["wall_s"] += time.perf_counter() - t0
-
-    pairs = paired_times(serial, parallel, repeats, check=False)
-    return pairs, round(busy["cpu_s"] / max(busy["wall_s"], 1e-9), 4)
+    threads, serial, busy = _thread_runs(call, calls, w)
+    pairs = paired_times(serial, threads, repeats, check=False)
+    return pairs, _per_wall(busy)
 
 
-def _process_speedups(
-    target: Target, call: Callable[[], Any], calls: int, workers: list[int], repeats: int,
-    method: str,
-) -> dict[str, dict]:  # fmt: skip
+def _process_pool(target: Target, w: int, method: str) -> ProcessPoolExecutor:
+    """W fresh processes that rebuild the call from `target`, released together."""
     context = multiprocessing.get_context(method)
-    found = {}
-    for w in workers:
-        with ProcessPoolExecutor(
-            w, mp_context=context, initializer=_init_worker, initargs=(target, context.Barrier(w))
-        ) as pool:
+    return ProcessPoolExecutor(
+        w, mp_context=context, initializer=_init_worker, initargs=(target, context.Barrier(w))
+    )
 
-            def parallel(pool: ProcessPoolExecutor = pool, w: int = w) -> None:
-                try:  # what fails here failed in (or on the way to) the fresh processes
-                    for future in [pool.submit(_run_copy, calls) for _ in range(w)]:
-                        future.result(timeout=600)
-                except Exception as exc:
-                    raise _ProcessFailure(f"{type(exc).__name__}: {exc}") from None
 
-            def serial(w: int = w) -> None:
-                _calls(call, w * calls)
-
-            parallel()  # start and warm every worker before timing
-            found[str(w)] = summarize(paired_ratios(serial, parallel, repeats, check=False))
-    return found
+def _in_processes(pool: ProcessPoolExecutor, calls: int, w: int) -> None:
+    """W copies of `calls` calls, one in each of the pool's processes."""
+    try:  # what fails here failed in (or on the way to) the fresh processes
+        for future in [pool.submit(_run_copy, calls) for _ in range(w)]:
+            future.result(timeout=600)
+    except Exception as exc:
+        raise _ProcessFailure(f"{type(exc).__name__}: {exc}") from None
 
 
 # --- the probe ------------------------------------------------------------------------------
@@ -357,21 +334,66 @@ def _speedups(
     target: Target, call: Callable[[], Any], calls: int, workers: list[int], repeats: int,
     start_method: str,
 ) -> dict[str, Any]:  # fmt: skip
-    """The thread speed-ups and CPU per wall, then the process speed-ups (or why none)."""
-    threads = {str(w): thread_speedup(call, calls, w, repeats) for w in workers}
-    found: dict[str, Any] = {
-        "thread_speedup": {w: speedup for w, (speedup, _) in threads.items()},
-        "thread_cpu_per_wall": {w: busy for w, (_, busy) in threads.items()},
-        "process_speedup": {},
-        "process_error": None,
-    }
-    try:
-        found["process_speedup"] = _process_speedups(
-            target, call, calls, workers, repeats, start_method
-        )
-    except _ProcessFailure as exc:  # it cannot run in a fresh process: threads answer
-        found["process_error"] = f"cannot run in a fresh process ({start_method}): {exc}"
+    """At each W, the thread and process speed-ups and the threads' CPU per wall; the
+    process speed-ups left out, with why, where the call cannot run in a fresh process.
+
+    Each repeat runs the W copies serially, in W threads and in W processes back to back
+    (in turn reversed), and both speed-ups divide the same serial run: a spell that takes
+    a core slows threads and processes alike, so it cannot make one look better than the
+    other. Measured one after the other, three quick atlases on a busy 2-core VM read
+    zlib.crc32, GIL share 0.00, at 1.17x in threads and 1.9x in processes in one run and
+    `either` in the others (2026-12-06)."""
+    found: dict[str, Any] = {"thread_speedup": {}, "thread_cpu_per_wall": {},
+                             "process_speedup": {}, "process_error": None}  # fmt: skip
+    for w in workers:
+        threads, serial, busy = _thread_runs(call, calls, w)
+        serial()  # the first run: imports, caches
+        ratios = None
+        if found["process_error"] is None:
+            try:
+                with _process_pool(target, w, start_method) as pool:
+                    procs = partial(_in_processes, pool, calls, w)
+                    procs()  # start and warm every worker before timing
+                    ratios = _ratios(interleaved([timed(serial), timed(threads),
+                                                  timed(procs)], repeats))  # fmt: skip
+            except _ProcessFailure as exc:  # it cannot run in a fresh process: threads answer
+                found["process_error"] = f"cannot run in a fresh process ({start_method}): {exc}"
+                busy.update(cpu_s=0.0, wall_s=0.0)
+        if ratios is None:
+            ratios = _ratios(interleaved([timed(serial), timed(threads)], repeats))
+        found["thread_speedup"][str(w)] = summarize(ratios[0])
+        found["thread_cpu_per_wall"][str(w)] = _per_wall(busy)
+        if len(ratios) > 1:
+            found["process_speedup"][str(w)] = summarize(ratios[1])
     return found
+
+
+def _thread_runs(
+    call: Callable[[], Any], calls: int, w: int
+) -> tuple[Callable[[], None], Callable[[], None], dict[str, float]]:
+    """W copies of `calls` calls in W threads, the same copies serially, and the threads'
+    CPU and wall seconds, summed over their runs."""
+    busy = {"cpu_s": 0.0, "wall_s": 0.0}
+
+    def copy(_: int) -> None:
+        _calls(call, calls)
+
+    def parallel() -> None:
+        c0, t0 = time.process_time(), time.perf_counter()
+        threaded(copy, w, w)
+        busy["cpu_s"] += time.process_time() - c0
+        busy["wall_s"] += time.perf_counter() - t0
+
+    return parallel, partial(_calls, call, w * calls), busy
+
+
+def _per_wall(busy: dict[str, float]) -> float:
+    return round(busy["cpu_s"] / max(busy["wall_s"], 1e-9), 4)
+
+
+def _ratios(times: list[list[float]]) -> list[list[float]]:
+    """Per parallel run, the serial seconds over its seconds, a ratio per repeat."""
+    return [[rep[0] / rep[k] for rep in times] for k in range(1, len(times[0]))]
 
 
 def _with_bandwidth(data: dict[str, Any]) -> None:
