@@ -7,7 +7,8 @@ the probe measures:
                 get the GIL for (pylab.measure.heartbeat); 0 releases it throughout, 1 holds
                 it throughout; median of repeats with an order-statistic interval
   speed-ups     W copies of the call in W threads and in W processes (fork by
-                default) against the same copies run serially, as interleaved pairs
+                default) against the same copies run serially: each repeat runs the
+                three back to back, both speed-ups dividing the same serial run
   prediction    Amdahl's law with the GIL share as the serial fraction over the
                 parallelism the cores allow (pylab.base.gilmodel)
   bound         the GIL bound, min(W, 1 / s), under the same cores. Amdahl assumes

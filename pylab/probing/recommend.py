@@ -223,7 +223,8 @@ def _recommend(data: dict[str, Any]) -> tuple[str, str]:
                 return "either", f"{winner} scale, {other} may (uncertain) {numbers}"
             return winner, f"only {winner} scale {numbers}"
     if max(t["median"], p["median"]) >= GAINS:
-        if t["low"] <= p["high"] and p["low"] <= t["high"]:  # the same within the noise
+        threads_can = data["thread_speedup_bound"][w] >= GAINS  # else only processes gain
+        if threads_can and t["low"] <= p["high"] and p["low"] <= t["high"]:  # the same, noise aside
             return "either", (
                 f"threads and processes gain the same within their intervals, short of "
                 f"scaling, {numbers}; threads: they start faster and share memory"

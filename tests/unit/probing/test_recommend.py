@@ -180,3 +180,7 @@ def test_threads_are_judged_no_higher_than_their_gil_bound() -> None:
     recommendation, reason = recommend(data)
     assert recommendation == "processes" and "threads 1.18x" in reason
     assert recommend(_probed((1.18, 1.12, 1.25), (1.2, 1.15, 1.3), busy=1.0))[0] == "either"
+    # Threads that cannot gain are never "the same" as processes that do: re.search read
+    # 0.63x [0.50-1.30] in threads, 1.11x [0.91-1.52] in processes (2026-12-06).
+    held = _probed((0.63, 0.5, 1.3), (1.11, 0.91, 1.52), share=0.95, busy=1.0)
+    assert recommend(held)[0] == "processes"
