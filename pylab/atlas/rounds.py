@@ -25,14 +25,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pylab.probing.recommend import unsettled
-
 MAX_ROUNDS = 3  # a reading, a second, and a third where those two disagree
 
 
 def record(probe: dict[str, Any] | None, error: str | None = None) -> dict[str, Any]:
     """One round as the row lists it: the recommendation and the speed-ups at W, the
     checks of the cores and the load beside them, and why another round may be needed."""
+    # Imported here: `atlas --help` reads MAX_ROUNDS, and the rules' module loads psutil.
+    from pylab.probing.recommend import unsettled
+
     if probe is None:
         return {"recommendation": None, "error": error}
     w = str(probe["workers"][-1])
