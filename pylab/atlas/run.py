@@ -126,11 +126,13 @@ class Atlas:
         self.results["wall_s"] = round(time.monotonic() - self.t0, 3)
         results_io.save(self.results, self.path)
 
-    def deadline(self, entry: Entry) -> float:
+    def deadline(self, entry: Entry, again: bool = False) -> float:
+        """A child's deadline: --timeout where given; else by the sizes it measures (a
+        later round measures one)."""
         if self.settings.deadline_s:
             return self.settings.deadline_s
-        sizes = sweep_sizes(entry.sizes, self.settings.preset)
-        return BASE_DEADLINE_S + SIZE_DEADLINE_S * len(sizes)
+        sizes = 1 if again else len(sweep_sizes(entry.sizes, self.settings.preset))
+        return BASE_DEADLINE_S + SIZE_DEADLINE_S * sizes
 
     def child(self, entry: Entry, target: Target, again: dict | None = None) -> dict[str, Any]:
         """Run one call's child (a later round of its probe with `again`): its points, its
@@ -149,8 +151,7 @@ class Atlas:
         job = {"entry": entry.as_dict(), "preset": self.settings.preset,
                "workers": self.settings.workers, "again": again}  # fmt: skip
         command = env_command(target.executable, "pylab.atlas")
-        deadline = BASE_DEADLINE_S + SIZE_DEADLINE_S if again else self.deadline(entry)
-        ended = run_child(command, json.dumps(job), deadline, on_line)
+        ended = run_child(command, json.dumps(job), self.deadline(entry, bool(again)), on_line)
         if found["row"] is None and found["error"] is None and found["skipped"] is None:
             found["error"] = ended or "the child sent no result"
         return found

@@ -94,3 +94,12 @@ def test_no_recommendation_read_twice_keeps_the_first_and_says_so(
     (row,) = results["atlas"]
     assert row["recommendation"] == "either" and row["settled"] is False
     assert row["reason"].startswith("unsettled: 2 rounds read either, processes; the first")
+
+
+def test_a_later_round_has_the_deadline_of_one_size_or_the_timeout_given(tmp_path: Path) -> None:
+    entry = Entry("lib", "call", "f()", "pass", [8, 64, 512, 4096])
+    by_sizes = run.Atlas(tmp_path / "a.json", {}, run.Settings("quick", 2, None, None), print)
+    assert by_sizes.deadline(entry, again=True) == run.BASE_DEADLINE_S + run.SIZE_DEADLINE_S
+    assert by_sizes.deadline(entry) == run.BASE_DEADLINE_S + 3 * run.SIZE_DEADLINE_S
+    given = run.Atlas(tmp_path / "b.json", {}, run.Settings("quick", 2, None, None, 5.0), print)
+    assert given.deadline(entry, again=True) == given.deadline(entry) == 5.0
