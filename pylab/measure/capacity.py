@@ -26,18 +26,19 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from pylab.host import affinity
 from pylab.host.machine import physical_cores, usable_cores
 from pylab.kernels.base import ext
-from pylab.measure.timing import run_threads, seconds_per_unit, units_for
+from pylab.measure.timing import interleaved, run_threads, seconds_per_unit, units_for
 
 CHECK_S = 0.01  # each loop's length: long beside thread start-up, short beside a cell
 # Together this much slower than alone: the cores are not all there. The check's own
 # spread on a quiet 2-core VM is a few percent.
 SLACK = 1.25
+MIN_CLEAN = 3  # repeats between two good checks that suffice for a median and its interval
 
 T = TypeVar("T")
 
@@ -109,3 +110,39 @@ def retaken(workers: int, measure: Callable[[], T]) -> tuple[T, dict[str, Any]]:
         return result, {**beside, "attempts": 1}
     result, beside = around(workers, measure)
     return result, {**beside, "attempts": 2}
+
+
+def repeats_checked(
+    workers: int,
+    runs: Sequence[Callable[[], T]],
+    repeats: int,
+    doubt: Callable[[list[T]], str | None] = lambda repeat: None,
+) -> tuple[list[list[T]], dict[str, Any]]:
+    """`repeats` interleaved repeats of `runs`, a check of the cores before each and after
+    the last: a repeat with a check above SLACK on either side, or one `doubt` gives a
+    reason against, is set aside, and another taken in its place, up to `repeats` more.
+    Returns the clean repeats (every repeat, where fewer than MIN_CLEAN were clean) and
+    the `capacity` record: the first and last checks, the repeats taken and set aside and
+    why (the first few reasons), and `short` where too few were clean.
+
+    Checks around a whole measurement miss spells shorter than it: on the busy 2-core VM
+    the cores ran at full or half speed in turns of 0.1 s to seconds, now one, now both,
+    with nothing to see in the guest; re.search copies took 23 or 46 ms each, and two
+    processes read 0.71-1.83x against the same calls run serially, repeat by repeat, with
+    checks of 1.0-1.97x between them (2026-12-06)."""
+    checked = workers_for(workers)
+    checks, times, reasons = [slowdown(checked) if checked else 1.0], [], []
+    while True:
+        times += interleaved(runs, 1, first=len(times))
+        checks.append(slowdown(checked) if checked else 1.0)
+        slowed = max(checks[-2:])
+        reasons.append(doubt(times[-1]) or (f"a check of the cores read {slowed:.2f}x"
+                                            if slowed > SLACK else None))  # fmt: skip
+        clean = [t for t, why in zip(times, reasons, strict=True) if why is None]
+        if len(clean) >= repeats or len(times) >= 2 * repeats:
+            break
+    short = len(clean) < min(MIN_CLEAN, repeats)
+    found = {**record(checked, checks[0] if checked else None, checks[-1] if checked else None),
+             "short": short, "repeats": len(times), "set_aside": len(times) - len(clean),
+             "reasons": list(dict.fromkeys(r for r in reasons if r))[:3]}  # fmt: skip
+    return (times if short else clean), found

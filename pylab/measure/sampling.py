@@ -106,6 +106,38 @@ def disturbance(pairs: Sequence[tuple[Timed, Timed]]) -> list[str | None]:
     return reasons
 
 
+@dataclass(frozen=True)
+class Copies:
+    """One run of W copies of the same work: its wall seconds and each copy's CPU seconds
+    (a serial run's CPU shared evenly over its copies, which it runs one after another)."""
+
+    wall_s: float
+    cpu_s: list[float]
+
+
+def uneven_copies(serial: Copies, *parallel: Copies) -> str | None:
+    """Why a repeat of the same copies run serially and in parallel is not to be trusted,
+    or None: in one parallel run, one copy used more CPU than another beside it (one core
+    slowed while they ran), or every copy used less than the serial run's (the serial run
+    slowed). Copies slowed alike in a parallel run (memory both share, or a spell on every
+    core) are left to the checks of the cores (pylab.measure.capacity). A run that mostly
+    waits has no CPU to compare.
+
+    On the busy 2-core VM, with checks of the cores good on both sides, two processes ran
+    re.search copies in 37 and 51 ms of CPU against 30 ms per copy serially, and the
+    repeat read 1.14x; repeats whose copies ran alike read 1.8x (2026-12-06)."""
+    per_copy = serial.cpu_s[0]
+    if per_copy < MIN_CPU_SHARE * serial.wall_s / len(serial.cpu_s):
+        return None
+    for run in parallel:
+        least, most = min(run.cpu_s), max(run.cpu_s)
+        if most > RATE_SLACK * least:
+            return f"one parallel copy used {most / least:.2f}x the CPU of another"
+        if per_copy > RATE_SLACK * least:
+            return f"the serial run used {per_copy / least:.2f}x the CPU per copy"
+    return None
+
+
 def precise(ratios: Sequence[float], precision: float, min_pairs: int) -> bool:
     """At least `min_pairs` ratios whose median interval is at most `precision` wide
     (never, for a precision of 0: the cell then takes pairs until its time is spent)."""

@@ -97,10 +97,13 @@ def threaded(run: Callable[[int], Any], parts: int, workers: int) -> list[Any]:
     return out
 
 
-def interleaved(runs: Sequence[Callable[[], T]], repeats: int, warmups: int = 0) -> list[list[T]]:
+def interleaved(
+    runs: Sequence[Callable[[], T]], repeats: int, warmups: int = 0, first: int = 0
+) -> list[list[T]]:
     """Each repeat calls every run once, back to back, in order and reversed in turn;
     returns what each repeat's runs returned, in the order given. The warm-ups run the
-    same way and are dropped."""
+    same way and are dropped. `first`: the index of the first repeat, for a caller that
+    takes repeats one at a time and keeps the turns."""
 
     def one(r: int) -> list[T]:
         order = list(range(len(runs)))
@@ -111,7 +114,7 @@ def interleaved(runs: Sequence[Callable[[], T]], repeats: int, warmups: int = 0)
 
     for r in range(warmups):
         one(r)
-    return [one(r) for r in range(repeats)]
+    return [one(r) for r in range(first, first + repeats)]
 
 
 def timed(fn: Callable[[], Any]) -> Callable[[], float]:

@@ -19,9 +19,9 @@ the probe measures:
                 at W=2 on two cores, against 1.33x by Amdahl and 2x by the bound)
   threads' CPU  the process's CPU per wall second while W threads ran: near W when all
                 run (or stall on memory), near 1 when the GIL serializes them
-  capacity      the machine's cores checked before and after the speed-ups
-                (pylab.measure.capacity), which are measured again once where both
-                checks found cores missing
+  capacity      the machine's cores checked before each repeat and after the last
+                (pylab.measure.capacity): a repeat beside a check that found cores
+                missing is set aside and another taken, up to twice the repeats
 and recommends `threads`, `processes`, `either` or `neither` by the rules of
 pylab.probing.recommend, with the numbers in one line.
 
@@ -55,7 +55,8 @@ from pylab.host.pools import pools_pinned
 from pylab.host.state import check as check_machine
 from pylab.measure import capacity
 from pylab.measure.heartbeat import SHARE_S, TICK_S, Heartbeat
-from pylab.measure.timing import interleaved, paired_times, threaded, timed
+from pylab.measure.sampling import Copies, uneven_copies
+from pylab.measure.timing import paired_times, threaded
 from pylab.probing.recommend import beyond_ideal, largest, memory_bound, model_share, recommend
 
 MIN_CALL_S = 1e-6  # below this a call is too fast to measure: dispatching it costs more
@@ -105,12 +106,15 @@ def _init_worker(target: Target, barrier: Any) -> None:
         _worker_error = f"{type(exc).__name__}: {exc}"
 
 
-def _run_copy(calls: int) -> None:
+def _run_copy(calls: int) -> float:
+    """One copy of `calls` calls once every worker is ready; the CPU seconds it used."""
     if _worker_error:
         raise RuntimeError(_worker_error)
     _worker_barrier.wait(BARRIER_TIMEOUT_S)
+    c0 = time.thread_time()
     for _ in range(calls):
         _worker_call()
+    return time.thread_time() - c0
 
 
 # --- measuring ----------------------------------------------------------------------------
@@ -208,13 +212,14 @@ def _process_pool(target: Target, w: int, method: str) -> ProcessPoolExecutor:
     )
 
 
-def _in_processes(pool: ProcessPoolExecutor, calls: int, w: int) -> None:
+def _in_processes(pool: ProcessPoolExecutor, calls: int, w: int) -> Copies:
     """W copies of `calls` calls, one in each of the pool's processes."""
+    t0 = time.perf_counter()
     try:  # what fails here failed in (or on the way to) the fresh processes
-        for future in [pool.submit(_run_copy, calls) for _ in range(w)]:
-            future.result(timeout=600)
+        cpus = [f.result(timeout=600) for f in [pool.submit(_run_copy, calls) for _ in range(w)]]
     except Exception as exc:
         raise _ProcessFailure(f"{type(exc).__name__}: {exc}") from None
+    return Copies(time.perf_counter() - t0, cpus)
 
 
 # --- the probe ------------------------------------------------------------------------------
@@ -313,19 +318,9 @@ def _speedups_checked(
     target: Target, call: Callable[[], Any], calls: int, workers: list[int], repeats: int,
     start_method: str,
 ) -> dict[str, Any]:  # fmt: skip
-    """The speed-ups between two checks of the machine's cores (pylab.measure.capacity),
-    measured again once where both found them short, with the load seen meanwhile. Three
-    quick atlases in a row read hashlib.sha256 at 0.96x in threads in one run and 1.54-1.72x
-    in the others, beside no background load (2-core VM, 2026-12-06): a core gone from
-    outside the guest for the whole call, which only such a check sees. Where the retake is
-    short too, `capacity` says so and the recommendation is marked uncertain."""
-
-    def measured() -> tuple[dict[str, Any], Background]:
-        with Background() as seen:  # what the rest of the machine took meanwhile
-            return _speedups(target, call, calls, workers, repeats, start_method), seen
-
-    (found, seen), checked = capacity.retaken(workers[-1], measured)
-    found["capacity"] = checked
+    """The speed-ups (`_speedups`) with the load the rest of the machine took meanwhile."""
+    with Background() as seen:
+        found = _speedups(target, call, calls, workers, repeats, start_method)
     found["background_cores"] = seen.reading.background_cores
     found["steal_cores"] = seen.reading.steal_cores
     return found
@@ -343,9 +338,12 @@ def _speedups(
     a core slows threads and processes alike, so it cannot make one look better than the
     other. Measured one after the other, three quick atlases on a busy 2-core VM read
     zlib.crc32, GIL share 0.00, at 1.17x in threads and 1.9x in processes in one run and
-    `either` in the others (2026-12-06)."""
+    `either` in the others (2026-12-06). A check of the cores before each repeat and after
+    the last sets aside the repeats that a spell shorter than the call took a core from
+    (pylab.measure.capacity.repeats_checked); the record's `capacity` is the largest W's."""
     found: dict[str, Any] = {"thread_speedup": {}, "thread_cpu_per_wall": {},
-                             "process_speedup": {}, "process_error": None}  # fmt: skip
+                             "process_speedup": {}, "process_error": None,
+                             "capacity_at": {}}  # fmt: skip
     for w in workers:
         threads, serial, busy = _thread_runs(call, calls, w)
         serial()  # the first run: imports, caches
@@ -355,46 +353,63 @@ def _speedups(
                 with _process_pool(target, w, start_method) as pool:
                     procs = partial(_in_processes, pool, calls, w)
                     procs()  # start and warm every worker before timing
-                    ratios = _ratios(interleaved([timed(serial), timed(threads),
-                                                  timed(procs)], repeats))  # fmt: skip
+                    ratios, checked = _ratios(w, [serial, threads, procs], repeats)
             except _ProcessFailure as exc:  # it cannot run in a fresh process: threads answer
                 found["process_error"] = f"cannot run in a fresh process ({start_method}): {exc}"
                 busy.update(cpu_s=0.0, wall_s=0.0)
         if ratios is None:
-            ratios = _ratios(interleaved([timed(serial), timed(threads)], repeats))
+            ratios, checked = _ratios(w, [serial, threads], repeats)
         found["thread_speedup"][str(w)] = summarize(ratios[0])
         found["thread_cpu_per_wall"][str(w)] = _per_wall(busy)
+        found["capacity_at"][str(w)] = checked
         if len(ratios) > 1:
             found["process_speedup"][str(w)] = summarize(ratios[1])
+    found["capacity"] = found["capacity_at"][str(workers[-1])]
     return found
 
 
 def _thread_runs(
     call: Callable[[], Any], calls: int, w: int
-) -> tuple[Callable[[], None], Callable[[], None], dict[str, float]]:
+) -> tuple[Callable[[], Copies], Callable[[], Copies], dict[str, float]]:
     """W copies of `calls` calls in W threads, the same copies serially, and the threads'
     CPU and wall seconds, summed over their runs."""
     busy = {"cpu_s": 0.0, "wall_s": 0.0}
 
-    def copy(_: int) -> None:
+    def copy(_: int) -> float:
+        c0 = time.thread_time()
         _calls(call, calls)
+        return time.thread_time() - c0
 
-    def parallel() -> None:
+    def parallel() -> Copies:
+        # The process's CPU, not the copies' sum, for the CPU per wall: a call may hand
+        # its work to threads of its own.
         c0, t0 = time.process_time(), time.perf_counter()
-        threaded(copy, w, w)
-        busy["cpu_s"] += time.process_time() - c0
-        busy["wall_s"] += time.perf_counter() - t0
+        cpus = threaded(copy, w, w)
+        wall_s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
+        busy["cpu_s"] += cpu_s
+        busy["wall_s"] += wall_s
+        return Copies(wall_s, cpus)
 
-    return parallel, partial(_calls, call, w * calls), busy
+    def serial() -> Copies:
+        c0, t0 = time.thread_time(), time.perf_counter()
+        _calls(call, w * calls)
+        return Copies(time.perf_counter() - t0, [(time.thread_time() - c0) / w] * w)
+
+    return parallel, serial, busy
 
 
 def _per_wall(busy: dict[str, float]) -> float:
     return round(busy["cpu_s"] / max(busy["wall_s"], 1e-9), 4)
 
 
-def _ratios(times: list[list[float]]) -> list[list[float]]:
-    """Per parallel run, the serial seconds over its seconds, a ratio per repeat."""
-    return [[rep[0] / rep[k] for rep in times] for k in range(1, len(times[0]))]
+def _ratios(
+    w: int, runs: list[Callable[[], Copies]], repeats: int
+) -> tuple[list[list[float]], dict[str, Any]]:
+    """Per parallel run (runs[1:]), the serial seconds (runs[0]) over its seconds, a ratio
+    per repeat whose copies ran alike between good checks of W cores, and the `capacity`
+    record of the repeats (pylab.measure.capacity.repeats_checked)."""
+    times, checked = capacity.repeats_checked(w, runs, repeats, lambda r: uneven_copies(*r))
+    return [[rep[0].wall_s / rep[k].wall_s for rep in times] for k in range(1, len(runs))], checked
 
 
 def _with_bandwidth(data: dict[str, Any]) -> None:

@@ -62,18 +62,19 @@ def _disturbed(data: dict[str, Any]) -> str | None:
 def unsettled(data: dict[str, Any]) -> str | None:
     """Why the record's recommendation may not hold when measured again, in words; None
     where it would take a change larger than the noise: the machine was disturbed
-    (`_disturbed`), one check of its cores read short (a spell at one end: three quick
-    atlases on the 2-core VM read hashlib.blake2b 1.14x in threads, then 1.80x and 1.53x,
-    the first beside a check at 1.41x, 2026-12-06), or a speed-up's interval holds a mark
-    the rules decide by (the scaling mark or GAINS; the threads' judged no higher than
-    their GIL bound, as the rules judge them)."""
+    (`_disturbed`: busy, or short of cores in too many repeats), one check of its cores
+    read short where the repeats were not checked one by one (a spell at one end: three
+    quick atlases on the 2-core VM read hashlib.blake2b 1.14x in threads, then 1.80x and
+    1.53x, the first beside a check at 1.41x, 2026-12-06; checked repeats set such spells
+    aside), or a speed-up's interval holds a mark the rules decide by (the scaling mark
+    or GAINS; the threads' judged no higher than their GIL bound, as the rules judge them)."""
     disturbed = _disturbed(data)
     if disturbed:
         return disturbed
     capacity = data.get("capacity") or {}
     slowed = [f"{capacity[end]:.2f}x {end}" for end in ("before", "after")
               if (capacity.get(end) or 0) > capacity.get("slack", float("inf"))]  # fmt: skip
-    if slowed:
+    if slowed and "set_aside" not in capacity:
         return f"a check of the cores read {slowed[0]} the speed-ups"
     w, n = largest(data)
     judged = {"threads": _within_bound(data["thread_speedup"][w], data["thread_speedup_bound"][w]),
@@ -95,7 +96,11 @@ def largest(data: dict[str, Any]) -> tuple[str, float]:
 def _by_gil_share(data: dict[str, Any]) -> tuple[str, str] | None:
     """On a busy machine the speed-ups measure the load as much as the call; the GIL
     share, read by the heartbeat, says what threads could reach (Amdahl at W). Where
-    that is clear, scaling or not even a partial gain, it decides; else None."""
+    that is clear, scaling or not even a partial gain, it decides; else None. Where
+    threads would scale, so would processes, which no GIL holds back: `either`, as
+    where both are measured to scale (`threads` where processes could not run the call).
+    Three quick atlases on a busy 2-core VM read GIL-free calls `either` where measured
+    and `threads` where this rule decided, 18 of 53 calls flipping (2026-12-06)."""
     share = data.get("gil_share")
     if not share:
         return None
@@ -106,7 +111,9 @@ def _by_gil_share(data: dict[str, Any]) -> tuple[str, str] | None:
         f"at W={w} by Amdahl (scaling needs {fmt_speedup(scales_at(n))})"
     )
     if amdahl >= scales_at(n):
-        return "threads", f"{text}: threads"
+        if data.get("process_error"):
+            return "threads", f"{text}: threads"
+        return "either", f"{text}, and processes too: either"
     if amdahl < partly_at(n):
         return "processes", f"{text}: processes"
     return None

@@ -100,11 +100,15 @@ def cell_doubts(cell: Mapping[str, Any]) -> list[str]:
 
 
 def short_of_cores(capacity: Mapping[str, Any] | None) -> str | None:
-    """What a `capacity` record (pylab.measure.capacity) found, in words, where both its
-    checks found the machine short of cores; else None. Cells, C15's outside calls and the
-    probe's speed-ups carry such a record."""
+    """What a `capacity` record (pylab.measure.capacity) found, in words, where its checks
+    found the machine short of cores (both ends of a cell or of C15's outside calls; too
+    many of the probe's repeats); else None."""
     if not (capacity or {}).get("short"):
         return None
+    if "set_aside" in capacity:  # checked before every repeat (pylab.probing.calls)
+        why = "; ".join(capacity.get("reasons") or [])
+        return (f"{capacity['set_aside']} of {capacity['repeats']} repeats set aside: "
+                f"{why or 'checks of the cores short'}")  # fmt: skip
     least = min(capacity["before"], capacity["after"])
     return (f"{capacity['workers']} threads ran a C loop {least:.2f}x or more slower "
             "together than alone, before and after it")  # fmt: skip

@@ -325,7 +325,9 @@ def _cell_problem(cell: Any) -> str | None:
 #     (one row per extension module and free-threaded interpreter).
 #     Added 2026-12-06 under the same version, optional: settings.rounds; each row's
 #     `rounds` (each reading of the probe's speed-ups: recommendation, thread_speedup,
-#     process_speedup, capacity, background_cores, unsettled, error) and `settled`.
+#     process_speedup, capacity, background_cores, unsettled, error) and `settled`. Later
+#     that day, in each row's and round's `capacity`: `repeats`, `set_aside`, `reasons`
+#     (the probe's repeats checked one by one; `attempts` no longer written).
 
 ATLAS_FORMAT = "pylab-atlas"
 ATLAS_VERSION = 1

@@ -76,3 +76,47 @@ def test_retaken_measures_once_more_only_after_two_short_checks(
     result, record = capacity.retaken(2, lambda: taken.append(len(taken) + 1) or taken[-1])
     assert taken == results and result == results[-1]
     assert record["attempts"] == attempts and record["short"] is short
+
+
+@pytest.mark.parametrize(
+    ("readings", "kept", "short"),
+    [
+        ([1.0, 1.0, 1.1, 1.0], [0, 1, 2], False),  # every check good: the repeats asked for
+        # a short check spoils the repeats on both sides of it; two more take their place
+        ([1.0, 1.0, 1.5, 1.0, 1.0, 1.0], [0, 3, 4], False),
+        ([1.0, 1.4, 1.0, 1.0, 1.5, 1.0, 1.6], [2], True),  # twice the repeats, one clean
+    ],
+)
+def test_repeats_beside_a_short_check_are_set_aside_and_taken_again(
+    monkeypatch, readings, kept, short
+):
+    checks, taken = iter(readings), []
+    monkeypatch.setattr(capacity, "workers_for", lambda w: w)
+    monkeypatch.setattr(capacity, "slowdown", lambda w: next(checks))
+    runs = [lambda: taken.append(len(taken)) or len(taken) - 1, lambda: 1.0]
+    times, record = capacity.repeats_checked(2, runs, 3)
+    every = list(range(len(taken)))
+    assert len(every) == record["repeats"] == len(readings) - 1
+    assert [t[0] for t in times] == (every if short else kept)
+    assert record["set_aside"] == record["repeats"] - len(kept) and record["short"] is short
+    assert (record["before"], record["after"]) == (readings[0], readings[-1])
+    assert all(rep[1] == 1.0 for rep in times)  # each repeat keeps its runs in order
+    assert all(r.startswith("a check of the cores read") for r in record["reasons"])
+
+
+def test_a_doubted_repeat_is_set_aside_like_one_beside_a_short_check(monkeypatch):
+    monkeypatch.setattr(capacity, "workers_for", lambda w: w)
+    monkeypatch.setattr(capacity, "slowdown", lambda w: 1.0)
+    taken = []
+    runs = [lambda: taken.append(len(taken)) or len(taken) - 1]
+    doubt = lambda repeat: "odd" if repeat[0] % 2 else None  # noqa: E731
+    times, record = capacity.repeats_checked(2, runs, 3, doubt)
+    assert [t[0] for t in times] == [0, 2, 4] and record["reasons"] == ["odd"]
+    assert record["set_aside"] == 2 and not record["short"]
+
+
+def test_repeats_are_not_checked_where_nothing_runs_in_parallel(monkeypatch):
+    monkeypatch.setattr(capacity, "workers_for", lambda w: None)
+    monkeypatch.setattr(capacity, "slowdown", lambda w: pytest.fail("checked"))
+    times, record = capacity.repeats_checked(1, [lambda: 2.0, lambda: 1.0], 3)
+    assert times == [[2.0, 1.0]] * 3 and record["set_aside"] == 0 and not record["short"]

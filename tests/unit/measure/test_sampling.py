@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from pylab.host.load import Reading
+from pylab.measure import sampling
 from pylab.measure.sampling import MAX_PAIRS, Policy, Timed, disturbance, precise, take
 
 QUIET = Reading(0.2, 0.0, 0.0)
@@ -122,3 +123,21 @@ def test_warmups_are_taken_and_dropped(warmups: int) -> None:
 
     sample = take(serial, lambda pair: _run(0.1), Policy(6, 0.10, 60.0, warmups), Clock(0.3))
     assert len(calls) == warmups + 6 and sample.ratios == [2.0] * 6
+
+
+@pytest.mark.parametrize(
+    ("serial", "parallel", "why"),
+    [
+        ((0.10, 0.05), [(0.05, [0.05, 0.05]), (0.06, [0.05, 0.055])], None),  # alike
+        ((0.10, 0.05), [(0.06, [0.05, 0.085])], "one parallel copy used 1.70x the CPU"),
+        ((0.19, 0.095), [(0.05, [0.05, 0.05])], "the serial run used 1.90x the CPU per copy"),
+        # copies slowed alike (memory both share, or both cores): left to the checks
+        ((0.10, 0.05), [(0.09, [0.09, 0.09])], None),
+        ((0.10, 0.001), [(0.05, [0.001, 0.004])], None),  # they wait: no CPU to compare
+    ],
+)
+def test_a_repeat_whose_copies_used_unlike_cpu_is_doubted(serial, parallel, why):
+    wall, per_copy = serial
+    runs = [sampling.Copies(w, cpus) for w, cpus in parallel]
+    found = sampling.uneven_copies(sampling.Copies(wall, [per_copy] * 2), *runs)
+    assert (found is None) if why is None else found.startswith(why)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import pytest
-
 from pylab.kernels._ext import compute
 from pylab.kernels.hashing import hash_sum_py
+from pylab.measure.sampling import Copies
 from pylab.probing.calls import probe_target
 from tests.unit.probing.made_up import BANDWIDTH, _probed
 
@@ -31,43 +30,29 @@ def _share(data: dict) -> float:
     return data["gil_share"]["median"]
 
 
-def _short_then(monkeypatch, checks: list[tuple[float, float]]) -> list[int]:
-    """capacity.around reading `checks` (before, after) in turn around made-up speed-ups;
-    the list of the measurements taken."""
-    from pylab.measure import capacity
-    from pylab.probing import calls
-
-    taken: list[int] = []
-
-    def around(workers: int, measure):
-        before, after = checks[len(taken)]
-        taken.append(workers)
-        return measure(), capacity.record(workers, before, after)
-
-    monkeypatch.setattr(calls.capacity, "around", around)
-    monkeypatch.setattr(calls, "_speedups", lambda *a: {"thread_speedup": {}})
-    return taken
-
-
-@pytest.mark.parametrize(
-    ("checks", "attempts", "short"),
-    [
-        ([(1.02, 1.05)], 1, False),  # the cores were there: measured once
-        ([(1.9, 1.3), (1.01, 1.0)], 2, False),  # both checks short: measured again
-        ([(1.9, 1.03)], 1, False),  # one check alone does not count (an idle spell)
-        ([(1.9, 1.8), (1.7, 1.6)], 2, True),  # short again: kept, and said
-    ],
-)
-def test_speedups_short_of_cores_are_measured_again_once(
-    monkeypatch, checks: list, attempts: int, short: bool
+def test_the_speedups_carry_the_load_beside_them_and_the_largest_ws_capacity(
+    monkeypatch,
 ) -> None:
     from pylab.probing import calls
 
-    taken = _short_then(monkeypatch, checks)
-    found = calls._speedups_checked(None, None, 1, [2, 4], 3, "fork")
-    assert taken == [4] * attempts  # the cores the largest W would use
-    assert found["capacity"]["attempts"] == attempts and found["capacity"]["short"] is short
-    assert {"background_cores", "steal_cores", "thread_speedup"} <= set(found)
+    checked = []
+
+    def repeats_checked(w, runs, repeats, doubt):
+        checked.append(w)
+        repeat = [Copies(2.0, [1.0] * w), Copies(1.0, [1.0] * w)]
+        assert doubt(repeat) is None
+        return [repeat] * repeats, {"workers": w, "short": False}
+
+    monkeypatch.setattr(calls.capacity, "repeats_checked", repeats_checked)
+    def no_processes(*args):
+        raise calls._ProcessFailure("no fresh process here")
+
+    monkeypatch.setattr(calls, "_process_pool", no_processes)
+    found = calls._speedups_checked(None, lambda: None, 1, [2, 4], 3, "fork")
+    assert checked == [2, 4] and found["capacity"] == {"workers": 4, "short": False}
+    assert found["thread_speedup"]["2"]["median"] == 2.0
+    assert {"background_cores", "steal_cores", "capacity_at"} <= set(found)
+    assert "no fresh process here" in found["process_error"]
 
 
 def test_the_probe_fetches_the_bandwidth_only_for_a_memory_bound_call(monkeypatch) -> None:
