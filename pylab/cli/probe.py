@@ -79,6 +79,7 @@ def format_probe(data: dict[str, Any]) -> str:
             f"{data['predicted_thread_speedup'][w]:.2f}x, {data['thread_speedup_bound'][w]:.2f}x"
         )
         lines.append(f"{w:<4}{ttext:<22}{ptext:<22}{model}")
+    lines += _set_aside(data)
     if data["process_error"]:
         lines.append(f"processes: {data['process_error']}")
     if data.get("bandwidth"):
@@ -93,6 +94,17 @@ def format_probe(data: dict[str, Any]) -> str:
         f"{m['python']['implementation']} {m['python']['version']}"
     )
     return "\n".join(lines)
+
+
+def _set_aside(data: dict[str, Any]) -> list[str]:
+    """`repeats  W=2: 4 of 7 set aside (...)`: the repeats a spell spoiled, per W, and why."""
+    lines = []
+    for w, checked in (data.get("capacity_at") or {}).items():
+        if checked.get("set_aside"):
+            why = "; ".join(checked.get("reasons") or [])
+            lines.append(f"repeats       W={w}: {checked['set_aside']} of {checked['repeats']} "
+                         f"set aside ({why})")  # fmt: skip
+    return lines
 
 
 def _in_threads(data: dict[str, Any]) -> str:

@@ -38,6 +38,11 @@ def test_the_output_shows_the_threads_cpu_and_the_bandwidth() -> None:
         "(stream/nogil op=sum; read from bandwidth.json)"
     ) in lines
     assert lines[-2].startswith("recommendation: threads: memory bandwidth")
+    assert not [line for line in lines if line.startswith("repeats")]  # none set aside
+    data["capacity_at"] = {"2": {"repeats": 6, "set_aside": 2, "reasons": [
+        "a check of the cores read 1.52x", "one parallel copy used 1.43x the CPU of another"]}}
+    assert ("repeats       W=2: 2 of 6 set aside (a check of the cores read 1.52x; one "
+            "parallel copy used 1.43x the CPU of another)") in format_probe(data).splitlines()
 
 
 def test_a_probe_under_another_python_passes_dask_on() -> None:
