@@ -84,3 +84,13 @@ def fmt_confidence(confidences: Iterable[float]) -> str:
         return "no"
     text = [f"{c:g}%" for c in (found[0], found[-1])]
     return text[0] if len(found) == 1 else f"{text[0][:-1]}-{text[1]}"
+
+
+def fmt_one_line(text: str) -> str:
+    """A message of several lines as one for a table cell: its first and last lines that
+    say something. numpy's ImportError in a subinterpreter runs to 20 lines, and its last,
+    `Original error was: ...`, names the cause."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return text.strip()
+    return f"{lines[0]} ... {lines[-1]}"

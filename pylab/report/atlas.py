@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pylab.base.fmt import fmt_interval, fmt_speedup
+from pylab.base.fmt import fmt_interval, fmt_one_line, fmt_speedup
 from pylab.report.figures import Plot, new_figure, save_png
 from pylab.report.render import Section, write_pages
 
@@ -80,7 +80,7 @@ MODULE_HEADER = ("module", "python", "GIL after import", "subinterpreter (own GI
 
 def module_cells(m: dict[str, Any]) -> list[str]:
     if m.get("error") or m.get("import_error"):
-        why = m.get("error") or m.get("import_error")
+        why = fmt_one_line(m.get("error") or m.get("import_error"))
         return [m["module"], m["python"], f"failed: {why}", "", ", ".join(m.get("libraries", []))]
     gil = m.get("gil_enabled_after_import")
     gil_text = {True: "ON", False: "off", None: "?"}[gil]
@@ -89,7 +89,7 @@ def module_cells(m: dict[str, Any]) -> list[str]:
     sub = m.get("subinterpreters") or {}
     sub_text = {True: "loads", False: "refused", None: "unknown"}[sub.get("loads")]
     if sub.get("reason"):
-        sub_text += f": {sub['reason']}"
+        sub_text += f": {fmt_one_line(sub['reason'])}"
     return [m["module"], m["python"], gil_text, sub_text, ", ".join(m.get("libraries", []))]
 
 

@@ -19,6 +19,20 @@ def test_the_table_has_a_line_per_row_and_the_modules(tmp_path: Path) -> None:
     assert any("zlib" in line and "loads" in line and "off" in line for line in lines[3:])
 
 
+def test_a_module_refused_with_a_long_error_takes_one_line_of_the_table() -> None:
+    results = made_up()
+    numpy_error = ("\n\nIMPORTANT: PLEASE READ THIS FOR ADVICE ON HOW TO SOLVE THIS ISSUE!\n\n"
+                   "Importing the numpy C-extensions failed.\n\nOriginal error was: module "
+                   "numpy._core._multiarray_umath does not support loading in subinterpreters\n")
+    module = results["modules"][0]
+    module["subinterpreters"] = {"loads": False, "reason": f"ImportError: {numpy_error}",
+                                 "own_gil": True}  # fmt: skip
+    (line,) = [line for line in table_lines(results) if line.startswith(module["module"] + " ")]
+    assert ("refused: ImportError: ... Original error was: module numpy._core._multiarray_umath "
+            "does not support loading in subinterpreters") in line
+    assert module["subinterpreters"]["reason"].count("\n") > 3  # the file keeps it whole
+
+
 def test_report_draws_an_atlas(tmp_path: Path, png_size) -> None:
     path = tmp_path / "atlas.json"
     results_io.save(made_up(), path)
