@@ -283,7 +283,7 @@ def _measure(
     # A free-threaded build with the GIL off has no GIL to hold: nothing to measure, and
     # the heartbeat would read 0 for any call (None says so instead).
     data["gil_share"] = gil_share(call, calls, repeats, share_s) if gil_enabled() else None
-    data.update(_speedups_checked(target, call, calls, workers, repeats, start_method))
+    data.update(_speedups_beside_load(target, call, calls, workers, repeats, start_method))
     share = model_share(data)
     for key, model in (("predicted_thread_speedup", predicted), ("thread_speedup_bound", bounded)):
         data[key] = {
@@ -309,12 +309,13 @@ def speedups_again(
     later round of the same probe (the atlas takes one minutes apart, pylab.atlas.run)."""
     again = dict(data)
     with pools_pinned():
-        again.update(_speedups_checked(target, call, data["calls_per_copy"], data["workers"],
-                                       repeats, data["start_method"]))  # fmt: skip
+        again.update(_speedups_beside_load(target, call, data["calls_per_copy"],
+                                           data["workers"], repeats,
+                                           data["start_method"]))  # fmt: skip
     return _judged(again)
 
 
-def _speedups_checked(
+def _speedups_beside_load(
     target: Target, call: Callable[[], Any], calls: int, workers: list[int], repeats: int,
     start_method: str,
 ) -> dict[str, Any]:  # fmt: skip

@@ -48,7 +48,7 @@ def test_the_speedups_carry_the_load_beside_them_and_the_largest_ws_capacity(
         raise calls._ProcessFailure("no fresh process here")
 
     monkeypatch.setattr(calls, "_process_pool", no_processes)
-    found = calls._speedups_checked(None, lambda: None, 1, [2, 4], 3, "fork")
+    found = calls._speedups_beside_load(None, lambda: None, 1, [2, 4], 3, "fork")
     assert checked == [2, 4] and found["capacity"] == {"workers": 4, "short": False}
     assert found["thread_speedup"]["2"]["median"] == 2.0
     assert {"background_cores", "steal_cores", "capacity_at"} <= set(found)
