@@ -10,8 +10,8 @@ round taken after every other call's lets one spell move one reading of a call, 
 of them (asv measures in rounds, pyperf in separate processes, for the same reason).
 
 Which calls: those whose first reading is unsettled (pylab.probing.recommend.unsettled:
-the machine was disturbed, a check of the cores read short at one end, or an interval
-holds a mark the rules decide by). A settled reading stands alone: on a quiet machine
+the machine was disturbed and the GIL share does not decide, or an interval holds a mark
+the rules decide by). A settled reading stands alone: on a quiet machine
 most calls take one round. A later round measures the speed-ups only
 (pylab.atlas.measure.again): the sweep and the GIL share, read by the heartbeat, move
 little in a spell.

@@ -120,10 +120,11 @@ def repeats_checked(
 ) -> tuple[list[list[T]], dict[str, Any]]:
     """`repeats` interleaved repeats of `runs`, a check of the cores before each and after
     the last: a repeat with a check above SLACK on either side, or one `doubt` gives a
-    reason against, is set aside, and another taken in its place, up to `repeats` more.
-    Returns the clean repeats (every repeat, where fewer than MIN_CLEAN were clean) and
-    the `capacity` record: the first and last checks, the repeats taken and set aside and
-    why (the first few reasons), and `short` where too few were clean.
+    reason against, is set aside, and another taken in its place, up to `repeats` more
+    (none once too few could be clean). Returns the clean repeats (every repeat, where
+    fewer than MIN_CLEAN were clean) and the `capacity` record: the first and last
+    checks, the repeats taken and set aside and why (the first few reasons), and `short`
+    where too few were clean.
 
     Checks around a whole measurement miss spells shorter than it: on the busy 2-core VM
     the cores ran at full or half speed in turns of 0.1 s to seconds, now one, now both,
@@ -139,7 +140,11 @@ def repeats_checked(
         reasons.append(doubt(times[-1]) or (f"a check of the cores read {slowed:.2f}x"
                                             if slowed > SLACK else None))  # fmt: skip
         clean = [t for t, why in zip(times, reasons, strict=True) if why is None]
-        if len(clean) >= repeats or len(times) >= 2 * repeats:
+        # Done: enough are clean, or too few could be even if every repeat left were (more
+        # would not make the result clean, only take longer: the host's spells above set
+        # aside 4 to 6 of 6 repeats in most of a quick atlas's probes).
+        left = 2 * repeats - len(times)
+        if len(clean) >= repeats or left <= 0 or len(clean) + left < min(MIN_CLEAN, repeats):
             break
     short = len(clean) < min(MIN_CLEAN, repeats)
     found = {**record(checked, checks[0] if checked else None, checks[-1] if checked else None),

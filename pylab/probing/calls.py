@@ -22,6 +22,7 @@ the probe measures:
   capacity      the machine's cores checked before each repeat and after the last
                 (pylab.measure.capacity): a repeat beside a check that found cores
                 missing is set aside and another taken, up to twice the repeats
+                (none once too few could be clean)
 and recommends `threads`, `processes`, `either` or `neither` by the rules of
 pylab.probing.recommend, with the numbers in one line.
 

@@ -62,20 +62,20 @@ def _disturbed(data: dict[str, Any]) -> str | None:
 def unsettled(data: dict[str, Any]) -> str | None:
     """Why the record's recommendation may not hold when measured again, in words; None
     where it would take a change larger than the noise: the machine was disturbed
-    (`_disturbed`: busy, or short of cores in too many repeats), one check of its cores
-    read short where the repeats were not checked one by one (a spell at one end: three
-    quick atlases on the 2-core VM read hashlib.blake2b 1.14x in threads, then 1.80x and
-    1.53x, the first beside a check at 1.41x, 2026-12-06; checked repeats set such spells
-    aside), or a speed-up's interval holds a mark the rules decide by (the scaling mark
-    or GAINS; the threads' judged no higher than their GIL bound, as the rules judge them)."""
+    (`_disturbed`: busy, or short of cores in too many repeats) and the GIL share does
+    not decide, or a speed-up's interval holds a mark the rules decide by (the scaling
+    mark or GAINS; the threads' judged no higher than their GIL bound, as the rules judge
+    them).
+
+    Where the share decides a disturbed reading it is settled: a later round keeps the
+    share (pylab.probing.calls.speedups_again), so where that round is disturbed too it
+    reads the same. In three quick atlases on the busy 2-core VM, 100 of 122 second
+    rounds after a disturbed first were disturbed again, 21 of the other 22 agreed with
+    the first, and the first rounds alone kept 52 of 53 calls' recommendations, as many
+    as the rounds did (2026-12-06); the rounds took a third of each run."""
     disturbed = _disturbed(data)
     if disturbed:
-        return disturbed
-    capacity = data.get("capacity") or {}
-    slowed = [f"{capacity[end]:.2f}x {end}" for end in ("before", "after")
-              if (capacity.get(end) or 0) > capacity.get("slack", float("inf"))]  # fmt: skip
-    if slowed and "set_aside" not in capacity:
-        return f"a check of the cores read {slowed[0]} the speed-ups"
+        return None if _by_gil_share(data) else disturbed
     w, n = largest(data)
     judged = {"threads": _within_bound(data["thread_speedup"][w], data["thread_speedup_bound"][w]),
               "processes": data["process_speedup"].get(w)}  # fmt: skip

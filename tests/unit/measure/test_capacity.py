@@ -84,7 +84,11 @@ def test_retaken_measures_once_more_only_after_two_short_checks(
         ([1.0, 1.0, 1.1, 1.0], [0, 1, 2], False),  # every check good: the repeats asked for
         # a short check spoils the repeats on both sides of it; two more take their place
         ([1.0, 1.0, 1.5, 1.0, 1.0, 1.0], [0, 3, 4], False),
-        ([1.0, 1.4, 1.0, 1.0, 1.5, 1.0, 1.6], [2], True),  # twice the repeats, one clean
+        # twice the repeats, two clean: too few, so every repeat is kept
+        ([1.0, 1.0, 1.4, 1.0, 1.0, 1.3, 1.0], [0, 3], True),
+        # no more once too few could be clean: four set aside of at most six leave two
+        ([1.0, 1.4, 1.0, 1.0, 1.5, 1.0], [2], True),
+        ([1.5, 1.5, 1.5, 1.5, 1.5], [], True),
     ],
 )
 def test_repeats_beside_a_short_check_are_set_aside_and_taken_again(
