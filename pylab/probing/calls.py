@@ -57,7 +57,7 @@ from pylab.host.state import check as check_machine
 from pylab.measure import capacity
 from pylab.measure.heartbeat import SHARE_S, TICK_S, Heartbeat
 from pylab.measure.sampling import Copies, uneven_copies
-from pylab.measure.timing import paired_times, threaded
+from pylab.measure.timing import interleaved, threaded
 from pylab.probing.recommend import beyond_ideal, largest, memory_bound, model_share, recommend
 
 MIN_CALL_S = 1e-6  # below this a call is too fast to measure: dispatching it costs more
@@ -199,9 +199,11 @@ def thread_pairs(
     call: Callable[[], Any], calls: int, w: int, repeats: int
 ) -> tuple[list[tuple[float, float]], float]:
     """`repeats` interleaved pairs (serial seconds of W copies of `calls` calls, the same
-    copies' seconds in W threads), and the threads' CPU per wall second."""
+    copies' seconds in W threads), and the threads' CPU per wall second. No warm-up run:
+    each caller has just run the call (time_call, cpu_fraction), and the plugin takes its
+    pairs batch by batch."""
     threads, serial, busy = _thread_runs(call, calls, w)
-    pairs = paired_times(serial, threads, repeats, check=False)
+    pairs = [(s.wall_s, p.wall_s) for s, p in interleaved([serial, threads], repeats)]
     return pairs, _per_wall(busy)
 
 
