@@ -27,6 +27,7 @@ from pylab.cli.common import write_json
 from pylab.executors import START_METHODS
 from pylab.pythons.envs import command as env_command
 from pylab.pythons.targets import targets
+from pylab.results.views import python_name
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,7 +92,7 @@ def format_probe(data: dict[str, Any]) -> str:
     m = data["machine"]
     lines.append(
         f"measured on   {m['hostname']}: {m['cpu_model']}, {m['usable_cores']} usable cores, "
-        f"{m['python']['implementation']} {m['python']['version']}"
+        f"{m['python']['implementation']} {python_name(m['python'])}"
     )
     return "\n".join(lines)
 

@@ -19,8 +19,11 @@ def test_without_a_gil_the_share_is_said_not_printed_as_zero() -> None:
     data |= {"recommendation": recommendation, "reason": reason, "warnings": [],
              "calls_per_copy": 1, "start_method": "fork", "machine": {
                  "hostname": "h", "cpu_model": "c", "usable_cores": 2,
-                 "python": {"implementation": "CPython", "version": "3.13.5"}}}  # fmt: skip
-    assert format_probe(data).splitlines()[0] == f"GIL held      {NO_GIL}"
+                 "python": {"implementation": "CPython", "version": "3.13.5",
+                            "free_threaded_build": True, "gil_enabled": False}}}  # fmt: skip
+    lines = format_probe(data).splitlines()
+    assert lines[0] == f"GIL held      {NO_GIL}"
+    assert lines[-1].endswith("CPython 3.13.5t (free-threaded, GIL off)")
 
 
 def test_the_output_shows_the_threads_cpu_and_the_bandwidth() -> None:
@@ -32,6 +35,7 @@ def test_the_output_shows_the_threads_cpu_and_the_bandwidth() -> None:
         "hostname": "h", "cpu_model": "c", "usable_cores": 2,
         "python": {"implementation": "CPython", "version": "3.11.7"}}}  # fmt: skip
     lines = format_probe(data).splitlines()
+    assert lines[-1].endswith("CPython 3.11.7 (GIL build)")
     assert "CPU per wall  1.00; 1.96 in 2 threads" in lines
     assert (
         "bandwidth     11.2 GiB/s single-core, 16.2 GiB/s in 2 threads "
