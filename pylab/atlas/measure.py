@@ -21,12 +21,11 @@ from pylab.host.pools import pools_pinned
 from pylab.measure.heartbeat import SHARE_S
 from pylab.probing.calls import (
     COPY_S,
-    cpu_fraction,
     gil_share,
     probe_target,
     speedups_again,
     thread_speedup,
-    time_call,
+    timed_call,
 )
 
 # What each preset measures: how many sizes of the sweep, pairs (and share samples) each,
@@ -102,13 +101,12 @@ def point(
     copy_s: float = COPY_S,
 ) -> dict[str, Any]:  # fmt: skip
     """One size of the sweep: the probe's GIL share and thread speed-up at W."""
-    call_s = time_call(call)
-    calls = max(1, math.ceil(copy_s / call_s))
     with pools_pinned():
-        cpu = round(cpu_fraction(call, calls), 4)
+        call_s, cpu = timed_call(call)
+        calls = max(1, math.ceil(copy_s / call_s))
         share = gil_share(call, calls, repeats, share_s) if gil_enabled() else None
         speedup, busy = thread_speedup(call, calls, workers, repeats)
-    return {"size": size, "call_s": call_s, "calls_per_copy": calls, "cpu_per_wall": cpu,
+    return {"size": size, "call_s": call_s, "calls_per_copy": calls, "cpu_per_wall": round(cpu, 4),
             "gil_share": share, "thread_speedup": speedup, "thread_cpu_per_wall": busy}  # fmt: skip
 
 

@@ -174,9 +174,8 @@ class Gil:
         call = partial(fn, *args, **kwargs)
         with _MEASURING:
             call()
-            t0, call_s = time.perf_counter(), probing.time_call(call)
+            t0, (call_s, cpu) = time.perf_counter(), probing.timed_call(call)
             copy = max(1, math.ceil(COPY_S / call_s))
-            cpu = probing.cpu_fraction(call, copy)
             pairs: list[tuple[float, float]] = []
             busy: list[float] = []
 

@@ -61,6 +61,8 @@ from pylab.measure.timing import interleaved, threaded
 from pylab.probing.recommend import beyond_ideal, largest, memory_bound, model_share, recommend
 
 MIN_CALL_S = 1e-6  # below this a call is too fast to measure: dispatching it costs more
+TIME_CALL_S = 0.02  # time_call's last batch lasts about this long
+MAX_BATCH = 1 << 20  # ... or has this many calls
 COPY_S = 0.05  # each copy of the work lasts at least this long
 
 # --- the call, here and in a fresh process ----------------------------------------------
@@ -142,28 +144,36 @@ def _calls(call: Callable[[], Any], n: int) -> None:
 
 
 def time_call(call: Callable[[], Any]) -> float:
-    """Seconds per call (best of a few batches)."""
+    """Seconds per call (timed_call)."""
+    return timed_call(call)[0]
+
+
+def timed_call(call: Callable[[], Any]) -> tuple[float, float]:
+    """Seconds per call, and the call's CPU seconds per wall second run serially (near 0
+    for waits) over the last batch timed.
+
+    The seconds: the best of batches that grow fourfold until one lasts a millisecond,
+    then of one sized from them to last TIME_CALL_S. (Growing fourfold all the way, the
+    last batch lasted 20-80 ms and the batches 60 ms in all on average; a quick atlas times
+    three sizes of each call.) The CPU per wall: the calling thread's CPU, not the
+    process's: a BLAS pool restored by an earlier probe spins its fresh threads for a
+    while and read 1.7 here; with the pools pinned to one thread, BLAS and OpenMP work runs
+    in the calling thread anyway. (It once took a copy of the work of its own: 0.1 s of
+    each quick atlas call.)"""
     _calls(call, 1)  # the first call: imports, caches
-    batch, best = 1, math.inf
+    batch, best, sized = 1, math.inf, False
     while True:
-        t0 = time.perf_counter()
+        c0, t0 = time.thread_time(), time.perf_counter()
         _calls(call, batch)
-        elapsed = time.perf_counter() - t0
+        elapsed, cpu = time.perf_counter() - t0, time.thread_time() - c0
         best = min(best, elapsed / batch)
-        if elapsed >= 0.02 or batch >= 1 << 20:
-            return best
-        batch *= 4
-
-
-def cpu_fraction(call: Callable[[], Any], calls: int) -> float:
-    """CPU seconds per wall second of the call run serially (near 0 for waits).
-
-    The calling thread's CPU, not the process's: a BLAS pool restored by an earlier
-    probe spins its fresh threads for a while and read 1.7 here; with the pools
-    pinned to one thread, BLAS and OpenMP work runs in the calling thread anyway."""
-    c0, t0 = time.thread_time(), time.perf_counter()
-    _calls(call, calls)
-    return (time.thread_time() - c0) / max(time.perf_counter() - t0, 1e-9)
+        # The sized batch ends it even where it fell a little short of TIME_CALL_S (half
+        # the time, if it did not: another as long).
+        if sized or elapsed >= TIME_CALL_S or batch >= MAX_BATCH:
+            return best, cpu / max(elapsed, 1e-9)
+        sized = elapsed >= TIME_CALL_S / 20
+        batch = min(max(batch + 1, math.ceil(TIME_CALL_S / best)) if sized else batch * 4,
+                    MAX_BATCH)  # fmt: skip
 
 
 def gil_share(
@@ -183,7 +193,12 @@ def share_samples(
     caller wants more (the pytest plugin: until its interval decides); the heartbeat runs
     while the generator is open, so close it (contextlib.closing)."""
     batch = partial(_calls, call, calls)
-    with Heartbeat(tick_s=TICK_S) as beat:
+    # No warm-up beyond the first beat: each sample reads the idle rate first, which warms
+    # the heartbeat. Three-sample shares of 12 calls (hashlib, numpy and zlib across their
+    # thresholds, re, json, sorted), 12 times with the 50 ms warm-up and 12 without in
+    # turn, had medians within 0.03 of each other on the 2-core VM (2026-12-06); the
+    # warm-up took 0.15 s of each quick atlas call.
+    with Heartbeat(warmup_s=0.0, tick_s=TICK_S) as beat:
         while True:
             yield beat.held_share(batch, seconds)
 
@@ -200,8 +215,8 @@ def thread_pairs(
 ) -> tuple[list[tuple[float, float]], float]:
     """`repeats` interleaved pairs (serial seconds of W copies of `calls` calls, the same
     copies' seconds in W threads), and the threads' CPU per wall second. No warm-up run:
-    each caller has just run the call (time_call, cpu_fraction), and the plugin takes its
-    pairs batch by batch."""
+    each caller has just run the call (timed_call), and the plugin takes its pairs batch by
+    batch."""
     threads, serial, busy = _thread_runs(call, calls, w)
     pairs = [(s.wall_s, p.wall_s) for s, p in interleaved([serial, threads], repeats)]
     return pairs, _per_wall(busy)
@@ -268,7 +283,7 @@ def _measure(
     workers = sorted(set(workers or {2, cores}))
     if workers[-1] < 2:  # W=1 measures the dispatch alone: nothing to recommend from
         raise UserError("--workers needs a count of 2 or more (1 alone runs nothing in parallel)")
-    call_s = time_call(call)
+    call_s, cpu = timed_call(call)
     if call_s < MIN_CALL_S:
         raise UserError(
             f"too fast to measure: one call takes {fmt_seconds(call_s)}; pylab probes calls "
@@ -282,7 +297,7 @@ def _measure(
         "workers": workers,
         "start_method": start_method,
     }
-    data["cpu_per_wall"] = round(cpu_fraction(call, calls), 4)
+    data["cpu_per_wall"] = round(cpu, 4)
     # A free-threaded build with the GIL off has no GIL to hold: nothing to measure, and
     # the heartbeat would read 0 for any call (None says so instead).
     data["gil_share"] = gil_share(call, calls, repeats, share_s) if gil_enabled() else None
@@ -312,6 +327,7 @@ def speedups_again(
     later round of the same probe (the atlas takes one minutes apart, pylab.atlas.run)."""
     again = dict(data)
     with pools_pinned():
+        _calls(call, data["calls_per_copy"])  # a fresh process: warm it up, as _measure does
         again.update(_speedups_beside_load(target, call, data["calls_per_copy"],
                                            data["workers"], repeats,
                                            data["start_method"]))  # fmt: skip
@@ -349,8 +365,9 @@ def _speedups(
                              "process_speedup": {}, "process_error": None,
                              "capacity_at": {}}  # fmt: skip
     for w in workers:
+        # No serial run first to warm up: each caller has just run the call (_measure:
+        # timed_call, the GIL share; speedups_again: a copy of it).
         threads, serial, busy = _thread_runs(call, calls, w)
-        serial()  # the first run: imports, caches
         ratios = None
         if found["process_error"] is None:
             try:

@@ -51,8 +51,7 @@ def test_each_preset_sizes_the_copies_and_share_samples_it_names(monkeypatch, pr
     from pylab.atlas import measure
 
     seen: dict[str, list] = {"calls": [], "share_s": [], "probe": []}
-    monkeypatch.setattr(measure, "time_call", lambda call: 0.001)
-    monkeypatch.setattr(measure, "cpu_fraction", lambda call, calls: 1.0)
+    monkeypatch.setattr(measure, "timed_call", lambda call: (0.001, 1.0))
     monkeypatch.setattr(measure, "gil_enabled", lambda: True)
 
     def share(call, calls, repeats, share_s):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import pytest
+
 from pylab.kernels._ext import compute
 from pylab.kernels.hashing import hash_sum_py
 from pylab.measure.sampling import Copies
@@ -106,3 +108,25 @@ def test_the_python_api_takes_the_call_and_its_arguments() -> None:
     assert "2" in measured
     assert set(data["thread_speedup"]) == set(data["process_speedup"]) == measured
     assert data["process_error"] is None and data["machine"]["usable_cores"] == data["cores"]
+
+
+def test_timed_call_sizes_its_last_batch_and_reads_cpu_per_wall_there(monkeypatch) -> None:
+    """On a made-up clock (each call 0.1 ms of wall, half of it CPU): batches grow fourfold
+    until one lasts a millisecond, then one sized to last TIME_CALL_S ends it, where
+    growing fourfold all the way overshot it (a batch of 256, 25.6 ms)."""
+    from types import SimpleNamespace
+
+    from pylab.probing import calls
+
+    clock = {"wall": 0.0, "cpu": 0.0, "calls": 0}
+
+    def call() -> None:
+        clock["wall"] += 1e-4
+        clock["cpu"] += 5e-5
+        clock["calls"] += 1
+
+    fake = SimpleNamespace(perf_counter=lambda: clock["wall"], thread_time=lambda: clock["cpu"])
+    monkeypatch.setattr(calls, "time", fake)
+    call_s, cpu = calls.timed_call(call)
+    assert call_s == pytest.approx(1e-4) and cpu == pytest.approx(0.5)
+    assert clock["calls"] == 1 + 1 + 4 + 16 + round(calls.TIME_CALL_S / 1e-4)
