@@ -1,4 +1,5 @@
-"""`python -m pylab.atlas`: the child that measures one catalogue call (pylab.atlas.child)."""
+"""`python -m pylab.atlas`: the server that measures catalogue calls, each in a fork of
+itself (pylab.atlas.child)."""
 
 from pylab.atlas.child import main
 

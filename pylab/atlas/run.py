@@ -1,5 +1,6 @@
-"""The atlas: every catalogue call on every interpreter, each in a child with a deadline,
-then the extension modules on each free-threaded interpreter; the file saved after every row.
+"""The atlas: every catalogue call on every interpreter, each in a child with a deadline (a
+fork of that interpreter's server, pylab.atlas.child), then the extension modules on each
+free-threaded interpreter, each in a fresh child; the file saved after every row.
 
 A call that raises, returns a wrong result, crashes or hangs fails its own row with the
 reason (the points its sweep measured before stay), and the atlas goes on. Ctrl-C kills the
@@ -85,30 +86,96 @@ def run_child(
     try:
         proc.stdin.write(stdin)
         proc.stdin.close()
-        end, buffer = time.monotonic() + deadline_s, ""
-        fd = proc.stdout.fileno()
-        while True:
-            if time.monotonic() > end:
-                return f"timed out after {deadline_s:.0f} s"
-            ready, _, _ = select.select([fd], [], [], POLL_S)
-            if not ready:
-                continue
-            chunk = os.read(fd, 65536).decode("utf-8", "replace")
-            if not chunk:
-                break
-            buffer += chunk
-            *lines, buffer = buffer.split("\n")
-            for line in lines:
-                on_line(line)
+        why = _read_lines(proc, deadline_s, lambda line: on_line(line) or False)
+        if why:
+            return why
         status = proc.wait()
         return None if status == 0 else _describe(status)
     finally:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait()
+        _killed(proc)
+
+
+def _read_lines(
+    proc: subprocess.Popen, deadline_s: float, seen: Callable[[str], bool]
+) -> str | None:
+    """Hand each line `proc` writes to `seen` until it returns True or the output ends:
+    None then, or why not (the deadline passed)."""
+    end, buffer = time.monotonic() + deadline_s, ""
+    fd = proc.stdout.fileno()
+    while True:
+        if time.monotonic() > end:
+            return f"timed out after {deadline_s:.0f} s"
+        ready, _, _ = select.select([fd], [], [], POLL_S)
+        if not ready:
+            continue
+        chunk = os.read(fd, 65536).decode("utf-8", "replace")
+        if not chunk:
+            return None
+        buffer += chunk
+        *lines, buffer = buffer.split("\n")
+        for line in lines:
+            if seen(line):
+                return None
+
+
+def _killed(proc: subprocess.Popen) -> None:
+    """Kill `proc`'s process group (it leads one of its own) and reap it."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait()
+
+
+class Server:
+    """The child that measures calls under one interpreter, each in a fork of itself
+    (pylab.atlas.child): started for the first job, and again for the job after one it had
+    to be killed for (its deadline) or that it did not survive."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.command = command
+        self.proc: subprocess.Popen | None = None
+
+    def job(self, job: str, deadline_s: float, on_line: Callable[[str], None]) -> str | None:
+        """Run one job (a JSON line), each line of its output handed to `on_line`; None
+        when its fork ended with status 0, else why not (killed by a signal, a status, or
+        its deadline). Ctrl-C kills the server and its fork, then raises."""
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = subprocess.Popen(
+                self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, start_new_session=True, text=True,
+            )  # fmt: skip
+        proc, ended = self.proc, []
+        try:
+            proc.stdin.write(job + "\n")
+            proc.stdin.flush()
+
+            def seen(line: str) -> bool:
+                if line.startswith(MARK) and '"ended"' in line:
+                    message = json.loads(line[len(MARK):])
+                    if "ended" in message:
+                        ended.append(message["ended"])
+                        return True
+                on_line(line)
+                return False
+
+            why = _read_lines(proc, deadline_s, seen)
+        except (BrokenPipeError, OSError):  # the server died before it took the job
+            why = None
+        finally:
+            if not ended:  # it timed out, died, or Ctrl-C came: the next job starts another
+                _killed(proc)
+                self.proc = None
+        if ended:
+            return None if ended[0] == 0 else _describe(ended[0])
+        return why or _describe(proc.returncode)
+
+    def close(self) -> None:
+        """Stop the server (and a fork of it, if one were still running)."""
+        if self.proc is not None:
+            _killed(self.proc)
+            self.proc = None
 
 
 class Atlas:
@@ -121,6 +188,12 @@ class Atlas:
         # Each row's probe records, one per round, and its first sweep: what a later round
         # starts from and what its row is rebuilt from (not saved: the row holds the rounds).
         self.readings: dict[tuple[str, str], tuple[list[dict | None], list[dict]]] = {}
+        self.servers: dict[str, Server] = {}  # by interpreter executable
+
+    def close(self) -> None:
+        """Stop every interpreter's server."""
+        for server in self.servers.values():
+            server.close()
 
     def save(self) -> None:
         self.results["wall_s"] = round(time.monotonic() - self.t0, 3)
@@ -150,8 +223,11 @@ class Atlas:
 
         job = {"entry": entry.as_dict(), "preset": self.settings.preset,
                "workers": self.settings.workers, "again": again}  # fmt: skip
-        command = env_command(target.executable, "pylab.atlas")
-        ended = run_child(command, json.dumps(job), self.deadline(entry, bool(again)), on_line)
+        executable = str(target.executable)
+        if executable not in self.servers:
+            self.servers[executable] = Server(env_command(executable, "pylab.atlas"))
+        server = self.servers[executable]
+        ended = server.job(json.dumps(job), self.deadline(entry, bool(again)), on_line)
         if found["row"] is None and found["error"] is None and found["skipped"] is None:
             found["error"] = ended or "the child sent no result"
         return found
@@ -265,6 +341,8 @@ def run(
     except (KeyboardInterrupt, Terminated) as exc:  # keep every finished row
         atlas.results["status"] = "interrupted"
         status = stopped_status(exc)
+    finally:
+        atlas.close()
     atlas.results["finished"] = results_io.utc_now().isoformat(timespec="seconds")
     atlas.save()
     return atlas.results, int(status)

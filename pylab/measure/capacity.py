@@ -50,6 +50,11 @@ def _iterations() -> int:
     return units_for(CHECK_S, seconds_per_unit(lambda n: kernel(0, n)))
 
 
+def calibrate() -> None:
+    """Calibrate the checks' loop now (a server whose forks check: pylab.atlas.child)."""
+    _iterations()
+
+
 def workers_for(workers: int) -> int | None:
     """The W the control runs beside a cell of `workers`: at most the usable and physical
     cores; None where that is under 2 (nothing runs in parallel to check)."""

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from pylab.atlas import run
 from pylab.atlas.catalogue import Entry
+from pylab.atlas.child import MARK
 from pylab.base.errors import Exit
 from pylab.pythons.discovery import Python
+from pylab.pythons.envs import command as env_command
 from pylab.pythons.targets import Target
 
 
@@ -40,3 +42,39 @@ def test_a_child_past_its_deadline_is_killed(tmp_path: Path) -> None:
     assert why == "timed out after 1 s" and lines == ["a"]
     assert run.run_child([sys.executable, "-c", "raise SystemExit(3)"], "", 30, lines.append) \
         == "exited with status 3 without a result"
+
+
+def _job(call: str, setup: str = "pass", **more: object) -> str:
+    entry = {"library": "t", "name": "t", "call": call, "setup": setup, "sizes": [1], **more}
+    return json.dumps({"entry": entry, "preset": "quick", "workers": 2})
+
+
+def _messages(lines: list[str]) -> list[dict]:
+    return [json.loads(line[len(MARK):]) for line in lines if line.startswith(MARK)]
+
+
+def test_the_server_outlives_a_call_that_crashes_and_is_replaced_after_a_hang() -> None:
+    """Each job runs in a fork of the server: a crash ends only the fork (the same server
+    takes the next job); a job past its deadline takes the server with it, and the next
+    job starts another. A call that reads stdin reads nothing, not the server's jobs."""
+    server = run.Server(env_command(sys.executable, "pylab.atlas"))
+    try:
+        lines: list[str] = []
+        assert server.job(_job("os.abort()", "import os"), 60, lines.append) == "killed by SIGABRT"
+        first = server.proc.pid
+        why = server.job(_job("None", requires=["no_such_module_for_pylab"]), 60, lines.append)
+        assert why is None and server.proc.pid == first
+        assert server.job(_job("exec('raise SystemExit(3)')"), 60, lines.append) \
+            == "exited with status 3 without a result"
+        assert server.job(_job("None", "import time; time.sleep(60)"), 1.0, lines.append) \
+            == "timed out after 1 s"
+        assert server.proc is None
+        why = server.job(_job("exec('raise ValueError(repr(sys.stdin.read()))')", "import sys"),
+                         60, lines.append)  # fmt: skip
+        assert why is None and server.proc.pid != first
+        found = _messages(lines)
+        assert found[0]["skipped"].startswith("no_such_module_for_pylab is not installed")
+        assert found[-1] == {"error": "the call raised ValueError: ''"}
+    finally:
+        server.close()
+    assert server.proc is None
