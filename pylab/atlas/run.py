@@ -161,7 +161,7 @@ class Server:
                 return False
 
             why = _read_lines(proc, deadline_s, seen)
-        except (BrokenPipeError, OSError):  # the server died before it took the job
+        except OSError:  # the server died before it took the job (a broken pipe)
             why = None
         finally:
             if not ended:  # it timed out, died, or Ctrl-C came: the next job starts another
