@@ -1,5 +1,5 @@
 """The sdist and the wheel, built as a user builds them, installed into a fresh venv and
-run from outside the repository, with matplotlib's own pylab.py installed beside ours; the
+run from outside the repository, with matplotlib's own pylab.py installed beside ours (a run and an atlas call); the
 installed wheel builds another interpreter's environment (`--python`) from the source it
 ships, with no checkout in sight."""
 
@@ -80,6 +80,11 @@ def test_wheel_builds_installs_and_runs_outside_the_repo(installed: Installed, t
     run = _run([str(installed.venv / "bin" / "pylab"), "run", *args], cwd=elsewhere)
     assert "compute/nogil" in run.stdout
     assert (elsewhere / run.stdout.strip().splitlines()[-1]).exists()
+    # The atlas's server and its forks run the installed package, and its catalogue ships.
+    atlas = _run([str(installed.venv / "bin" / "pylab"), "atlas", "--only", "zlib/crc32",
+                  "--preset", "quick", "--rounds", "1", "--out", "atlas", "-q"], cwd=elsewhere)
+    (row,) = json.loads((elsewhere / atlas.stdout.strip().splitlines()[-1]).read_text())["atlas"]
+    assert row["call"] == "crc32" and row["ok"], row["error"]
 
 
 @pytest.mark.slow
