@@ -1,7 +1,7 @@
 """The sdist and the wheel, built as a user builds them, installed into a fresh venv and
-run from outside the repository, with matplotlib's own pylab.py installed beside ours (a run and an atlas call); the
-installed wheel builds another interpreter's environment (`--python`) from the source it
-ships, with no checkout in sight."""
+run from outside the repository (a run and an atlas call), with matplotlib's own pylab.py
+installed beside ours; the installed wheel builds another interpreter's environment
+(`--python`) from the source it ships, with no checkout in sight."""
 
 from __future__ import annotations
 
