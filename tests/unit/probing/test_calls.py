@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import pytest
 
 from pylab.kernels._ext import compute
 from pylab.kernels.hashing import hash_sum_py
 from pylab.measure.sampling import Copies
+from pylab.probing import calls
 from pylab.probing.calls import probe_target
 from tests.unit.probing.made_up import BANDWIDTH, _probed
 
@@ -114,10 +116,6 @@ def test_timed_call_sizes_its_last_batch_and_reads_cpu_per_wall_there(monkeypatc
     """On a made-up clock (each call 0.1 ms of wall, half of it CPU): batches grow fourfold
     until one lasts a millisecond, then one sized to last TIME_CALL_S ends it, where
     growing fourfold all the way overshot it (a batch of 256, 25.6 ms)."""
-    from types import SimpleNamespace
-
-    from pylab.probing import calls
-
     clock = {"wall": 0.0, "cpu": 0.0, "calls": 0}
 
     def call() -> None:
