@@ -37,8 +37,6 @@ def _share(data: dict) -> float:
 def test_the_speedups_carry_the_load_beside_them_and_the_largest_ws_capacity(
     monkeypatch,
 ) -> None:
-    from pylab.probing import calls
-
     checked = []
 
     def repeats_checked(w, runs, repeats, doubt):
@@ -60,7 +58,7 @@ def test_the_speedups_carry_the_load_beside_them_and_the_largest_ws_capacity(
 
 
 def test_the_probe_fetches_the_bandwidth_only_for_a_memory_bound_call(monkeypatch) -> None:
-    from pylab.probing import bandwidth, calls
+    from pylab.probing import bandwidth
 
     asked = []
     monkeypatch.setattr(bandwidth, "machine_bandwidth", lambda w: asked.append(w) or BANDWIDTH)
