@@ -30,6 +30,7 @@ from pylab.atlas.rounds import MAX_ROUNDS, chosen, record, unsettled_reason, wan
 from pylab.atlas.sizes import RELEASE_SHARE, against_documented, payoff_size, release_size
 from pylab.base.errors import Exit, Terminated, stopped_status
 from pylab.base.rules import SCALES
+from pylab.executors import exit_reason
 from pylab.host.machine import machine_info, usable_cores
 from pylab.host.state import check as check_machine
 from pylab.pythons.envs import command as env_command
@@ -64,13 +65,9 @@ def default_workers() -> int:
     return max(2, usable_cores())
 
 
-def _describe(status: int | None) -> str:
-    if status is not None and status < 0:
-        try:
-            return f"killed by {signal.Signals(-status).name}"
-        except ValueError:
-            return f"killed by signal {-status}"
-    return f"exited with status {status} without a result"
+def _describe(status: int) -> str:
+    """How a child ended without a result (pylab.executors.exit_reason)."""
+    return exit_reason(status) if status < 0 else f"{exit_reason(status)} without a result"
 
 
 def run_child(
