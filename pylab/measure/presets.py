@@ -26,8 +26,8 @@ WorkerToken = int | str
 
 @dataclass(frozen=True)
 class Preset:
-    """`budget_s`: what a whole run (cells and claims) may take on a 2-core machine; each
-    cell's max_time_s is set so that even cells that never reach their precision fit."""
+    """A named selection: its kernels, executors, start methods, W and parameters, and the
+    settings it changes from the defaults (pylab.measure.settings)."""
 
     name: str
     summary: str
