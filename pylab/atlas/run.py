@@ -10,10 +10,6 @@ child in flight and keeps every finished row: the file is `interrupted`, not los
 from __future__ import annotations
 
 import json
-import os
-import select
-import signal
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,13 +27,13 @@ from pylab.atlas.sizes import RELEASE_SHARE, against_documented, payoff_size, re
 from pylab.base.errors import Exit, Terminated, stopped_status
 from pylab.base.rules import SCALES
 from pylab.executors import exit_reason
+from pylab.executors.children import ChildTimeout, LineChild
 from pylab.host.machine import machine_info, usable_cores
 from pylab.host.state import check as check_machine
 from pylab.pythons.envs import command as env_command
 from pylab.pythons.targets import Target
 from pylab.results.schema import atlas_header, atlas_row, module_row
 
-POLL_S = 0.2
 # A child's deadline: a fixed allowance (start, imports, the probe's processes) and some
 # per size measured; each size's pairs and share samples take about 2 s on the 2-core VM.
 BASE_DEADLINE_S = 60.0
@@ -65,9 +61,11 @@ def default_workers() -> int:
     return max(2, usable_cores())
 
 
-def _describe(status: int) -> str:
-    """How a child ended without a result (pylab.executors.exit_reason)."""
-    return exit_reason(status) if status < 0 else f"{exit_reason(status)} without a result"
+def _describe(status: int | None) -> str:
+    """How a child ended without a result (pylab.executors.exit_reason; None: it had not)."""
+    if status is None or status < 0:
+        return exit_reason(status)
+    return f"{exit_reason(status)} without a result"
 
 
 def run_child(
@@ -76,53 +74,30 @@ def run_child(
     """Run `command` in a process group of its own, `stdin` its input, each line of its
     stdout handed to `on_line`; None when it ended of itself with status 0, else why not
     (killed by a signal, a status, or its deadline). Ctrl-C kills the group, then raises."""
-    proc = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        start_new_session=True, text=True,
-    )  # fmt: skip
+    child = LineChild(command, quiet=True)
     try:
-        proc.stdin.write(stdin)
-        proc.stdin.close()
-        why = _read_lines(proc, deadline_s, lambda line: on_line(line) or False)
+        child.send(stdin)
+        child.close_stdin()
+        why = _read_lines(child, deadline_s, lambda line: on_line(line) or False)
         if why:
             return why
-        status = proc.wait()
+        status = child.status()
         return None if status == 0 else _describe(status)
     finally:
-        _killed(proc)
+        child.kill()
 
 
-def _read_lines(
-    proc: subprocess.Popen, deadline_s: float, seen: Callable[[str], bool]
-) -> str | None:
-    """Hand each line `proc` writes to `seen` until it returns True or the output ends:
+def _read_lines(child: LineChild, deadline_s: float, seen: Callable[[str], bool]) -> str | None:
+    """Hand each line `child` writes to `seen` until it returns True or the output ends:
     None then, or why not (the deadline passed)."""
-    end, buffer = time.monotonic() + deadline_s, ""
-    fd = proc.stdout.fileno()
-    while True:
-        if time.monotonic() > end:
-            return f"timed out after {deadline_s:.0f} s"
-        ready, _, _ = select.select([fd], [], [], POLL_S)
-        if not ready:
-            continue
-        chunk = os.read(fd, 65536).decode("utf-8", "replace")
-        if not chunk:
-            return None
-        buffer += chunk
-        *lines, buffer = buffer.split("\n")
-        for line in lines:
+    end = time.monotonic() + deadline_s
+    try:
+        while (line := child.next_line(end)) is not None:
             if seen(line):
                 return None
-
-
-def _killed(proc: subprocess.Popen) -> None:
-    """Kill `proc`'s process group (it leads one of its own) and reap it."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    proc.wait()
+    except ChildTimeout:
+        return f"timed out after {deadline_s:.0f} s"
+    return None
 
 
 class Server:
@@ -132,47 +107,41 @@ class Server:
 
     def __init__(self, command: list[str]) -> None:
         self.command = command
-        self.proc: subprocess.Popen | None = None
+        self.child: LineChild | None = None
 
     def job(self, job: str, deadline_s: float, on_line: Callable[[str], None]) -> str | None:
         """Run one job (a JSON line), each line of its output handed to `on_line`; None
         when its fork ended with status 0, else why not (killed by a signal, a status, or
         its deadline). Ctrl-C kills the server and its fork, then raises."""
-        if self.proc is None or self.proc.poll() is not None:
-            self.proc = subprocess.Popen(
-                self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, start_new_session=True, text=True,
-            )  # fmt: skip
-        proc, ended = self.proc, []
-        try:
-            proc.stdin.write(job + "\n")
-            proc.stdin.flush()
+        if self.child is None or not self.child.alive():
+            self.child = LineChild(self.command, quiet=True)
+        child, ended = self.child, []
 
-            def seen(line: str) -> bool:
-                if line.startswith(MARK) and '"ended"' in line:
-                    message = json.loads(line[len(MARK):])
-                    if "ended" in message:
-                        ended.append(message["ended"])
-                        return True
-                on_line(line)
-                return False
+        def seen(line: str) -> bool:
+            if line.startswith(MARK) and '"ended"' in line:
+                message = json.loads(line[len(MARK):])
+                if "ended" in message:
+                    ended.append(message["ended"])
+                    return True
+            on_line(line)
+            return False
 
-            why = _read_lines(proc, deadline_s, seen)
-        except OSError:  # the server died before it took the job (a broken pipe)
-            why = None
+        why = None
+        try:  # a server that died before it took the job: its status says why
+            if child.send(job + "\n"):
+                why = _read_lines(child, deadline_s, seen)
         finally:
             if not ended:  # it timed out, died, or Ctrl-C came: the next job starts another
-                _killed(proc)
-                self.proc = None
+                self.close()
         if ended:
             return None if ended[0] == 0 else _describe(ended[0])
-        return why or _describe(proc.returncode)
+        return why or _describe(child.process.returncode)
 
     def close(self) -> None:
         """Stop the server (and a fork of it, if one were still running)."""
-        if self.proc is not None:
-            _killed(self.proc)
-            self.proc = None
+        if self.child is not None:
+            self.child.kill()
+            self.child = None
 
 
 class Atlas:

@@ -27,27 +27,20 @@ import json
 import multiprocessing
 import multiprocessing.forkserver
 import os
-import select
 import signal
-import subprocess
 import time
 from collections.abc import Callable
 from typing import Any
 
 from pylab import results as results_io
 from pylab.executors import exit_reason
+from pylab.executors.children import POLL_S, ChildTimeout, LineChild
 from pylab.executors.worker import die_with_parent
 from pylab.measure.cell import failed_cell
 from pylab.measure.plan import CellSpec
 from pylab.measure.settings import Settings
 from pylab.pythons import envs
 from pylab.runner.child import cells_job, experiment_job, run_job
-
-POLL_S = 0.2  # how often the parent wakes while waiting: bounds its Ctrl-C latency
-
-
-class ChildTimeout(Exception):
-    """A child sent nothing before its deadline."""
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -140,68 +133,24 @@ class _Child:
         self._recv.close()
 
 
-class Remote:
+class Remote(LineChild):
     """The parent's handle on a child under another interpreter: `python -m
     pylab.runner` in its environment, the job on its stdin, one JSON message
     per line on its stdout. Same interface and the same guarantees as _Child."""
 
     def __init__(self, executable: str, job: dict[str, Any], more: bool = False) -> None:
-        self.process = subprocess.Popen(
-            envs.command(executable, "pylab.runner"),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            start_new_session=True,  # its own group, killed whole; Ctrl-C is the parent's
-            preexec_fn=die_with_parent,  # the parent runs no threads: safe here
-        )
-        self._buffer = b""
-        self.send(job)
+        super().__init__(envs.command(executable, "pylab.runner"))
+        self.send_message(job)
         if not more:  # `more`: requests follow (the serve job)
-            self.process.stdin.close()
+            self.close_stdin()
 
-    def send(self, message: dict[str, Any]) -> None:
-        """One JSON line to the child's stdin (a dead child: end_reason says how)."""
-        try:
-            self.process.stdin.write(json.dumps(message).encode() + b"\n")
-            self.process.stdin.flush()
-        except OSError:
-            pass
+    def send_message(self, message: dict[str, Any]) -> bool:
+        """One JSON line to the child's stdin; False if it died (end_reason says how)."""
+        return self.send(json.dumps(message) + "\n")
 
     def next_message(self, deadline: float) -> dict[str, Any] | None:
-        fd = self.process.stdout.fileno()
-        while b"\n" not in self._buffer:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise ChildTimeout
-            ready, _, _ = select.select([fd], [], [], min(left, POLL_S))
-            if ready:
-                chunk = os.read(fd, 1 << 16)
-                if not chunk:
-                    return None
-                self._buffer += chunk
-            elif self.process.poll() is not None:  # a dead child's workers may hold the pipe
-                return None
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        return json.loads(line)
-
-    def end_reason(self) -> str:
-        try:
-            return exit_reason(self.process.wait(5))
-        except subprocess.TimeoutExpired:
-            return exit_reason(None)
-
-    def kill(self) -> None:
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        self.process.kill()
-        self.process.wait()
-        self.process.stdout.close()
-        if not self.process.stdin.closed:
-            try:
-                self.process.stdin.close()
-            except OSError:
-                pass
+        line = self.next_line(deadline)
+        return None if line is None else json.loads(line)
 
 
 def _start(executable: str | None, job: dict[str, Any]) -> _Child | Remote:

@@ -18,10 +18,11 @@ import time
 from typing import Any
 
 from pylab.base.stats import median, median_interval
+from pylab.executors.children import ChildTimeout
 from pylab.measure.settings import Settings
 from pylab.results.cells import work_key
 from pylab.results.views import view
-from pylab.runner.isolation import ChildTimeout, Remote
+from pylab.runner.isolation import Remote
 
 
 def twins(results: dict[str, Any]) -> list[tuple[str, str]]:
@@ -59,7 +60,7 @@ class _Pair:
 
     def ask(self, index: int, work: dict[str, Any], deadline: float) -> dict[str, Any]:
         child = self.children[index]
-        child.send(work)
+        child.send_message(work)
         message = child.next_message(deadline)
         if message is None:
             raise RuntimeError(child.end_reason())

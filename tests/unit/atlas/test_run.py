@@ -61,20 +61,20 @@ def test_the_server_outlives_a_call_that_crashes_and_is_replaced_after_a_hang() 
     try:
         lines: list[str] = []
         assert server.job(_job("os.abort()", "import os"), 60, lines.append) == "killed by SIGABRT"
-        first = server.proc.pid
+        first = server.child.process.pid
         why = server.job(_job("None", requires=["no_such_module_for_pylab"]), 60, lines.append)
-        assert why is None and server.proc.pid == first
+        assert why is None and server.child.process.pid == first
         assert server.job(_job("exec('raise SystemExit(3)')"), 60, lines.append) \
             == "exited with status 3 without a result"
         assert server.job(_job("None", "import time; time.sleep(60)"), 1.0, lines.append) \
             == "timed out after 1 s"
-        assert server.proc is None
+        assert server.child is None
         why = server.job(_job("exec('raise ValueError(repr(sys.stdin.read()))')", "import sys"),
                          60, lines.append)  # fmt: skip
-        assert why is None and server.proc.pid != first
+        assert why is None and server.child.process.pid != first
         found = _messages(lines)
         assert found[0]["skipped"].startswith("no_such_module_for_pylab is not installed")
         assert found[-1] == {"error": "the call raised ValueError: ''"}
     finally:
         server.close()
-    assert server.proc is None
+    assert server.child is None
