@@ -5,7 +5,9 @@ made by that interpreter, with this pylab installed from its source (so the kern
 compiled for that interpreter and its ABI, free-threaded or not). An environment is
 reused while the interpreter and the source are unchanged: its folder is named by a key
 of both, so a change builds a new one beside it. Building one takes a minute or two
-(pip's cache makes the next faster); its log stays next to it.
+(pip's cache makes the next faster); its log stays next to it. Each pylab version (each
+edit, in a checkout) keys a new one, so building one removes the interpreter's environments
+beyond the KEEP used last: the cache stays a few environments large, not one per version.
 
 The source is the checkout (or unpacked sdist) pylab runs from, else what an installed
 pylab carries for this: a wheel ships the build's files (SOURCE_FILES) and the kernels'
@@ -29,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -45,6 +48,10 @@ BUILD_TIMEOUT_S = 1800.0  # a build that has not ended by then is stuck, not slo
 SOURCE_FILES = ("setup.py", "pyproject.toml", "README.md", "LICENSE", "MANIFEST.in")
 SHIPPED = "_source"  # an installed pylab's own source: pylab/_source/ holds SOURCE_FILES and ext/
 KERNEL_SOURCES = (".pyx", ".pxd")
+# Environments kept per interpreter, the ones used last: two checkouts (or a checkout and
+# an installed pylab) used in turn keep theirs, and a third's run can start beside them. On
+# the 2-core VM one is 150-400 MB, and a day of edits had left 19 of them, 5 GB (2026-12-06).
+KEEP = 3
 
 
 class EnvError(Exception):
@@ -217,7 +224,9 @@ def ensure(
     name = f"{python.name}-{key(python, src)}"
     path, log = root / name, root / f"{name}.log"
     reused = (path / READY).is_file() and not rebuild
-    if not reused:
+    if reused:
+        os.utime(path / READY)  # used now: what prune() keeps by
+    else:
         try:
             root.mkdir(parents=True, exist_ok=True)
             _build(python, path, log, src)
@@ -225,6 +234,7 @@ def ensure(
             raise EnvError(f"Python {python.name}: building its environment failed ({exc}); "
                            f"see {log}") from None  # fmt: skip
         (path / READY).write_text(json.dumps(python.as_dict() | {"pylab": pylab.__version__}))
+        prune(root, python.name)
     for name in extras:
         marker = path / f".pylab-extra-{name}"
         if not marker.is_file():  # a requirement without wheels here is left out, logged
@@ -232,6 +242,24 @@ def ensure(
             _install_optional(python, path, requirements, log)
             marker.write_text(" ".join(requirements) + "\n", encoding="utf-8")
     return Env(python, path, log, reused=reused)
+
+
+def prune(root: Path, name: str, keep: int = KEEP) -> list[Path]:
+    """Remove the environments of the interpreter `name` under `root` beyond the `keep`
+    used last (by their ready file's time, set on each use), with their logs; and any left
+    unfinished for longer than a build may take (a build in progress is younger). Returns
+    what it removed."""
+    pattern = re.compile(re.escape(name) + r"-[0-9a-f]{16}")
+    found = [p for p in root.iterdir() if p.is_dir() and pattern.fullmatch(p.name)]
+    ready = sorted((p for p in found if (p / READY).is_file()),
+                   key=lambda p: (p / READY).stat().st_mtime, reverse=True)  # fmt: skip
+    stale = time.time() - BUILD_TIMEOUT_S
+    unfinished = [p for p in found if not (p / READY).is_file() and p.stat().st_mtime < stale]
+    gone = ready[keep:] + unfinished
+    for path in gone:
+        shutil.rmtree(path, ignore_errors=True)
+        path.with_name(f"{path.name}.log").unlink(missing_ok=True)
+    return gone
 
 
 def announce(env: Env) -> None:

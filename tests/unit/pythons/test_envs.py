@@ -3,7 +3,9 @@ source a checkout's or the copy an installed pylab ships."""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,25 @@ def test_an_extra_is_added_once_to_an_environment_that_asks_for_it(
     assert added == [["atlas-lib>=1"]]
     envs.ensure(here, tmp_path, extras=("atlas",))  # already there: not installed again
     assert added == [["atlas-lib>=1"]] and len(built) == 1
+
+
+def test_building_an_environment_keeps_only_the_ones_used_last(tmp_path: Path) -> None:
+    def env(name: str, used: float | None, age: float = 0.0) -> Path:
+        path = tmp_path / name
+        path.mkdir()
+        (tmp_path / f"{name}.log").write_text("log\n")
+        if used is not None:
+            (path / envs.READY).write_text("{}")
+            os.utime(path / envs.READY, (used, used))
+        os.utime(path, (time.time() - age,) * 2)
+        return path
+
+    now = time.time()
+    kept = [env(f"3.13.5-{i:016x}", now - i) for i in range(3)]
+    old = env(f"3.13.5-{3:016x}", now - 3)
+    other = env(f"3.13.5t-{9:016x}", now - 99)  # another interpreter's: not counted
+    building = env(f"3.13.5-{10:016x}", None)  # a build in progress elsewhere
+    stuck = env(f"3.13.5-{11:016x}", None, age=2 * envs.BUILD_TIMEOUT_S)
+    assert sorted(envs.prune(tmp_path, "3.13.5")) == sorted([old, stuck])
+    assert all(p.is_dir() for p in [*kept, other, building])
+    assert not old.exists() and not (tmp_path / f"{old.name}.log").exists()
