@@ -27,6 +27,14 @@ class ChildTimeout(Exception):
     """A child sent nothing before its deadline."""
 
 
+def kill_group(pid: int) -> None:
+    """SIGKILL the process group `pid` leads (a child's own, its workers and forks in it)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:  # the group is already gone
+        pass
+
+
 class LineChild:
     """`command` in a session (so a process group) of its own, with pipes to its stdin and
     stdout; its stderr is the parent's, or thrown away where `quiet`. The kernel kills it
@@ -99,10 +107,7 @@ class LineChild:
 
     def kill(self) -> None:
         """Kill its whole process group, reap it and close the pipes."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except OSError:  # the group is already gone
-            pass
+        kill_group(self.process.pid)
         self.process.kill()
         self.process.wait()
         self.process.stdout.close()

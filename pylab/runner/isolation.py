@@ -34,7 +34,7 @@ from typing import Any
 
 from pylab import results as results_io
 from pylab.executors import exit_reason
-from pylab.executors.children import POLL_S, ChildTimeout, LineChild
+from pylab.executors.children import POLL_S, ChildTimeout, LineChild, kill_group
 from pylab.executors.worker import die_with_parent
 from pylab.measure.cell import failed_cell
 from pylab.measure.plan import CellSpec
@@ -124,10 +124,7 @@ class _Child:
         return exit_reason(self.process.exitcode)
 
     def kill(self) -> None:
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except OSError:  # the group is already gone
-            pass
+        kill_group(self.process.pid)
         self.process.kill()
         self.process.join()
         self._recv.close()
