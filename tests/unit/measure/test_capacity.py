@@ -51,7 +51,9 @@ def test_a_core_taken_by_another_process_reads_as_short():
                             preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))  # fmt: skip
     try:
         time.sleep(0.3)
-        taken = max(capacity.slowdown(2) for _ in range(3))
+        # The best of five: the scheduler now and then lets a thread just moved onto the
+        # spinner's CPU run most of a 10 ms loop first (1.2-1.4x in 2 of 30 checks, 2-core VM).
+        taken = max(capacity.slowdown(2) for _ in range(5))
     finally:
         spin.kill()
         spin.wait()
