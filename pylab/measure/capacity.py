@@ -8,15 +8,16 @@ CPU per wall), 0.00 background and 0.00 steal cores, between quiet runs that rea
 1.90-1.97x (2026-12-06): a narrow interval, so a confident and wrong verdict.
 
 The control: W threads each run the same GIL-free C loop (compute's hash_sum_nogil, about
-CHECK_S long) together, against one thread running it alone just before. With W cores to
-itself the machine runs them in the same time; `slowdown` is how much longer the slowest
-of the W took (1.0: the cores are there). A cell is short of cores when the checks just
-before and just after it both read more than SLACK: the spell that slowed every pair alike
-lasted the whole cell. Such a cell is retaken later in the run (pylab.runner.lab), like a
-cell that ended its time still disturbed, and flagged if it stays so. One check alone is
-not enough: beside the io cells, whose workers leave the CPUs idle, single checks read
-1.26-1.54x now and then on a quiet machine (5 of 10 quick runs had one, 2026-12-06), and a
-spell that spoils only part of a cell widens its interval, which the sampling sees.
+CHECK_S long) together, against one thread running it alone just before (the better of one
+run on each of the first two CPUs they use). With W cores to itself the machine runs them
+in the same time; `slowdown` is how much longer the slowest of the W took (1.0: the cores
+are there). A cell is short of cores when the checks just before and just after it both
+read more than SLACK: the spell that slowed every pair alike lasted the whole cell. Such a
+cell is retaken later in the run (pylab.runner.lab), like a cell that ended its time still
+disturbed, and flagged if it stays so. One check alone is not enough: beside the io cells,
+whose workers leave the CPUs idle, single checks read 1.26-1.54x now and then on a quiet
+machine (5 of 10 quick runs had one, 2026-12-06), and a spell that spoils only part of a
+cell widens its interval, which the sampling sees.
 
 W is capped at the physical cores: where W threads share SMT siblings their slowdown is
 the machine's nature, not a disturbance, and every check would read it.
@@ -69,7 +70,7 @@ def slowdown(workers: int) -> float:
     on, a run could land on the CPU another process had taken and be as slow as its
     thread together: the taken core then read as there (which may be why a unit test
     beside a spinning process read 1.21x once, in a clean clone's CI on the busy 2-core
-    VM, 2026-12-06; it read 1.8-2x alone)."""
+    VM, 2026-12-06)."""
     kernel, n = ext("compute").hash_sum_nogil, _iterations()
     cpus = sorted(affinity.allowed())
     alone = []
