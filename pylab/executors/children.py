@@ -1,7 +1,7 @@
 """A child process the lab can afford to lose, spoken to in lines: a command in a process
 group of its own, its stdout read line by line against a deadline, killed whole.
 
-Its one owner of how such a child is started, read and ended: the cell and experiment
+The one owner of how such a child is started, read and ended: the cell and experiment
 children under other interpreters (pylab.runner.isolation), the overhead servers
 (pylab.runner.overhead), and the atlas's servers and module checks (pylab.atlas.run). A
 child that segfaults, aborts or hangs ends only itself and its own processes: the parent
@@ -84,7 +84,7 @@ class LineChild:
             if not select.select([fd], [], [], min(left, POLL_S))[0]:
                 if self.alive():
                     continue
-                if not select.select([fd], [], [], 0)[0]:  # what it wrote as it exited first
+                if not select.select([fd], [], [], 0)[0]:  # its last words are read first
                     return None
             chunk = os.read(fd, 1 << 16)
             if not chunk:
