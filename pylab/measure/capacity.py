@@ -72,10 +72,10 @@ def slowdown(workers: int) -> float:
     beside a spinning process read 1.21x once, in a clean clone's CI on the busy 2-core
     VM, 2026-12-06)."""
     kernel, n = ext("compute").hash_sum_nogil, _iterations()
-    cpus = sorted(affinity.allowed())
+    cpus = affinity.allowed()
     alone = []
     for i in range(2):
-        with affinity.pinned(frozenset({cpus[i % len(cpus)]}) if cpus else None):
+        with affinity.pinned(affinity.cpu_for(i, cpus)):
             t0 = time.perf_counter()
             kernel(0, n)
             alone.append(time.perf_counter() - t0)
@@ -84,8 +84,7 @@ def slowdown(workers: int) -> float:
         # Each on a CPU of its own: new threads woken together start on the waker's CPU,
         # and the scheduler spreads them only after some ms, which a 10 ms loop would
         # read as a missing core (30% of unpinned checks on a quiet 2-core VM).
-        if cpus:
-            affinity.pin(frozenset({cpus[i % len(cpus)]}))
+        affinity.pin(affinity.cpu_for(i, cpus))
         t0 = time.perf_counter()
         kernel(0, n)
         return time.perf_counter() - t0
